@@ -1,0 +1,57 @@
+# Guide du territoire — the two commands: `make serve` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INI ?= development.ini
+PGDIR ?= /tmp/guide-pg-$(shell id -u)-$(notdir $(CURDIR))
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test test-sqlite test-postgres test-browser lint format migrate demo clean browser-deps
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/guide-migrate $(INI)
+
+demo: migrate
+	$(BIN)/guide-demo $(INI)
+
+## Sets everything up (venv, install, migrations, demo data on first run) and serves http://localhost:6543
+serve: demo
+	@echo "Le guide est servi sur http://localhost:6543 (Ctrl+C pour arrêter)."
+	$(BIN)/pserve $(INI)
+
+## Chromium for the browser tests (Debian's package; browsers cannot be downloaded here)
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
+
+## Sets up and runs every test: lint, SQLite, then PostgreSQL (a throwaway cluster), browser tests included
+test: $(STAMP) browser-deps lint test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider
+
+test-postgres: $(STAMP)
+	@url=$$(.ci/pg.sh start $(PGDIR)) && \
+	  trap '.ci/pg.sh stop $(PGDIR)' EXIT && \
+	  GUIDE_TEST_DATABASE_URL="$$url" $(BIN)/pytest -q -p no:cacheprovider -m "not browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,43 @@
+"""The guide's data model. Importing this package registers every table on ``Base.metadata``."""
+
+from .accounts import (
+    MEMBER_ROLE_LABELS,
+    SITE_ROLE_LABELS,
+    AccountToken,
+    LoginAttempt,
+    MemberRole,
+    Membership,
+    SiteRole,
+    TokenPurpose,
+    User,
+)
+from .directory import Access, Lieu, Organisation, Quartier, Thematique, lieu_organisation
+from .fiche import Fiche, FicheEvent, FicheVersion, IndexChange, State, version_lieu, version_thematique
+from .meta import Base, utcnow
+
+__all__ = [
+    "MEMBER_ROLE_LABELS",
+    "SITE_ROLE_LABELS",
+    "Access",
+    "AccountToken",
+    "Base",
+    "Fiche",
+    "FicheEvent",
+    "FicheVersion",
+    "IndexChange",
+    "Lieu",
+    "LoginAttempt",
+    "MemberRole",
+    "Membership",
+    "Organisation",
+    "Quartier",
+    "SiteRole",
+    "State",
+    "Thematique",
+    "TokenPurpose",
+    "User",
+    "lieu_organisation",
+    "utcnow",
+    "version_lieu",
+    "version_thematique",
+]

@@ -1,0 +1,150 @@
+"""Who (Organisation), where (Lieu, Quartier) and the guide's taxonomy (Thematique)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Column, Enum, Float, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .meta import Base, utcnow
+
+if TYPE_CHECKING:
+    from .accounts import Membership
+    from .fiche import Fiche
+
+
+class Access(enum.StrEnum):
+    """Tri-state answer for an accessibility feature."""
+
+    YES = "oui"
+    NO = "non"
+    UNKNOWN = "inconnu"
+
+
+ACCESS_ENUM = Enum(Access, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e])
+
+lieu_organisation = Table(
+    "lieu_organisation",
+    Base.metadata,
+    Column("lieu_id", ForeignKey("lieu.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Organisation(Base):
+    """A structure (data·inclusion): an association, a city service, a health centre…"""
+
+    __tablename__ = "organisation"
+    __table_args__ = (UniqueConstraint("source", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    nom: Mapped[str] = mapped_column(String(200))
+    sigle: Mapped[str] = mapped_column(String(40), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    siret: Mapped[str | None] = mapped_column(String(14))
+    reseau_porteur: Mapped[str] = mapped_column(String(200), default="")
+    telephone: Mapped[str] = mapped_column(String(20), default="")
+    courriel: Mapped[str] = mapped_column(String(254), default="")
+    site_web: Mapped[str] = mapped_column(String(500), default="")
+    direct_publication: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str | None] = mapped_column(String(60))
+    source_id: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan"
+    )
+    lieux: Mapped[list[Lieu]] = relationship(
+        secondary=lieu_organisation, back_populates="organisations", order_by="Lieu.nom"
+    )
+    fiches: Mapped[list[Fiche]] = relationship(back_populates="organisation")
+
+    def __acl__(self) -> list[Any]:
+        from guide.security import organisation_acl
+
+        return organisation_acl(self)
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.slug}>"
+
+
+class Quartier(Base):
+    __tablename__ = "quartier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    nom: Mapped[str] = mapped_column(String(120), unique=True)
+    slug: Mapped[str] = mapped_column(String(140), unique=True)
+    # GeoJSON geometry (Polygon or MultiPolygon, WGS84); None when only the name is known.
+    geometry: Mapped[dict[str, Any] | None]
+    schematic: Mapped[bool] = mapped_column(default=False)
+
+    lieux: Mapped[list[Lieu]] = relationship(back_populates="quartier")
+
+    def __repr__(self) -> str:
+        return f"<Quartier {self.code} {self.nom}>"
+
+
+class Lieu(Base):
+    """A place where services happen; several organisations may share it."""
+
+    __tablename__ = "lieu"
+    __table_args__ = (UniqueConstraint("source", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nom: Mapped[str] = mapped_column(String(200))
+    adresse: Mapped[str] = mapped_column(String(300), default="")
+    complement_adresse: Mapped[str] = mapped_column(String(300), default="")
+    code_postal: Mapped[str] = mapped_column(String(5), default="")
+    commune: Mapped[str] = mapped_column(String(120), default="")
+    code_insee: Mapped[str] = mapped_column(String(5), default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    quartier_id: Mapped[int | None] = mapped_column(ForeignKey("quartier.id", ondelete="SET NULL"), index=True)
+    acces_plain_pied: Mapped[Access] = mapped_column(ACCESS_ENUM, default=Access.UNKNOWN)
+    toilettes_adaptees: Mapped[Access] = mapped_column(ACCESS_ENUM, default=Access.UNKNOWN)
+    boucle_magnetique: Mapped[Access] = mapped_column(ACCESS_ENUM, default=Access.UNKNOWN)
+    langue_des_signes: Mapped[Access] = mapped_column(ACCESS_ENUM, default=Access.UNKNOWN)
+    source: Mapped[str | None] = mapped_column(String(60))
+    source_id: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    quartier: Mapped[Quartier | None] = relationship(back_populates="lieux")
+    organisations: Mapped[list[Organisation]] = relationship(
+        secondary=lieu_organisation, back_populates="lieux"
+    )
+
+    @property
+    def one_line_address(self) -> str:
+        parts = [self.adresse, self.complement_adresse, f"{self.code_postal} {self.commune}".strip()]
+        return ", ".join(p for p in parts if p)
+
+    def __acl__(self) -> list[Any]:
+        from guide.security import lieu_acl
+
+        return lieu_acl(self)
+
+    def __repr__(self) -> str:
+        return f"<Lieu {self.id} {self.nom}>"
+
+
+class Thematique(Base):
+    """A term of the guide's own taxonomy, mapped to data·inclusion thematique codes."""
+
+    __tablename__ = "thematique"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    label: Mapped[str] = mapped_column(String(120))
+    icon: Mapped[str] = mapped_column(String(40), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    di_codes: Mapped[list[str]] = mapped_column(default=list)
+
+    def __repr__(self) -> str:
+        return f"<Thematique {self.slug}>"

@@ -1,0 +1,42 @@
+"""Console scripts. Each takes the ini file first: ``guide-migrate development.ini``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import plaster
+from sqlalchemy.orm import Session
+
+from ..db import make_engine, make_session_factory
+from ..settings import resolve
+
+
+def load_settings(config_uri: str) -> dict[str, Any]:
+    loader = plaster.get_loader(config_uri, protocols=["wsgi"])
+    try:
+        loader.setup_logging()
+    except Exception:  # noqa: BLE001 - an ini without logging sections is fine
+        logging.basicConfig(level=logging.INFO)
+    raw = dict(loader.get_settings("app:main"))
+    raw.setdefault("here", str(Path(config_uri.split("#")[0]).resolve().parent))
+    return resolve(raw)
+
+
+@contextmanager
+def session_scope(settings: dict[str, Any]) -> Iterator[Session]:
+    """One transaction for a whole command: committed if it ends well, rolled back otherwise."""
+    engine = make_engine(settings["database_url"])
+    session = make_session_factory(engine)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        engine.dispose()

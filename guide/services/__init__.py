@@ -1,0 +1,1 @@
+"""Domain services: what the views and the command-line scripts do with the model."""

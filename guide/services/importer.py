@@ -1,0 +1,859 @@
+"""Importing a data·inclusion v1 export (structures and services) into organisations, lieux and fiches.
+
+The export is a folder holding ``structures.json`` and ``services.json`` (JSON arrays), or the same as
+CSV (``structures.csv``, ``services.csv``: same column names, lists in a cell separated by "|" or ","),
+or the path of a structures file whose sibling services file is found by name.
+
+* Every row is validated with data·inclusion's own pydantic models, then written inside its own
+  savepoint: a row is imported whole or not at all, and a rejected row is reported with its reason.
+* A file that cannot be read or parsed aborts the import (:class:`ImportFailed`) before anything is
+  written.
+* The import is idempotent: organisations, lieux and fiches are found again by ``source`` + ``id``. A
+  changed service gets a new version through :func:`guide.services.fiches.save`; an unchanged one is
+  counted as such.
+
+Mapping: a structure becomes an :class:`Organisation` and, when it has an address, a :class:`Lieu`
+(``source_id`` = the structure's id). A service becomes a :class:`Fiche` (``uid`` = "source--id") at
+the structure's lieu, or at a lieu of its own (``source_id`` = "service:" + the service's id) when its
+address differs from the structure's. The extension field ``quartier`` (name or code) places a lieu in
+a quartier; otherwise the quartier comes from the coordinates when quartier polygons are loaded.
+Fields that data·inclusion does not carry (closures, ages, local conditions of access…) keep the value
+a partner gave them in the guide.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pydantic
+from data_inclusion.schema.v1 import ReseauPorteur, Service, Structure
+from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import normalize
+from ..models import Fiche, Lieu, Organisation, Quartier, State, Thematique, User
+from ..text import slugify
+from ..vocabulary import LANGUES, PUBLICS
+from . import fiches, hours
+from .geography import find_quartier, quartier_for
+
+RESUME_MAX = 280
+SERVICE_LIEU_PREFIX = "service:"
+
+# Columns holding lists: in a CSV cell, their values are separated by "|" (or "," when there is no "|").
+LIST_COLUMNS = frozenset(
+    {
+        "reseaux_porteurs",
+        "thematiques",
+        "publics",
+        "modes_accueil",
+        "zone_eligibilite",
+        "modes_mobilisation",
+        "mobilisable_par",
+        "langues",
+    }
+)
+# Codes that an export may write as JSON numbers: read as text (pydantic does not turn numbers into text).
+TEXT_COLUMNS = ("id", "structure_id", "siret", "code_postal", "code_insee", "telephone")
+ADDRESS_FIELDS = ("adresse", "complement_adresse", "code_postal", "commune", "code_insee")
+
+# French names of data·inclusion fields, for the reasons of rejected rows.
+FIELD_NAMES = {
+    "id": "identifiant",
+    "structure_id": "identifiant de la structure",
+    "nom": "nom",
+    "date_maj": "date de mise à jour",
+    "siret": "SIRET",
+    "code_postal": "code postal",
+    "code_insee": "code INSEE",
+    "courriel": "courriel",
+    "site_web": "site web",
+    "lien_source": "lien source",
+    "lien_mobilisation": "lien de mobilisation",
+    "accessibilite_lieu": "lien Accèslibre",
+    "reseaux_porteurs": "réseaux porteurs",
+    "thematiques": "thématiques",
+    "publics": "publics",
+    "frais": "frais",
+    "type": "type de service",
+    "modes_accueil": "modes d'accueil",
+    "zone_eligibilite": "zone d'éligibilité",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "telephone": "téléphone",
+    "horaires_accueil": "horaires",
+}
+
+# pydantic error types → French messages (formatted with the error's context).
+ERROR_MESSAGES = {
+    "missing": "champ obligatoire manquant",
+    "string_too_short": "trop court (au moins {min_length} caractères)",
+    "string_too_long": "trop long ({max_length} caractères au plus)",
+    "too_short": "au moins {min_length} valeur(s) attendue(s)",
+    "too_long": "{max_length} valeur(s) au plus",
+    "string_pattern_mismatch": "format invalide",
+    "string_type": "texte attendu",
+    "enum": "valeur inconnue",
+    "literal_error": "valeur inconnue",
+    "date_parsing": "date invalide (format attendu : AAAA-MM-JJ)",
+    "date_from_datetime_parsing": "date invalide (format attendu : AAAA-MM-JJ)",
+    "date_from_datetime_inexact": "date invalide (format attendu : AAAA-MM-JJ)",
+    "date_type": "date invalide (format attendu : AAAA-MM-JJ)",
+    "float_parsing": "nombre attendu",
+    "float_type": "nombre attendu",
+    "int_parsing": "nombre entier attendu",
+    "int_type": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu",
+    "url_parsing": "adresse web invalide",
+    "url_scheme": "adresse web invalide (elle doit commencer par http:// ou https://)",
+    "url_type": "adresse web invalide",
+    "url_too_long": "adresse web trop longue",
+    "set_type": "liste attendue",
+    "list_type": "liste attendue",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "model_type": "objet attendu",
+    "dict_type": "objet attendu",
+}
+MAX_ERRORS_SHOWN = 3
+
+
+class ImportFailed(Exception):
+    """The export cannot be imported at all (a file is missing, unreadable or malformed)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RowError(Exception):
+    """One row cannot be imported; the message is its reason, in French."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A row that was not imported, and why."""
+
+    file: str
+    row: int  # position of the record in a JSON array (from 1), or line of a CSV file
+    id: str | None
+    reason: str
+
+    @property
+    def where(self) -> str:
+        place = f"ligne {self.row}" if self.file.lower().endswith(".csv") else f"n° {self.row}"
+        text = f"{self.file}, {place}"
+        return f"{text} (id {self.id})" if self.id else text
+
+    def __str__(self) -> str:
+        return f"{self.where} : {self.reason}"
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    def add(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def text(self) -> str:
+        def n(count: int, singular: str, plural: str) -> str:
+            return f"{count} {singular if count == 1 else plural}"
+
+        return ", ".join(
+            [
+                n(self.created, "créée", "créées"),
+                n(self.updated, "mise à jour", "mises à jour"),
+                n(self.unchanged, "inchangée", "inchangées"),
+                n(self.rejected, "rejetée", "rejetées"),
+            ]
+        )
+
+
+@dataclass
+class ImportReport:
+    organisations: Counts = field(default_factory=Counts)
+    fiches: Counts = field(default_factory=Counts)
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"Structures : {self.organisations.text()}. Fiches : {self.fiches.text()}."
+
+
+@dataclass
+class Record:
+    """One row of an export file, before validation."""
+
+    file: str
+    row: int
+    data: dict[str, Any] | None  # None when the JSON element is not an object
+    problem: str = ""  # a defect found while reading (e.g. too many CSV cells)
+
+    @property
+    def id(self) -> str | None:
+        value = self.data.get("id") if self.data else None
+        return str(value) if value not in (None, "") else None
+
+    def extension(self, name: str) -> Any:
+        value = self.data.get(name) if self.data else None
+        return None if value in (None, "", []) else value
+
+
+@dataclass
+class _Place:
+    """Where a structure or a service happens, normalised."""
+
+    nom: str
+    adresse: str = ""
+    complement_adresse: str = ""
+    code_postal: str = ""
+    commune: str = ""
+    code_insee: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    quartier: Quartier | None = None
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "nom": self.nom,
+            "adresse": self.adresse,
+            "complement_adresse": self.complement_adresse,
+            "code_postal": self.code_postal,
+            "commune": self.commune,
+            "code_insee": self.code_insee,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "quartier_id": self.quartier.id if self.quartier else None,
+        }
+
+
+@dataclass
+class _StructureEntry:
+    organisation: Organisation
+    lieu: Lieu | None
+    horaires: str | None = None
+
+
+# --- reading the files ---------------------------------------------------------------------------
+
+
+def locate(path: str | Path) -> tuple[Path, Path]:
+    """The structures file and the services file of an export (a folder or a structures file)."""
+    path = Path(path)
+    if path.is_dir():
+        return _find_in(path, "structures"), _find_in(path, "services")
+    if not path.is_file():
+        raise ImportFailed(f"Le chemin « {path} » n'existe pas.")
+    if "structures" not in path.name.lower():
+        raise ImportFailed(
+            f"« {path.name} » n'est pas un fichier de structures : indiquez le dossier de l'export "
+            "ou le fichier structures.json (ou structures.csv)."
+        )
+    index = path.name.lower().rindex("structures")
+    sibling = path.with_name(path.name[:index] + "services" + path.name[index + len("structures") :])
+    if sibling.is_file():
+        return path, sibling
+    return path, _find_in(path.parent, "services")
+
+
+def _find_in(folder: Path, kind: str) -> Path:
+    found = [folder / f"{kind}.{ext}" for ext in ("json", "csv") if (folder / f"{kind}.{ext}").is_file()]
+    if not found:
+        raise ImportFailed(f"Le dossier « {folder} » ne contient ni {kind}.json ni {kind}.csv.")
+    if len(found) > 1:
+        raise ImportFailed(
+            f"Le dossier « {folder} » contient à la fois {kind}.json et {kind}.csv : gardez-en un seul."
+        )
+    return found[0]
+
+
+def read_records(path: Path) -> list[Record]:
+    """The rows of a JSON or CSV export file; :class:`ImportFailed` when it cannot be parsed."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFailed(f"{path.name} : le fichier n'est pas encodé en UTF-8.") from None
+    except OSError as error:
+        raise ImportFailed(f"{path.name} : lecture impossible ({error.strerror or error}).") from None
+    if path.suffix.lower() == ".csv":
+        return _read_csv(path.name, text)
+    if path.suffix.lower() != ".json":
+        raise ImportFailed(f"{path.name} : format inconnu (JSON ou CSV attendu).")
+    return _read_json(path.name, text)
+
+
+def _read_json(name: str, text: str) -> list[Record]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFailed(
+            f"{name} : JSON invalide (ligne {error.lineno}, colonne {error.colno}) ; rien n'a été importé."
+        ) from None
+    if not isinstance(data, list):
+        raise ImportFailed(f"{name} : le fichier doit contenir une liste (un tableau JSON) de lignes.")
+    records = []
+    for index, item in enumerate(data, start=1):
+        if isinstance(item, dict):
+            records.append(Record(name, index, _text_codes(item)))
+        else:
+            records.append(Record(name, index, None, "cette ligne n'est pas un objet JSON"))
+    return records
+
+
+def _text_codes(item: dict[str, Any]) -> dict[str, Any]:
+    item = dict(item)
+    for column in TEXT_COLUMNS:
+        if isinstance(item.get(column), int) and not isinstance(item.get(column), bool):
+            item[column] = str(item[column])
+    return item
+
+
+def _read_csv(name: str, text: str) -> list[Record]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, restkey="\x00extra")
+        columns = reader.fieldnames
+        if not columns or "id" not in [c.strip() for c in columns]:
+            raise ImportFailed(f"{name} : la première ligne doit nommer les colonnes (dont « id »).")
+        records = []
+        while True:
+            line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            problem = "cette ligne a plus de cellules que d'en-têtes" if "\x00extra" in row else ""
+            records.append(Record(name, line, _csv_values(row), problem))
+    except csv.Error as error:
+        raise ImportFailed(f"{name} : CSV invalide ({error}) ; rien n'a été importé.") from None
+    return records
+
+
+def _csv_values(row: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, raw in row.items():
+        if key == "\x00extra" or key is None:
+            continue
+        column = key.strip()
+        value = raw.strip() if isinstance(raw, str) else raw
+        if value in (None, ""):
+            data[column] = None
+        elif column in LIST_COLUMNS:
+            separator = "|" if "|" in value else ","
+            data[column] = [part.strip() for part in value.split(separator) if part.strip()]
+        elif column in ("latitude", "longitude"):
+            data[column] = value.replace(",", ".")
+        else:
+            data[column] = value
+    return data
+
+
+# --- validation ------------------------------------------------------------------------------------
+
+
+def french_reason(error: pydantic.ValidationError) -> str:
+    """A short French account of a pydantic validation error."""
+    parts = []
+    for item in error.errors():
+        name = str(item["loc"][0]) if item["loc"] else ""
+        label = FIELD_NAMES.get(name, name.replace("_", " "))
+        kind = item["type"]
+        if kind == "value_error":
+            message = str(item.get("msg", "")).removeprefix("Value error, ")
+            if name == "courriel" or "email" in message:
+                message = "adresse électronique invalide"
+        elif kind in ERROR_MESSAGES:
+            try:
+                message = ERROR_MESSAGES[kind].format(**(item.get("ctx") or {}))
+            except (KeyError, IndexError):
+                message = ERROR_MESSAGES[kind].split(" (")[0]
+        else:
+            message = "valeur invalide"
+        value = item.get("input")
+        if kind != "missing" and isinstance(value, str | int | float) and len(str(value)) <= 60:
+            message += f" (« {value} »)"
+        text = f"{label} : {message}" if label else message
+        if text not in parts:
+            parts.append(text)
+    shown = parts[:MAX_ERRORS_SHOWN]
+    more = len(parts) - len(shown)
+    return " ; ".join(shown) + (f" ; et {more} autre(s) erreur(s)" if more else "")
+
+
+def _validate(model: type[pydantic.BaseModel], record: Record) -> Any:
+    if record.data is None or record.problem:
+        raise RowError(record.problem or "ligne illisible")
+    try:
+        return model.model_validate(record.data)
+    except pydantic.ValidationError as error:
+        raise RowError(french_reason(error)) from None
+
+
+def resume_of(description: str, limit: int = RESUME_MAX) -> str:
+    """The first sentence(s) of a description, cut cleanly to at most ``limit`` characters."""
+    text = " ".join((description or "").split())
+    if len(text) <= limit:
+        return text
+    summary = ""
+    for sentence in re.split(r"(?<=[.!?…])\s+", text):
+        candidate = f"{summary} {sentence}".strip()
+        if len(candidate) > limit:
+            break
+        summary = candidate
+    if summary:
+        return summary
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+def uid_for(source: str, identifier: str) -> str:
+    return identifier if identifier.startswith(f"{source}--") else f"{source}--{identifier}"
+
+
+# --- the import ------------------------------------------------------------------------------------
+
+
+def import_inventory(
+    db: Session, path: str | Path, *, publish: bool = False, actor: User | None = None
+) -> ImportReport:
+    """Import a data·inclusion v1 export; see the module's documentation.
+
+    The caller owns the transaction: the rows are flushed, not committed. With ``publish``, new and
+    changed fiches are published; otherwise they await review ("à valider").
+    """
+    structures_path, services_path = locate(path)
+    structure_records = read_records(structures_path)
+    service_records = read_records(services_path)
+    importer = _Importer(db, publish=publish, actor=actor)
+    with db.begin_nested():  # an unexpected error leaves nothing of the import behind
+        for record in structure_records:
+            importer.structure(record)
+        for record in service_records:
+            importer.service(record)
+    db.flush()
+    return importer.report
+
+
+class _Importer:
+    def __init__(self, db: Session, *, publish: bool, actor: User | None) -> None:
+        self.db = db
+        self.publish = publish
+        self.actor = actor
+        self.report = ImportReport()
+        self.structures: dict[tuple[str, str], _StructureEntry] = {}
+        self.rejected_structures: set[tuple[str, str]] = set()
+        self.seen_services: set[tuple[str, str]] = set()
+        self.thematiques = [
+            (t.slug, set(t.di_codes or []))
+            for t in db.scalars(select(Thematique).order_by(Thematique.position, Thematique.slug))
+        ]
+        self._warnings: list[str] = []
+
+    # --- rows ---
+
+    def structure(self, record: Record) -> None:
+        self._warnings = []
+        key: tuple[str, str] | None = None
+        try:
+            parsed = _validate(Structure, record)
+            key = (parsed.source, parsed.id)
+            if key in self.structures or key in self.rejected_structures:
+                key = None  # the first row with this id stands
+                raise RowError("identifiant en double dans le fichier des structures")
+            organisation_values = self._organisation_values(record, parsed)
+            place = self._place(record, parsed, nom=parsed.nom, fallback=None)
+            with self.db.begin_nested():
+                entry, outcome = self._write_structure(parsed, organisation_values, place)
+        except RowError as error:
+            self._reject(self.report.organisations, record, error.message, key)
+            return
+        except (IntegrityError, DataError, StaleDataError) as error:
+            self._reject(self.report.organisations, record, _database_reason(error), key)
+            return
+        entry.horaires = parsed.horaires_accueil
+        self.structures[key] = entry
+        self.report.organisations.add(outcome)
+        self._keep_warnings(record)
+
+    def service(self, record: Record) -> None:
+        self._warnings = []
+        try:
+            parsed = _validate(Service, record)
+            key = (parsed.source, parsed.id)
+            if key in self.seen_services:
+                raise RowError("identifiant en double dans le fichier des services")
+            self.seen_services.add(key)
+            entry = self._structure_of(parsed)
+            content = self._content(record, parsed, entry)
+            place = self._service_place(record, parsed, entry)
+            with self.db.begin_nested():
+                outcome = self._write_service(parsed, entry, content, place)
+        except RowError as error:
+            self._reject(self.report.fiches, record, error.message)
+            return
+        except (IntegrityError, DataError, StaleDataError) as error:
+            self._reject(self.report.fiches, record, _database_reason(error))
+            return
+        self.report.fiches.add(outcome)
+        self._keep_warnings(record)
+
+    def _reject(
+        self, counts: Counts, record: Record, reason: str, structure_key: tuple[str, str] | None = None
+    ) -> None:
+        if structure_key is not None:
+            self.rejected_structures.add(structure_key)
+        counts.add("rejected")
+        self.report.rejected.append(Rejection(record.file, record.row, record.id, reason))
+
+    def _warn(self, message: str) -> None:
+        self._warnings.append(message)
+
+    def _keep_warnings(self, record: Record) -> None:
+        where = Rejection(record.file, record.row, record.id, "").where
+        self.report.warnings.extend(f"{where} : {message}" for message in self._warnings)
+
+    # --- structures ---
+
+    def _organisation_values(self, record: Record, parsed: Structure) -> dict[str, Any]:
+        _check_identifier(parsed.source, parsed.id)
+        reseaux = sorted(ReseauPorteur(r).label for r in parsed.reseaux_porteurs or [])
+        reseau_porteur = ""
+        for label in reseaux:
+            candidate = f"{reseau_porteur}, {label}" if reseau_porteur else label
+            if len(candidate) > 200:
+                break
+            reseau_porteur = candidate
+        return {
+            "nom": parsed.nom.strip(),
+            "description": (parsed.description or "").strip(),
+            "siret": self._optional(normalize.siret, parsed.siret, "SIRET") or None,
+            "telephone": self._optional(normalize.phone, parsed.telephone, "téléphone"),
+            "courriel": self._optional(normalize.email, record.data.get("courriel"), "courriel"),
+            "site_web": self._optional(normalize.url, record.data.get("site_web"), "site web"),
+            "reseau_porteur": reseau_porteur,
+        }
+
+    def _write_structure(
+        self, parsed: Structure, values: dict[str, Any], place: _Place | None
+    ) -> tuple[_StructureEntry, str]:
+        db = self.db
+        organisation = db.scalar(
+            select(Organisation).where(Organisation.source == parsed.source, Organisation.source_id == parsed.id)
+        )
+        if organisation is None:
+            organisation = Organisation(
+                slug=self._unique_slug(values["nom"]), source=parsed.source, source_id=parsed.id, **values
+            )
+            db.add(organisation)
+            outcome = "created"
+        else:
+            outcome = "updated" if _assign(organisation, values) else "unchanged"
+        lieu, lieu_changed = self._write_lieu(parsed.source, parsed.id, place, organisation)
+        if lieu_changed and outcome == "unchanged":
+            outcome = "updated"
+        db.flush()
+        if outcome == "updated":
+            for fiche in organisation.fiches:
+                if fiche.is_public:
+                    fiches.log_index_change(db, fiche)
+        return _StructureEntry(organisation, lieu), outcome
+
+    def _unique_slug(self, nom: str) -> str:
+        base = slugify(nom)
+        slug, n = base, 1
+        while self.db.scalar(select(Organisation.id).where(Organisation.slug == slug)) is not None:
+            n += 1
+            slug = f"{base[:75]}-{n}"
+        return slug
+
+    # --- places ---
+
+    def _place(
+        self, record: Record, parsed: Structure | Service, *, nom: str, fallback: Lieu | None
+    ) -> _Place | None:
+        """The place described by a row, or None when the row gives no address at all."""
+        raw_quartier = record.extension("quartier")
+        given = {name: (getattr(parsed, name) or "").strip() for name in ADDRESS_FIELDS}
+        latitude, longitude = self._coordinates(parsed)
+        if not any(given.values()) and latitude is None and raw_quartier is None:
+            return None
+        if fallback is not None:  # a service's address completes with its structure's town
+            for name in ("code_postal", "commune", "code_insee"):
+                given[name] = given[name] or getattr(fallback, name)
+        for name, limit in (("adresse", 300), ("complement_adresse", 300), ("commune", 120)):
+            if len(given[name]) > limit:
+                raise RowError(f"{name.replace('_', ' ')} : trop long ({limit} caractères au plus)")
+        if raw_quartier is not None:
+            quartier = find_quartier(self.db, raw_quartier)
+            if quartier is None:
+                raise RowError(f"quartier inconnu : « {raw_quartier} »")
+        else:
+            quartier = quartier_for(self.db, latitude, longitude)
+        return _Place(nom=nom[:200], latitude=latitude, longitude=longitude, quartier=quartier, **given)
+
+    def _coordinates(self, parsed: Structure | Service) -> tuple[float | None, float | None]:
+        if parsed.latitude is None and parsed.longitude is None:
+            return None, None
+        if parsed.latitude is None or parsed.longitude is None:
+            self._warn("coordonnées ignorées : il faut à la fois la latitude et la longitude")
+            return None, None
+        try:
+            return normalize.latitude(str(parsed.latitude)), normalize.longitude(str(parsed.longitude))
+        except normalize.NormalizeError as error:
+            raise RowError(f"coordonnées invalides : {error.message}") from None
+
+    def _service_place(self, record: Record, parsed: Service, entry: _StructureEntry) -> _Place | None:
+        """The service's own place, or None when it happens at its structure's lieu."""
+        place = self._place(record, parsed, nom=parsed.nom, fallback=entry.lieu)
+        if place is None:
+            return None
+        lieu = entry.lieu
+        if lieu is None:
+            return place
+        same = all(
+            not getattr(parsed, name) or (getattr(parsed, name) or "").strip() == getattr(lieu, name)
+            for name in ADDRESS_FIELDS
+        )
+        if place.latitude is not None and (lieu.latitude is None or lieu.longitude is None):
+            same = False
+        elif place.latitude is not None and (
+            abs(place.latitude - lieu.latitude) > 1e-6 or abs(place.longitude - lieu.longitude) > 1e-6
+        ):
+            same = False
+        if record.extension("quartier") is not None and place.quartier is not lieu.quartier:
+            same = False
+        return None if same else place
+
+    def _write_lieu(
+        self, source: str, source_id: str, place: _Place | None, organisation: Organisation
+    ) -> tuple[Lieu | None, bool]:
+        """The lieu of a structure or a service, created or updated; and whether it changed."""
+        db = self.db
+        lieu = db.scalar(select(Lieu).where(Lieu.source == source, Lieu.source_id == source_id))
+        if place is None:
+            return lieu, False
+        changed = False
+        if lieu is None:
+            lieu = Lieu(source=source, source_id=source_id)
+            db.add(lieu)
+            changed = True
+        values = place.values()
+        del values["quartier_id"]
+        changed = _assign(lieu, values) or changed
+        if lieu.quartier is not place.quartier:
+            lieu.quartier = place.quartier
+            changed = True
+        if organisation not in lieu.organisations:
+            lieu.organisations.append(organisation)
+            changed = True
+        return lieu, changed
+
+    # --- services ---
+
+    def _structure_of(self, parsed: Service) -> _StructureEntry:
+        key = (parsed.source, parsed.structure_id)
+        if key in self.rejected_structures:
+            raise RowError(f"la structure « {parsed.structure_id} » a été rejetée")
+        entry = self.structures.get(key)
+        if entry is not None:
+            return entry
+        # A structure imported earlier (a partial export may only carry services).
+        organisation = self.db.scalar(
+            select(Organisation).where(Organisation.source == key[0], Organisation.source_id == key[1])
+        )
+        if organisation is None:
+            raise RowError(f"structure inconnue : « {parsed.structure_id} » n'est pas dans le fichier des structures")
+        lieu = self.db.scalar(select(Lieu).where(Lieu.source == key[0], Lieu.source_id == key[1]))
+        entry = _StructureEntry(organisation, lieu)
+        self.structures[key] = entry
+        return entry
+
+    def _content(self, record: Record, parsed: Service, entry: _StructureEntry) -> dict[str, Any]:
+        """The fiche content data·inclusion carries (fields it does not carry are left out)."""
+        _check_identifier(parsed.source, parsed.id)
+        description = parsed.description.strip()
+        publics = {p.value for p in parsed.publics or []}
+        content: dict[str, Any] = {
+            "nom": parsed.nom.strip(),
+            "resume": resume_of(description),
+            "description": description,
+            "type_service": parsed.type.value if parsed.type else None,
+            "publics": [code for code in PUBLICS if code in publics],
+            "publics_precisions": (parsed.publics_precisions or "").strip(),
+            "conditions_precisions": (parsed.conditions_acces or "").strip(),
+            "frais": parsed.frais.value if parsed.frais else None,
+            "frais_precisions": (parsed.frais_precisions or "").strip(),
+            "contact_nom": (parsed.contact_nom_prenom or "").strip(),
+            "telephone": self._optional(normalize.phone, parsed.telephone, "téléphone"),
+            "courriel": self._optional(normalize.email, record.data.get("courriel"), "courriel"),
+            "site_web": self._optional(
+                normalize.url, record.data.get("lien_mobilisation") or record.data.get("lien_source"), "site web"
+            ),
+            "thematiques": self._thematiques(parsed),
+        }
+        if len(content["contact_nom"]) > 120:
+            raise RowError("contact : trop long (120 caractères au plus)")
+        opening = (parsed.horaires_accueil or "").strip()
+        label = "horaires"
+        if not opening and not _has_own_address(parsed, record) and entry.horaires:
+            opening, label = entry.horaires.strip(), "horaires de la structure"
+        if opening:
+            message = hours.validate(opening)
+            if message:
+                self._warn(f"{label} « {opening} » ignorés : {message}")
+            else:
+                content["horaires"] = opening
+        elif parsed.horaires_accueil is not None or "horaires_accueil" in (record.data or {}):
+            content["horaires"] = ""
+        if record.data and "langues" in record.data:
+            content["langues"] = self._langues(record.data.get("langues"))
+        return content
+
+    def _thematiques(self, parsed: Service) -> list[str]:
+        codes = sorted(t.value for t in parsed.thematiques or [])
+        wanted = set(codes) | {code.split("--", 1)[0] for code in codes}
+        slugs = [slug for slug, di_codes in self.thematiques if di_codes & wanted]
+        if codes and not slugs:
+            self._warn("aucune thématique du guide ne correspond aux thématiques data·inclusion du service")
+        return slugs
+
+    def _langues(self, value: Any) -> list[str]:
+        if isinstance(value, str):
+            value = re.split(r"[|,]", value)
+        if not isinstance(value, list):
+            self._warn("langues ignorées : une liste de codes est attendue")
+            return []
+        codes = [str(code).strip().lower() for code in value if str(code).strip()]
+        unknown = [code for code in codes if code not in LANGUES]
+        if unknown:
+            self._warn(f"langue(s) inconnue(s) ignorée(s) : {', '.join(unknown)}")
+        return [code for code in LANGUES if code in codes]
+
+    def _write_service(
+        self, parsed: Service, entry: _StructureEntry, content: dict[str, Any], place: _Place | None
+    ) -> str:
+        db = self.db
+        organisation = entry.organisation
+        lieu_changed = False
+        if place is not None:
+            lieu, lieu_changed = self._write_lieu(
+                parsed.source, SERVICE_LIEU_PREFIX + parsed.id, place, organisation
+            )
+            db.flush()
+        else:
+            lieu = entry.lieu
+        content["lieux"] = [lieu.id] if lieu is not None else []
+        fiche = db.scalar(select(Fiche).where(Fiche.source == parsed.source, Fiche.source_id == parsed.id))
+        if fiche is None:
+            uid = uid_for(parsed.source, parsed.id)
+            if db.scalar(select(Fiche.id).where(Fiche.uid == uid)) is not None:
+                raise RowError(f"l'identifiant « {uid} » est déjà celui d'une autre fiche du guide")
+            fiche = fiches.create_fiche(
+                db,
+                organisation,
+                {**fiches.content_of(None), **content},
+                self.actor,
+                source=parsed.source,
+                source_id=parsed.id,
+                uid=uid,
+                note=f"Import data·inclusion ({parsed.source})",
+            )
+            fiches.transition(db, fiche, "publish" if self.publish else "submit", self.actor)
+            return "created"
+        if fiche.state == State.ARCHIVED:
+            raise RowError("la fiche est archivée dans le guide : restaurez-la pour la mettre à jour par import")
+        outcome = "unchanged"
+        moved = fiche.organisation_id != organisation.id
+        if moved:
+            fiche.organisation = organisation
+            outcome = "updated"
+        data = {**fiches.content_of(fiche.current_version), **content}
+        version = fiches.save(
+            db,
+            fiche,
+            data,
+            self.actor,
+            base_number=None,
+            can_publish=self.publish,
+            note=f"Mise à jour par import data·inclusion ({parsed.source})",
+        )
+        if version is not None:
+            outcome = "updated"
+        if self.publish and fiche.state in (State.DRAFT, State.PENDING):
+            fiches.transition(db, fiche, "publish", self.actor)
+            outcome = "updated"
+        elif version is not None and fiche.state == State.DRAFT:
+            fiches.transition(db, fiche, "submit", self.actor)
+        if lieu_changed:
+            outcome = "updated"
+        db.flush()
+        if (moved or lieu_changed) and fiche.is_public:
+            fiches.log_index_change(db, fiche)  # what the public sees changed outside the versions
+        return outcome
+
+    # --- helpers ---
+
+    def _optional(self, normalizer: Any, value: Any, label: str) -> str:
+        """A normalised optional value; an invalid one is dropped with a warning."""
+        if value is None or not str(value).strip():
+            return ""
+        try:
+            return normalizer(str(value).strip())
+        except normalize.NormalizeError as error:
+            self._warn(f"{label} « {value} » ignoré : {error.message}")
+            return ""
+
+
+def _has_own_address(parsed: Service, record: Record) -> bool:
+    return (
+        any(getattr(parsed, name) for name in ("adresse", "latitude", "longitude"))
+        or record.extension("quartier") is not None
+    )
+
+
+def _check_identifier(source: str, identifier: str) -> None:
+    if not source.strip() or len(source) > 60:
+        raise RowError("source : de 1 à 60 caractères attendus")
+    if not identifier.strip() or len(SERVICE_LIEU_PREFIX + uid_for(source, identifier)) > 200:
+        raise RowError("identifiant : vide ou trop long (190 caractères au plus)")
+
+
+def _assign(obj: Any, values: dict[str, Any]) -> bool:
+    """Set the attributes that differ; whether any did."""
+    changed = False
+    for name, value in values.items():
+        current = getattr(obj, name)
+        if isinstance(value, float) and isinstance(current, float):
+            if abs(value - current) <= 1e-9:
+                continue
+        elif current == value:
+            continue
+        setattr(obj, name, value)
+        changed = True
+    return changed
+
+
+def _database_reason(error: Exception) -> str:
+    if isinstance(error, StaleDataError):
+        return "la fiche a été modifiée dans le guide pendant l'import ; relancez l'import"
+    if isinstance(error, IntegrityError):
+        return "enregistrement refusé par la base de données (doublon ou référence manquante)"
+    return "enregistrement refusé par la base de données (valeur trop longue ou invalide)"

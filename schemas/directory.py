@@ -1,0 +1,124 @@
+"""Forms for organisations, lieux, quartiers and thématiques."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import colander
+import deform.widget as w
+
+from guide import normalize
+from guide.vocabulary import ACCESS_LABELS, ACCESSIBILITY_FIELDS
+
+from .types import Int, Normalized, StrippedString, length
+
+REQUIRED = "Ce champ est obligatoire."
+
+
+class OrganisationSchema(colander.MappingSchema):
+    nom = colander.SchemaNode(StrippedString(), title="Nom", validator=length(2, 200), missing_msg=REQUIRED)
+    sigle = colander.SchemaNode(StrippedString(), title="Sigle", missing="", validator=length(max=40))
+    description = colander.SchemaNode(
+        StrippedString(), title="Présentation", missing="", validator=length(max=5000),
+        widget=w.TextAreaWidget(rows=6),
+    )
+    siret = colander.SchemaNode(
+        Normalized(normalize.siret), title="SIRET", missing=None,
+        description="14 chiffres, sur l'avis de situation Insee.",
+    )
+    reseau_porteur = colander.SchemaNode(
+        StrippedString(), title="Réseau porteur", missing="", validator=length(max=200)
+    )
+    telephone = colander.SchemaNode(
+        Normalized(normalize.phone), title="Téléphone", missing="", widget=w.TextInputWidget(type_name="tel")
+    )
+    courriel = colander.SchemaNode(
+        Normalized(normalize.email), title="Courriel", missing="", widget=w.TextInputWidget(type_name="email")
+    )
+    site_web = colander.SchemaNode(
+        Normalized(normalize.url), title="Site web", missing="", widget=w.TextInputWidget(type_name="url")
+    )
+
+
+@colander.deferred
+def quartier_widget(node: colander.SchemaNode, kw: dict[str, Any]) -> w.Widget:
+    return w.SelectWidget(values=[("", "— Déterminé par les coordonnées —"), *kw["quartiers"]])
+
+
+@colander.deferred
+def quartier_validator(node: colander.SchemaNode, kw: dict[str, Any]) -> Any:
+    return colander.OneOf([value for value, _label in kw["quartiers"]])
+
+
+def _access_node(title: str) -> colander.SchemaNode:
+    return colander.SchemaNode(
+        colander.String(),
+        title=title,
+        missing="inconnu",
+        widget=w.RadioChoiceWidget(values=list(ACCESS_LABELS.items()), inline=True),
+        validator=colander.OneOf(list(ACCESS_LABELS)),
+    )
+
+
+class LieuSchema(colander.MappingSchema):
+    nom = colander.SchemaNode(
+        StrippedString(), title="Nom du lieu", validator=length(2, 200), missing_msg=REQUIRED,
+        description="Par exemple : « Maison de quartier de la Gauthière ».",
+    )
+    adresse = colander.SchemaNode(
+        StrippedString(), title="Adresse", validator=length(3, 300), missing_msg=REQUIRED
+    )
+    complement_adresse = colander.SchemaNode(
+        StrippedString(), title="Complément d'adresse", missing="", validator=length(max=300)
+    )
+    code_postal = colander.SchemaNode(Normalized(normalize.postcode), title="Code postal", missing_msg=REQUIRED)
+    commune = colander.SchemaNode(StrippedString(), title="Commune", validator=length(2, 120), missing_msg=REQUIRED)
+    code_insee = colander.SchemaNode(
+        Normalized(normalize.insee), title="Code INSEE de la commune", missing="",
+        description="63113 pour Clermont-Ferrand.",
+    )
+    latitude = colander.SchemaNode(
+        Normalized(normalize.latitude), title="Latitude", missing=None, description="Par exemple 45,7772"
+    )
+    longitude = colander.SchemaNode(
+        Normalized(normalize.longitude), title="Longitude", missing=None, description="Par exemple 3,0870"
+    )
+    quartier = colander.SchemaNode(
+        colander.String(), title="Quartier", missing=None, widget=quartier_widget, validator=quartier_validator
+    )
+    acces_plain_pied = _access_node(ACCESSIBILITY_FIELDS["acces_plain_pied"])
+    toilettes_adaptees = _access_node(ACCESSIBILITY_FIELDS["toilettes_adaptees"])
+    boucle_magnetique = _access_node(ACCESSIBILITY_FIELDS["boucle_magnetique"])
+    langue_des_signes = _access_node(ACCESSIBILITY_FIELDS["langue_des_signes"])
+
+    def validator(self, node: colander.SchemaNode, value: dict[str, Any]) -> None:
+        if (value.get("latitude") is None) != (value.get("longitude") is None):
+            error = colander.Invalid(node)
+            missing = "longitude" if value.get("longitude") is None else "latitude"
+            error[missing] = "Indiquez la latitude et la longitude, ou aucune des deux."
+            raise error
+
+
+class QuartierSchema(colander.MappingSchema):
+    nom = colander.SchemaNode(StrippedString(), title="Nom", validator=length(2, 120), missing_msg=REQUIRED)
+    code = colander.SchemaNode(
+        StrippedString(),
+        title="Code (IRIS ou QPV)",
+        validator=colander.All(
+            length(1, 40),
+            colander.Regex(r"^[A-Za-z0-9_-]+$", "Lettres, chiffres, tirets et soulignés seulement."),
+        ),
+        missing_msg=REQUIRED,
+    )
+
+
+class ThematiqueSchema(colander.MappingSchema):
+    label = colander.SchemaNode(StrippedString(), title="Libellé", validator=length(2, 120), missing_msg=REQUIRED)
+    icon = colander.SchemaNode(StrippedString(), title="Pictogramme", missing="", validator=length(max=40))
+    position = colander.SchemaNode(Int(), title="Ordre", missing=0)
+    di_codes = colander.SchemaNode(
+        colander.Set(),
+        title="Thématiques data·inclusion correspondantes",
+        missing=[],
+        widget=w.SelectWidget(values=[], multiple=True, size=8),
+    )

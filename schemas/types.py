@@ -1,0 +1,73 @@
+"""Colander types that normalise as they validate (phone numbers, SIRET, postcodes…)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import colander
+
+from guide.normalize import NormalizeError
+
+
+class Normalized(colander.String):
+    """A string passed through one of :mod:`guide.normalize`'s functions.
+
+    The error message of the normaliser is shown beside the field; an empty value is "missing".
+    """
+
+    def __init__(self, normalizer: Callable[[str], Any], **kw: Any) -> None:
+        super().__init__(**kw)
+        self.normalizer = normalizer
+
+    def deserialize(self, node: colander.SchemaNode, cstruct: Any) -> Any:
+        value = super().deserialize(node, cstruct)
+        if value is colander.null:
+            return value
+        value = value.strip()
+        if not value:
+            return colander.null
+        try:
+            return self.normalizer(value)
+        except NormalizeError as exc:
+            raise colander.Invalid(node, exc.message, cstruct) from None
+
+
+class StrippedString(colander.String):
+    """A string with surrounding white space removed; refuses control characters."""
+
+    def deserialize(self, node: colander.SchemaNode, cstruct: Any) -> Any:
+        value = super().deserialize(node, cstruct)
+        if value is colander.null:
+            return value
+        value = value.replace("\r\n", "\n").strip()
+        if any(ord(c) < 32 and c not in "\n\t" for c in value) or "\x7f" in value:
+            raise colander.Invalid(node, "Ce texte contient des caractères invalides.", cstruct)
+        if not value:
+            return colander.null
+        return value
+
+
+def length(min: int | None = None, max: int | None = None) -> colander.Length:
+    return colander.Length(
+        min=min,
+        max=max,
+        min_err="Au moins ${min} caractères, s'il vous plaît.",
+        max_err="${max} caractères au plus (vous en avez écrit davantage).",
+    )
+
+
+def required_msg() -> str:
+    return "Ce champ est obligatoire."
+
+
+class Int(colander.Integer):
+    """An integer with a French message for anything else ("12 ans" is read as 12)."""
+
+    def deserialize(self, node: colander.SchemaNode, cstruct: Any) -> Any:
+        if cstruct is colander.null or (isinstance(cstruct, str) and not cstruct.strip()):
+            return colander.null
+        text = str(cstruct).strip().removesuffix("ans").strip()
+        if not text.lstrip("-").isdigit() or len(text) > 9:
+            raise colander.Invalid(node, "Indiquez un nombre entier, par exemple 16.", cstruct)
+        return int(text)

@@ -1,0 +1,106 @@
+"""The weekly opening-hours grid: partners tick days and type time slots; experts type the OSM string."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import colander
+from deform.widget import Widget
+
+from guide.services import hours
+
+SLOTS_PER_DAY = 3
+_TIME = re.compile(r"^(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?$")
+
+
+def _parse_time(value: str) -> str | None:
+    """'9' / '9h' / '09:30' / '9h30' / '9.30' → 'HH:MM'; None when not a time."""
+    match = _TIME.match(value.strip())
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if hour > 24 or minute > 59 or (hour == 24 and minute):
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+class OpeningHoursWidget(Widget):
+    """Renders a weekly grid with a raw "expert" field; produces an OSM opening_hours string."""
+
+    template = "opening_hours"
+    readonly_template = "opening_hours"
+    slots = SLOTS_PER_DAY
+
+    def serialize(self, field: Any, cstruct: Any, **kw: Any) -> str:
+        state = self.state_from(cstruct)
+        values = self.get_template_values(field, cstruct, kw)
+        values.update(state)
+        values["days"] = [(code, hours.DAY_LABELS[i]) for i, code in enumerate(hours.DAYS)]
+        values["slots"] = range(self.slots)
+        return field.renderer(self.template, **values)
+
+    def state_from(self, cstruct: Any) -> dict[str, Any]:
+        """What to show: from an OSM string, or from what was typed (after an error)."""
+        if isinstance(cstruct, dict):  # the typed input, redisplayed as is
+            grid = {
+                code: [
+                    (cstruct.get(f"{code}-{i}-start", ""), cstruct.get(f"{code}-{i}-end", ""))
+                    for i in range(self.slots)
+                ]
+                for code in hours.DAYS
+            }
+            return {
+                "mode": cstruct.get("mode", "grid"),
+                "grid": grid,
+                "ph_off": bool(cstruct.get("ph_off")),
+                "raw": cstruct.get("raw", ""),
+                "grid_errors": cstruct.get("_errors", {}),
+            }
+        raw = "" if cstruct in (colander.null, None) else str(cstruct)
+        parsed = hours.osm_to_grid(raw) if raw else ({code: [] for code in hours.DAYS}, False)
+        empty = [("", "")] * self.slots
+        if parsed is None:
+            return {"mode": "raw", "grid": {c: empty for c in hours.DAYS}, "ph_off": False, "raw": raw,
+                    "grid_errors": {}}
+        grid, ph_off = parsed
+        padded = {
+            code: [(s[:5], e[:5]) for s, e in grid.get(code, [])] + [("", "")] * (self.slots - len(grid.get(code, [])))
+            for code in hours.DAYS
+        }
+        return {"mode": "grid", "grid": padded, "ph_off": ph_off, "raw": raw, "grid_errors": {}}
+
+    def deserialize(self, field: Any, pstruct: Any) -> Any:
+        if pstruct is colander.null or not isinstance(pstruct, dict):
+            return colander.null
+        pstruct = {k: v for k, v in pstruct.items() if isinstance(v, str)}
+        if pstruct.get("mode") == "raw":
+            raw = pstruct.get("raw", "").strip()
+            return raw or colander.null
+        grid: dict[str, list[tuple[str, str]]] = {}
+        errors: dict[str, str] = {}
+        for index, code in enumerate(hours.DAYS):
+            slots = []
+            for i in range(self.slots):
+                start_text = pstruct.get(f"{code}-{i}-start", "").strip()
+                end_text = pstruct.get(f"{code}-{i}-end", "").strip()
+                if not start_text and not end_text:
+                    continue
+                start, end = _parse_time(start_text), _parse_time(end_text)
+                if start is None or end is None:
+                    errors[code] = (
+                        f"{hours.DAY_LABELS[index].capitalize()} : indiquez le début et la fin de chaque "
+                        "créneau, par exemple 09:00 et 12:00."
+                    )
+                    break
+                slots.append((start, end))
+            if code not in errors:
+                grid[code] = sorted(slots)
+        if not errors:
+            errors = hours.validate_grid(grid)
+        if errors:
+            value = dict(pstruct)
+            value["_errors"] = errors
+            raise colander.Invalid(field.schema, " ".join(errors.values()), value)
+        osm = hours.grid_to_osm(grid, bool(pstruct.get("ph_off")))
+        return osm or colander.null

@@ -1,0 +1,47 @@
+"""Two people editing the same fiche: the second save is not applied silently, nothing is lost."""
+
+from __future__ import annotations
+
+import webtest
+
+from tests.factories import PASSWORD
+
+
+def _login(app, email):
+    browser = webtest.TestApp(app, extra_environ={"HTTP_HOST": "localhost", "REMOTE_ADDR": "127.0.0.1"})
+    form = browser.get("/connexion").forms["deform"]
+    form["email"], form["password"] = email, PASSWORD
+    form.submit("login")
+    return browser
+
+
+def test_second_save_shows_what_changed_and_keeps_the_input(app, world, db):
+    fiche = world.fiches["draft_a"]
+    alice = _login(app, world.users["owner_a"].email)
+    bob = _login(app, world.users["editor_a"].email)
+    alice_form = alice.get(f"/espace/fiches/{fiche.id}/modifier").forms["deform"]
+    bob_form = bob.get(f"/espace/fiches/{fiche.id}/modifier").forms["deform"]
+
+    alice_form["telephone"] = "04 73 11 22 33"
+    alice_form.submit("save").follow()
+
+    bob_form["nom"] = "Titre écrit par Bob"
+    conflict = bob_form.submit("save", expect_errors=True)
+    assert conflict.status_int == 409
+    assert "Quelqu'un a modifié cette fiche" in conflict.text
+    assert "04 73 11 22 33" in conflict.text  # what Alice changed meanwhile
+    assert "Titre écrit par Bob" in conflict.text  # Bob's input is still in the form
+    db.expire_all()
+    assert fiche.current_version.number == 2
+    assert fiche.current_version.nom == "Fiche draft a"
+
+    # Bob checks and saves again: his input now applies over Alice's version.
+    again = conflict.forms["deform"]
+    assert again["nom"].value == "Titre écrit par Bob"
+    assert again["base_version"].value == "2"
+    again.submit("save").follow()
+    db.expire_all()
+    assert fiche.current_version.number == 3
+    assert fiche.current_version.nom == "Titre écrit par Bob"
+    # Bob's form carried the telephone he had loaded (the old one): the conflict page told him so.
+    assert [v.number for v in fiche.versions] == [1, 2, 3]

@@ -1,0 +1,59 @@
+"""Pyramid views: the public guide, the partner space, coordination and administration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .resources import fiche_factory, lieu_factory, organisation_factory
+
+
+def add_routes(config: Any) -> None:
+    # public guide
+    config.add_route("home", "/")
+    config.add_route("fiche", "/fiche/{ref}", factory=fiche_factory)
+    config.add_route("organisation", "/structure/{slug}")
+    # accounts
+    config.add_route("login", "/connexion")
+    config.add_route("logout", "/deconnexion")
+    config.add_route("reset_request", "/mot-de-passe-oublie")
+    config.add_route("reset", "/mot-de-passe/{token}")
+    config.add_route("invitation", "/invitation/{token}")
+    # partner space
+    config.add_route("dashboard", "/espace")
+    config.add_route("org_manage", "/espace/structures/{org_id}", factory=organisation_factory)
+    config.add_route("org_edit", "/espace/structures/{org_id}/modifier", factory=organisation_factory)
+    config.add_route("org_members", "/espace/structures/{org_id}/membres", factory=organisation_factory)
+    config.add_route("org_member_remove", "/espace/structures/{org_id}/membres/{membership_id}/retirer",
+                     factory=organisation_factory)
+    config.add_route("lieu_add", "/espace/structures/{org_id}/lieux/nouveau", factory=organisation_factory)
+    config.add_route("fiche_add", "/espace/structures/{org_id}/fiches/nouvelle", factory=organisation_factory)
+    config.add_route("lieu_edit", "/espace/lieux/{lieu_id}/modifier", factory=lieu_factory)
+    config.add_route("fiche_manage", "/espace/fiches/{fiche_id}", factory=fiche_factory)
+    config.add_route("fiche_edit", "/espace/fiches/{fiche_id}/modifier", factory=fiche_factory)
+    config.add_route("fiche_transition", "/espace/fiches/{fiche_id}/etat/{name}", factory=fiche_factory)
+    config.add_route("fiche_confirm", "/espace/fiches/{fiche_id}/confirmer", factory=fiche_factory)
+    config.add_route("fiche_history", "/espace/fiches/{fiche_id}/historique", factory=fiche_factory)
+    config.add_route("fiche_compare", "/espace/fiches/{fiche_id}/comparer", factory=fiche_factory)
+    config.add_route("fiche_version", "/espace/fiches/{fiche_id}/versions/{number}", factory=fiche_factory)
+    config.add_route("fiche_restore", "/espace/fiches/{fiche_id}/versions/{number}/restaurer",
+                     factory=fiche_factory)
+    # coordination
+    config.add_route("review_queue", "/coordination")
+    config.add_route("coord_organisations", "/coordination/structures")
+    config.add_route("coord_organisation_add", "/coordination/structures/nouvelle")
+    config.add_route("coord_direct", "/coordination/structures/{org_id}/publication-directe",
+                     factory=organisation_factory)
+    config.add_route("coord_invite", "/coordination/inviter")
+    config.add_route("coord_quartiers", "/coordination/quartiers")
+    config.add_route("coord_quartier_edit", "/coordination/quartiers/{quartier_id}")
+    config.add_route("coord_thematiques", "/coordination/thematiques")
+    config.add_route("coord_thematique_edit", "/coordination/thematiques/{thematique_id}")
+    # administration
+    config.add_route("admin_users", "/admin/comptes")
+    config.add_route("admin_user", "/admin/comptes/{user_id}")
+
+
+def includeme(config: Any) -> None:
+    config.include(".rendering")  # Jinja2 templates, filters and French formats
+    add_routes(config)
+    config.scan(".")

@@ -1,0 +1,214 @@
+"""Coordination: the review queue, organisations, invitations, quartiers and thématiques."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import colander
+from data_inclusion.schema.v1 import Thematique as DiThematique
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.view import view_config
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from guide.models import Fiche, MemberRole, Organisation, Quartier, SiteRole, State, Thematique
+from guide.security import Permission
+from guide.services import accounts, fiches
+from guide.text import slugify
+from schemas.accounts import InvitationSchema, StaffInvitationSchema
+from schemas.directory import OrganisationSchema, QuartierSchema, ThematiqueSchema
+
+from .auth import send_invitation
+from .rendering import process_form
+
+
+@view_config(route_name="review_queue", renderer="review_queue.jinja2", permission=Permission.COORDINATE)
+def review_queue(request: Any) -> Any:
+    queue = fiches.review_queue(request.dbsession)
+    counts = dict(
+        request.dbsession.execute(select(Fiche.state, func.count()).group_by(Fiche.state)).all()
+    )
+    return {"queue": queue, "counts": {state: counts.get(state, 0) for state in State}}
+
+
+def _unique_slug(request: Any, name: str) -> str:
+    base = slugify(name)
+    slug, n = base, 2
+    while request.dbsession.scalar(select(Organisation.id).where(Organisation.slug == slug)) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@view_config(route_name="coord_organisations", renderer="coord_organisations.jinja2",
+             permission=Permission.COORDINATE)
+def coord_organisations(request: Any) -> Any:
+    organisations = request.dbsession.scalars(
+        select(Organisation).options(selectinload(Organisation.memberships)).order_by(Organisation.nom)
+    ).all()
+    counts = dict(
+        request.dbsession.execute(select(Fiche.organisation_id, func.count()).group_by(Fiche.organisation_id)).all()
+    )
+    return {"organisations": organisations, "counts": counts}
+
+
+@view_config(route_name="coord_organisation_add", renderer="form_page.jinja2", permission=Permission.COORDINATE)
+def coord_organisation_add(request: Any) -> Any:
+    result = process_form(request, OrganisationSchema(), buttons=(("save", "Créer la structure"),))
+    if result.valid:
+        assert result.appstruct is not None
+        values = {k: (v if v is not None or k == "siret" else "") for k, v in result.appstruct.items()}
+        organisation = Organisation(slug=_unique_slug(request, values["nom"]), **values)
+        request.dbsession.add(organisation)
+        request.dbsession.flush()
+        request.session.flash(f"La structure « {organisation.nom} » est créée. Invitez ses membres.", "success")
+        return HTTPSeeOther(request.route_path("org_members", org_id=organisation.id))
+    return {"form": result, "title": "Nouvelle structure",
+            "breadcrumb": ("Structures", request.route_path("coord_organisations"))}
+
+
+@view_config(route_name="coord_direct", request_method="POST", permission=Permission.COORDINATE)
+def coord_direct(request: Any) -> Any:
+    organisation: Organisation = request.context
+    organisation.direct_publication = request.POST.get("direct") == "1"
+    state = "accordée" if organisation.direct_publication else "retirée"
+    request.session.flash(f"Publication directe {state} à « {organisation.nom} ».", "success")
+    return HTTPSeeOther(request.route_path("coord_organisations"))
+
+
+@view_config(route_name="coord_invite", renderer="coord_invite.jinja2", permission=Permission.COORDINATE)
+def coord_invite(request: Any) -> Any:
+    organisations = request.dbsession.scalars(select(Organisation).order_by(Organisation.nom)).all()
+    choices = [(str(o.id), o.nom) for o in organisations]
+    preset = request.params.get("structure")
+    result = process_form(
+        request,
+        InvitationSchema().bind(organisations=choices),
+        appstruct={"organisation": preset} if preset else None,
+        buttons=(("invite", "Envoyer l'invitation"),),
+        formid="partner",
+    )
+    staff = None
+    if request.has_permission(Permission.MANAGE_USERS):
+        staff = process_form(request, StaffInvitationSchema(), buttons=(("invite_staff", "Inviter"),), formid="staff")
+    for form, is_staff in ((result, False), (staff, True)):
+        if form is None or not form.valid:
+            continue
+        assert form.appstruct is not None
+        values = form.appstruct
+        organisation = None if is_staff else request.dbsession.get(Organisation, int(values["organisation"]))
+        user, _created = accounts.invite(
+            request.dbsession,
+            values["email"],
+            values["name"],
+            organisation,
+            MemberRole.EDITOR if is_staff else MemberRole(values["role"]),
+            request.user,
+            site_role=SiteRole(values["role"]) if is_staff else SiteRole.PARTNER,
+        )
+        if not user.password_hash:
+            send_invitation(request, user, organisation.nom if organisation else None)
+            request.session.flash(f"Invitation envoyée à {user.email}.", "success")
+        else:
+            request.session.flash(f"{user.display_name} a déjà un compte : ses droits sont mis à jour.", "success")
+        return HTTPSeeOther(request.route_path("coord_invite"))
+    return {"form": result, "staff_form": staff}
+
+
+@view_config(route_name="coord_quartiers", renderer="coord_list.jinja2", permission=Permission.COORDINATE)
+def coord_quartiers(request: Any) -> Any:
+    result = process_form(request, QuartierSchema(), buttons=(("add", "Ajouter le quartier"),))
+    if result.valid:
+        assert result.appstruct is not None
+        values = result.appstruct
+        if request.dbsession.scalar(select(Quartier).where(Quartier.code == values["code"])):
+            result.fail("code", "Ce code est déjà utilisé par un autre quartier.")
+        elif request.dbsession.scalar(select(Quartier).where(Quartier.nom == values["nom"])):
+            result.fail("nom", "Un quartier porte déjà ce nom.")
+        else:
+            request.dbsession.add(Quartier(slug=slugify(values["nom"]), **values))
+            request.session.flash(f"Le quartier « {values['nom']} » est ajouté.", "success")
+            return HTTPSeeOther(request.route_path("coord_quartiers"))
+    rows = request.dbsession.scalars(select(Quartier).order_by(Quartier.nom)).all()
+    items = [
+        (q.nom, f"{q.code}{' · contour schématique' if q.schematic else ''}{'' if q.geometry else ' · sans contour'}",
+         request.route_path("coord_quartier_edit", quartier_id=q.id))
+        for q in rows
+    ]
+    return {"title": "Quartiers", "items": items, "form": result, "form_title": "Ajouter un quartier"}
+
+
+def _get(request: Any, model: Any, key: str) -> Any:
+    value = request.matchdict[key]
+    obj = request.dbsession.get(model, int(value)) if value.isdigit() and len(value) < 10 else None
+    if obj is None:
+        raise HTTPNotFound()
+    return obj
+
+
+@view_config(route_name="coord_quartier_edit", renderer="form_page.jinja2", permission=Permission.COORDINATE)
+def coord_quartier_edit(request: Any) -> Any:
+    quartier: Quartier = _get(request, Quartier, "quartier_id")
+    result = process_form(request, QuartierSchema(), appstruct={"nom": quartier.nom, "code": quartier.code})
+    if result.valid:
+        assert result.appstruct is not None
+        values = result.appstruct
+        clash = request.dbsession.scalar(
+            select(Quartier).where(Quartier.code == values["code"], Quartier.id != quartier.id)
+        )
+        if clash is not None:
+            result.fail("code", "Ce code est déjà utilisé par un autre quartier.")
+        else:
+            quartier.nom, quartier.code = values["nom"], values["code"]
+            request.session.flash("Le quartier est enregistré.", "success")
+            return HTTPSeeOther(request.route_path("coord_quartiers"))
+    return {"form": result, "title": f"Quartier « {quartier.nom} »",
+            "breadcrumb": ("Quartiers", request.route_path("coord_quartiers"))}
+
+
+def _thematique_schema() -> colander.SchemaNode:
+    schema = ThematiqueSchema()
+    schema["di_codes"].widget.values = [(t.value, t.label) for t in DiThematique]
+    schema["di_codes"].validator = colander.ContainsOnly([t.value for t in DiThematique])
+    return schema
+
+
+@view_config(route_name="coord_thematiques", renderer="coord_list.jinja2", permission=Permission.COORDINATE)
+def coord_thematiques(request: Any) -> Any:
+    result = process_form(request, _thematique_schema(), buttons=(("add", "Ajouter la thématique"),))
+    if result.valid:
+        assert result.appstruct is not None
+        values = result.appstruct
+        slug = slugify(values["label"])
+        if request.dbsession.scalar(select(Thematique).where(Thematique.slug == slug)):
+            result.fail("label", "Une thématique porte déjà ce nom.")
+        else:
+            request.dbsession.add(
+                Thematique(slug=slug, label=values["label"], icon=values["icon"], position=values["position"],
+                           di_codes=sorted(values["di_codes"]))
+            )
+            request.session.flash(f"La thématique « {values['label']} » est ajoutée.", "success")
+            return HTTPSeeOther(request.route_path("coord_thematiques"))
+    rows = request.dbsession.scalars(select(Thematique).order_by(Thematique.position, Thematique.label)).all()
+    items = [(t.label, ", ".join(t.di_codes) or "—", request.route_path("coord_thematique_edit", thematique_id=t.id))
+             for t in rows]
+    return {"title": "Thématiques", "items": items, "form": result, "form_title": "Ajouter une thématique"}
+
+
+@view_config(route_name="coord_thematique_edit", renderer="form_page.jinja2", permission=Permission.COORDINATE)
+def coord_thematique_edit(request: Any) -> Any:
+    thematique: Thematique = _get(request, Thematique, "thematique_id")
+    result = process_form(
+        request,
+        _thematique_schema(),
+        appstruct={"label": thematique.label, "icon": thematique.icon, "position": thematique.position,
+                   "di_codes": set(thematique.di_codes)},
+    )
+    if result.valid:
+        assert result.appstruct is not None
+        values = result.appstruct
+        thematique.label, thematique.icon, thematique.position = values["label"], values["icon"], values["position"]
+        thematique.di_codes = sorted(values["di_codes"])
+        request.session.flash("La thématique est enregistrée.", "success")
+        return HTTPSeeOther(request.route_path("coord_thematiques"))
+    return {"form": result, "title": f"Thématique « {thematique.label} »",
+            "breadcrumb": ("Thématiques", request.route_path("coord_thematiques"))}

@@ -1,0 +1,167 @@
+"""Templates (Jinja2), French formats and the form helper shared by every view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import colander
+import deform
+from babel.dates import format_date, format_datetime
+from markupsafe import Markup
+from pyramid.csrf import get_csrf_token
+
+from guide import normalize
+from guide.services import hours
+from guide.vocabulary import (
+    ACCESS_LABELS,
+    ACCESSIBILITY_FIELDS,
+    CONDITIONS_ACCES,
+    FRAIS,
+    LANGUES,
+    PUBLICS,
+    TYPES_SERVICE,
+    labels,
+)
+from guide.workflow import STATE_LABELS
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def date_fr(value: dt.date | dt.datetime | None, fmt: str = "d MMMM y") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return format_datetime(value.astimezone(PARIS), fmt, locale="fr_FR")
+    return format_date(value, fmt, locale="fr_FR")
+
+
+def datetime_fr(value: dt.datetime | None) -> str:
+    return date_fr(value, "d MMMM y 'à' HH:mm") if value else ""
+
+
+def tel_uri(value: str) -> str:
+    try:
+        return normalize.phone_uri(value)
+    except normalize.NormalizeError:
+        return ""
+
+
+def paragraphs(value: str | None) -> Markup:
+    """Plain text with blank lines → escaped paragraphs."""
+    if not value:
+        return Markup("")
+    blocks = [b.strip() for b in value.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(Markup("<br>").join(b.split("\n"))) for b in blocks)
+
+
+def includeme(config: Any) -> None:
+    config.include("pyramid_jinja2")
+    config.add_jinja2_renderer(".jinja2")
+    config.add_jinja2_search_path("templates:", name=".jinja2")
+    config.add_jinja2_extension("jinja2.ext.i18n", name=".jinja2")
+    config.commit()
+    env = config.get_jinja2_environment(".jinja2")
+    env.filters.update(
+        date_fr=date_fr,
+        datetime_fr=datetime_fr,
+        hours_fr=hours.describe_safe,
+        tel_uri=tel_uri,
+        paragraphs=paragraphs,
+    )
+    env.globals.update(
+        STATE_LABELS=STATE_LABELS,
+        PUBLICS=PUBLICS,
+        CONDITIONS_ACCES=CONDITIONS_ACCES,
+        FRAIS=FRAIS,
+        LANGUES=LANGUES,
+        TYPES_SERVICE=TYPES_SERVICE,
+        ACCESS_LABELS=ACCESS_LABELS,
+        ACCESSIBILITY_FIELDS=ACCESSIBILITY_FIELDS,
+        labels=labels,
+        hours_status=hours.status,
+        today_hours=hours.today_hours,
+    )
+    config.add_request_method(lambda request: get_csrf_token(request), "csrf_token", reify=False)
+
+
+# --- forms ------------------------------------------------------------------------------------
+
+
+@dataclass
+class FormResult:
+    form: deform.Form
+    html: Markup
+    appstruct: dict[str, Any] | None
+    submitted: bool
+    rendered_values: dict[str, Any] | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.appstruct is not None
+
+    def rerender(self, **updates: Any) -> None:
+        """Render the validated form again with some values replaced (hidden fields, mostly)."""
+        values = {**(self.rendered_values or {}), **updates}
+        self.html = Markup(self.form.render(values))
+
+    def fail(self, field: str, message: str) -> None:
+        """Show an error next to ``field`` after a check the schema could not make."""
+        error = colander.Invalid(self.form.schema)
+        error[field] = message
+        self.form.widget.handle_error(self.form, error)
+        self.form.error = error
+        self.html = Markup(self.form.render())
+        self.appstruct = None
+
+
+def _with_csrf(schema: colander.SchemaNode, request: Any) -> colander.SchemaNode:
+    schema = schema.clone()
+    schema.add(
+        colander.SchemaNode(
+            colander.String(),
+            name="csrf_token",
+            widget=deform.widget.HiddenWidget(),
+            default=get_csrf_token(request),
+            missing="",
+        )
+    )
+    return schema
+
+
+def process_form(
+    request: Any,
+    schema: colander.SchemaNode,
+    *,
+    appstruct: dict[str, Any] | None = None,
+    buttons: tuple[tuple[str, str], ...] = (("save", "Enregistrer"),),
+    formid: str = "deform",
+    action: str = "",
+) -> FormResult:
+    """Validate a POSTed form, or render it with ``appstruct``.
+
+    On error the form is rendered again with what was typed and a French message beside each field.
+    """
+    form = deform.Form(
+        _with_csrf(schema, request),
+        buttons=[deform.Button(name, title, css_class="btn btn-primary" if i == 0 else "btn")
+                 for i, (name, title) in enumerate(buttons)],
+        formid=formid,
+        action=action,
+    )
+    form.widget.css_class = "guide-form"
+    names = {name for name, _title in buttons}
+    submitted = request.method == "POST" and (names & set(request.POST) or request.POST.get("__formid__") == formid)
+    if submitted:
+        try:
+            validated = form.validate(list(request.POST.items()))
+        except deform.ValidationFailure as failure:
+            return FormResult(form, Markup(failure.render()), None, True)
+        rendered = dict(validated)
+        validated.pop("csrf_token", None)
+        return FormResult(form, Markup(form.render(rendered)), validated, True, rendered)
+    values = dict(appstruct or {})
+    values["csrf_token"] = get_csrf_token(request)
+    return FormResult(form, Markup(form.render(values)), None, False)
