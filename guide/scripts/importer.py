@@ -27,7 +27,9 @@ def main(argv: list[str] | None = None) -> int:
         "path", help="le dossier de l'export (structures.json + services.json, ou en CSV) ou structures.json"
     )
     parser.add_argument(
-        "--publish", action="store_true", help="publier directement les fiches (sinon elles attendent validation)"
+        "--publish",
+        action="store_true",
+        help="publier directement les fiches (sinon elles attendent validation)",
     )
     try:
         args = parser.parse_args(argv)

@@ -250,7 +250,7 @@ def transition(
         if name == "restore":
             # A restored fiche goes back through review before being public again.
             fiche.published_version = None
-    if was_public != fiche.is_public:
+    if t.target != State.PUBLISHED and was_public != fiche.is_public:
         db.flush()
         log_index_change(db, fiche)
     return _record(fiche, actor, name, from_state, comment)

@@ -209,6 +209,14 @@ class Record:
         value = self.data.get("id") if self.data else None
         return str(value) if value not in (None, "") else None
 
+    @property
+    def key(self) -> tuple[str, str] | None:
+        """(source, id) as written in the row, before validation."""
+        source = self.data.get("source") if self.data else None
+        if not isinstance(source, str) or self.id is None:
+            return None
+        return source, self.id
+
     def extension(self, name: str) -> Any:
         value = self.data.get(name) if self.data else None
         return None if value in (None, "", []) else value
@@ -471,13 +479,13 @@ class _Importer:
 
     def structure(self, record: Record) -> None:
         self._warnings = []
-        key: tuple[str, str] | None = None
+        key = record.key
         try:
-            parsed = _validate(Structure, record)
-            key = (parsed.source, parsed.id)
-            if key in self.structures or key in self.rejected_structures:
+            if key is not None and (key in self.structures or key in self.rejected_structures):
                 key = None  # the first row with this id stands
                 raise RowError("identifiant en double dans le fichier des structures")
+            parsed = _validate(Structure, record)
+            key = (parsed.source, parsed.id)
             organisation_values = self._organisation_values(record, parsed)
             place = self._place(record, parsed, nom=parsed.nom, fallback=None)
             with self.db.begin_nested():
@@ -556,7 +564,9 @@ class _Importer:
     ) -> tuple[_StructureEntry, str]:
         db = self.db
         organisation = db.scalar(
-            select(Organisation).where(Organisation.source == parsed.source, Organisation.source_id == parsed.id)
+            select(Organisation).where(
+                Organisation.source == parsed.source, Organisation.source_id == parsed.id
+            )
         )
         if organisation is None:
             organisation = Organisation(
@@ -616,9 +626,9 @@ class _Importer:
             self._warn("coordonnées ignorées : il faut à la fois la latitude et la longitude")
             return None, None
         try:
-            return normalize.latitude(str(parsed.latitude)), normalize.longitude(str(parsed.longitude))
+            return normalize.latitude(parsed.latitude), normalize.longitude(parsed.longitude)
         except normalize.NormalizeError as error:
-            raise RowError(f"coordonnées invalides : {error.message}") from None
+            raise RowError(error.message) from None
 
     def _service_place(self, record: Record, parsed: Service, entry: _StructureEntry) -> _Place | None:
         """The service's own place, or None when it happens at its structure's lieu."""
@@ -632,11 +642,7 @@ class _Importer:
             not getattr(parsed, name) or (getattr(parsed, name) or "").strip() == getattr(lieu, name)
             for name in ADDRESS_FIELDS
         )
-        if place.latitude is not None and (lieu.latitude is None or lieu.longitude is None):
-            same = False
-        elif place.latitude is not None and (
-            abs(place.latitude - lieu.latitude) > 1e-6 or abs(place.longitude - lieu.longitude) > 1e-6
-        ):
+        if place.latitude is not None and not _near(place, lieu):
             same = False
         if record.extension("quartier") is not None and place.quartier is not lieu.quartier:
             same = False
@@ -680,7 +686,9 @@ class _Importer:
             select(Organisation).where(Organisation.source == key[0], Organisation.source_id == key[1])
         )
         if organisation is None:
-            raise RowError(f"structure inconnue : « {parsed.structure_id} » n'est pas dans le fichier des structures")
+            raise RowError(
+                f"structure inconnue : « {parsed.structure_id} » n'est pas dans le fichier des structures"
+            )
         lieu = self.db.scalar(select(Lieu).where(Lieu.source == key[0], Lieu.source_id == key[1]))
         entry = _StructureEntry(organisation, lieu)
         self.structures[key] = entry
@@ -705,7 +713,9 @@ class _Importer:
             "telephone": self._optional(normalize.phone, parsed.telephone, "téléphone"),
             "courriel": self._optional(normalize.email, record.data.get("courriel"), "courriel"),
             "site_web": self._optional(
-                normalize.url, record.data.get("lien_mobilisation") or record.data.get("lien_source"), "site web"
+                normalize.url,
+                record.data.get("lien_mobilisation") or record.data.get("lien_source"),
+                "site web",
             ),
             "thematiques": self._thematiques(parsed),
         }
@@ -736,6 +746,8 @@ class _Importer:
         return slugs
 
     def _langues(self, value: Any) -> list[str]:
+        if value is None:
+            return []
         if isinstance(value, str):
             value = re.split(r"[|,]", value)
         if not isinstance(value, list):
@@ -779,7 +791,9 @@ class _Importer:
             fiches.transition(db, fiche, "publish" if self.publish else "submit", self.actor)
             return "created"
         if fiche.state == State.ARCHIVED:
-            raise RowError("la fiche est archivée dans le guide : restaurez-la pour la mettre à jour par import")
+            raise RowError(
+                "la fiche est archivée dans le guide : restaurez-la pour la mettre à jour par import"
+            )
         outcome = "unchanged"
         moved = fiche.organisation_id != organisation.id
         if moved:
@@ -820,6 +834,13 @@ class _Importer:
         except normalize.NormalizeError as error:
             self._warn(f"{label} « {value} » ignoré : {error.message}")
             return ""
+
+
+def _near(place: _Place, lieu: Lieu) -> bool:
+    """Whether the place's coordinates are the lieu's."""
+    if lieu.latitude is None or lieu.longitude is None:
+        return False
+    return abs(place.latitude - lieu.latitude) <= 1e-6 and abs(place.longitude - lieu.longitude) <= 1e-6
 
 
 def _has_own_address(parsed: Service, record: Record) -> bool:

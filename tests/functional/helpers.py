@@ -18,11 +18,31 @@ def post(testapp: webtest.TestApp, url: str, data: dict[str, Any] | None = None,
 
 def field_error(page: webtest.TestResponse, field: str) -> str:
     """The error message displayed beside a deform field (empty when there is none)."""
+    import re
+
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(page.text, "html.parser")
-    for group in soup.select(".form-group"):
-        if group.select(f'[name="{field}"]') and not group.select(".form-group .form-group"):
-            errors = group.select(".help-block.error, .error-msg")
-            return " ".join(e.get_text(" ", strip=True) for e in errors)
-    raise AssertionError(f"field {field} not in the page")
+    element = soup.find(attrs={"name": field})
+    assert element is not None, f"field {field} not in the page"
+    item = element.find_parent(id=re.compile(r"^item-"))
+    assert item is not None, f"field {field} has no deform item"
+    errors = item.select(".invalid-feedback, .error-msg")
+    return " ".join(e.get_text(" ", strip=True) for e in errors)
+
+
+def choose(form: webtest.forms.Form, value: str) -> None:
+    """Tick the radio button with this value (deform names radio groups after their field's oid)."""
+    for name, fields in form.fields.items():
+        for field in fields:
+            if isinstance(field, webtest.forms.Radio) and value in [option[0] for option in field.options]:
+                form[name] = value
+                return
+    raise AssertionError(f"no radio button with value {value!r}")
+
+
+def visible(page: webtest.TestResponse) -> str:
+    """The page's text as a person reads it (entities decoded, white space folded)."""
+    from bs4 import BeautifulSoup
+
+    return " ".join(BeautifulSoup(page.text, "html.parser").get_text(" ").split())

@@ -7,7 +7,7 @@ import datetime as dt
 from guide.models import AccountToken, Membership, User
 from tests.factories import PASSWORD
 
-from .helpers import csrf_token, field_error, post
+from .helpers import choose, csrf_token, field_error, post
 
 
 def _login_form(testapp, email, password):
@@ -99,7 +99,7 @@ def test_coordinator_invites_a_partner_who_joins_by_mail(testapp, world, login, 
     form["email"] = "nouvelle@asso.fr"
     form["name"] = "Nadia Nouvelle"
     form["organisation"] = str(world.orgs["b"].id)
-    form["role"] = "owner"
+    choose(form, "owner")
     page = form.submit("invite").follow()
     assert "Invitation envoyée à nouvelle@asso.fr" in page.text
     mail = mailbox.wait_for("nouvelle@asso.fr")
@@ -127,10 +127,11 @@ def test_owner_invites_a_member_of_their_organisation(testapp, world, login, mai
 
 def test_owner_removes_a_member(testapp, world, login, db):
     login("owner.a@test.fr")
-    membership = db.query(Membership).filter_by(user_id=world.users["editor_a"].id).one()
-    post(testapp, f"/espace/structures/{world.orgs['a'].id}/membres/{membership.id}/retirer")
-    db.expire_all()
-    assert db.get(Membership, membership.id) is None
+    membership_id = db.query(Membership).filter_by(user_id=world.users["editor_a"].id).one().id
+    page = post(testapp, f"/espace/structures/{world.orgs['a'].id}/membres/{membership_id}/retirer").follow()
+    assert "ne fait plus partie de la structure" in page.text
+    db.expunge_all()
+    assert db.query(Membership).filter_by(id=membership_id).count() == 0
 
 
 def test_invitation_form_errors_are_in_french_beside_the_field(testapp, world, login):

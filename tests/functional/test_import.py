@@ -1,4 +1,4 @@
-"""Importing a data·inclusion v1 export: counts, idempotence, versions, rejections, CSV, the console script."""
+"""Importing a data·inclusion v1 export: counts, idempotence, versions, rejections, CSV, console script."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from guide.db import make_engine, make_session_factory
 from guide.models import Fiche, IndexChange, Lieu, Organisation, Quartier, State, Thematique
 from guide.scripts import importer as importer_script
 from guide.scripts.migrate import upgrade
@@ -34,8 +35,7 @@ def _rect(west: float, south: float, east: float, north: float) -> dict[str, Any
     }
 
 
-@pytest.fixture
-def guide(db: Session) -> Session:
+def seed(db: Session) -> None:
     """The guide's thématiques and a few quartiers (with and without a polygon)."""
     db.add_all(
         [
@@ -58,21 +58,32 @@ def guide(db: Session) -> Session:
             ),
             Thematique(slug="famille", label="Famille", position=4, di_codes=["famille"]),
             Quartier(
-                code="QP-CHAMPRATEL", nom="Champratel", slug="champratel",
+                code="QP-CHAMPRATEL",
+                nom="Champratel",
+                slug="champratel",
                 geometry=_rect(3.062, 45.786, 3.094, 45.801),
             ),
             Quartier(
-                code="QU-CENTRE-JAUDE", nom="Centre-ville - Jaude", slug="centre-ville-jaude",
+                code="QU-CENTRE-JAUDE",
+                nom="Centre-ville - Jaude",
+                slug="centre-ville-jaude",
                 geometry=_rect(3.078, 45.771, 3.094, 45.786),
             ),
             Quartier(code="QP-GAUTHIERE", nom="La Gauthière", slug="la-gauthiere", geometry=None),
             Quartier(
-                code="QP-VERGNES", nom="Les Vergnes", slug="les-vergnes",
+                code="QP-VERGNES",
+                nom="Les Vergnes",
+                slug="les-vergnes",
                 geometry=_rect(3.100, 45.801, 3.132, 45.818),
             ),
         ]
     )
     db.flush()
+
+
+@pytest.fixture
+def guide(db: Session) -> Session:
+    seed(db)
     return db
 
 
@@ -83,7 +94,9 @@ def fiche(db: Session, source_id: str) -> Fiche:
 
 
 def organisation(db: Session, source_id: str) -> Organisation:
-    found = db.scalar(select(Organisation).where(Organisation.source == "dora", Organisation.source_id == source_id))
+    found = db.scalar(
+        select(Organisation).where(Organisation.source == "dora", Organisation.source_id == source_id)
+    )
     assert found is not None, source_id
     return found
 
@@ -121,7 +134,12 @@ def test_first_import_counts_and_summary(guide: Session) -> None:
 def test_rejected_rows_are_listed_with_their_reason(guide: Session) -> None:
     report = import_inventory(guide, JSON_SAMPLE)
     reasons = {r.id: r for r in report.rejected}
-    assert set(reasons) == {"epicerie-solidaire-saint-jacques", "gauthiere-sorties", "mjc-accueil-jeunes", "epicerie-courses"}
+    assert set(reasons) == {
+        "epicerie-solidaire-saint-jacques",
+        "gauthiere-sorties",
+        "mjc-accueil-jeunes",
+        "epicerie-courses",
+    }
     siret = reasons["epicerie-solidaire-saint-jacques"]
     assert (siret.file, siret.row) == ("structures.json", 4)
     assert "SIRET" in siret.reason and "14 caractères" in siret.reason
@@ -201,7 +219,10 @@ def test_organisation_and_lieu(guide: Session) -> None:
     assert set(lieux) == {"ccas-clermont", "service:ccas-aide-alimentaire"}
     main = lieux["ccas-clermont"]
     assert (main.adresse, main.complement_adresse, main.code_postal, main.code_insee) == (
-        "22 rue Georges-Clemenceau", "Rez-de-chaussée", "63000", "63113",
+        "22 rue Georges-Clemenceau",
+        "Rez-de-chaussée",
+        "63000",
+        "63113",
     )
     assert main.latitude == pytest.approx(45.7755)
 
@@ -293,7 +314,9 @@ def test_changed_service_gets_a_new_version(guide: Session, tmp_path: Path) -> N
     assert [e.action for e in f.events][-1] == "save"
 
 
-def test_changed_service_of_a_published_fiche_is_republished_with_publish(guide: Session, tmp_path: Path) -> None:
+def test_changed_service_of_a_published_fiche_is_republished_with_publish(
+    guide: Session, tmp_path: Path
+) -> None:
     folder = copy_sample(tmp_path)
     import_inventory(guide, folder, publish=True)
     edit_json(folder / "services.json", "cs-nord-atelier-numerique", horaires_accueil="Tu,Th 14:00-17:00")
@@ -376,7 +399,13 @@ def _snapshot(db: Session) -> dict[str, Any]:
         snapshot[f.uid] = (f.organisation.source_id, f.state, data)
     for org in db.scalars(select(Organisation)):
         snapshot[org.source_id] = (
-            org.nom, org.description, org.siret, org.telephone, org.courriel, org.site_web, org.reseau_porteur,
+            org.nom,
+            org.description,
+            org.siret,
+            org.telephone,
+            org.courriel,
+            org.site_web,
+            org.reseau_porteur,
             sorted((lieu.source_id, lieu.adresse, lieu.latitude, lieu.quartier_id) for lieu in org.lieux),
         )
     return snapshot
@@ -393,6 +422,9 @@ def test_csv_variant_gives_the_same_result(guide: Session) -> None:
     assert csv_report.summary() == json_report.summary() == SAMPLE_SUMMARY
     assert [(r.id, r.reason) for r in csv_report.rejected] == [(r.id, r.reason) for r in json_report.rejected]
     assert {r.file for r in csv_report.rejected} == {"structures.csv", "services.csv"}
+    assert [w.split(" : ", 1)[1] for w in csv_report.warnings] == [
+        w.split(" : ", 1)[1] for w in json_report.warnings
+    ]
     assert _snapshot(guide) == json_snapshot
     # The JSON export of the same data then changes nothing.
     again = import_inventory(guide, JSON_SAMPLE)
@@ -426,7 +458,7 @@ def test_missing_files_abort(guide: Session, tmp_path: Path) -> None:
     with pytest.raises(ImportFailed, match="n'existe pas"):
         import_inventory(guide, tmp_path / "nowhere")
     (tmp_path / "structures.json").write_text("[]", encoding="utf-8")
-    with pytest.raises(ImportFailed, match="ni services.json ni services.csv"):
+    with pytest.raises(ImportFailed, match=r"ni services\.json ni services\.csv"):
         import_inventory(guide, tmp_path)
     (tmp_path / "services.json").write_text('{"not": "a list"}', encoding="utf-8")
     with pytest.raises(ImportFailed, match="une liste"):
@@ -449,8 +481,14 @@ def test_resume_is_cut_cleanly() -> None:
 def ini(tmp_path: Path) -> Path:
     url = f"sqlite:///{tmp_path / 'x.sqlite'}"
     upgrade(url)
+    engine = make_engine(url)
+    with make_session_factory(engine)() as db, db.begin():
+        seed(db)
+    engine.dispose()
     path = tmp_path / "test.ini"
-    path.write_text(f"[app:main]\nuse = egg:guide-du-territoire\ndatabase_url = {url}\nvar_dir = {tmp_path}\n")
+    path.write_text(
+        f"[app:main]\nuse = egg:guide-du-territoire\ndatabase_url = {url}\nvar_dir = {tmp_path}\n"
+    )
     return path
 
 
@@ -483,3 +521,18 @@ def test_cli_failure_and_usage(ini: Path, tmp_path: Path, capsys: pytest.Capture
     assert captured.out == ""
     assert importer_script.main([str(ini)]) == 2
     assert importer_script.main([str(tmp_path / "absent.ini"), str(JSON_SAMPLE)]) == 2
+
+
+def test_services_of_a_structure_imported_earlier(guide: Session, tmp_path: Path) -> None:
+    import_inventory(guide, JSON_SAMPLE)
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    (partial / "structures.json").write_text("[]", encoding="utf-8")
+    services = json.loads((JSON_SAMPLE / "services.json").read_text(encoding="utf-8"))
+    kept = [s for s in services if s["id"] == "gauthiere-francais"]
+    kept[0]["nom"] = "Cours de français pour adultes (niveau A1)"
+    (partial / "services.json").write_text(json.dumps(kept), encoding="utf-8")
+    report = import_inventory(guide, partial)
+    assert report.fiches == Counts(created=0, updated=1, unchanged=0, rejected=0)
+    f = fiche(guide, "gauthiere-francais")
+    assert [lieu.source_id for lieu in f.current_version.lieux] == ["entraide-gauthiere"]

@@ -9,7 +9,7 @@ from guide.models import FicheEvent, IndexChange, State
 from guide.services import fiches
 from tests.factories import content
 
-from .helpers import post
+from .helpers import post, visible
 
 
 def test_workflow_is_consistent():
@@ -84,7 +84,7 @@ def test_partner_edit_of_published_fiche_is_a_working_copy(testapp, world, login
     login(world.users["coord"].email)
     queue = testapp.get("/coordination")
     assert "Nouveau titre pas encore validé" in queue.text
-    assert "Modification d'une fiche publiée" in queue.text
+    assert "Modification d'une fiche publiée" in visible(queue)
     post(testapp, f"/espace/fiches/{fiche.id}/etat/publish")
     testapp.reset()
     public = testapp.get(f"/fiche/{fiche.id}").maybe_follow()
