@@ -58,7 +58,7 @@ class OpeningHoursWidget(Widget):
                 "grid_errors": cstruct.get("_errors", {}),
             }
         raw = "" if cstruct in (colander.null, None) else str(cstruct)
-        parsed = hours.osm_to_grid(raw) if raw else ({code: [] for code in hours.DAYS}, False)
+        parsed = hours.osm_to_grid(raw, max_slots=self.slots) if raw else ({code: [] for code in hours.DAYS}, False)
         empty = [("", "")] * self.slots
         if parsed is None:
             return {"mode": "raw", "grid": {c: empty for c in hours.DAYS}, "ph_off": False, "raw": raw,

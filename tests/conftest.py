@@ -22,8 +22,13 @@ from guide import main
 from guide.db import make_engine, make_session_factory
 from guide.models import Base
 from guide.scripts.migrate import upgrade
+from guide.services import accounts
 
-from . import factories
+# Cheap argon2 parameters for the tests only (the production hasher is argon2's default profile).
+accounts._hasher = accounts.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+accounts._DUMMY_HASH = accounts._hasher.hash("dummy")
+
+from . import factories  # noqa: E402 - after the hasher is set
 
 
 def pytest_report_header(config: Any) -> str:

@@ -84,8 +84,8 @@ def _normalised(data: dict[str, Any]) -> dict[str, Any]:
             value = None if name in {"age_min", "age_max", "type_service", "frais"} else ""
         if name in _LIST_DEFAULTS or name in RELATION_FIELDS:
             value = list(value or [])
-        if name == "thematiques":
-            value = sorted(value)
+        if name in {"thematiques", "publics", "langues", "conditions_acces"}:
+            value = sorted(value)  # sets, whatever order they were given in
         out[name] = value
     for text in ("type_service", "frais"):
         out[text] = out[text] or None

@@ -563,8 +563,8 @@ _MONTH_INDEX = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
     )
 }
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
-_DAYNUM = re.compile(r"(\d{1,2})(?![\d:])")
+_CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+_DAYNUM = re.compile(r"([0-9]{1,2})(?![0-9:])")
 _MODIFIERS = {"open": _OPEN, "closed": _CLOSED, "off": _CLOSED, "unknown": _UNKNOWN}
 
 
@@ -665,7 +665,7 @@ class _Parser:
 
     def period(self) -> _Period | None:
         rest = self._rest().lower()
-        if re.match(r"\d{4}", rest) or rest.startswith(("week", "easter")):
+        if re.match(r"[0-9]{4}", rest) or rest.startswith(("week", "easter")):
             raise _Unsupported("years, weeks and Easter")
         if self._month_at(self.pos) is None:
             return None
@@ -693,7 +693,7 @@ class _Parser:
                 self.pos += 4
                 return _PeriodItem(first_month, None, last_month, None)
             return _PeriodItem(first_month, None, first_month, None)
-        if re.match(r"\+|-[A-Za-z]{2}(?![A-Za-z])| [+-]\d", self._rest()):
+        if re.match(r"\+|-[A-Za-z]{2}(?![A-Za-z])| [+-][0-9]", self._rest()):
             raise _Unsupported("date offsets")  # « Dec 25+ », « Sep 01-Mo », « Dec 25 +1 day »
         save = self.pos
         self._skip_spaces()
@@ -732,7 +732,7 @@ class _Parser:
             if holiday:
                 holidays.add(holiday)
                 self.pos += 2
-                if re.match(r" [+-]\d", self._rest()):
+                if re.match(r" [+-][0-9]", self._rest()):
                     raise _Unsupported("holiday offsets")
                 previous_is_holiday = True
             elif weekday is not None:
@@ -1215,7 +1215,9 @@ def describe(value: str, *, now: datetime | None = None) -> str:
 
 def describe_safe(value: str | None) -> str:
     """Like :func:`describe` but never raises: "" for no hours, the raw string when not describable."""
-    if not value or not value.strip():
+    if not isinstance(value, str):
+        return "" if value is None else str(value)
+    if not value.strip():
         return ""
     try:
         return describe(value)
