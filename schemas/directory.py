@@ -5,14 +5,35 @@ from __future__ import annotations
 from typing import Any
 
 import colander
+import deform
 import deform.widget as w
 
 from guide import normalize
+from guide.services.uploads import UploadError, check_image, read_limited
 from guide.vocabulary import ACCESS_LABELS, ACCESSIBILITY_FIELDS
 
 from .types import Int, Normalized, StrippedString, length
 
 REQUIRED = "Ce champ est obligatoire."
+
+
+@colander.deferred
+def logo_widget(node: colander.SchemaNode, kw: dict[str, Any]) -> w.Widget:
+    return w.FileUploadWidget(kw["tmpstore"], accept="image/png,image/jpeg,image/webp")
+
+
+@colander.deferred
+def logo_validator(node: colander.SchemaNode, kw: dict[str, Any]) -> Any:
+    def validate(node: colander.SchemaNode, value: dict[str, Any]) -> None:
+        fp = value.get("fp")
+        if fp is None:
+            raise colander.Invalid(node, "Le fichier n'a pas été reçu : choisissez-le à nouveau.")
+        try:
+            check_image(read_limited(fp, kw["max_bytes"]))
+        except UploadError as error:
+            raise colander.Invalid(node, error.message) from None
+
+    return validate
 
 
 class OrganisationSchema(colander.MappingSchema):
@@ -38,6 +59,21 @@ class OrganisationSchema(colander.MappingSchema):
     site_web = colander.SchemaNode(
         Normalized(normalize.url), title="Site web", missing="", widget=w.TextInputWidget(type_name="url")
     )
+    logo = colander.SchemaNode(
+        deform.FileData(),
+        title="Logo",
+        missing=colander.drop,
+        widget=logo_widget,
+        validator=logo_validator,
+        description="Une image PNG, JPEG ou WebP de 2 Mo au plus.",
+    )
+    remove_logo = colander.SchemaNode(
+        colander.Boolean(), title="Retirer le logo actuel", missing=False, widget=w.CheckboxWidget()
+    )
+
+
+def organisation_schema(tmpstore: Any, max_bytes: int) -> OrganisationSchema:
+    return OrganisationSchema().bind(tmpstore=tmpstore, max_bytes=max_bytes)
 
 
 @colander.deferred

@@ -16,9 +16,10 @@ from guide.security import Permission
 from guide.services import accounts, fiches
 from guide.text import slugify
 from schemas.accounts import InvitationSchema, StaffInvitationSchema
-from schemas.directory import OrganisationSchema, QuartierSchema, ThematiqueSchema
+from schemas.directory import QuartierSchema, ThematiqueSchema
 
 from .auth import send_invitation
+from .partner import apply_organisation_form, org_schema
 from .rendering import process_form
 
 
@@ -53,11 +54,11 @@ def coord_organisations(request: Any) -> Any:
 
 @view_config(route_name="coord_organisation_add", renderer="form_page.jinja2", permission=Permission.COORDINATE)
 def coord_organisation_add(request: Any) -> Any:
-    result = process_form(request, OrganisationSchema(), buttons=(("save", "Créer la structure"),))
+    result = process_form(request, org_schema(request), buttons=(("save", "Créer la structure"),))
     if result.valid:
         assert result.appstruct is not None
-        values = {k: (v if v is not None or k == "siret" else "") for k, v in result.appstruct.items()}
-        organisation = Organisation(slug=_unique_slug(request, values["nom"]), **values)
+        organisation = Organisation(slug=_unique_slug(request, result.appstruct["nom"]), nom=result.appstruct["nom"])
+        apply_organisation_form(request, organisation, result.appstruct)
         request.dbsession.add(organisation)
         request.dbsession.flush()
         request.session.flash(f"La structure « {organisation.nom} » est créée. Invitez ses membres.", "success")

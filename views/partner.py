@@ -16,10 +16,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from guide import workflow
 from guide.models import Fiche, FicheVersion, Lieu, MemberRole, Membership, Organisation, Quartier, State, Thematique
 from guide.security import Permission
-from guide.services import accounts, fiches, geography
+from guide.services import accounts, fiches, geography, uploads
 from guide.services.fiches import ConflictError
 from schemas.accounts import MemberInvitationSchema
-from schemas.directory import LieuSchema, OrganisationSchema
+from schemas.directory import LieuSchema, organisation_schema
 from schemas.fiche import appstruct_to_content, content_to_appstruct, fiche_schema
 
 from .auth import send_invitation
@@ -71,16 +71,36 @@ def org_manage(request: Any) -> Any:
     }
 
 
+ORGANISATION_FIELDS = ("nom", "sigle", "description", "siret", "reseau_porteur", "telephone", "courriel", "site_web")
+
+
+def org_schema(request: Any) -> Any:
+    settings = request.registry.settings
+    max_bytes = int(settings["upload.max_bytes"])
+    return organisation_schema(uploads.FileTempStore(settings["var_dir"], max_bytes), max_bytes)
+
+
+def apply_organisation_form(request: Any, organisation: Organisation, values: dict[str, Any]) -> None:
+    for name in ORGANISATION_FIELDS:
+        value = values.get(name)
+        setattr(organisation, name, value if value is not None or name == "siret" else "")
+    if values.get("remove_logo"):
+        organisation.logo = None
+    logo = values.get("logo")
+    if logo and logo.get("fp") is not None:
+        settings = request.registry.settings
+        data = uploads.read_limited(logo["fp"], int(settings["upload.max_bytes"]))
+        organisation.logo = uploads.store_logo(settings["var_dir"], data)
+
+
 @view_config(route_name="org_edit", renderer="form_page.jinja2", permission=Permission.EDIT_ORGANISATION)
 def org_edit(request: Any) -> Any:
     organisation: Organisation = request.context
-    names = list(OrganisationSchema().children)
-    current = {node.name: getattr(organisation, node.name) for node in names}
-    result = process_form(request, OrganisationSchema(), appstruct={k: v for k, v in current.items() if v})
+    current = {name: getattr(organisation, name) for name in ORGANISATION_FIELDS}
+    result = process_form(request, org_schema(request), appstruct={k: v for k, v in current.items() if v})
     if result.valid:
         assert result.appstruct is not None
-        for name, value in result.appstruct.items():
-            setattr(organisation, name, value if value is not None or name == "siret" else "")
+        apply_organisation_form(request, organisation, result.appstruct)
         request.session.flash("La structure est enregistrée.", "success")
         return HTTPSeeOther(request.route_path("org_manage", org_id=organisation.id))
     return {

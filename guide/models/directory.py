@@ -51,6 +51,7 @@ class Organisation(Base):
     courriel: Mapped[str] = mapped_column(String(254), default="")
     site_web: Mapped[str] = mapped_column(String(500), default="")
     direct_publication: Mapped[bool] = mapped_column(default=False)
+    logo: Mapped[str | None] = mapped_column(String(64))  # file name under var/uploads/logos
     source: Mapped[str | None] = mapped_column(String(60))
     source_id: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

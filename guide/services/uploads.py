@@ -1,0 +1,123 @@
+"""Uploaded images (organisation logos): size and type checked, re-encoded, stored under var/uploads."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import secrets
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from PIL import Image, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "png"}
+MAX_PIXELS = 4000 * 4000
+LOGO_BOX = (600, 600)
+
+
+class UploadError(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def read_limited(fp: BinaryIO, max_bytes: int) -> bytes:
+    """Read at most max_bytes; UploadError if the file is larger or empty."""
+    fp.seek(0)
+    data = fp.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UploadError(f"Ce fichier est trop lourd : {max_bytes // (1024 * 1024)} Mo au plus.")
+    if not data:
+        raise UploadError("Ce fichier est vide.")
+    return data
+
+
+def check_image(data: bytes) -> Image.Image:
+    """Open an image from its bytes; UploadError for anything that is not a PNG, JPEG, WebP or GIF."""
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        if image.format not in ALLOWED_FORMATS:
+            raise UploadError("Format non accepté : envoyez une image PNG, JPEG ou WebP.")
+        if image.width * image.height > MAX_PIXELS:
+            raise UploadError("Cette image est trop grande : 4000 × 4000 pixels au plus.")
+        image.load()
+        return image
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        if isinstance(error, UploadError):
+            raise
+        raise UploadError("Ce fichier n'est pas une image lisible : envoyez une image PNG, JPEG ou WebP.") from None
+
+
+def store_logo(var_dir: str, data: bytes) -> str:
+    """Re-encode the logo (strips anything hidden in the file) and return its stored file name."""
+    image = check_image(data)
+    image.thumbnail(LOGO_BOX)
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    payload = out.getvalue()
+    name = hashlib.sha256(payload).hexdigest()[:24] + ".png"
+    folder = Path(var_dir) / "uploads" / "logos"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(payload)
+    return name
+
+
+class FileTempStore:
+    """deform's upload temp store, kept on disk so that a file survives a form shown again with errors."""
+
+    _UID = re.compile(r"^[A-Za-z0-9]{1,40}$")
+
+    def __init__(self, var_dir: str, max_bytes: int) -> None:
+        self.folder = Path(var_dir) / "uploads" / "tmp"
+        self.max_bytes = max_bytes
+
+    def _paths(self, uid: str) -> tuple[Path, Path] | None:
+        if not isinstance(uid, str) or not self._UID.match(uid):
+            return None
+        return self.folder / f"{uid}.bin", self.folder / f"{uid}.json"
+
+    def __setitem__(self, uid: str, value: dict[str, Any]) -> None:
+        paths = self._paths(uid)
+        if paths is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data_path, meta_path = paths
+        fp = value.get("fp")
+        if fp is not None and hasattr(fp, "read"):
+            fp.seek(0)
+            data_path.write_bytes(fp.read(self.max_bytes + 1))
+        meta = {k: value.get(k) for k in ("filename", "mimetype", "uid", "preview_url")}
+        meta["filename"] = str(meta.get("filename") or "")[:200]
+        meta_path.write_text(json.dumps(meta))
+
+    def get(self, uid: str, default: Any = None) -> Any:
+        paths = self._paths(uid)
+        if paths is None or not paths[1].exists():
+            return default
+        data_path, meta_path = paths
+        meta = json.loads(meta_path.read_text())
+        meta["fp"] = io.BytesIO(data_path.read_bytes()) if data_path.exists() else None
+        meta["size"] = data_path.stat().st_size if data_path.exists() else 0
+        return meta
+
+    def __getitem__(self, uid: str) -> Any:
+        value = self.get(uid)
+        if value is None:
+            raise KeyError(uid)
+        return value
+
+    def __contains__(self, uid: object) -> bool:
+        return isinstance(uid, str) and self.get(uid) is not None
+
+    def preview_url(self, uid: str) -> None:
+        return None
+
+    @staticmethod
+    def new_uid() -> str:
+        return secrets.token_hex(10)
