@@ -9,8 +9,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from pyramid.authorization import ALL_PERMISSIONS, Allow, Authenticated, Deny, Everyone
-from pyramid.authorization import ACLHelper
+from pyramid.authorization import ALL_PERMISSIONS, ACLHelper, Allow, Authenticated, Deny, Everyone
 from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.session import SignedCookieSessionFactory
 from sqlalchemy import select

@@ -21,9 +21,7 @@ def _translator(term: Any) -> Any:
 
 def configure_renderer() -> None:
     """deform renders with our template overrides first, and in French."""
-    deform.Form.set_zpt_renderer(
-        [TEMPLATE_OVERRIDES, "deform:templates"], translator=_translator
-    )
+    deform.Form.set_zpt_renderer([TEMPLATE_OVERRIDES, "deform:templates"], translator=_translator)
 
 
 def includeme(config: Any) -> None:

@@ -18,18 +18,26 @@ REQUIRED = "Ce champ est obligatoire."
 
 class LoginSchema(colander.MappingSchema):
     email = colander.SchemaNode(
-        StrippedString(), title="Adresse électronique", missing_msg=REQUIRED, validator=length(max=254),
+        StrippedString(),
+        title="Adresse électronique",
+        missing_msg=REQUIRED,
+        validator=length(max=254),
         widget=w.TextInputWidget(type_name="email", attributes={"autocomplete": "username"}),
     )
     password = colander.SchemaNode(
-        colander.String(), title="Mot de passe", missing_msg=REQUIRED, validator=length(max=1000),
+        colander.String(),
+        title="Mot de passe",
+        missing_msg=REQUIRED,
+        validator=length(max=1000),
         widget=w.PasswordWidget(attributes={"autocomplete": "current-password"}),
     )
 
 
 class ResetRequestSchema(colander.MappingSchema):
     email = colander.SchemaNode(
-        Normalized(normalize.email), title="Adresse électronique", missing_msg=REQUIRED,
+        Normalized(normalize.email),
+        title="Adresse électronique",
+        missing_msg=REQUIRED,
         widget=w.TextInputWidget(type_name="email", attributes={"autocomplete": "email"}),
     )
 
@@ -53,7 +61,8 @@ class NewPasswordSchema(colander.MappingSchema):
         widget=w.CheckedPasswordWidget(
             attributes={"autocomplete": "new-password"},
         ),
-        description=f"Au moins {MIN_PASSWORD_LENGTH} caractères. Une phrase facile à retenir convient très bien.",
+        description=f"Au moins {MIN_PASSWORD_LENGTH} caractères. "
+        "Une phrase facile à retenir convient très bien.",
     )
 
 
@@ -69,18 +78,26 @@ def organisation_validator(node: colander.SchemaNode, kw: dict[str, Any]) -> Any
 
 def _email_node() -> colander.SchemaNode:
     return colander.SchemaNode(
-        Normalized(normalize.email), name="email", title="Adresse électronique", missing_msg=REQUIRED,
+        Normalized(normalize.email),
+        name="email",
+        title="Adresse électronique",
+        missing_msg=REQUIRED,
         widget=w.TextInputWidget(type_name="email"),
     )
 
 
 def _name_node() -> colander.SchemaNode:
-    return colander.SchemaNode(StrippedString(), name="name", title="Nom", missing="", validator=length(max=120))
+    return colander.SchemaNode(
+        StrippedString(), name="name", title="Nom", missing="", validator=length(max=120)
+    )
 
 
 def _member_role_node() -> colander.SchemaNode:
     return colander.SchemaNode(
-        colander.String(), name="role", title="Rôle dans la structure", missing="editor",
+        colander.String(),
+        name="role",
+        title="Rôle dans la structure",
+        missing="editor",
         widget=w.RadioChoiceWidget(values=[(k.value, v) for k, v in MEMBER_ROLE_LABELS.items()]),
         validator=colander.OneOf([k.value for k in MEMBER_ROLE_LABELS]),
     )
@@ -90,7 +107,10 @@ class InvitationSchema(colander.MappingSchema):
     email = _email_node()
     name = _name_node()
     organisation = colander.SchemaNode(
-        colander.String(), title="Structure", widget=organisation_widget, validator=organisation_validator,
+        colander.String(),
+        title="Structure",
+        widget=organisation_widget,
+        validator=organisation_validator,
         missing_msg="Choisissez la structure de la personne invitée.",
     )
     role = _member_role_node()
@@ -106,14 +126,21 @@ class StaffInvitationSchema(colander.MappingSchema):
     email = _email_node()
     name = _name_node()
     role = colander.SchemaNode(
-        colander.String(), title="Rôle sur le site", missing="coordinator",
-        widget=w.RadioChoiceWidget(values=[(k.value, v) for k, v in SITE_ROLE_LABELS.items() if k != "partner"]),
+        colander.String(),
+        title="Rôle sur le site",
+        missing="coordinator",
+        widget=w.RadioChoiceWidget(
+            values=[(k.value, v) for k, v in SITE_ROLE_LABELS.items() if k != "partner"]
+        ),
         validator=colander.OneOf(["coordinator", "admin"]),
     )
 
 
 class CommentSchema(colander.MappingSchema):
     comment = colander.SchemaNode(
-        StrippedString(), title="Commentaire", missing="", validator=length(max=2000),
+        StrippedString(),
+        title="Commentaire",
+        missing="",
+        validator=length(max=2000),
         widget=w.TextAreaWidget(rows=3),
     )

@@ -40,11 +40,16 @@ class OrganisationSchema(colander.MappingSchema):
     nom = colander.SchemaNode(StrippedString(), title="Nom", validator=length(2, 200), missing_msg=REQUIRED)
     sigle = colander.SchemaNode(StrippedString(), title="Sigle", missing="", validator=length(max=40))
     description = colander.SchemaNode(
-        StrippedString(), title="Présentation", missing="", validator=length(max=5000),
+        StrippedString(),
+        title="Présentation",
+        missing="",
+        validator=length(max=5000),
         widget=w.TextAreaWidget(rows=6),
     )
     siret = colander.SchemaNode(
-        Normalized(normalize.siret), title="SIRET", missing=None,
+        Normalized(normalize.siret),
+        title="SIRET",
+        missing=None,
         description="14 chiffres, sur l'avis de situation Insee.",
     )
     reseau_porteur = colander.SchemaNode(
@@ -98,7 +103,10 @@ def _access_node(title: str) -> colander.SchemaNode:
 
 class LieuSchema(colander.MappingSchema):
     nom = colander.SchemaNode(
-        StrippedString(), title="Nom du lieu", validator=length(2, 200), missing_msg=REQUIRED,
+        StrippedString(),
+        title="Nom du lieu",
+        validator=length(2, 200),
+        missing_msg=REQUIRED,
         description="Par exemple : « Maison de quartier de la Gauthière ».",
     )
     adresse = colander.SchemaNode(
@@ -107,10 +115,16 @@ class LieuSchema(colander.MappingSchema):
     complement_adresse = colander.SchemaNode(
         StrippedString(), title="Complément d'adresse", missing="", validator=length(max=300)
     )
-    code_postal = colander.SchemaNode(Normalized(normalize.postcode), title="Code postal", missing_msg=REQUIRED)
-    commune = colander.SchemaNode(StrippedString(), title="Commune", validator=length(2, 120), missing_msg=REQUIRED)
+    code_postal = colander.SchemaNode(
+        Normalized(normalize.postcode), title="Code postal", missing_msg=REQUIRED
+    )
+    commune = colander.SchemaNode(
+        StrippedString(), title="Commune", validator=length(2, 120), missing_msg=REQUIRED
+    )
     code_insee = colander.SchemaNode(
-        Normalized(normalize.insee), title="Code INSEE de la commune", missing="",
+        Normalized(normalize.insee),
+        title="Code INSEE de la commune",
+        missing="",
         description="63113 pour Clermont-Ferrand.",
     )
     latitude = colander.SchemaNode(
@@ -120,7 +134,11 @@ class LieuSchema(colander.MappingSchema):
         Normalized(normalize.longitude), title="Longitude", missing=None, description="Par exemple 3,0870"
     )
     quartier = colander.SchemaNode(
-        colander.String(), title="Quartier", missing=None, widget=quartier_widget, validator=quartier_validator
+        colander.String(),
+        title="Quartier",
+        missing=None,
+        widget=quartier_widget,
+        validator=quartier_validator,
     )
     acces_plain_pied = _access_node(ACCESSIBILITY_FIELDS["acces_plain_pied"])
     toilettes_adaptees = _access_node(ACCESSIBILITY_FIELDS["toilettes_adaptees"])
@@ -149,7 +167,9 @@ class QuartierSchema(colander.MappingSchema):
 
 
 class ThematiqueSchema(colander.MappingSchema):
-    label = colander.SchemaNode(StrippedString(), title="Libellé", validator=length(2, 120), missing_msg=REQUIRED)
+    label = colander.SchemaNode(
+        StrippedString(), title="Libellé", validator=length(2, 120), missing_msg=REQUIRED
+    )
     icon = colander.SchemaNode(StrippedString(), title="Pictogramme", missing="", validator=length(max=40))
     position = colander.SchemaNode(Int(), title="Ordre", missing=0)
     di_codes = colander.SchemaNode(

@@ -107,7 +107,8 @@ class FicheSchema(colander.MappingSchema):
     resume = colander.SchemaNode(
         StrippedString(),
         title="Résumé",
-        description="280 caractères au plus, en langage simple : il apparaît dans les listes et le guide papier.",
+        description="280 caractères au plus, en langage simple : "
+        "il apparaît dans les listes et le guide papier.",
         validator=length(max=280),
         widget=w.TextAreaWidget(rows=3, attributes={"maxlength": "280"}),
         missing_msg=REQUIRED,
@@ -141,20 +142,27 @@ class FicheSchema(colander.MappingSchema):
         validator=_vocabulary_validator(PUBLICS),
     )
     publics_precisions = colander.SchemaNode(
-        StrippedString(), title="Précisions sur le public", missing="", validator=length(max=1000),
+        StrippedString(),
+        title="Précisions sur le public",
+        missing="",
+        validator=length(max=1000),
         widget=w.TextAreaWidget(rows=2),
     )
     age_min = colander.SchemaNode(
         Int(),
         title="Âge minimum",
         missing=None,
-        validator=colander.Range(0, 120, min_err="L'âge ne peut pas être négatif.", max_err="120 ans au plus."),
+        validator=colander.Range(
+            0, 120, min_err="L'âge ne peut pas être négatif.", max_err="120 ans au plus."
+        ),
     )
     age_max = colander.SchemaNode(
         Int(),
         title="Âge maximum",
         missing=None,
-        validator=colander.Range(0, 120, min_err="L'âge ne peut pas être négatif.", max_err="120 ans au plus."),
+        validator=colander.Range(
+            0, 120, min_err="L'âge ne peut pas être négatif.", max_err="120 ans au plus."
+        ),
     )
     conditions_acces = colander.SchemaNode(
         colander.Set(),
@@ -164,7 +172,10 @@ class FicheSchema(colander.MappingSchema):
         validator=_vocabulary_validator(CONDITIONS_ACCES),
     )
     conditions_precisions = colander.SchemaNode(
-        StrippedString(), title="Précisions sur l'accès", missing="", validator=length(max=1000),
+        StrippedString(),
+        title="Précisions sur l'accès",
+        missing="",
+        validator=length(max=1000),
         widget=w.TextAreaWidget(rows=2),
     )
     frais = colander.SchemaNode(
@@ -215,11 +226,15 @@ class FicheSchema(colander.MappingSchema):
         StrippedString(), title="Personne à contacter", missing="", validator=length(max=120)
     )
     telephone = colander.SchemaNode(
-        Normalized(normalize.phone), title="Téléphone", missing="",
+        Normalized(normalize.phone),
+        title="Téléphone",
+        missing="",
         widget=w.TextInputWidget(type_name="tel", attributes={"autocomplete": "tel"}),
     )
     courriel = colander.SchemaNode(
-        Normalized(normalize.email), title="Courriel", missing="",
+        Normalized(normalize.email),
+        title="Courriel",
+        missing="",
         widget=w.TextInputWidget(type_name="email"),
     )
     site_web = colander.SchemaNode(
@@ -227,11 +242,11 @@ class FicheSchema(colander.MappingSchema):
     )
 
     def validator(self, node: colander.SchemaNode, value: dict[str, Any]) -> None:
-        if value.get("age_min") is not None and value.get("age_max") is not None:
-            if value["age_min"] > value["age_max"]:
-                error = colander.Invalid(node)
-                error["age_max"] = "L'âge maximum doit être supérieur ou égal à l'âge minimum."
-                raise error
+        age_min, age_max = value.get("age_min"), value.get("age_max")
+        if age_min is not None and age_max is not None and age_min > age_max:
+            error = colander.Invalid(node)
+            error["age_max"] = "L'âge maximum doit être supérieur ou égal à l'âge minimum."
+            raise error
 
 
 def fiche_schema(thematiques: list[tuple[str, str]], lieux: list[tuple[str, str]]) -> FicheSchema:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -68,6 +69,6 @@ class Int(colander.Integer):
         if cstruct is colander.null or (isinstance(cstruct, str) and not cstruct.strip()):
             return colander.null
         text = str(cstruct).strip().removesuffix("ans").strip()
-        if not text.lstrip("-").isdigit() or len(text) > 9:
+        if not re.fullmatch(r"-?[0-9]{1,9}", text):
             raise colander.Invalid(node, "Indiquez un nombre entier, par exemple 16.", cstruct)
         return int(text)

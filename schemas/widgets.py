@@ -58,14 +58,24 @@ class OpeningHoursWidget(Widget):
                 "grid_errors": cstruct.get("_errors", {}),
             }
         raw = "" if cstruct in (colander.null, None) else str(cstruct)
-        parsed = hours.osm_to_grid(raw, max_slots=self.slots) if raw else ({code: [] for code in hours.DAYS}, False)
+        parsed = (
+            hours.osm_to_grid(raw, max_slots=self.slots)
+            if raw
+            else ({code: [] for code in hours.DAYS}, False)
+        )
         empty = [("", "")] * self.slots
         if parsed is None:
-            return {"mode": "raw", "grid": {c: empty for c in hours.DAYS}, "ph_off": False, "raw": raw,
-                    "grid_errors": {}}
+            return {
+                "mode": "raw",
+                "grid": dict.fromkeys(hours.DAYS, empty),
+                "ph_off": False,
+                "raw": raw,
+                "grid_errors": {},
+            }
         grid, ph_off = parsed
         padded = {
-            code: [(s[:5], e[:5]) for s, e in grid.get(code, [])] + [("", "")] * (self.slots - len(grid.get(code, [])))
+            code: [(s[:5], e[:5]) for s, e in grid.get(code, [])]
+            + [("", "")] * (self.slots - len(grid.get(code, [])))
             for code in hours.DAYS
         }
         return {"mode": "grid", "grid": padded, "ph_off": ph_off, "raw": raw, "grid_errors": {}}

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import webtest
 from aiosmtpd.controller import Controller
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,10 @@ from guide.db import make_engine, make_session_factory
 from guide.models import Base
 from guide.scripts.migrate import upgrade
 from guide.services import accounts
+
+# Timings vary on a loaded 2-core machine: hypothesis checks behaviour, not speed.
+hypothesis_settings.register_profile("guide", deadline=None)
+hypothesis_settings.load_profile("guide")
 
 # Cheap argon2 parameters for the tests only (the production hasher is argon2's default profile).
 accounts._hasher = accounts.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -80,7 +85,7 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd API
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
 
@@ -95,7 +100,11 @@ class Mailbox:
 
     @staticmethod
     def body(message: Message) -> str:
-        payload = message.get_payload(decode=True) if not message.is_multipart() else message.get_payload(0).get_payload(decode=True)
+        payload = (
+            message.get_payload(decode=True)
+            if not message.is_multipart()
+            else message.get_payload(0).get_payload(decode=True)
+        )
         return payload.decode()
 
     @classmethod
@@ -124,7 +133,9 @@ def mailbox(smtp_server: tuple[Controller, Mailbox]) -> Mailbox:
 
 
 @pytest.fixture
-def app_settings(tmp_path: Any, session_factory: Any, smtp_server: tuple[Controller, Mailbox]) -> dict[str, Any]:
+def app_settings(
+    tmp_path: Any, session_factory: Any, smtp_server: tuple[Controller, Mailbox]
+) -> dict[str, Any]:
     controller = smtp_server[0]
     return {
         "var_dir": str(tmp_path / "var"),

@@ -7,7 +7,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from guide.models import Fiche, Lieu, MemberRole, Membership, Organisation, Quartier, SiteRole, Thematique, User
+from guide.models import (
+    Fiche,
+    Lieu,
+    MemberRole,
+    Membership,
+    Organisation,
+    Quartier,
+    SiteRole,
+    Thematique,
+    User,
+)
 from guide.services import fiches
 from guide.services.accounts import hash_password
 
@@ -69,19 +79,33 @@ def build_world(db: Session) -> World:
     w = World()
     db.add_all(
         [
-            Thematique(slug="acces-aux-droits", label="Accès aux droits", position=1,
-                       di_codes=["difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits"]),
+            Thematique(
+                slug="acces-aux-droits",
+                label="Accès aux droits",
+                position=1,
+                di_codes=["difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits"],
+            ),
             Thematique(slug="sante", label="Santé", position=2, di_codes=["sante--acces-aux-soins"]),
         ]
     )
-    quartier = Quartier(code="Q-TEST", nom="Quartier test", slug="quartier-test", geometry=SQUARE, schematic=True)
+    quartier = Quartier(
+        code="Q-TEST", nom="Quartier test", slug="quartier-test", geometry=SQUARE, schematic=True
+    )
     db.add(quartier)
     w.orgs["a"] = organisation(db, "Association Alpha", "alpha")
     w.orgs["b"] = organisation(db, "Bêta Santé", "beta")
     w.orgs["c"] = organisation(db, "Service municipal Gamma", "gamma", direct=True)
     for key, org in w.orgs.items():
-        lieu = Lieu(nom=f"Lieu {org.nom}", adresse="1 rue Test", code_postal="63000", commune="Clermont-Ferrand",
-                    code_insee="63113", latitude=45.78, longitude=3.08, quartier=quartier)
+        lieu = Lieu(
+            nom=f"Lieu {org.nom}",
+            adresse="1 rue Test",
+            code_postal="63000",
+            commune="Clermont-Ferrand",
+            code_insee="63113",
+            latitude=45.78,
+            longitude=3.08,
+            quartier=quartier,
+        )
         lieu.organisations.append(org)
         db.add(lieu)
         w.lieux[key] = lieu

@@ -12,6 +12,8 @@ from sqlalchemy.orm import selectinload
 from guide.models import SITE_ROLE_LABELS, SiteRole, User
 from guide.security import Permission
 
+from .resources import parse_id
+
 
 @view_config(route_name="admin_users", renderer="admin_users.jinja2", permission=Permission.MANAGE_USERS)
 def admin_users(request: Any) -> Any:
@@ -24,7 +26,7 @@ def admin_users(request: Any) -> Any:
 @view_config(route_name="admin_user", request_method="POST", permission=Permission.MANAGE_USERS)
 def admin_user(request: Any) -> Any:
     value = request.matchdict["user_id"]
-    user = request.dbsession.get(User, int(value)) if value.isdigit() and len(value) < 10 else None
+    user = request.dbsession.get(User, parse_id(value)) if parse_id(value) else None
     if user is None:
         raise HTTPNotFound()
     if user.id == request.user.id:

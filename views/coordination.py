@@ -21,14 +21,13 @@ from schemas.directory import QuartierSchema, ThematiqueSchema
 from .auth import send_invitation
 from .partner import apply_organisation_form, org_schema
 from .rendering import process_form
+from .resources import parse_id
 
 
 @view_config(route_name="review_queue", renderer="review_queue.jinja2", permission=Permission.COORDINATE)
 def review_queue(request: Any) -> Any:
     queue = fiches.review_queue(request.dbsession)
-    counts = dict(
-        request.dbsession.execute(select(Fiche.state, func.count()).group_by(Fiche.state)).all()
-    )
+    counts = dict(request.dbsession.execute(select(Fiche.state, func.count()).group_by(Fiche.state)).all())
     return {"queue": queue, "counts": {state: counts.get(state, 0) for state in State}}
 
 
@@ -40,31 +39,43 @@ def _unique_slug(request: Any, name: str) -> str:
     return slug
 
 
-@view_config(route_name="coord_organisations", renderer="coord_organisations.jinja2",
-             permission=Permission.COORDINATE)
+@view_config(
+    route_name="coord_organisations", renderer="coord_organisations.jinja2", permission=Permission.COORDINATE
+)
 def coord_organisations(request: Any) -> Any:
     organisations = request.dbsession.scalars(
         select(Organisation).options(selectinload(Organisation.memberships)).order_by(Organisation.nom)
     ).all()
     counts = dict(
-        request.dbsession.execute(select(Fiche.organisation_id, func.count()).group_by(Fiche.organisation_id)).all()
+        request.dbsession.execute(
+            select(Fiche.organisation_id, func.count()).group_by(Fiche.organisation_id)
+        ).all()
     )
     return {"organisations": organisations, "counts": counts}
 
 
-@view_config(route_name="coord_organisation_add", renderer="form_page.jinja2", permission=Permission.COORDINATE)
+@view_config(
+    route_name="coord_organisation_add", renderer="form_page.jinja2", permission=Permission.COORDINATE
+)
 def coord_organisation_add(request: Any) -> Any:
     result = process_form(request, org_schema(request), buttons=(("save", "Créer la structure"),))
     if result.valid:
         assert result.appstruct is not None
-        organisation = Organisation(slug=_unique_slug(request, result.appstruct["nom"]), nom=result.appstruct["nom"])
+        organisation = Organisation(
+            slug=_unique_slug(request, result.appstruct["nom"]), nom=result.appstruct["nom"]
+        )
         apply_organisation_form(request, organisation, result.appstruct)
         request.dbsession.add(organisation)
         request.dbsession.flush()
-        request.session.flash(f"La structure « {organisation.nom} » est créée. Invitez ses membres.", "success")
+        request.session.flash(
+            f"La structure « {organisation.nom} » est créée. Invitez ses membres.", "success"
+        )
         return HTTPSeeOther(request.route_path("org_members", org_id=organisation.id))
-    return {"form": result, "title": "Nouvelle structure",
-            "breadcrumb": ("Structures", request.route_path("coord_organisations"))}
+    return {
+        "form": result,
+        "title": "Nouvelle structure",
+        "breadcrumb": ("Structures", request.route_path("coord_organisations")),
+    }
 
 
 @view_config(route_name="coord_direct", request_method="POST", permission=Permission.COORDINATE)
@@ -90,7 +101,9 @@ def coord_invite(request: Any) -> Any:
     )
     staff = None
     if request.has_permission(Permission.MANAGE_USERS):
-        staff = process_form(request, StaffInvitationSchema(), buttons=(("invite_staff", "Inviter"),), formid="staff")
+        staff = process_form(
+            request, StaffInvitationSchema(), buttons=(("invite_staff", "Inviter"),), formid="staff"
+        )
     for form, is_staff in ((result, False), (staff, True)):
         if form is None or not form.valid:
             continue
@@ -110,7 +123,9 @@ def coord_invite(request: Any) -> Any:
             send_invitation(request, user, organisation.nom if organisation else None)
             request.session.flash(f"Invitation envoyée à {user.email}.", "success")
         else:
-            request.session.flash(f"{user.display_name} a déjà un compte : ses droits sont mis à jour.", "success")
+            request.session.flash(
+                f"{user.display_name} a déjà un compte : ses droits sont mis à jour.", "success"
+            )
         return HTTPSeeOther(request.route_path("coord_invite"))
     return {"form": result, "staff_form": staff}
 
@@ -131,8 +146,13 @@ def coord_quartiers(request: Any) -> Any:
             return HTTPSeeOther(request.route_path("coord_quartiers"))
     rows = request.dbsession.scalars(select(Quartier).order_by(Quartier.nom)).all()
     items = [
-        (q.nom, f"{q.code}{' · contour schématique' if q.schematic else ''}{'' if q.geometry else ' · sans contour'}",
-         request.route_path("coord_quartier_edit", quartier_id=q.id))
+        (
+            q.nom,
+            q.code
+            + (" · contour schématique" if q.schematic else "")
+            + ("" if q.geometry else " · sans contour"),
+            request.route_path("coord_quartier_edit", quartier_id=q.id),
+        )
         for q in rows
     ]
     return {"title": "Quartiers", "items": items, "form": result, "form_title": "Ajouter un quartier"}
@@ -140,7 +160,7 @@ def coord_quartiers(request: Any) -> Any:
 
 def _get(request: Any, model: Any, key: str) -> Any:
     value = request.matchdict[key]
-    obj = request.dbsession.get(model, int(value)) if value.isdigit() and len(value) < 10 else None
+    obj = request.dbsession.get(model, parse_id(value)) if parse_id(value) else None
     if obj is None:
         raise HTTPNotFound()
     return obj
@@ -162,8 +182,11 @@ def coord_quartier_edit(request: Any) -> Any:
             quartier.nom, quartier.code = values["nom"], values["code"]
             request.session.flash("Le quartier est enregistré.", "success")
             return HTTPSeeOther(request.route_path("coord_quartiers"))
-    return {"form": result, "title": f"Quartier « {quartier.nom} »",
-            "breadcrumb": ("Quartiers", request.route_path("coord_quartiers"))}
+    return {
+        "form": result,
+        "title": f"Quartier « {quartier.nom} »",
+        "breadcrumb": ("Quartiers", request.route_path("coord_quartiers")),
+    }
 
 
 def _thematique_schema() -> colander.SchemaNode:
@@ -184,32 +207,56 @@ def coord_thematiques(request: Any) -> Any:
             result.fail("label", "Une thématique porte déjà ce nom.")
         else:
             request.dbsession.add(
-                Thematique(slug=slug, label=values["label"], icon=values["icon"], position=values["position"],
-                           di_codes=sorted(values["di_codes"]))
+                Thematique(
+                    slug=slug,
+                    label=values["label"],
+                    icon=values["icon"],
+                    position=values["position"],
+                    di_codes=sorted(values["di_codes"]),
+                )
             )
             request.session.flash(f"La thématique « {values['label']} » est ajoutée.", "success")
             return HTTPSeeOther(request.route_path("coord_thematiques"))
     rows = request.dbsession.scalars(select(Thematique).order_by(Thematique.position, Thematique.label)).all()
-    items = [(t.label, ", ".join(t.di_codes) or "—", request.route_path("coord_thematique_edit", thematique_id=t.id))
-             for t in rows]
+    items = [
+        (
+            t.label,
+            ", ".join(t.di_codes) or "—",
+            request.route_path("coord_thematique_edit", thematique_id=t.id),
+        )
+        for t in rows
+    ]
     return {"title": "Thématiques", "items": items, "form": result, "form_title": "Ajouter une thématique"}
 
 
-@view_config(route_name="coord_thematique_edit", renderer="form_page.jinja2", permission=Permission.COORDINATE)
+@view_config(
+    route_name="coord_thematique_edit", renderer="form_page.jinja2", permission=Permission.COORDINATE
+)
 def coord_thematique_edit(request: Any) -> Any:
     thematique: Thematique = _get(request, Thematique, "thematique_id")
     result = process_form(
         request,
         _thematique_schema(),
-        appstruct={"label": thematique.label, "icon": thematique.icon, "position": thematique.position,
-                   "di_codes": set(thematique.di_codes)},
+        appstruct={
+            "label": thematique.label,
+            "icon": thematique.icon,
+            "position": thematique.position,
+            "di_codes": set(thematique.di_codes),
+        },
     )
     if result.valid:
         assert result.appstruct is not None
         values = result.appstruct
-        thematique.label, thematique.icon, thematique.position = values["label"], values["icon"], values["position"]
+        thematique.label, thematique.icon, thematique.position = (
+            values["label"],
+            values["icon"],
+            values["position"],
+        )
         thematique.di_codes = sorted(values["di_codes"])
         request.session.flash("La thématique est enregistrée.", "success")
         return HTTPSeeOther(request.route_path("coord_thematiques"))
-    return {"form": result, "title": f"Thématique « {thematique.label} »",
-            "breadcrumb": ("Thématiques", request.route_path("coord_thematiques"))}
+    return {
+        "form": result,
+        "title": f"Thématique « {thematique.label} »",
+        "breadcrumb": ("Thématiques", request.route_path("coord_thematiques")),
+    }

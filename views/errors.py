@@ -38,7 +38,8 @@ def bad_csrf(request: Any) -> Any:
     return {
         "title": "Formulaire expiré",
         "message": "Ce formulaire a expiré (ou a été envoyé depuis un autre site). Revenez en arrière, "
-        "rechargez la page puis envoyez-le à nouveau : ce que vous avez saisi est encore dans votre navigateur.",
+        "rechargez la page puis envoyez-le à nouveau : ce que vous avez saisi est encore dans "
+        "votre navigateur.",
     }
 
 
@@ -50,5 +51,3 @@ def simultaneous_save(request: Any) -> Any:
         "message": "Quelqu'un a enregistré cette fiche au même instant que vous. Revenez en arrière : "
         "votre saisie est encore dans le formulaire ; enregistrez à nouveau pour voir les différences.",
     }
-
-

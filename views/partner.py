@@ -14,7 +14,17 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from guide import workflow
-from guide.models import Fiche, FicheVersion, Lieu, MemberRole, Membership, Organisation, Quartier, State, Thematique
+from guide.models import (
+    Fiche,
+    FicheVersion,
+    Lieu,
+    MemberRole,
+    Membership,
+    Organisation,
+    Quartier,
+    State,
+    Thematique,
+)
 from guide.security import Permission
 from guide.services import accounts, fiches, geography, uploads
 from guide.services.fiches import ConflictError
@@ -24,6 +34,7 @@ from schemas.fiche import appstruct_to_content, content_to_appstruct, fiche_sche
 
 from .auth import send_invitation
 from .rendering import process_form
+from .resources import parse_id
 
 # --- dashboard --------------------------------------------------------------------------------
 
@@ -71,7 +82,16 @@ def org_manage(request: Any) -> Any:
     }
 
 
-ORGANISATION_FIELDS = ("nom", "sigle", "description", "siret", "reseau_porteur", "telephone", "courriel", "site_web")
+ORGANISATION_FIELDS = (
+    "nom",
+    "sigle",
+    "description",
+    "siret",
+    "reseau_porteur",
+    "telephone",
+    "courriel",
+    "site_web",
+)
 
 
 def org_schema(request: Any) -> Any:
@@ -165,8 +185,8 @@ def lieu_edit(request: Any) -> Any:
         _save_lieu(request, lieu, result.appstruct)
         request.session.flash(f"Le lieu « {lieu.nom} » est enregistré.", "success")
         target = lieu.organisations[0].id if lieu.organisations else None
-        if back and back.isdigit():
-            target = int(back)
+        if parse_id(back) is not None:
+            target = parse_id(back)
         if target is None:
             return HTTPSeeOther(request.route_path("dashboard"))
         return HTTPSeeOther(request.route_path("org_manage", org_id=target))
@@ -187,7 +207,11 @@ def org_members(request: Any) -> Any:
         assert result.appstruct is not None
         values = result.appstruct
         user, _created = accounts.invite(
-            request.dbsession, values["email"], values["name"], organisation, MemberRole(values["role"]),
+            request.dbsession,
+            values["email"],
+            values["name"],
+            organisation,
+            MemberRole(values["role"]),
             request.user,
         )
         if not user.password_hash:
@@ -199,14 +223,12 @@ def org_members(request: Any) -> Any:
     return {"organisation": organisation, "form": result}
 
 
-@view_config(
-    route_name="org_member_remove", request_method="POST", permission=Permission.MANAGE_MEMBERS
-)
+@view_config(route_name="org_member_remove", request_method="POST", permission=Permission.MANAGE_MEMBERS)
 def org_member_remove(request: Any) -> Any:
     organisation: Organisation = request.context
     membership_id = request.matchdict["membership_id"]
     membership = (
-        request.dbsession.get(Membership, int(membership_id)) if membership_id.isdigit() else None
+        request.dbsession.get(Membership, parse_id(membership_id)) if parse_id(membership_id) else None
     )
     if membership is None or membership.organisation_id != organisation.id:
         raise HTTPNotFound()
@@ -215,7 +237,9 @@ def org_member_remove(request: Any) -> Any:
         request.session.flash("La structure doit garder au moins un·e responsable.", "error")
     else:
         request.dbsession.delete(membership)
-        request.session.flash(f"{membership.user.display_name} ne fait plus partie de la structure.", "success")
+        request.session.flash(
+            f"{membership.user.display_name} ne fait plus partie de la structure.", "success"
+        )
     return HTTPSeeOther(request.route_path("org_members", org_id=organisation.id))
 
 
@@ -223,7 +247,9 @@ def org_member_remove(request: Any) -> Any:
 
 
 def _form_choices(request: Any, organisation: Organisation, content: dict[str, Any]) -> dict[str, Any]:
-    thematiques = request.dbsession.scalars(select(Thematique).order_by(Thematique.position, Thematique.label))
+    thematiques = request.dbsession.scalars(
+        select(Thematique).order_by(Thematique.position, Thematique.label)
+    )
     lieux = list(organisation.lieux)
     # A lieu already on the fiche stays selectable even if another organisation brought it.
     known = {lieu.id for lieu in lieux}
@@ -255,8 +281,13 @@ def fiche_add(request: Any) -> Any:
             "La fiche est créée en brouillon. Soumettez-la à validation quand elle est prête.", "success"
         )
         return HTTPSeeOther(request.route_path("fiche_manage", fiche_id=fiche.id))
-    return {"form": result, "organisation": organisation, "fiche": None, "title": "Nouvelle fiche",
-            "conflict": None}
+    return {
+        "form": result,
+        "organisation": organisation,
+        "fiche": None,
+        "title": "Nouvelle fiche",
+        "conflict": None,
+    }
 
 
 @view_config(route_name="fiche_edit", renderer="fiche_edit.jinja2", permission=Permission.EDIT)
@@ -284,7 +315,7 @@ def fiche_edit(request: Any) -> Any:
         return response
     assert result.appstruct is not None
     base = result.appstruct.pop("base_version", "")
-    base_number = int(base) if base.isdigit() and len(base) < 10 else None
+    base_number = parse_id(base)
     data = appstruct_to_content(result.appstruct)
     can_publish = bool(request.has_permission(Permission.PUBLISH))
     try:
@@ -338,9 +369,7 @@ def _conflict(
 @view_config(route_name="fiche_manage", renderer="fiche_manage.jinja2", permission=Permission.VIEW)
 def fiche_manage(request: Any) -> Any:
     fiche: Fiche = request.context
-    transitions = [
-        t for t in workflow.available(fiche.state) if request.has_permission(t.permission)
-    ]
+    transitions = [t for t in workflow.available(fiche.state) if request.has_permission(t.permission)]
     pending_changes = (
         fiches.compare(fiche.published_version, fiche.current_version)
         if fiche.has_unpublished_changes and fiche.current_version
@@ -406,9 +435,8 @@ def fiche_history(request: Any) -> Any:
 
 
 def _version(fiche: Fiche, number: Any) -> FicheVersion:
-    if not isinstance(number, str) or not number.isdigit() or len(number) > 9:
-        raise HTTPNotFound()
-    version = next((v for v in fiche.versions if v.number == int(number)), None)
+    wanted = parse_id(number)
+    version = next((v for v in fiche.versions if v.number == wanted), None)
     if version is None:
         raise HTTPNotFound()
     return version
@@ -423,8 +451,13 @@ def fiche_compare(request: Any) -> Any:
     default_old = str(max(1, latest.number - 1))
     old = _version(fiche, request.params.get("de", default_old))
     new = _version(fiche, request.params.get("a", str(latest.number)))
-    return {"fiche": fiche, "old": old, "new": new, "changes": fiches.compare(old, new),
-            "versions": fiche.versions}
+    return {
+        "fiche": fiche,
+        "old": old,
+        "new": new,
+        "changes": fiches.compare(old, new),
+        "versions": fiche.versions,
+    }
 
 
 @view_config(route_name="fiche_version", renderer="fiche_version.jinja2", permission=Permission.VIEW)
@@ -441,7 +474,10 @@ def fiche_restore(request: Any) -> Any:
     if fiche.state == State.ARCHIVED:
         raise HTTPBadRequest("Une fiche archivée ne peut pas être modifiée.")
     new = fiches.restore_version(
-        request.dbsession, fiche, version.number, request.user,
+        request.dbsession,
+        fiche,
+        version.number,
+        request.user,
         can_publish=bool(request.has_permission(Permission.PUBLISH)),
     )
     if new is None:

@@ -27,7 +27,9 @@ def _public_fiches(request: Any, *conditions: Any) -> list[Fiche]:
         .where(Fiche.published_version_id.is_not(None), Fiche.state != State.ARCHIVED, *conditions)
         .options(
             selectinload(Fiche.published_version).selectinload(FicheVersion.thematiques),
-            selectinload(Fiche.published_version).selectinload(FicheVersion.lieux).selectinload(Lieu.quartier),
+            selectinload(Fiche.published_version)
+            .selectinload(FicheVersion.lieux)
+            .selectinload(Lieu.quartier),
             selectinload(Fiche.organisation),
         )
     )
@@ -67,7 +69,9 @@ def fiche_page(request: Any) -> Any:
             filter(None, [fiche.published_at.date() if fiche.published_at else None, fiche.confirmed_at])
         ),
         "other_fiches": [
-            f for f in _public_fiches(request, Fiche.organisation_id == fiche.organisation_id) if f.id != fiche.id
+            f
+            for f in _public_fiches(request, Fiche.organisation_id == fiche.organisation_id)
+            if f.id != fiche.id
         ],
         "fiche_url": lambda f: fiche_url(request, f),
     }

@@ -105,7 +105,7 @@ class FormResult:
     def rerender(self, **updates: Any) -> None:
         """Render the validated form again with some values replaced (hidden fields, mostly)."""
         values = {**(self.rendered_values or {}), **updates}
-        self.html = Markup(self.form.render(values))
+        self.html = Markup(self.form.render(values))  # noqa: S704 - deform escapes what it renders
 
     def fail(self, field: str, message: str) -> None:
         """Show an error next to ``field`` after a check the schema could not make."""
@@ -113,8 +113,42 @@ class FormResult:
         error[field] = message
         self.form.widget.handle_error(self.form, error)
         self.form.error = error
-        self.html = Markup(self.form.render())
+        self.html = Markup(self.form.render())  # noqa: S704
         self.appstruct = None
+
+
+MALFORMED = (
+    "Le formulaire reçu est incomplet ou abîmé (une page restée ouverte trop longtemps ?). "
+    "Vérifiez les valeurs ci-dessous puis envoyez-le à nouveau."
+)
+
+
+def validate_controls(
+    form: deform.Form, controls: list[tuple[str, Any]], appstruct: dict[str, Any] | None = None
+) -> tuple[dict[str, Any] | None, Markup]:
+    """Validate submitted controls: (values, html) when valid, (None, the form with its errors) otherwise.
+
+    deform expects the well-formed stream its own widgets produce; a hand-made or truncated POST can
+    break its parsing or its error rendering. Such a submission is answered with the form again and a
+    general message, never with a server error.
+    """
+    try:
+        return form.validate(controls), Markup("")
+    except deform.ValidationFailure as failure:
+        try:
+            return None, Markup(failure.render())  # noqa: S704 - deform escapes what it renders
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+            pass
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+        pass
+    fresh = deform.Form(form.schema, buttons=form.buttons, formid=form.formid, action=form.action)
+    fresh.widget.css_class = form.widget.css_class
+    error = colander.Invalid(fresh.schema, MALFORMED)
+    fresh.widget.handle_error(fresh, error)
+    fresh.error = error
+    values = dict(appstruct or {})
+    values["csrf_token"] = next((v for k, v in controls if k == "csrf_token" and isinstance(v, str)), "")
+    return None, Markup(fresh.render(values))  # noqa: S704
 
 
 def _with_csrf(schema: colander.SchemaNode, request: Any) -> colander.SchemaNode:
@@ -146,22 +180,25 @@ def process_form(
     """
     form = deform.Form(
         _with_csrf(schema, request),
-        buttons=[deform.Button(name, title, css_class="btn btn-primary" if i == 0 else "btn")
-                 for i, (name, title) in enumerate(buttons)],
+        buttons=[
+            deform.Button(name, title, css_class="btn btn-primary" if i == 0 else "btn")
+            for i, (name, title) in enumerate(buttons)
+        ],
         formid=formid,
         action=action,
     )
     form.widget.css_class = "guide-form"
     names = {name for name, _title in buttons}
-    submitted = request.method == "POST" and (names & set(request.POST) or request.POST.get("__formid__") == formid)
+    submitted = request.method == "POST" and (
+        names & set(request.POST) or request.POST.get("__formid__") == formid
+    )
     if submitted:
-        try:
-            validated = form.validate(list(request.POST.items()))
-        except deform.ValidationFailure as failure:
-            return FormResult(form, Markup(failure.render()), None, True)
+        validated, html = validate_controls(form, list(request.POST.items()), appstruct)
+        if validated is None:
+            return FormResult(form, html, None, True)
         rendered = dict(validated)
         validated.pop("csrf_token", None)
-        return FormResult(form, Markup(form.render(rendered)), validated, True, rendered)
+        return FormResult(form, Markup(form.render(rendered)), validated, True, rendered)  # noqa: S704
     values = dict(appstruct or {})
     values["csrf_token"] = get_csrf_token(request)
-    return FormResult(form, Markup(form.render(values)), None, False)
+    return FormResult(form, Markup(form.render(values)), None, False)  # noqa: S704

@@ -9,13 +9,22 @@ from pyramid.httpexceptions import HTTPNotFound
 
 from guide.models import Fiche, Lieu, Organisation
 
-_REF = re.compile(r"^(\d{1,12})(?:-[\w-]*)?$")
+_REF = re.compile(r"^([0-9]{1,12})(?:-[\w-]*)?$")
+_ID = re.compile(r"[0-9]{1,12}")
+
+
+def parse_id(value: object) -> int | None:
+    """A positive database id from a URL or a form, or None (never an exception)."""
+    if isinstance(value, str) and _ID.fullmatch(value):
+        return int(value)
+    return None
 
 
 def _int(value: str | None) -> int:
-    if value is None or not value.isdigit() or len(value) > 12:
+    number = parse_id(value)
+    if number is None:
         raise HTTPNotFound()
-    return int(value)
+    return number
 
 
 def fiche_factory(request: Any) -> Fiche:

@@ -41,3 +41,7 @@ __all__ = [
     "version_lieu",
     "version_thematique",
 ]
+
+from .search import SearchMiss, Synonym  # appended by the search engine
+
+__all__ += ["SearchMiss", "Synonym"]

@@ -106,7 +106,9 @@ class Lieu(Base):
     code_insee: Mapped[str] = mapped_column(String(5), default="")
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
-    quartier_id: Mapped[int | None] = mapped_column(ForeignKey("quartier.id", ondelete="SET NULL"), index=True)
+    quartier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quartier.id", ondelete="SET NULL"), index=True
+    )
     acces_plain_pied: Mapped[Access] = mapped_column(ACCESS_ENUM, default=Access.UNKNOWN)
     toilettes_adaptees: Mapped[Access] = mapped_column(ACCESS_ENUM, default=Access.UNKNOWN)
     boucle_magnetique: Mapped[Access] = mapped_column(ACCESS_ENUM, default=Access.UNKNOWN)

@@ -63,7 +63,9 @@ class Fiche(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The stable public identifier: "source--id" for an imported fiche, "guide--<id>" otherwise.
     uid: Mapped[str | None] = mapped_column(String(220), unique=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
     state: Mapped[State] = mapped_column(STATE_ENUM, default=State.DRAFT, index=True)
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("fiche_version.id", use_alter=True, ondelete="SET NULL")

@@ -11,8 +11,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..models import AccountToken, LoginAttempt, MemberRole, Membership, Organisation, SiteRole, TokenPurpose, User
-from ..models import utcnow
+from ..models import (
+    AccountToken,
+    LoginAttempt,
+    MemberRole,
+    Membership,
+    Organisation,
+    SiteRole,
+    TokenPurpose,
+    User,
+    utcnow,
+)
 
 _hasher = PasswordHasher()
 # Verifying against this keeps the time of a login for an unknown email like a known one.
@@ -59,14 +68,14 @@ def too_many_attempts(db: Session, email: str, ip: str, *, max_attempts: int, wi
     since = utcnow() - window
     email = normalise_email(email)
     by_email = db.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.email == email, LoginAttempt.attempted_at >= since
-        )
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.email == email, LoginAttempt.attempted_at >= since)
     )
     by_ip = db.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.ip == ip, LoginAttempt.attempted_at >= since
-        )
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.ip == ip, LoginAttempt.attempted_at >= since)
     )
     return (by_email or 0) >= max_attempts or (by_ip or 0) >= max_attempts * 4
 

@@ -135,7 +135,9 @@ def _publish_current(db: Session, fiche: Fiche) -> None:
     log_index_change(db, fiche)
 
 
-def _new_version(db: Session, fiche: Fiche, data: dict[str, Any], actor: User | None, note: str) -> FicheVersion:
+def _new_version(
+    db: Session, fiche: Fiche, data: dict[str, Any], actor: User | None, note: str
+) -> FicheVersion:
     number = (fiche.current_version.number if fiche.current_version else 0) + 1
     version = FicheVersion(number=number, author=actor, note=note[:300], created_at=utcnow())
     fiche.versions.append(version)
@@ -330,7 +332,9 @@ def compare(old: FicheVersion | None, new: FicheVersion) -> list[FieldChange]:
     for name, label in FIELD_LABELS.items():
         if _normalised(old_data)[name] != _normalised(new_data)[name]:
             changes.append(
-                FieldChange(name, label, display_value(name, old, old_data), display_value(name, new, new_data))
+                FieldChange(
+                    name, label, display_value(name, old, old_data), display_value(name, new, new_data)
+                )
             )
     return changes
 
@@ -345,5 +349,7 @@ def compare_with_input(version: FicheVersion, data: dict[str, Any]) -> list[str]
 def review_queue(db: Session) -> list[Fiche]:
     """Fiches awaiting a coordinator, oldest request first."""
     return list(
-        db.scalars(select(Fiche).where(Fiche.state == State.PENDING).order_by(Fiche.state_changed_at, Fiche.id))
+        db.scalars(
+            select(Fiche).where(Fiche.state == State.PENDING).order_by(Fiche.state_changed_at, Fiche.id)
+        )
     )

@@ -49,7 +49,9 @@ def check_image(data: bytes) -> Image.Image:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         if isinstance(error, UploadError):
             raise
-        raise UploadError("Ce fichier n'est pas une image lisible : envoyez une image PNG, JPEG ou WebP.") from None
+        raise UploadError(
+            "Ce fichier n'est pas une image lisible : envoyez une image PNG, JPEG ou WebP."
+        ) from None
 
 
 def store_logo(var_dir: str, data: bytes) -> str:

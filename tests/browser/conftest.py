@@ -48,8 +48,9 @@ def _browser_database(tmp: Path) -> str:
     if not url:
         return f"sqlite:///{tmp / 'browser.sqlite'}"
     parsed = make_url(url)
-    admin = make_engine(parsed.set(database="postgres").render_as_string(hide_password=False),
-                        isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        parsed.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text("DROP DATABASE IF EXISTS guide_browser"))
         conn.execute(text("CREATE DATABASE guide_browser"))
@@ -67,8 +68,13 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         load_demo(db)
         db.commit()
     engine.dispose()
-    app = main({}, database_url=database_url, var_dir=str(tmp / "var"), secret="browser-" + "s" * 40,
-               **{"mail.backend": "file"})
+    app = main(
+        {},
+        database_url=database_url,
+        var_dir=str(tmp / "var"),
+        secret="browser-" + "s" * 40,
+        **{"mail.backend": "file"},
+    )
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -84,7 +90,10 @@ def browser() -> Iterator[Any]:
         pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (Debian's chromium package)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, env={**os.environ, "LANG": "fr_FR.UTF-8"}
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            env={**os.environ, "LANG": "fr_FR.UTF-8"},
         )
         yield browser
         browser.close()
@@ -101,7 +110,10 @@ def desktop(browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
     context = browser.new_context(
-        viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True,
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
         locale="fr-FR",
     )
     page = context.new_page()

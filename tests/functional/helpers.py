@@ -11,7 +11,9 @@ def csrf_token(testapp: webtest.TestApp) -> str:
     return testapp.get("/connexion").forms["deform"]["csrf_token"].value
 
 
-def post(testapp: webtest.TestApp, url: str, data: dict[str, Any] | None = None, **kw: Any) -> webtest.TestResponse:
+def post(
+    testapp: webtest.TestApp, url: str, data: dict[str, Any] | None = None, **kw: Any
+) -> webtest.TestResponse:
     payload = {"csrf_token": csrf_token(testapp), **(data or {})}
     return testapp.post(url, payload, **kw)
 

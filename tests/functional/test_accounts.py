@@ -41,7 +41,9 @@ def test_login_is_rate_limited(testapp, world):
 
 def test_post_without_csrf_token_is_refused(testapp, world, login):
     login("owner.a@test.fr")
-    response = testapp.post(f"/espace/fiches/{world.fiches['draft_a'].id}/etat/submit", {}, expect_errors=True)
+    response = testapp.post(
+        f"/espace/fiches/{world.fiches['draft_a'].id}/etat/submit", {}, expect_errors=True
+    )
     assert response.status_int == 400
     assert "Formulaire expiré" in response.text
 

@@ -34,10 +34,19 @@ PAGES = [
     ("edit form of a draft", "GET", "/espace/fiches/{draft_a}/modifier", {"editor_a", "owner_a"} | STAFF),
     ("history of a draft", "GET", "/espace/fiches/{draft_a}/historique", {"editor_a", "owner_a"} | STAFF),
     ("a version of a draft", "GET", "/espace/fiches/{draft_a}/versions/1", {"editor_a", "owner_a"} | STAFF),
-    ("compare versions", "GET", "/espace/fiches/{draft_a}/comparer?de=1&a=1", {"editor_a", "owner_a"} | STAFF),
+    (
+        "compare versions",
+        "GET",
+        "/espace/fiches/{draft_a}/comparer?de=1&a=1",
+        {"editor_a", "owner_a"} | STAFF,
+    ),
     ("manage a pending fiche of B", "GET", "/espace/fiches/{pending_b}", {"owner_b"} | STAFF),
-    ("archived fiche stays readable by its members", "GET", "/espace/fiches/{archived_a}",
-     {"editor_a", "owner_a"} | STAFF),
+    (
+        "archived fiche stays readable by its members",
+        "GET",
+        "/espace/fiches/{archived_a}",
+        {"editor_a", "owner_a"} | STAFF,
+    ),
     ("new fiche form", "GET", "/espace/structures/{org_a}/fiches/nouvelle", {"editor_a", "owner_a"} | STAFF),
     ("organisation space", "GET", "/espace/structures/{org_a}", {"editor_a", "owner_a"} | STAFF),
     ("edit organisation", "GET", "/espace/structures/{org_a}/modifier", {"editor_a", "owner_a"} | STAFF),
@@ -85,13 +94,17 @@ TRANSITIONS = [
 
 
 @pytest.mark.parametrize("who", ROLES)
-@pytest.mark.parametrize(("transition", "key", "allowed"), TRANSITIONS, ids=[f"{t[0]}-{t[1]}" for t in TRANSITIONS])
+@pytest.mark.parametrize(
+    ("transition", "key", "allowed"), TRANSITIONS, ids=[f"{t[0]}-{t[1]}" for t in TRANSITIONS]
+)
 def test_transitions(testapp, world, login, db, who, transition, key, allowed):
     _login(login, world, who)
     fiche = world.fiches[key]
     before = fiche.state
     response = post(
-        testapp, f"/espace/fiches/{fiche.id}/etat/{transition}", {"comment": "Merci de préciser les horaires."},
+        testapp,
+        f"/espace/fiches/{fiche.id}/etat/{transition}",
+        {"comment": "Merci de préciser les horaires."},
         expect_errors=True,
     )
     db.expire_all()
@@ -108,8 +121,9 @@ def test_saving_another_organisations_fiche_is_refused(testapp, world, login, db
     """Even with a hand-made POST, a fiche of organisation B cannot be changed by A's partners."""
     _login(login, world, who)
     fiche = world.fiches["draft_b"]
-    response = post(testapp, f"/espace/fiches/{fiche.id}/modifier", {"nom": "Piraté", "save": "save"},
-                    expect_errors=True)
+    response = post(
+        testapp, f"/espace/fiches/{fiche.id}/modifier", {"nom": "Piraté", "save": "save"}, expect_errors=True
+    )
     db.expire_all()
     if who in {"owner_b"} | STAFF:
         assert response.status_int in {200, 303}

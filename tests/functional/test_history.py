@@ -33,7 +33,9 @@ def test_saving_the_same_content_makes_no_version(db, world):
 
 def test_compare_field_by_field(db, world):
     fiche = world.fiches["draft_a"]
-    _save(db, fiche, world.users["editor_a"], nom="Autre titre", horaires="We 14:00-18:00", publics=["femmes"])
+    _save(
+        db, fiche, world.users["editor_a"], nom="Autre titre", horaires="We 14:00-18:00", publics=["femmes"]
+    )
     changes = {c.name: c for c in fiches.compare(fiche.versions[0], fiche.versions[1])}
     assert set(changes) == {"nom", "horaires", "publics"}
     assert changes["nom"].before == "Fiche draft a" and changes["nom"].after == "Autre titre"
@@ -72,7 +74,9 @@ def test_compare_with_bad_parameters_is_404_not_500(testapp, world, login):
     login(world.users["editor_a"].email)
     fiche = world.fiches["draft_a"]
     for query in ("de=abc&a=1", "de=99&a=1", "de=1&a=" + "9" * 40, "de=-1"):
-        assert testapp.get(f"/espace/fiches/{fiche.id}/comparer?{query}", expect_errors=True).status_int == 404
+        assert (
+            testapp.get(f"/espace/fiches/{fiche.id}/comparer?{query}", expect_errors=True).status_int == 404
+        )
 
 
 def test_restoring_on_a_published_fiche_keeps_the_public_version(db, world):

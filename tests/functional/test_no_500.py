@@ -1,0 +1,90 @@
+"""Whatever a person (or a robot) sends, the answer is a page, never a server error."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .helpers import csrf_token
+
+FUZZ = settings(
+    max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+TEXT = st.text(max_size=80) | st.sampled_from(
+    ["", "0", "²", "-1", "9" * 30, "../../etc/passwd", "<script>", "\x00"]
+)
+NAMES = st.sampled_from(
+    [
+        "nom",
+        "resume",
+        "description",
+        "__start__",
+        "__end__",
+        "horaires:mapping",
+        "mode",
+        "raw",
+        "Mo-0-start",
+        "Mo-0-end",
+        "ph_off",
+        "age_min",
+        "age_max",
+        "thematiques",
+        "fermetures:sequence",
+        "debut",
+        "telephone",
+        "courriel",
+        "site_web",
+        "base_version",
+        "save",
+        "upload",
+        "uid",
+        "latitude",
+        "email",
+        "password",
+    ]
+)
+
+
+@FUZZ
+@given(controls=st.lists(st.tuples(NAMES, TEXT), max_size=30))
+def test_fiche_form_posts(testapp, world, login, controls):
+    if not testapp.cookies:
+        login("owner.a@test.fr")
+    token = csrf_token(testapp)
+    fiche = world.fiches["draft_a"]
+    for url in (
+        f"/espace/fiches/{fiche.id}/modifier",
+        f"/espace/structures/{world.orgs['a'].id}/lieux/nouveau",
+        f"/espace/structures/{world.orgs['a'].id}/modifier",
+    ):
+        response = testapp.post(url, [("csrf_token", token), *controls, ("save", "save")], expect_errors=True)
+        assert response.status_int < 500, response.text[-2000:]
+
+
+@FUZZ
+@given(segment=TEXT, query=st.dictionaries(st.sampled_from(["de", "a", "next", "structure", "q"]), TEXT))
+def test_urls(testapp, world, segment, query):
+    from urllib.parse import quote
+
+    part = quote(segment, safe="")
+    fiche = world.fiches["published_a"].id
+    for url in (
+        f"/fiche/{part}",
+        f"/structure/{part}",
+        f"/mot-de-passe/{part}",
+        f"/invitation/{part}",
+        f"/espace/fiches/{part}",
+        f"/espace/fiches/{fiche}/versions/{part}",
+        f"/fiche/{fiche}-{part}",
+    ):
+        response = testapp.get(url, params=query, expect_errors=True)
+        assert response.status_int < 500, (url, response.status)
+
+
+@FUZZ
+@given(email=TEXT, password=TEXT)
+def test_login_form(testapp, world, email, password):
+    testapp.reset()
+    form = testapp.get("/connexion").forms["deform"]
+    form["email"], form["password"] = email.replace("\x00", ""), password.replace("\x00", "")
+    assert form.submit("login", expect_errors=True).status_int < 500
