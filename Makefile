@@ -7,7 +7,7 @@ INI ?= development.ini
 PGDIR ?= /tmp/guide-pg-$(shell id -u)-$(notdir $(CURDIR))
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test test-sqlite test-postgres test-browser lint format migrate demo clean browser-deps
+.PHONY: messages serve test test-sqlite test-postgres test-browser lint format migrate demo clean browser-deps
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,3 +55,7 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var *.egg-info .pytest_cache .ruff_cache
+
+## Extract translatable strings (UI text is written in French, marked for gettext)
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -o guide/locale/guide.pot --project="Guide du territoire" guide views schemas templates

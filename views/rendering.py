@@ -30,9 +30,14 @@ from guide.workflow import STATE_LABELS
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def date_fr(value: dt.date | dt.datetime | None, fmt: str = "d MMMM y") -> str:
-    if value is None:
+def date_fr(value: dt.date | dt.datetime | str | None, fmt: str = "d MMMM y") -> str:
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):  # ISO dates stored in JSON (temporary closures)
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, dt.datetime):
         return format_datetime(value.astimezone(PARIS), fmt, locale="fr_FR")
     return format_date(value, fmt, locale="fr_FR")

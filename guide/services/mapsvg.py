@@ -260,7 +260,7 @@ def _spots(markers: list[MapMarker], projection: _Projection, numbered: bool, fs
         numbers = [m.number for m in group if m.number is not None]
         lines: list[str] = []
         if numbered and numbers:
-            lines = textwrap.wrap(_number_ranges(numbers), 12, break_long_words=False) or [""]
+            lines = textwrap.wrap(_number_ranges(numbers), 16, break_long_words=False) or [""]
         if not lines:
             radius = fs * 0.55
             spots.append(_Spot(group, x, y, [], radius, radius))

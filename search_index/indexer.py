@@ -1,0 +1,351 @@
+"""Keeping the index in step with the database through the change log.
+
+Every change to what the public sees of a fiche writes an :class:`~guide.models.IndexChange` row in the
+same transaction (:func:`guide.services.fiches.log_index_change`). The indexer reads the rows it has not
+applied yet, re-reads those fiches' *published* versions and updates or deletes their documents.
+
+The pointer — the last change-log id applied — lives in ``changelog.json`` beside the index and is
+written only after the index commit: a crash in between makes the next run apply the same rows again,
+which is harmless (applying a row means « index this fiche as it is now »). Each index folder has its own
+pointer, so several processes may each keep their own index.
+
+Ids are handed out when a row is inserted, not when its transaction commits: on PostgreSQL a
+transaction may commit row 10 after another one committed row 11. The ids missing below the pointer are
+therefore remembered as *gaps* and looked for again at every pass, until they appear or are old enough
+to be a rolled-back transaction's (:data:`GAP_TTL`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.writing import CLEAR
+
+from guide.models import Access, Fiche, FicheVersion, IndexChange, Lieu, State
+from guide.text import slugify
+from guide.vocabulary import CONDITIONS_ACCES, FRAIS, LANGUES, PUBLICS, TYPES_SERVICE, labels
+
+from .schema import SCHEMA_VERSION, build_schema
+
+logger = logging.getLogger(__name__)
+
+STATE_FILE = "changelog.json"
+GAP_TTL = 15 * 60.0  # seconds a missing change-log id is waited for
+MAX_GAPS = 5000
+GAP_WINDOW = 1000  # after a rebuild, ids this far below the pointer that are missing become gaps
+WRITE_TIMEOUT = 5.0  # seconds to wait for another writer of the same folder
+BATCH = 500
+
+
+def fiche_path(fiche_id: int, nom: str) -> str:
+    """The public page of a fiche, as routed by ``views`` (``/fiche/{id}-{slug}``)."""
+    return f"/fiche/{fiche_id}-{slugify(nom, 60)}"
+
+
+# --- documents -------------------------------------------------------------------------------------
+
+
+def _public_fiches_query() -> Any:
+    return select(Fiche).options(
+        selectinload(Fiche.published_version).selectinload(FicheVersion.thematiques),
+        selectinload(Fiche.published_version).selectinload(FicheVersion.lieux).selectinload(Lieu.quartier),
+        selectinload(Fiche.organisation),
+    )
+
+
+def load_fiches(db: Session, ids: Iterable[int]) -> dict[int, Fiche]:
+    ids = list(ids)
+    found: dict[int, Fiche] = {}
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        for fiche in db.scalars(_public_fiches_query().where(Fiche.id.in_(chunk))):
+            found[fiche.id] = fiche
+    return found
+
+
+def iter_public_fiches(db: Session) -> Iterator[Fiche]:
+    """Every public fiche, in batches (eager-loaded), without holding all of them at once."""
+    ids = list(
+        db.scalars(
+            select(Fiche.id)
+            .where(Fiche.published_version_id.is_not(None), Fiche.state != State.ARCHIVED)
+            .order_by(Fiche.id)
+        )
+    )
+    for start in range(0, len(ids), BATCH):
+        batch = load_fiches(db, ids[start : start + BATCH])
+        for fiche_id in ids[start : start + BATCH]:
+            fiche = batch.get(fiche_id)
+            if fiche is not None:
+                yield fiche
+        db.expunge_all()
+
+
+def build_document(fiche: Fiche) -> dict[str, Any] | None:
+    """The index document of a fiche's published version; None when the public must not see it."""
+    version = fiche.published_version
+    if version is None or not fiche.is_public:
+        return None
+    organisation = fiche.organisation
+    lieux = list(version.lieux)
+    quartiers: dict[str, str] = {}
+    for lieu in lieux:
+        if lieu.quartier is not None:
+            quartiers.setdefault(lieu.quartier.slug, lieu.quartier.nom)
+    first_quartier = next((lieu.quartier.nom for lieu in lieux if lieu.quartier is not None), "")
+    thematiques = list(version.thematiques)
+    publics = list(version.publics or [])
+    langues = list(version.langues or [])
+    gratuit = version.frais == "gratuit"
+    accessible = any(lieu.acces_plain_pied == Access.YES for lieu in lieux)
+    payload = {
+        "fiche_id": fiche.id,
+        "uid": fiche.stable_id,
+        "nom": version.nom,
+        "resume": version.resume or "",
+        "description": version.description or "",
+        "structure": organisation.nom if organisation else "",
+        "quartier": first_quartier,
+        "url": fiche_path(fiche.id, version.nom),
+        "horaires": version.horaires or "",
+        "fermetures": list(version.fermetures or []),
+        "lieux": [
+            {
+                "nom": lieu.nom,
+                "adresse": lieu.one_line_address,
+                "latitude": lieu.latitude,
+                "longitude": lieu.longitude,
+                "quartier": lieu.quartier.slug if lieu.quartier else None,
+            }
+            for lieu in lieux
+        ],
+        "thematiques": [t.slug for t in thematiques],
+        "publics": publics,
+        "quartiers": list(quartiers),
+        "langues": langues,
+        "gratuit": gratuit,
+        "accessible": accessible,
+    }
+    organisation_text = " ".join(filter(None, [organisation.nom, organisation.sigle])) if organisation else ""
+    lieu_text = " ".join(
+        part
+        for lieu in lieux
+        for part in (lieu.nom, lieu.one_line_address, lieu.quartier.nom if lieu.quartier else "")
+        if part
+    )
+    autres = " ".join(
+        filter(
+            None,
+            [
+                *labels(LANGUES, langues),
+                FRAIS.get(version.frais or "", ""),
+                TYPES_SERVICE.get(version.type_service or "", ""),
+                *labels(CONDITIONS_ACCES, version.conditions_acces),
+                version.publics_precisions,
+                version.conditions_precisions,
+                version.frais_precisions,
+            ],
+        )
+    )
+    thematiques_text = " ".join(t.label for t in thematiques)
+    publics_text = " ".join(labels(PUBLICS, publics))
+    return {
+        "id": str(fiche.id),
+        "nom": version.nom,
+        "resume": version.resume or "",
+        "description": version.description or "",
+        "thematiques": thematiques_text,
+        "publics": publics_text,
+        "organisation": organisation_text,
+        "lieu": lieu_text,
+        "autres": autres,
+        "vocab": " ".join(
+            [version.nom, version.resume or "", thematiques_text, publics_text, version.description or "",
+             organisation_text, lieu_text]
+        ),
+        "thematique": " ".join(payload["thematiques"]),
+        "public": " ".join(publics),
+        "quartier": " ".join(quartiers),
+        "langue": " ".join(langues),
+        "flags": " ".join(name for name, on in (("gratuit", gratuit), ("accessible", accessible)) if on),
+        "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+    }
+
+
+# --- the pointer -----------------------------------------------------------------------------------
+
+
+@dataclass
+class LogState:
+    """How far the index has read the change log: the last id applied and the ids still awaited."""
+
+    last_id: int = 0
+    gaps: dict[int, float] = field(default_factory=dict)  # id → when it was first found missing
+    schema_version: int = SCHEMA_VERSION
+
+    @classmethod
+    def read(cls, folder: Path) -> LogState | None:
+        try:
+            data = json.loads((folder / STATE_FILE).read_text())
+        except (OSError, ValueError):
+            return None
+        return cls(
+            last_id=int(data.get("last_id", 0)),
+            gaps={int(k): float(v) for k, v in (data.get("gaps") or {}).items()},
+            schema_version=int(data.get("schema_version", 0)),
+        )
+
+    def write(self, folder: Path) -> None:
+        """Atomically: a reader sees the old pointer or the new one, never half a file."""
+        data = {
+            "last_id": self.last_id,
+            "gaps": {str(k): v for k, v in sorted(self.gaps.items())},
+            "schema_version": self.schema_version,
+        }
+        tmp = folder / f".{STATE_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
+        with open(tmp, "w") as out:
+            json.dump(data, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, folder / STATE_FILE)
+
+
+@dataclass
+class ApplyReport:
+    changes: int = 0  # change-log rows read
+    indexed: int = 0  # documents written
+    deleted: int = 0  # documents removed
+    rebuilt: bool = False
+
+
+# --- the index folder ------------------------------------------------------------------------------
+
+
+class IndexFolder:
+    """One Whoosh index and its change-log pointer. Thread-safe; processes are serialised by Whoosh's
+    writer lock."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        state = LogState.read(self.path)
+        if not whoosh_index.exists_in(str(self.path)) or state is None or state.schema_version != SCHEMA_VERSION:
+            self.index = whoosh_index.create_in(str(self.path), build_schema())
+            self.needs_rebuild = True
+        else:
+            self.index = whoosh_index.open_dir(str(self.path))
+            self.needs_rebuild = False
+
+    def state(self) -> LogState:
+        return LogState.read(self.path) or LogState()
+
+    @contextlib.contextmanager
+    def _writer(self, timeout: float) -> Iterator[Any]:
+        writer = self.index.writer(timeout=timeout, limitmb=128)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+
+    def rebuild(self, db: Session, timeout: float = 60.0) -> tuple[int, float]:
+        """Index every public fiche from scratch; returns (documents, seconds)."""
+        started = time.perf_counter()
+        with self._lock, self._writer(timeout) as writer:
+            # Read the pointer before the fiches: a change committed meanwhile is applied again later.
+            last_id = db.scalar(select(func.max(IndexChange.id))) or 0
+            present = set(
+                db.scalars(select(IndexChange.id).where(IndexChange.id > last_id - GAP_WINDOW))
+            )
+            now = time.time()
+            gaps = {i: now for i in range(max(1, last_id - GAP_WINDOW + 1), last_id + 1) if i not in present}
+            count = 0
+            for fiche in iter_public_fiches(db):
+                document = build_document(fiche)
+                if document is not None:
+                    writer.add_document(**document)
+                    count += 1
+            writer.commit(mergetype=CLEAR)
+            LogState(last_id=last_id, gaps=gaps).write(self.path)
+            self.needs_rebuild = False
+        return count, time.perf_counter() - started
+
+    def pending(self, db: Session) -> bool:
+        """Whether the change log holds rows this index has not applied (one indexed query)."""
+        if self.needs_rebuild:
+            return True
+        state = self.state()
+        max_id = db.scalar(select(func.max(IndexChange.id))) or 0
+        return max_id != state.last_id or bool(state.gaps)
+
+    def apply(self, db: Session, timeout: float = WRITE_TIMEOUT) -> ApplyReport:
+        """Apply the change-log rows not applied yet. Raises whoosh's LockError if another writer holds
+        the folder longer than ``timeout``."""
+        if self.needs_rebuild:
+            count, _seconds = self.rebuild(db, timeout=max(timeout, 60.0))
+            return ApplyReport(indexed=count, rebuilt=True)
+        state = self.state()
+        max_id = db.scalar(select(func.max(IndexChange.id))) or 0
+        if max_id < state.last_id:
+            # The log went backwards (a restored or different database): start again from scratch.
+            logger.warning("change log behind the index (%s < %s): rebuilding", max_id, state.last_id)
+            count, _seconds = self.rebuild(db, timeout=max(timeout, 60.0))
+            return ApplyReport(indexed=count, rebuilt=True)
+        if max_id == state.last_id and not state.gaps:
+            return ApplyReport()
+        with self._lock, self._writer(timeout) as writer:
+            state = self.state()  # again, under the writer lock
+            awaited = list(state.gaps)
+            condition = IndexChange.id > state.last_id
+            if awaited:
+                condition = or_(condition, IndexChange.id.in_(awaited[:MAX_GAPS]))
+            rows = db.execute(select(IndexChange.id, IndexChange.fiche_id).where(condition)).all()
+            seen = {row.id for row in rows}
+            new_last = max([state.last_id, *(row.id for row in rows)])
+            now = time.time()
+            gaps = {i: t for i, t in state.gaps.items() if i not in seen and now - t < GAP_TTL}
+            for i in range(state.last_id + 1, new_last):
+                if i not in seen:
+                    gaps[i] = now
+            if len(gaps) > MAX_GAPS:
+                gaps = dict(sorted(gaps.items())[-MAX_GAPS:])
+            report = ApplyReport(changes=len(rows))
+            fiche_ids = sorted({row.fiche_id for row in rows})
+            fiches = load_fiches(db, fiche_ids)
+            for fiche_id in fiche_ids:
+                fiche = fiches.get(fiche_id)
+                document = build_document(fiche) if fiche is not None else None
+                if document is None:
+                    writer.delete_by_term("id", str(fiche_id))
+                    report.deleted += 1
+                else:
+                    writer.update_document(**document)
+                    report.indexed += 1
+            if fiche_ids:
+                writer.commit()
+            else:
+                writer.cancel()
+            LogState(last_id=new_last, gaps=gaps).write(self.path)
+        return report
+
+    def try_apply(self, db: Session, timeout: float = WRITE_TIMEOUT) -> ApplyReport | None:
+        """:meth:`apply`, or None when another writer holds the folder (it will be retried later)."""
+        try:
+            return self.apply(db, timeout=timeout)
+        except LockError:
+            logger.info("search index %s busy: changes will be applied later", self.path)
+            return None
