@@ -12,6 +12,7 @@ def includeme(config: Any) -> None:
     workflow.check()  # refuse to start with an inconsistent workflow
     config.include(".db")  # request.dbsession: one request, one transaction
     config.include(".security")  # sessions, CSRF, security policy, request.user
+    config.add_tween("guide.tweens.nul_byte_tween_factory")  # refuse NUL bytes before any view
     config.include(".mail")  # request.mailer: SMTP or files in var/mail/, sent after commit
     config.add_static_view("static", "guide:static", cache_max_age=3600)
     # uploaded logos, re-encoded on upload (guide.services.uploads)

@@ -12,7 +12,7 @@ import sys
 
 from ..models import SiteRole
 from ..normalize import NormalizeError, email
-from ..services.accounts import MIN_PASSWORD_LENGTH, find_user, hash_password
+from ..services.accounts import MIN_PASSWORD_LENGTH, find_user, hash_password, normalise_email
 from . import load_settings, session_scope
 
 
@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--role", choices=[r.value for r in SiteRole], default=SiteRole.ADMIN.value)
     args = parser.parse_args(argv)
     try:
-        address = email(args.email)
+        address = normalise_email(email(args.email))  # accounts are found by lower-cased address
     except NormalizeError as error:
         print(error.message, file=sys.stderr)
         return 2
