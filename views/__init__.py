@@ -11,7 +11,9 @@ def add_routes(config: Any) -> None:
     # public guide
     config.add_route("home", "/")
     config.add_route("fiche", "/fiche/{ref}", factory=fiche_factory)
+    config.add_route("fiche_report", "/fiche/{ref}/signaler", factory=fiche_factory)
     config.add_route("organisation", "/structure/{slug}")
+    config.add_route("manifest", "/manifest.webmanifest")
     # accounts
     config.add_route("login", "/connexion")
     config.add_route("logout", "/deconnexion")
@@ -44,6 +46,7 @@ def add_routes(config: Any) -> None:
     config.add_route("coord_direct", "/coordination/structures/{org_id}/publication-directe",
                      factory=organisation_factory)
     config.add_route("coord_invite", "/coordination/inviter")
+    config.add_route("coord_reports", "/coordination/signalements")
     config.add_route("coord_quartiers", "/coordination/quartiers")
     config.add_route("coord_quartier_edit", "/coordination/quartiers/{quartier_id}")
     config.add_route("coord_thematiques", "/coordination/thematiques")
@@ -56,4 +59,5 @@ def add_routes(config: Any) -> None:
 def includeme(config: Any) -> None:
     config.include(".rendering")  # Jinja2 templates, filters and French formats
     add_routes(config)
+    config.include(".search_admin")  # coordinators' synonyms and queries without results
     config.scan(".")

@@ -88,3 +88,31 @@ def organisation_page(request: Any) -> Any:
         "fiches": _public_fiches(request, Fiche.organisation_id == organisation.id),
         "fiche_url": lambda f: fiche_url(request, f),
     }
+
+
+@view_config(route_name="manifest", renderer="json")
+def manifest(request: Any) -> Any:
+    """Installable on a phone's home screen."""
+    request.response.content_type = "application/manifest+json"
+    icon = "guide:static/icons/icon-{}.png"
+    return {
+        "name": request.registry.settings["site_name"],
+        "short_name": "Guide",
+        "description": "Les services sociaux, de santé, juridiques, familiaux, jeunesse et culturels "
+        "de Clermont-Ferrand.",
+        "lang": "fr",
+        "start_url": request.route_path("home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#004f9f",
+        "icons": [
+            {
+                "src": request.static_path(icon.format(size)),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any maskable",
+            }
+            for size in (192, 512)
+        ],
+    }

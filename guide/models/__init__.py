@@ -14,6 +14,7 @@ from .accounts import (
 from .directory import Access, Lieu, Organisation, Quartier, Thematique, lieu_organisation
 from .fiche import Fiche, FicheEvent, FicheVersion, IndexChange, State, version_lieu, version_thematique
 from .meta import Base, utcnow
+from .report import ErrorReport
 
 __all__ = [
     "MEMBER_ROLE_LABELS",
@@ -21,6 +22,7 @@ __all__ = [
     "Access",
     "AccountToken",
     "Base",
+    "ErrorReport",
     "Fiche",
     "FicheEvent",
     "FicheVersion",
@@ -45,3 +47,13 @@ __all__ = [
 from .search import SearchMiss, Synonym  # appended by the search engine
 
 __all__ += ["SearchMiss", "Synonym"]
+
+from .edition import (  # noqa: E402 - appended by the print edition
+    EDITION_STATUS_LABELS,
+    Edition,
+    EditionItem,
+    EditionStatus,
+    Helpline,
+)
+
+__all__ += ["EDITION_STATUS_LABELS", "Edition", "EditionItem", "EditionStatus", "Helpline"]

@@ -1,0 +1,44 @@
+"""The "Signaler une erreur" form, open to everyone."""
+
+from __future__ import annotations
+
+import colander
+import deform.widget as w
+
+from guide import normalize
+
+from .types import Normalized, StrippedString, length
+
+
+def _empty(node: colander.SchemaNode, value: str) -> None:
+    if value:
+        raise colander.Invalid(node, "Laissez ce champ vide.")
+
+
+class ReportSchema(colander.MappingSchema):
+    message = colander.SchemaNode(
+        StrippedString(),
+        title="Qu'est-ce qui est inexact ?",
+        description="Par exemple : « le numéro de téléphone a changé », « la permanence n'a plus lieu le mardi ».",
+        validator=length(10, 2000),
+        widget=w.TextAreaWidget(rows=5),
+        missing_msg="Décrivez l'erreur en quelques mots.",
+    )
+    contact = colander.SchemaNode(
+        Normalized(normalize.email),
+        title="Votre adresse électronique (facultatif)",
+        description="Seulement si vous acceptez que la coordination vous réponde.",
+        missing="",
+        widget=w.TextInputWidget(type_name="email"),
+    )
+    # Robots fill every field; people never see this one.
+    site = colander.SchemaNode(
+        colander.String(),
+        title="Ne pas remplir",
+        missing="",
+        validator=_empty,
+        widget=w.TextInputWidget(
+            item_css_class="hp-item", attributes={"tabindex": "-1", "autocomplete": "off"}
+        ),
+    )
+    stamp = colander.SchemaNode(colander.String(), missing="", widget=w.HiddenWidget())
