@@ -19,7 +19,8 @@ class ReportSchema(colander.MappingSchema):
     message = colander.SchemaNode(
         StrippedString(),
         title="Qu'est-ce qui est inexact ?",
-        description="Par exemple : « le numéro de téléphone a changé », « la permanence n'a plus lieu le mardi ».",
+        description="Par exemple : « le numéro de téléphone a changé », "
+        "« la permanence n'a plus lieu le mardi ».",
         validator=length(10, 2000),
         widget=w.TextAreaWidget(rows=5),
         missing_msg="Décrivez l'erreur en quelques mots.",
