@@ -14,6 +14,7 @@ def add_routes(config: Any) -> None:
     config.add_route("fiche_report", "/fiche/{ref}/signaler", factory=fiche_factory)
     config.add_route("organisation", "/structure/{slug}")
     config.add_route("manifest", "/manifest.webmanifest")
+    config.add_route("api_fiche", "/api/v1/fiches/{id}")
     # accounts
     config.add_route("login", "/connexion")
     config.add_route("logout", "/deconnexion")
