@@ -34,6 +34,7 @@ DEFAULTS: dict[str, str] = {
     "token.reset_hours": "2",
     "upload.max_bytes": str(2 * 1024 * 1024),
     "timezone": "Europe/Paris",
+    "map.tile_url": "",  # Leaflet tile URL template ({z}/{x}/{y}); empty: polygons only, no tiles
 }
 
 

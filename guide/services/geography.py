@@ -1,10 +1,10 @@
 """Quartier geometry: which quartier holds a point.
 
-Quartier polygons are stored as GeoJSON (WGS84 lon/lat). Turning them into shapely geometries costs far
-more than the point-in-polygon test itself, so the parsed, prepared geometry of each quartier is cached,
-keyed by the quartier's id and a digest of its geometry (a changed polygon gets a new entry), and the
-quartiers are put in a shapely ``STRtree`` so that a look-up only tests the few polygons whose bounding
-box holds the point.
+Quartier polygons are stored as GeoJSON (WGS84 lon/lat). Reading and parsing them costs far more than
+the point-in-polygon test itself, so each session keeps an index of the quartiers (a shapely ``STRtree`` of
+prepared geometries: a look-up only tests the few polygons whose bounding box holds the point) until a flush
+changes a quartier or its transaction ends, and parsed geometries are cached for every session, keyed by a
+digest of their GeoJSON (a changed polygon gets a new entry).
 
 When polygons overlap (an IRIS and a QPV drawn over it), the smallest quartier holding the point wins,
 then the smallest code: the answer does not depend on the order of the rows.
@@ -13,41 +13,44 @@ then the smallest code: the answer does not depend on the order of the rows.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import shapely
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ..models import Quartier
 
-
-def geometry_digest(geometry: dict[str, Any]) -> str:
-    """A short, stable digest of a GeoJSON geometry (the cache key of its parsed form)."""
-    text = json.dumps(geometry, sort_keys=True, separators=(",", ":"))
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-@lru_cache(maxsize=4096)
-def _parsed(digest: str, text: str) -> BaseGeometry:
-    geometry = shape(json.loads(text))
-    shapely.prepare(geometry)  # prepared: fast repeated covers()
-    return geometry
+_PARSED: OrderedDict[str, BaseGeometry] = OrderedDict()
+_PARSED_KEPT = 4096
+_PARSED_LOCK = threading.Lock()
 
 
 def parse_geometry(geometry: dict[str, Any]) -> BaseGeometry:
     """The shapely (prepared) geometry of a GeoJSON geometry, parsed once per distinct geometry."""
     text = json.dumps(geometry, sort_keys=True, separators=(",", ":"))
-    return _parsed(hashlib.blake2b(text.encode(), digest_size=16).hexdigest(), text)
+    digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    with _PARSED_LOCK:
+        parsed = _PARSED.get(digest)
+        if parsed is not None:
+            _PARSED.move_to_end(digest)
+            return parsed
+    parsed = shape(geometry)
+    shapely.prepare(parsed)  # prepared: fast repeated covers()
+    with _PARSED_LOCK:
+        _PARSED[digest] = parsed
+        while len(_PARSED) > _PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    return parsed
 
 
 def geometry_of(quartier: Quartier) -> BaseGeometry | None:
@@ -96,31 +99,42 @@ class QuartierIndex:
         return best.quartier_id if best is not None else None
 
 
-_INDEXES: OrderedDict[tuple[tuple[int, str, str], ...], QuartierIndex] = OrderedDict()
-_INDEXES_LOCK = threading.Lock()
-_INDEXES_KEPT = 8
+_SESSION_KEY = "guide.quartier_index"
+
+
+def _quartier_changes(session: Session) -> bool:
+    return any(
+        isinstance(obj, Quartier) for obj in itertools.chain(session.new, session.dirty, session.deleted)
+    )
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_after_flush(session: Session, flush_context: Any) -> None:
+    if _SESSION_KEY in session.info and _quartier_changes(session):
+        del session.info[_SESSION_KEY]
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_transaction(session: Session, *args: Any) -> None:
+    session.info.pop(_SESSION_KEY, None)  # another transaction may see other polygons
 
 
 def quartier_index(db: Session) -> QuartierIndex:
-    """The index of the quartiers currently in the database (cached while their geometries don't change)."""
-    rows = [
-        (quartier_id, code, geometry)
-        for quartier_id, code, geometry in db.execute(
-            select(Quartier.id, Quartier.code, Quartier.geometry).order_by(Quartier.id)
-        )
-        if geometry
-    ]
-    key = tuple((quartier_id, code, geometry_digest(geometry)) for quartier_id, code, geometry in rows)
-    with _INDEXES_LOCK:
-        index = _INDEXES.get(key)
-        if index is not None:
-            _INDEXES.move_to_end(key)
-            return index
-    index = QuartierIndex(rows)
-    with _INDEXES_LOCK:
-        _INDEXES[key] = index
-        while len(_INDEXES) > _INDEXES_KEPT:
-            _INDEXES.popitem(last=False)
+    """The index of the quartiers as this session sees them.
+
+    Kept in the session until a flush changes a quartier or the transaction ends, so that an import
+    placing thousands of lieux reads the polygons once; parsed geometries are shared by all sessions.
+    (A bulk ``UPDATE quartier`` through ``db.execute`` is not seen: change quartiers through the ORM.)
+    """
+    if _quartier_changes(db):
+        db.flush()
+    index = db.info.get(_SESSION_KEY)
+    if index is None:
+        rows = db.execute(select(Quartier.id, Quartier.code, Quartier.geometry).order_by(Quartier.id))
+        index = QuartierIndex(rows)
+        db.info[_SESSION_KEY] = index
     return index
 
 

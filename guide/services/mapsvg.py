@@ -50,6 +50,7 @@ MARKER_TEXT = "#ffffff"
 LEADER = "#1b1b1f"
 
 SCHEMATIC_NOTE = "Contours schématiques : les limites des quartiers sont approximatives."
+SCHEMATIC_NOTE_SHORT = "Contours schématiques"
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,13 @@ def _label_room(polygon: BaseGeometry, x: float, y: float) -> float:
 
 def _wrap(text: str, room: float, font_size: float, max_lines: int = 3) -> list[str]:
     max_chars = max(8, int(room / (0.6 * font_size)))
-    lines = textwrap.wrap(text, max_chars, break_long_words=False, break_on_hyphens=False) or [text]
+    # "Les Salins - La Glacière" breaks after its dash first ("Les Salins -" / "La Glacière").
+    pieces = [text] if len(text) <= max_chars else text.replace(" - ", "\u00a0-\n").split("\n")
+    lines = [
+        line.replace("\u00a0", " ")
+        for piece in pieces
+        for line in textwrap.wrap(piece, max_chars, break_long_words=False, break_on_hyphens=False)
+    ] or [text]
     if len(lines) > max_lines:
         lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
     return lines
@@ -318,35 +325,51 @@ def _spot_title(spot: _Spot) -> str:
     return " ; ".join(labels)
 
 
+def _label_box(x: float, y: float, lines: list[str], fs: float) -> BaseGeometry:
+    half_width = max(len(line) for line in lines) * fs * 0.31
+    half_height = len(lines) * fs * 0.6
+    return box(x - half_width, y - half_height, x + half_width, y + half_height)
+
+
 def _label_position(
-    polygon: BaseGeometry, lines: list[str], fs: float, obstacles: list[BaseGeometry]
-) -> tuple[float, float]:
-    """Where to centre a label in a polygon: near its representative point, clear of the markers."""
+    polygon: BaseGeometry,
+    lines: list[str],
+    fs: float,
+    markers: list[BaseGeometry],
+    labels: list[BaseGeometry],
+    width: float,
+) -> tuple[float, float, bool]:
+    """Where to centre a label in a polygon: near its representative point, clear of the markers and
+    of the labels already placed. Returns (x, y, clear of every other label)."""
     point = polygon.representative_point()
-    best = (point.x, point.y)
-    half_w = max(len(line) for line in lines) * fs * 0.3
-    half_h = len(lines) * fs * 0.6
+    half_width = max(len(line) for line in lines) * fs * 0.31
 
-    def overlap(x: float, y: float) -> float:
-        area = box(x - half_w, y - half_h, x + half_w, y + half_h)
-        hits = [obstacle for obstacle in obstacles if area.intersects(obstacle)]
-        return 100 * fs * fs * len(hits) + sum(area.intersection(obstacle).area for obstacle in hits)
+    def clamp(x: float) -> float:  # the whole label inside the map
+        return min(max(x, half_width + 3), width - half_width - 3)
 
-    best_score = overlap(*best)
-    if best_score == 0:
-        return best
-    minx, miny, maxx, maxy = polygon.bounds
-    steps = 8
-    for i in range(steps + 1):
-        for j in range(steps + 1):
-            x = minx + (maxx - minx) * i / steps
-            y = miny + (maxy - miny) * j / steps
-            if not polygon.contains(box(x - half_w * 0.8, y - half_h, x + half_w * 0.8, y + half_h)):
-                continue
-            score = overlap(x, y) + 0.05 * fs * math.hypot(x - point.x, y - point.y)
-            if score < best_score:
-                best, best_score = (x, y), score
-    return best
+    def score(x: float, y: float) -> tuple[float, int]:
+        area = _label_box(x, y, lines, fs)
+        marker_hits = [m for m in markers if area.intersects(m)]
+        label_hits = sum(1 for label in labels if area.intersects(label))
+        value = 1000 * fs * fs * label_hits + 100 * fs * fs * len(marker_hits)
+        value += sum(area.intersection(m).area for m in marker_hits)
+        return value + 0.05 * fs * math.hypot(x - point.x, y - point.y), label_hits
+
+    best = (clamp(point.x), point.y)
+    best_score, best_hits = score(*best)
+    if best_score > 0.05 * fs * abs(best[0] - point.x):
+        minx, miny, maxx, maxy = polygon.bounds
+        steps = 8
+        for i in range(steps + 1):
+            for j in range(steps + 1):
+                x = clamp(minx + (maxx - minx) * i / steps)
+                y = miny + (maxy - miny) * j / steps
+                if not polygon.contains(_label_box(x, y, lines, fs * 0.8)):
+                    continue
+                candidate_score, hits = score(x, y)
+                if candidate_score < best_score:
+                    best, best_score, best_hits = (x, y), candidate_score, hits
+    return best[0], best[1], best_hits == 0
 
 
 # --- rendering -------------------------------------------------------------------------------------------
@@ -512,17 +535,31 @@ def _render(
             for spot in spots
             if spot.moved
         ]
+        placed: list[BaseGeometry] = []
         halo: list[str] = []
         ink: list[str] = []
-        for item in shapes:
+        line_height = fs * 1.2
+        # The largest quartiers first: where labels would collide, the smaller quartier's label gives way
+        # (to its count alone on the main map; its <title> and the list beside the map still name it).
+        for item in sorted(shapes, key=lambda s: (-s.geometry.area, s.quartier.code or "")):
             part = max(_polygons(item.geometry), key=lambda p: p.area)
+            minx, miny, maxx, maxy = part.bounds
+            if maxy - miny < line_height * 1.2 or maxx - minx < fs * 3:
+                continue  # a sliver at the edge of the view: no room for a label
             point = part.representative_point()
             room = _label_room(part, point.x, point.y)
-            lines = [(text, False) for text in _wrap(item.quartier.nom, room * 0.92, fs)]
+            candidates = [[(text, False) for text in _wrap(item.quartier.nom, room * 0.92, fs)]]
             if label_counts and item.count is not None:
-                lines.append((fiches_label(item.count), True))
-            x, y = _label_position(part, [text for text, _ in lines], fs, obstacles)
-            line_height = fs * 1.2
+                candidates[0].append((fiches_label(item.count), True))
+                candidates.append([(fiches_label(item.count), True)])
+            for lines in candidates:
+                texts = [text for text, _ in lines]
+                x, y, clear = _label_position(part, texts, fs, obstacles, placed, projection.width)
+                if clear:
+                    break
+            else:
+                continue
+            placed.append(_label_box(x, y, texts, fs))
             first = y - (len(lines) - 1) * line_height / 2 + fs * 0.35
             for rank, (text, bold) in enumerate(lines):
                 weight = ' font-weight="bold"' if bold else ""
@@ -584,9 +621,12 @@ def _render(
         out.append("</g>")
 
     if schematic:
+        note = SCHEMATIC_NOTE
+        if len(note) * fs * 0.9 * 0.55 > projection.width - fs * 1.6:
+            note = SCHEMATIC_NOTE_SHORT
         out.append(
             f'<text x="{_num(fs * 0.8)}" y="{_num(map_height + note_height * 0.6)}" '
-            f'font-size="{_num(fs * 0.9)}" fill="{MUTED}" font-style="italic">{escape(SCHEMATIC_NOTE)}</text>'
+            f'font-size="{_num(fs * 0.9)}" fill="{MUTED}" font-style="italic">{escape(note)}</text>'
         )
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 - every text and attribute above is escaped
@@ -616,6 +656,9 @@ def render_map(
     quartier, an id or several of them. ``height=None`` follows the shape of the area. The view is fitted to
     the polygons and the markers. ``id_prefix`` (default: derived from the content) prefixes the ids of the
     ``<title>`` and ``<desc>``, so that several maps can share a page.
+
+    For the print edition pass no ``link_for`` and markers without ``url``: WeasyPrint's SVG renderer
+    treats ``<a>`` as text and draws nothing of the shapes inside a link.
     """
     return _render(
         list(quartiers),

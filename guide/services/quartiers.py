@@ -1,0 +1,499 @@
+"""Loading official quartier contours (IGN IRIS, ANCT QPV…) from GeoJSON, in whatever CRS they ship in.
+
+:func:`load_geojson` checks the whole file first (CRS, fields, geometries) and raises
+:class:`QuartierFileError` with a French message before touching the database when the file cannot be
+used. Then it upserts the quartiers by code (geometry replaced, ``schematic=False``), removes the schematic
+quartiers the file does not replace (unless ``keep_others``), and puts every lieu with coordinates in the
+quartier that holds it. It flushes but does not commit: the caller owns the transaction.
+
+A schematic quartier whose name is the name of an incoming quartier is *adopted* (it takes the official
+code and contour) rather than removed and re-created: its id, slug (URLs) and lieux are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyproj
+import shapely
+from pyproj.exceptions import CRSError
+from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Fiche, FicheVersion, Lieu, Quartier, version_lieu
+from ..text import fold, slugify
+from .fiches import log_index_change
+from .geography import QuartierIndex
+
+# Property names tried, in this order (case ignored), when the caller names none.
+CODE_FIELDS = ("code_iris", "code_qp", "code_qpv", "code_quartier", "code")
+NAME_FIELDS = ("nom_iris", "nom_qp", "lib_qp", "nom_qpv", "lib_qpv", "nom_quartier", "nom", "libelle", "name")
+COMMUNE_FIELDS = ("nom_com", "lib_com", "commune", "nom_commune")
+
+COORDINATE_DECIMALS = 7  # about 1 cm: plenty for a quartier, and stable from one load to the next
+_WGS84 = pyproj.CRS.from_epsg(4326)
+_CODE_LENGTH = Quartier.__table__.c.code.type.length
+_NAME_LENGTH = Quartier.__table__.c.nom.type.length
+_SLUG_LENGTH = Quartier.__table__.c.slug.type.length
+
+
+class QuartierFileError(Exception):
+    """The file cannot be loaded; the message (French) says why. Nothing has been changed."""
+
+
+@dataclass
+class LoadReport:
+    crs: str
+    code_field: str
+    name_field: str
+    created: list[str] = field(default_factory=list)  # codes
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # features left out, with the reason
+    repaired: int = 0  # invalid geometries made valid
+    lieux_assigned: int = 0  # lieux with coordinates that are in a quartier
+    lieux_changed: int = 0  # lieux whose quartier changed
+    lieux_outside: int = 0  # lieux with coordinates outside every quartier
+
+    def summary_lines(self) -> list[str]:
+        quartiers = [
+            _n(len(self.created), "créé"),
+            _n(len(self.updated), "mis à jour", "mis à jour"),
+            _n(len(self.unchanged), "inchangé"),
+            _n(len(self.removed), "supprimé"),
+        ]
+        lines = [
+            f"Système de coordonnées du fichier : {self.crs}.",
+            f"Champs utilisés : code « {self.code_field} », nom « {self.name_field} ».",
+            f"Quartiers : {', '.join(quartiers)}.",
+            f"Lieux : {_n(self.lieux_assigned, 'rattaché')} à un quartier "
+            f"(dont {_n(self.lieux_changed, 'changé')} de quartier), "
+            f"{self.lieux_outside} hors de tout quartier.",
+        ]
+        if self.repaired:
+            lines.append(f"Géométries réparées : {self.repaired}.")
+        if self.skipped:
+            lines.append(f"Entités ignorées : {len(self.skipped)}.")
+            lines.extend(f"  - {reason}" for reason in self.skipped)
+        return lines
+
+
+def _n(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count <= 1 else (plural or singular + 's')}"
+
+
+@dataclass
+class _Incoming:
+    code: str
+    nom: str
+    commune: str
+    geometry: BaseGeometry
+
+
+# --- reading and checking the file -----------------------------------------------------------------------
+
+
+def read_geojson_file(path: str | Path) -> dict[str, Any]:
+    """The parsed file, or :class:`QuartierFileError`."""
+    path = Path(path)
+    if not path.is_file():
+        raise QuartierFileError(f"Fichier introuvable : {path}.")
+    try:
+        data = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise QuartierFileError(f"Ce fichier n'est pas du GeoJSON (JSON illisible : {exc}).") from exc
+    if not isinstance(data, dict):
+        raise QuartierFileError("Ce fichier n'est pas du GeoJSON (un objet FeatureCollection est attendu).")
+    return data
+
+
+def source_crs(data: dict[str, Any]) -> pyproj.CRS:
+    """The CRS named by the (2008 GeoJSON) ``crs`` member; WGS84 longitude/latitude when there is none."""
+    member = data.get("crs")
+    if member is None:
+        return _WGS84
+    if not isinstance(member, dict):
+        raise QuartierFileError("Le membre « crs » du fichier est illisible.")
+    properties = member.get("properties") or {}
+    kind = str(member.get("type", "")).lower()
+    if kind == "name":
+        name = properties.get("name")
+    elif kind == "epsg":
+        name = f"EPSG:{properties.get('code')}"
+    else:
+        raise QuartierFileError(
+            f"Système de coordonnées non pris en charge (membre « crs » de type « {member.get('type')} »)."
+        )
+    if not name or not isinstance(name, str):
+        raise QuartierFileError("Le membre « crs » du fichier ne nomme aucun système de coordonnées.")
+    try:
+        return pyproj.CRS.from_user_input(name)
+    except CRSError as exc:
+        raise QuartierFileError(f"Système de coordonnées inconnu : « {name} ».") from exc
+
+
+def _crs_label(crs: pyproj.CRS) -> str:
+    authority = crs.to_authority()
+    return f"{authority[0]}:{authority[1]} ({crs.name})" if authority else crs.name
+
+
+def _is_wgs84_lonlat(crs: pyproj.CRS) -> bool:
+    return crs.is_geographic and (crs.to_epsg() == 4326 or crs.equals(_WGS84, ignore_axis_order=True))
+
+
+def _features(data: dict[str, Any]) -> list[dict[str, Any]]:
+    kind = data.get("type")
+    if kind == "FeatureCollection" and isinstance(data.get("features"), list):
+        return [feature for feature in data["features"] if isinstance(feature, dict)]
+    if kind == "Feature":
+        return [data]
+    raise QuartierFileError("Ce fichier n'est pas du GeoJSON utilisable (FeatureCollection attendu).")
+
+
+def _get(properties: dict[str, Any], name: str) -> Any:
+    if name in properties:
+        return properties[name]
+    wanted = name.lower()
+    for key, value in properties.items():
+        if key.lower() == wanted:
+            return value
+    return None
+
+
+def _has(properties: dict[str, Any], name: str) -> bool:
+    wanted = name.lower()
+    return any(key.lower() == wanted for key in properties)
+
+
+def _choose_field(
+    features: list[dict[str, Any]], given: str | None, candidates: tuple[str, ...], what: str, option: str
+) -> str:
+    keys: dict[str, str] = {}
+    for feature in features:
+        for key in feature.get("properties") or {}:
+            keys.setdefault(key.lower(), key)
+    if given:
+        if given.lower() not in keys:
+            raise QuartierFileError(
+                f"Le champ « {given} » n'existe dans aucune entité. Champs disponibles : {_fields(keys)}."
+            )
+        return given
+    for candidate in candidates:
+        if candidate in keys:
+            return keys[candidate]
+    raise QuartierFileError(
+        f"Impossible de deviner le champ du {what} ; indiquez-le avec {option}. "
+        f"Champs disponibles : {_fields(keys)}."
+    )
+
+
+def _fields(keys: dict[str, str]) -> str:
+    return ", ".join(sorted(keys.values())) or "aucun"
+
+
+def _transformer(crs: pyproj.CRS) -> pyproj.Transformer | None:
+    if _is_wgs84_lonlat(crs):
+        return None
+    try:
+        return pyproj.Transformer.from_crs(crs, _WGS84, always_xy=True)
+    except CRSError as exc:
+        raise QuartierFileError(f"Pas de transformation connue de {_crs_label(crs)} vers WGS84.") from exc
+
+
+def _to_wgs84(geometry: BaseGeometry, transformer: pyproj.Transformer | None) -> BaseGeometry:
+    if transformer is not None:
+
+        def project(coords: np.ndarray) -> np.ndarray:
+            x, y = transformer.transform(coords[:, 0], coords[:, 1])
+            return np.column_stack([x, y])
+
+        geometry = shapely.transform(geometry, project)
+    coords = shapely.get_coordinates(geometry)
+    if (
+        not np.isfinite(coords).all()
+        or (np.abs(coords[:, 0]) > 180).any()
+        or (np.abs(coords[:, 1]) > 90).any()
+    ):
+        if transformer is None:
+            raise QuartierFileError(
+                "Les coordonnées ne sont pas des longitudes et latitudes (WGS84) et le fichier n'indique pas "
+                "son système de coordonnées (membre « crs ») : exportez-le en WGS84 ou avec son « crs »."
+            )
+        raise QuartierFileError(
+            "Des coordonnées du fichier sortent du domaine de son système de coordonnées."
+        )
+    return geometry
+
+
+def _polygonal(geometry: BaseGeometry) -> BaseGeometry | None:
+    parts: list[Polygon] = []
+
+    def collect(item: BaseGeometry) -> None:
+        if item.is_empty:
+            return
+        if isinstance(item, Polygon):
+            parts.append(item)
+        elif hasattr(item, "geoms"):
+            for sub in item.geoms:
+                collect(sub)
+
+    collect(geometry)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
+
+
+def _clean(geometry: BaseGeometry, report: LoadReport) -> BaseGeometry | None:
+    """Valid, polygonal, on a 1e-7 degree grid, exterior rings counter-clockwise (RFC 7946)."""
+    if not geometry.is_valid:
+        geometry = shapely.make_valid(geometry)
+        report.repaired += 1
+    polygonal = _polygonal(geometry)
+    if polygonal is None:
+        return None
+    polygonal = _polygonal(shapely.set_precision(polygonal, 10**-COORDINATE_DECIMALS))
+    if polygonal is None:
+        return None
+    if isinstance(polygonal, Polygon):
+        return orient(polygonal, 1.0)
+    return MultiPolygon([orient(part, 1.0) for part in polygonal.geoms])
+
+
+def to_geojson(geometry: BaseGeometry) -> dict[str, Any]:
+    """A stored GeoJSON geometry: lists, coordinates rounded (the same input always gives the same dict)."""
+
+    def ring(coords: Any) -> list[list[float]]:
+        return [[round(x, COORDINATE_DECIMALS), round(y, COORDINATE_DECIMALS)] for x, y, *_ in coords]
+
+    def polygon(item: Polygon) -> list[list[list[float]]]:
+        return [ring(item.exterior.coords), *(ring(hole.coords) for hole in item.interiors)]
+
+    if isinstance(geometry, Polygon):
+        return {"type": "Polygon", "coordinates": polygon(geometry)}
+    return {"type": "MultiPolygon", "coordinates": [polygon(part) for part in geometry.geoms]}
+
+
+def parse_quartiers(
+    data: dict[str, Any], code_field: str | None = None, name_field: str | None = None
+) -> tuple[list[_Incoming], LoadReport]:
+    """Everything the file holds, checked, in WGS84; :class:`QuartierFileError` when nothing can be used."""
+    features = _features(data)
+    crs = source_crs(data)
+    transformer = _transformer(crs)
+    if not features:
+        raise QuartierFileError("Le fichier ne contient aucune entité.")
+    code_field = _choose_field(features, code_field, CODE_FIELDS, "code du quartier", "--code-field")
+    name_field = _choose_field(features, name_field, NAME_FIELDS, "nom du quartier", "--name-field")
+    report = LoadReport(crs=_crs_label(crs), code_field=code_field, name_field=name_field)
+    by_code: dict[str, _Incoming] = {}
+    for number, feature in enumerate(features, start=1):
+        properties = feature.get("properties") or {}
+        code = str(_get(properties, code_field) or "").strip()
+        nom = " ".join(str(_get(properties, name_field) or "").split())
+        where = f"entité n° {number}" + (f" ({code})" if code else "")
+        if not code:
+            report.skipped.append(f"{where} : pas de code (champ « {code_field} »)")
+            continue
+        if len(code) > _CODE_LENGTH:
+            report.skipped.append(f"{where} : code de plus de {_CODE_LENGTH} caractères")
+            continue
+        raw = feature.get("geometry")
+        if not isinstance(raw, dict) or raw.get("type") not in {"Polygon", "MultiPolygon"}:
+            kind = raw.get("type") if isinstance(raw, dict) else "aucune"
+            report.skipped.append(f"{where} : géométrie « {kind} », polygone attendu")
+            continue
+        try:
+            geometry = shape(raw)
+        except (ValueError, TypeError, IndexError, AttributeError, shapely.errors.GEOSException):
+            report.skipped.append(f"{where} : géométrie illisible")
+            continue
+        if geometry.is_empty:
+            report.skipped.append(f"{where} : géométrie vide")
+            continue
+        geometry = _clean(_to_wgs84(geometry, transformer), report)
+        if geometry is None:
+            report.skipped.append(f"{where} : aucun polygone après réparation de la géométrie")
+            continue
+        commune = " ".join(
+            str(next((_get(properties, f) for f in COMMUNE_FIELDS if _has(properties, f)), "") or "").split()
+        )
+        if code in by_code:  # one quartier in several features: the parts are joined
+            previous = by_code[code]
+            joined = _clean(shapely.union_all([previous.geometry, geometry]), report)
+            if joined is not None:
+                previous.geometry = joined
+            continue
+        by_code[code] = _Incoming(code=code, nom=nom or code, commune=commune, geometry=geometry)
+    if not by_code:
+        raise QuartierFileError(
+            "Aucune entité utilisable dans le fichier (il faut des polygones avec un code) : "
+            + " ; ".join(report.skipped[:5])
+        )
+    # Names must be unique: the same IRIS name in two communes gets the commune (or the code) added.
+    counts: dict[str, int] = {}
+    for item in by_code.values():
+        counts[fold(item.nom)] = counts.get(fold(item.nom), 0) + 1
+    for item in by_code.values():
+        if counts[fold(item.nom)] > 1:
+            item.nom = f"{item.nom} ({item.commune or item.code})"
+    return sorted(by_code.values(), key=lambda item: item.code), report
+
+
+# --- the database ------------------------------------------------------------------------------------------
+
+
+def load_geojson(
+    db: Session,
+    data: dict[str, Any],
+    code_field: str | None = None,
+    name_field: str | None = None,
+    keep_others: bool = False,
+) -> LoadReport:
+    """Load the quartiers of a parsed GeoJSON file; see the module's docstring."""
+    incoming, report = parse_quartiers(data, code_field, name_field)  # raises before any change
+
+    existing = list(db.scalars(select(Quartier).order_by(Quartier.id)))
+    by_code = {quartier.code: quartier for quartier in existing}
+    incoming_codes = {item.code for item in incoming}
+    adoptable = {
+        fold(quartier.nom): quartier
+        for quartier in existing
+        if quartier.schematic and quartier.code not in incoming_codes
+    }
+    matches: dict[str, Quartier] = {}
+    for item in incoming:
+        quartier = by_code.get(item.code)
+        if quartier is None:
+            quartier = adoptable.pop(fold(item.nom), None)
+        if quartier is not None:
+            matches[item.code] = quartier
+    matched_ids = {quartier.id for quartier in matches.values()}
+
+    touched_lieux: set[int] = set()
+    if not keep_others:
+        for quartier in existing:
+            if quartier.schematic and quartier.id not in matched_ids:
+                touched_lieux.update(lieu.id for lieu in quartier.lieux)
+                report.removed.append(quartier.code)
+                db.delete(quartier)
+        db.flush()  # their names, slugs and codes are free from here on
+
+    remaining = list(db.scalars(select(Quartier).order_by(Quartier.id)))
+    names: dict[str, Quartier] = {fold(quartier.nom): quartier for quartier in remaining}
+    slugs = {quartier.slug for quartier in remaining}
+    for item in incoming:
+        quartier = matches.get(item.code)
+        nom = _unique_name(item, names, quartier)
+        geometry = to_geojson(item.geometry)
+        if quartier is None:
+            quartier = Quartier(
+                code=item.code,
+                nom=nom,
+                slug=_unique_slug(nom, item.code, slugs),
+                geometry=geometry,
+                schematic=False,
+            )
+            db.add(quartier)
+            report.created.append(item.code)
+        elif (quartier.code, quartier.nom, quartier.geometry, quartier.schematic) == (
+            item.code,
+            nom,
+            geometry,
+            False,
+        ):
+            report.unchanged.append(item.code)
+            continue
+        else:
+            if quartier.nom != nom:
+                touched_lieux.update(lieu.id for lieu in quartier.lieux)
+                names.pop(fold(quartier.nom), None)
+            quartier.code, quartier.nom, quartier.geometry, quartier.schematic = (
+                item.code,
+                nom,
+                geometry,
+                False,
+            )
+            report.updated.append(item.code)
+        names[fold(nom)] = quartier
+    db.flush()
+
+    touched_lieux |= _assign_lieux(db, report)
+    _log_index_changes(db, touched_lieux)
+    db.flush()
+    return report
+
+
+def _unique_name(item: _Incoming, names: dict[str, Quartier], own: Quartier | None) -> str:
+    nom = item.nom[:_NAME_LENGTH]
+    holder = names.get(fold(nom))
+    if holder is None or holder is own:
+        return nom
+    suffix = f" ({item.code})"
+    return item.nom[: _NAME_LENGTH - len(suffix)] + suffix
+
+
+def _unique_slug(nom: str, code: str, slugs: set[str]) -> str:
+    slug = slugify(nom, max_length=_SLUG_LENGTH)
+    if slug in slugs:
+        slug = slugify(f"{nom} {code}", max_length=_SLUG_LENGTH)
+    base, n = slug, 1
+    while slug in slugs:
+        n += 1
+        slug = f"{base[: _SLUG_LENGTH - 6]}-{n}"
+    slugs.add(slug)
+    return slug
+
+
+def _assign_lieux(db: Session, report: LoadReport) -> set[int]:
+    """Every lieu with coordinates in the quartier holding it; returns the ids of the lieux that moved."""
+    quartiers = list(db.scalars(select(Quartier).order_by(Quartier.id)))
+    index = QuartierIndex((q.id, q.code, q.geometry) for q in quartiers)
+    with_polygon = {q.id for q in quartiers if q.geometry}
+    changed: set[int] = set()
+    lieux = db.scalars(
+        select(Lieu).where(Lieu.latitude.is_not(None), Lieu.longitude.is_not(None)).order_by(Lieu.id)
+    )
+    for lieu in lieux:
+        if not (math.isfinite(lieu.latitude) and math.isfinite(lieu.longitude)):
+            continue
+        quartier_id = index.find(lieu.latitude, lieu.longitude)
+        if quartier_id is None:
+            report.lieux_outside += 1
+            # A lieu placed by hand in a quartier without a polygon stays there.
+            if lieu.quartier_id is not None and lieu.quartier_id in with_polygon:
+                lieu.quartier_id = None
+                changed.add(lieu.id)
+            continue
+        report.lieux_assigned += 1
+        if lieu.quartier_id != quartier_id:
+            lieu.quartier_id = quartier_id
+            changed.add(lieu.id)
+    report.lieux_changed = len(changed)
+    return changed
+
+
+def _log_index_changes(db: Session, lieu_ids: set[int]) -> None:
+    """The published fiches at the lieux whose quartier changed are re-indexed after commit."""
+    ids = sorted(lieu_ids)
+    fiche_ids: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        fiche_ids.update(
+            db.scalars(
+                select(Fiche.id)
+                .join(FicheVersion, FicheVersion.id == Fiche.published_version_id)
+                .join(version_lieu, version_lieu.c.version_id == FicheVersion.id)
+                .where(version_lieu.c.lieu_id.in_(chunk))
+            )
+        )
+    for fiche in db.scalars(select(Fiche).where(Fiche.id.in_(sorted(fiche_ids)))) if fiche_ids else []:
+        log_index_change(db, fiche)

@@ -1,0 +1,112 @@
+/* Progressive enhancement of the quartier map: where scripts run and Leaflet is loaded, every
+   <div class="leaflet-map" data-geojson-url="…" data-tiles="…"> becomes a Leaflet map (zoom, popups with
+   links) drawn from the GeoJSON at data-geojson-url. Tiles only when data-tiles (a {z}/{x}/{y} URL template)
+   is not empty. Until then, and if anything fails, the server-drawn SVG stays in place. */
+(function () {
+  "use strict";
+
+  var FILLS = ["#f3f4f8", "#d6e6f6", "#afcdee", "#88b5e5"]; // same classes as the SVG map
+  var HIGHLIGHT = "#ffe08a";
+
+  function fillFor(count, largest) {
+    if (!count || !largest) { return FILLS[0]; }
+    return FILLS[Math.min(3, 1 + Math.floor(3 * (count - 1) / largest))];
+  }
+
+  // Popup content built with DOM nodes (textContent), never with HTML strings from the data.
+  function popup(properties) {
+    var box = document.createElement("div");
+    var title = document.createElement("strong");
+    title.textContent = properties.number ? properties.number + ". " + properties.label : properties.label;
+    box.appendChild(title);
+    if (properties.url) {
+      var line = document.createElement("div");
+      var link = document.createElement("a");
+      link.href = properties.url;
+      link.textContent = properties.kind === "quartier" ? "Voir les fiches du quartier" : "Voir la fiche";
+      line.appendChild(link);
+      box.appendChild(line);
+    }
+    if (properties.schematic) {
+      var note = document.createElement("div");
+      note.textContent = "Contours schématiques";
+      note.style.fontStyle = "italic";
+      box.appendChild(note);
+    }
+    return box;
+  }
+
+  function build(element, data) {
+    var tiles = (element.getAttribute("data-tiles") || "").trim();
+    var highlight = element.getAttribute("data-highlight") || "";
+    var largest = 0;
+    (data.features || []).forEach(function (feature) {
+      var count = feature.properties && feature.properties.count;
+      if (count > largest) { largest = count; }
+    });
+    element.hidden = false;
+    var map = L.map(element, { scrollWheelZoom: false, zoomSnap: 0.25 });
+    if (tiles) {
+      L.tileLayer(tiles, {
+        maxZoom: 19,
+        attribution: element.getAttribute("data-tiles-attribution") || ""
+      }).addTo(map);
+    }
+    var layer = L.geoJSON(data, {
+      style: function (feature) {
+        var p = feature.properties || {};
+        var highlighted = highlight && p.code === highlight;
+        return {
+          color: highlighted ? "#1b1b1f" : "#4a5468",
+          weight: highlighted ? 3 : 1,
+          fillColor: highlighted ? HIGHLIGHT : fillFor(p.count, largest),
+          fillOpacity: tiles ? 0.45 : 1
+        };
+      },
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, {
+          radius: 7, color: "#ffffff", weight: 2, fillColor: "#004f9f", fillOpacity: 1
+        });
+      },
+      onEachFeature: function (feature, item) {
+        var p = feature.properties || {};
+        item.bindPopup(popup(p));
+        if (p.label) { item.bindTooltip(p.label, { sticky: p.kind === "quartier" }); }
+      }
+    }).addTo(map);
+    var bounds = layer.getBounds();
+    if (bounds.isValid()) {
+      map.fitBounds(bounds, { padding: [12, 12] });
+    } else {
+      map.setView([45.7772, 3.0870], 13); // Clermont-Ferrand, place de Jaude
+    }
+    // The Leaflet map replaces the static SVG of the same block (the text list stays).
+    var block = element.closest(".quartier-map-block");
+    var fallback = block && block.querySelector(".quartier-map-static");
+    if (fallback) { fallback.hidden = true; }
+    element.classList.add("leaflet-map-ready");
+  }
+
+  function enhance(element) {
+    var url = element.getAttribute("data-geojson-url");
+    if (!url || !window.L || !window.fetch || element.getAttribute("data-map-started")) { return; }
+    element.setAttribute("data-map-started", "1");
+    fetch(url, { headers: { Accept: "application/geo+json, application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      })
+      .then(function (data) { build(element, data); })
+      .catch(function () { element.hidden = true; }); // the SVG stays
+  }
+
+  function start() {
+    document.querySelectorAll(".leaflet-map[data-geojson-url]").forEach(enhance);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,357 @@
+"""The server-drawn quartier map (SVG), its GeoJSON for Leaflet, Leaflet's static files and the partial."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import pytest
+import webtest
+from pypdf import PdfReader
+from pyramid.config import Configurator
+from pyramid.renderers import render
+from shapely.geometry import Point, Polygon
+
+from guide import demo_data
+from guide.maps import geojson_feature_collection
+from guide.models import Lieu, Quartier
+from guide.services.mapsvg import MapMarker, fiches_label, lieu_markers, render_locator, render_map
+from guide.text import slugify
+
+NS = {"svg": "http://www.w3.org/2000/svg"}
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def demo_quartiers(*, schematic: bool = True) -> list[Quartier]:
+    return [
+        Quartier(
+            id=rank,
+            code=item["code"],
+            nom=item["nom"],
+            slug=slugify(item["nom"]),
+            geometry=item["geometry"],
+            schematic=schematic,
+        )
+        for rank, item in enumerate(demo_data.QUARTIERS, start=1)
+    ]
+
+
+def demo_markers(numbered: bool = False) -> list[MapMarker]:
+    return [
+        MapMarker(item["latitude"], item["longitude"], item["nom"], number=rank if numbered else None)
+        for rank, item in enumerate(demo_data.LIEUX, start=1)
+    ]
+
+
+def parse(svg: Any) -> ET.Element:
+    root = ET.fromstring(str(svg))  # noqa: S314 - our own output
+    assert root.tag == f"{SVG}svg"
+    return root
+
+
+def view_box(root: ET.Element) -> tuple[float, float]:
+    _, _, width, height = (float(v) for v in root.get("viewBox").split())
+    return width, height
+
+
+def rings(d: str) -> list[list[tuple[float, float]]]:
+    """The rings of a path written as "M x y L x y … Z" (what the renderer writes)."""
+    result = []
+    for ring in re.findall(r"M([^Z]+)Z", d):
+        points = [tuple(float(v) for v in pair.split()) for pair in ring.split("L")]
+        result.append(points)
+    return result
+
+
+def link(quartier: Quartier) -> str:
+    return f"/quartiers/{quartier.slug}"
+
+
+def test_valid_accessible_svg_with_one_link_per_quartier() -> None:
+    quartiers = demo_quartiers()
+    counts = {q.id: q.id % 4 for q in quartiers}
+    svg = render_map(quartiers, demo_markers(), counts=counts, link_for=link)
+    root = parse(svg)
+
+    title_id, desc_id = root.get("aria-labelledby").split()
+    assert root.find(f"svg:title[@id='{title_id}']", NS).text == "Carte des quartiers"
+    assert "Nombre de fiches par quartier" in root.find(f"svg:desc[@id='{desc_id}']", NS).text
+    # Links inside: a group (role="img" would hide the links from screen readers).
+    assert root.get("role") == "group"
+
+    anchors = [a for a in root.iter(f"{SVG}a") if a.get("data-quartier")]
+    assert len(anchors) == len(quartiers)
+    by_code = {a.get("data-quartier"): a for a in anchors}
+    for quartier in quartiers:
+        anchor = by_code[quartier.code]
+        assert anchor.get("href") == f"/quartiers/{quartier.slug}"
+        assert anchor.find("svg:title", NS).text == f"{quartier.nom} — {fiches_label(counts[quartier.id])}"
+        assert anchor.find("svg:path", NS).get("fill-rule") == "evenodd"
+    labels = " ".join(text.text for text in root.iter(f"{SVG}text"))
+    assert "aucune fiche" in labels and "1 fiche" in labels and "3 fiches" in labels
+
+
+def test_without_links_it_is_an_image() -> None:
+    root = parse(render_map(demo_quartiers(), counts={}))
+    assert root.get("role") == "img"
+    assert not list(root.iter(f"{SVG}a"))
+    assert root.find("svg:style", NS) is None
+
+
+def test_markers_inside_the_view_box() -> None:
+    markers = [*demo_markers(), MapMarker(45.83, 3.20, "Loin, hors des quartiers")]
+    root = parse(render_map(demo_quartiers(), markers))
+    width, height = view_box(root)
+    spots = root.findall(".//svg:circle[@class='spot']", NS)
+    assert len(spots) == len({(m.latitude, m.longitude) for m in markers})
+    for circle in spots:
+        cx, cy, r = (float(circle.get(name)) for name in ("cx", "cy", "r"))
+        assert r <= cx <= width - r and r <= cy <= height - r
+    titles = {t.text for t in root.findall(".//svg:g[@class='markers']/svg:g/svg:title", NS)}
+    assert "Loin, hors des quartiers" in titles
+
+
+def test_projection_keeps_geography() -> None:
+    """North is up, east is right, and one degree of longitude is cos(latitude) of one of latitude."""
+    square = Quartier(
+        id=1,
+        code="C",
+        nom="Carré",
+        slug="carre",
+        geometry={
+            "type": "Polygon",
+            "coordinates": [[[3.0, 45.7], [3.1, 45.7], [3.1, 45.8], [3.0, 45.8], [3.0, 45.7]]],
+        },
+        schematic=False,
+    )
+    root = parse(render_map([square], with_labels=False))
+    (points,) = rings(root.find(".//svg:path", NS).get("d"))
+    xs = [x for x, _ in points]
+    ys = [y for _, y in points]
+    ratio = (max(xs) - min(xs)) / (max(ys) - min(ys))
+    assert ratio == pytest.approx(0.6985, abs=0.01)  # cos(45.75°)
+    west_south = points[0]  # the first vertex, (3.0, 45.7): left and bottom
+    assert west_south[0] == min(xs) and west_south[1] == max(ys)
+
+
+def test_multipolygon_and_holes() -> None:
+    outer = [[3.00, 45.70], [3.10, 45.70], [3.10, 45.80], [3.00, 45.80], [3.00, 45.70]]
+    hole = [[3.02, 45.72], [3.08, 45.72], [3.08, 45.78], [3.02, 45.78], [3.02, 45.72]]
+    island = [[3.12, 45.70], [3.14, 45.70], [3.14, 45.72], [3.12, 45.72], [3.12, 45.70]]
+    quartier = Quartier(
+        id=7,
+        code="Q7",
+        nom="Anneau",
+        slug="anneau",
+        geometry={"type": "MultiPolygon", "coordinates": [[outer, hole], [island]]},
+        schematic=False,
+    )
+    root = parse(render_map([quartier], counts={7: 5}))
+    path = root.find(".//svg:path", NS)
+    assert path.get("fill-rule") == "evenodd"
+    ring_list = rings(path.get("d"))
+    assert len(ring_list) == 3
+    ring = Polygon(ring_list[0], [ring_list[1]])
+    # The label is drawn on the ring itself, not in the hole nor on the island.
+    label = next(t for t in root.iter(f"{SVG}text") if t.text == "Anneau")
+    assert ring.contains(Point(float(label.get("x")), float(label.get("y"))))
+    assert "Contours schématiques" not in str(render_map([quartier]))
+
+
+def test_numbered_markers_for_the_print_edition() -> None:
+    quartiers = demo_quartiers()
+    place = demo_data.LIEUX[0]
+    markers = [
+        MapMarker(place["latitude"], place["longitude"], f"Fiche {n}", number=n) for n in (1, 2, 3, 5)
+    ] + [MapMarker(45.7640, 3.0985, "Fiche 4", number=4)]
+    root = parse(render_map(quartiers, markers, numbered=True))
+    marker_texts = [t.text for t in root.findall(".//svg:g[@class='markers']//svg:text", NS)]
+    assert "1–3, 5" in marker_texts  # one spot for the four fiches at the same place
+    assert "4" in marker_texts
+    titles = [t.text for t in root.findall(".//svg:g[@class='markers']/svg:g/svg:title", NS)]
+    assert "1. Fiche 1 ; 2. Fiche 2 ; 3. Fiche 3 ; 5. Fiche 5" in titles
+    # Not numbered: dots only, the numbers stay in the titles.
+    plain = parse(render_map(quartiers, markers))
+    assert not plain.findall(".//svg:g[@class='markers']//svg:text", NS)
+
+
+def test_schematic_note() -> None:
+    assert "Contours schématiques" in str(render_map(demo_quartiers()))
+    assert "Contours schématiques" not in str(render_map(demo_quartiers(schematic=False)))
+    # A narrow map gets the short note.
+    narrow = parse(render_map(demo_quartiers(), width=240))
+    assert any(t.text == "Contours schématiques" for t in narrow.iter(f"{SVG}text"))
+
+
+def test_deterministic() -> None:
+    quartiers = demo_quartiers()
+    counts = {q.id: q.id for q in quartiers}
+    first = render_map(quartiers, demo_markers(numbered=True), counts=counts, numbered=True, link_for=link)
+    shuffled = quartiers[:]
+    random.Random(4).shuffle(shuffled)
+    again = render_map(
+        shuffled, demo_markers(numbered=True), counts=dict(counts), numbered=True, link_for=link
+    )
+    assert str(first) == str(again)
+    # Two different maps on one page get different ids.
+    other = render_map(quartiers, counts=counts, title="Autre carte")
+    assert parse(first).get("id") != parse(other).get("id")
+
+
+def test_text_is_escaped_and_highlight() -> None:
+    quartier = demo_quartiers()[0]
+    quartier.nom = "Quartier <\"&'>"
+    root = parse(
+        render_map([quartier], [MapMarker(45.76, 3.07, "<script>", url="/a?b=1&c=2")], highlight=quartier)
+    )
+    assert root.find(".//svg:path", NS).get("fill") == "#ffe08a"
+    marker_link = next(a for a in root.iter(f"{SVG}a"))
+    assert marker_link.get("href") == "/a?b=1&c=2"
+    assert marker_link.find("svg:title", NS).text == "<script>"
+
+
+def test_nothing_to_draw() -> None:
+    assert str(render_map([])) == ""
+    nameless = Quartier(id=1, code="X", nom="Sans contour", slug="x", geometry=None, schematic=False)
+    assert str(render_map([nameless])) == ""
+
+
+def test_locator() -> None:
+    quartiers = demo_quartiers()
+    by_code = {q.code: q for q in quartiers}
+    lieu = Lieu(
+        nom="Le 25 Gisèle Halimi",
+        adresse="25 rue Lucie-et-Raymond-Aubrac",
+        code_postal="63100",
+        commune="Clermont-Ferrand",
+        latitude=45.7812,
+        longitude=3.1005,
+    )
+    lieu.quartier_id = by_code["QU-ESTAING"].id
+    root = parse(render_locator([lieu, Lieu(nom="Sans coordonnées")], quartiers))
+    assert root.find("svg:title", NS).text == "Situation du lieu"
+    assert root.get("role") == "img"
+    width, height = view_box(root)
+    assert (width, height) == (320, 220)
+    (spot,) = root.findall(".//svg:g[@class='markers']/svg:g", NS)
+    assert spot.find("svg:title", NS).text.startswith("Le 25 Gisèle Halimi, 25 rue Lucie-et-Raymond-Aubrac")
+    highlighted = [
+        g
+        for g in root.iter(f"{SVG}g")
+        if g.find("svg:path", NS) is not None and g.find("svg:path", NS).get("fill") == "#ffe08a"
+    ]
+    assert [g.get("data-quartier") for g in highlighted] == ["QU-ESTAING"]
+    # Every drawn polygon lies within the view (outlines around are clipped).
+    for path in root.findall(".//svg:path", NS):
+        for ring in rings(path.get("d")):
+            for x, y in ring:
+                assert -3 <= x <= width + 3 and -3 <= y <= height + 3
+    assert str(render_locator([Lieu(nom="Sans coordonnées")], quartiers)) == ""
+    two = [lieu, Lieu(nom="Mille formes", latitude=45.7752, longitude=3.0820)]
+    assert [m.number for m in lieu_markers(two, numbered=True)] == [1, 2]
+    assert parse(render_locator(two, quartiers)).find("svg:title", NS).text == "Situation des lieux"
+
+
+def test_weasyprint_draws_the_print_map() -> None:
+    """WeasyPrint draws the map without links (its SVG renderer treats <a> as text): every label and
+    number must reach the PDF."""
+    weasyprint = pytest.importorskip("weasyprint")
+    quartiers = demo_quartiers()
+    markers = [
+        MapMarker(45.7625, 3.0705, "Une fiche", number=7),
+        MapMarker(45.7948, 3.0990, "Autre", number=12),
+    ]
+    svg = render_map(quartiers, markers, counts={q.id: 2 for q in quartiers}, numbered=True)
+    pdf = weasyprint.HTML(string=f"<html><body>{svg}</body></html>").write_pdf()
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(text.split())
+    for expected in ("Champratel", "2 fiches", "Contours schématiques", "7", "12"):
+        assert expected in text
+
+
+# --- GeoJSON for Leaflet, Leaflet's files, the partial ----------------------------------------------------
+
+
+def test_geojson_feature_collection() -> None:
+    quartiers = demo_quartiers()
+    quartiers.append(Quartier(id=99, code="X", nom="Sans contour", slug="x", geometry=None, schematic=False))
+    data = geojson_feature_collection(
+        quartiers, [MapMarker(45.7758123456, 3.0810987654, "Médiathèque", url="/f/1", number=3)], link, {1: 4}
+    )
+    json.dumps(data)  # serialisable as is
+    assert data["type"] == "FeatureCollection"
+    polygons = [f for f in data["features"] if f["properties"]["kind"] == "quartier"]
+    assert len(polygons) == len(demo_data.QUARTIERS)
+    fdb = next(f for f in polygons if f["properties"]["code"] == "QP-FONTAINE-DU-BAC")
+    assert fdb["properties"] == {
+        "kind": "quartier",
+        "code": "QP-FONTAINE-DU-BAC",
+        "nom": "La Fontaine-du-Bac",
+        "url": "/quartiers/la-fontaine-du-bac",
+        "schematic": True,
+        "label": "La Fontaine-du-Bac — 4 fiches",
+        "count": 4,
+    }
+    (point,) = [f for f in data["features"] if f["properties"]["kind"] == "marker"]
+    assert point["geometry"] == {"type": "Point", "coordinates": [3.081099, 45.775812]}
+    assert point["properties"] == {"kind": "marker", "label": "Médiathèque", "url": "/f/1", "number": 3}
+
+
+@pytest.fixture
+def map_app() -> webtest.TestApp:
+    """A small app: Jinja2 on the templates folder, static views, guide.maps, a page with the partial."""
+    config = Configurator(settings={"pyramid.reload_templates": "false"})
+    config.include("pyramid_jinja2")
+    config.add_jinja2_renderer(".jinja2")
+    config.add_jinja2_search_path("templates:", name=".jinja2")
+    config.add_static_view("static", "guide:static")
+    config.include("guide.maps")
+    quartiers = demo_quartiers()
+
+    def page(request: Any) -> Any:
+        html = render(
+            "map_partial.jinja2",
+            {
+                "svg": render_map(quartiers, counts={1: 3}, link_for=link),
+                "quartier_list": [(q.nom, link(q), 3 if q.id == 1 else 0) for q in quartiers],
+                "geojson_url": request.route_path("carte_json"),
+                "tile_url": "",
+            },
+            request=request,
+        )
+        request.response.text = f"<!doctype html><html><body>{html}</body></html>"
+        return request.response
+
+    config.add_route("carte", "/carte")
+    config.add_route("carte_json", "/carte.geojson")
+    config.add_view(page, route_name="carte")
+    config.add_view(
+        lambda request: geojson_feature_collection(quartiers, [], link),
+        route_name="carte_json",
+        renderer="json",
+    )
+    return webtest.TestApp(config.make_wsgi_app())
+
+
+def test_leaflet_files_and_partial(map_app: webtest.TestApp) -> None:
+    page = map_app.get("/carte")
+    soup = page.html
+    block = soup.select_one("section.quartier-map-block")
+    assert block.select_one("figure.quartier-map-static svg[role=group]") is not None
+    items = [li.get_text(" ", strip=True) for li in block.select("nav.quartier-map-list li")]
+    assert items[0] == "La Fontaine-du-Bac (3 fiches)" and "Champratel (aucune fiche)" in items
+    leaflet = block.select_one("div.leaflet-map")
+    assert leaflet.has_attr("hidden") and leaflet["data-geojson-url"] == "/carte.geojson"
+    assert leaflet["data-tiles"] == ""
+    css = block.select_one("link[rel=stylesheet]")["href"]
+    scripts = [script["src"] for script in block.select("script")]
+    assert css == "/static-leaflet/leaflet.css"
+    assert scripts == ["/static-leaflet/leaflet.js", "/static/map.js"]
+    for url in (css, *scripts):
+        assert map_app.get(url).status_int == 200
+    assert "L.geoJSON" in map_app.get("/static/map.js").text
+    assert map_app.get("/carte.geojson").json["type"] == "FeatureCollection"
