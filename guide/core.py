@@ -14,6 +14,7 @@ def includeme(config: Any) -> None:
     config.include(".security")  # sessions, CSRF, security policy, request.user
     config.add_tween("guide.tweens.nul_byte_tween_factory")  # refuse NUL bytes before any view
     config.include(".mail")  # request.mailer: SMTP or files in var/mail/, sent after commit
+    config.include(".maps")  # Leaflet served from the site (no CDN), request.leaflet_path()
     config.add_static_view("static", "guide:static", cache_max_age=3600)
     # uploaded logos, re-encoded on upload (guide.services.uploads)
     logos = Path(config.get_settings()["var_dir"]) / "uploads" / "logos"

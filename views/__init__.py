@@ -13,6 +13,10 @@ def add_routes(config: Any) -> None:
     config.add_route("fiche", "/fiche/{ref}", factory=fiche_factory)
     config.add_route("fiche_report", "/fiche/{ref}/signaler", factory=fiche_factory)
     config.add_route("organisation", "/structure/{slug}")
+    config.add_route("quartier", "/quartier/{slug}")
+    config.add_route("map_geojson", "/carte.geojson")
+    config.add_route("search", "/recherche")
+    config.add_route("api_search", "/api/v1/search")
     config.add_route("manifest", "/manifest.webmanifest")
     config.add_route("api_fiche", "/api/v1/fiches/{id}")
     # accounts
@@ -61,4 +65,5 @@ def includeme(config: Any) -> None:
     config.include(".rendering")  # Jinja2 templates, filters and French formats
     add_routes(config)
     config.include(".search_admin")  # coordinators' synonyms and queries without results
+    config.include(".editions")  # annual print edition, fiche PDFs and the agents' selection
     config.scan(".")

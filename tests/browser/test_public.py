@@ -1,0 +1,76 @@
+"""The public guide in a real browser: phone and desktop screenshots, keyboard use and RGAA checks (axe-core)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import shot
+
+PAGES = {
+    "home": "/",
+    "results": "/recherche?q=avocat+gratuit",
+    "results-filtered": "/recherche?q=aide+aux+devoirs&quartier=la-gauthiere",
+    "quartier": "/quartier/la-gauthiere",
+}
+
+
+def _fiche_path(page, live_url):
+    page.goto(f"{live_url}/recherche?q=violences+conjugales")
+    return page.locator(".hit h2 a").first.get_attribute("href")
+
+
+@pytest.mark.parametrize("name", [*PAGES, "fiche"])
+def test_pages_have_no_serious_accessibility_violation(live_url, desktop, phone, name):
+    from axe_playwright_python.sync_playwright import Axe
+
+    path = _fiche_path(desktop, live_url) if name == "fiche" else PAGES[name]
+    for label, page in (("desktop", desktop), ("phone", phone)):
+        page.goto(f"{live_url}{path}")
+        page.wait_for_load_state("networkidle")
+        shot(page, f"public-{name}-{label}")
+        results = Axe().run(page)
+        serious = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], (name, label, serious)
+
+
+def test_phone_width_has_no_horizontal_scroll(live_url, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="fr-FR")
+    page = context.new_page()
+    for path in PAGES.values():
+        page.goto(f"{live_url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, (path, width)
+    context.close()
+
+
+def test_search_by_keyboard_with_skip_link(live_url, desktop):
+    page = desktop
+    page.goto(f"{live_url}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Aller au contenu"
+    page.keyboard.press("Enter")
+    page.locator("#q").focus()
+    page.keyboard.type("cours de francais")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/recherche\?q=cours"))
+    titles = page.locator(".hit h2").all_inner_texts()
+    assert any("français" in t.lower() for t in titles)
+
+
+def test_typo_proposes_a_correction(live_url, desktop):
+    desktop.goto(f"{live_url}/recherche?q=violance")
+    desktop.get_by_role("link", name=re.compile("violence")).click()
+    assert desktop.locator(".hit").count() > 0
+    shot(desktop, "public-suggestion-followed")
+
+
+def test_map_links_filter_the_guide(live_url, desktop):
+    desktop.goto(f"{live_url}/")
+    desktop.locator(".quartier-map-list a", has_text="La Gauthière").click()
+    assert "La Gauthière" in desktop.inner_text("h1")

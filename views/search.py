@@ -1,0 +1,126 @@
+"""The public search: the results page and the JSON search API (both over request.search)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from pyramid.view import view_config
+
+from search_index import FACETS, SORTS, SearchParameterError, SearchParams, SearchResults
+
+from .api import APIError
+
+FLAG_FACETS = {"gratuit", "accessible", "ouvert"}
+
+
+def _query(params: SearchParams, **changes: Any) -> str:
+    """The query string of the results page with some parameters changed (None removes one)."""
+    values: dict[str, Any] = {"q": params.q, **params.filters()}
+    if params.sort != "pertinence":
+        values["tri"] = params.sort
+    if params.position:
+        values["lat"], values["lon"] = params.position
+    values.update(changes)
+    values.pop("page", None) if "page" not in changes else None
+    return urlencode({k: v for k, v in values.items() if v not in (None, "", False)})
+
+
+def facet_links(request: Any, params: SearchParams, results: SearchResults) -> list[dict[str, Any]]:
+    """Each facet with its values: label, count, selected, and the link that toggles it."""
+    base = request.route_path("search")
+    out = []
+    for name, label in FACETS.items():
+        values = []
+        for value in results.facets.get(name, []):
+            selected = value.selected
+            if name in FLAG_FACETS:
+                change = {name: None if selected else "1"}
+            else:
+                change = {name: None if selected else value.value}
+            values.append(
+                {
+                    "label": value.label,
+                    "count": value.count,
+                    "selected": selected,
+                    "url": f"{base}?{_query(params, **change)}",
+                }
+            )
+        if values:
+            out.append({"name": name, "label": label, "values": values})
+    return out
+
+
+@view_config(route_name="search", renderer="search_results.jinja2")
+def search_page(request: Any) -> Any:
+    try:
+        params = request.search.parse_params(request.GET)
+    except SearchParameterError as error:
+        request.response.status = 400
+        return {
+            "error": error.message,
+            "params": SearchParams(q=str(request.GET.get("q", ""))[:200]),
+            "results": None,
+            "facets": [],
+            "sorts": SORTS,
+            "page_url": lambda n: "",
+            "query": _query,
+        }
+    results = request.search.search_params(params)
+    base = request.route_path("search")
+    return {
+        "error": None,
+        "params": params,
+        "results": results,
+        "facets": facet_links(request, params, results),
+        "sorts": SORTS,
+        "page_url": lambda n: f"{base}?{_query(params, page=n)}",
+        "sort_url": lambda s: f"{base}?{_query(params, tri=None if s == 'pertinence' else s)}",
+        "suggestion_url": (f"{base}?{_query(params, q=results.suggestion)}" if results.suggestion else None),
+        "clear_url": f"{base}?{urlencode({'q': params.q})}" if params.q else base,
+    }
+
+
+def _hit_json(hit: Any, request: Any) -> dict[str, Any]:
+    return {
+        "id": hit.uid,
+        "nom": hit.nom,
+        "resume": hit.resume,
+        "structure": hit.structure,
+        "quartier": hit.quartier or None,
+        "url": request.application_url + hit.url,
+        "thematiques": hit.thematiques,
+        "horaires": hit.horaires,
+        "aujourd_hui": hit.today,
+        "ouvert_maintenant": hit.status.is_open,
+        "statut_ouverture": hit.status.label,
+        "distance_km": hit.distance_km,
+        "latitude": hit.latitude,
+        "longitude": hit.longitude,
+        "extrait": str(hit.snippet),
+    }
+
+
+@view_config(route_name="api_search", renderer="json")
+def api_search(request: Any) -> Any:
+    """GET /api/v1/search?q=&thematique=&public=&quartier=&ouvert=1&page= — results by relevance."""
+    try:
+        params = request.search.parse_params(request.GET)
+    except SearchParameterError as error:
+        raise APIError(400, error.message) from None
+    results = request.search.search_params(params)
+    return {
+        "total": results.total,
+        "page": results.page,
+        "pages": results.pages,
+        "tri": results.sort,
+        "suggestion": results.suggestion,
+        "results": [_hit_json(hit, request) for hit in results.hits],
+        "facets": {
+            name: [
+                {"valeur": v.value, "libelle": v.label, "nombre": v.count, "choisi": v.selected}
+                for v in values
+            ]
+            for name, values in results.facets.items()
+        },
+    }
