@@ -72,7 +72,7 @@ def map_context(request: Any, published: list[Fiche], *, highlight: Quartier | N
         link_for=link,
         highlight=highlight,
         title="Carte des quartiers de Clermont-Ferrand",
-        description="Chaque quartier mène aux services qui s'y trouvent ; les points sont les lieux d'accueil.",
+        description="Chaque quartier mène à ses services ; les points sont les lieux d'accueil.",
     )
     return {
         "svg": svg,

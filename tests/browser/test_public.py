@@ -1,4 +1,4 @@
-"""The public guide in a real browser: phone and desktop screenshots, keyboard use and RGAA checks (axe-core)."""
+"""The public guide in Chromium: phone and desktop screenshots, keyboard use, RGAA checks (axe-core)."""
 
 from __future__ import annotations
 
