@@ -38,7 +38,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def make_session_factory(bind: Any, **kwargs: Any) -> sessionmaker[Session]:
-    return sessionmaker(bind=bind, expire_on_commit=False, **kwargs)
+    from .services import indexlog
+
+    factory = sessionmaker(bind=bind, expire_on_commit=False, **kwargs)
+    # organisations, lieux and thématiques show on public fiches: log their changes for the search index
+    event.listen(factory, "before_flush", indexlog.before_flush)
+    return factory
 
 
 def get_tm_session(session_factory: sessionmaker[Session], transaction_manager: Any) -> Session:

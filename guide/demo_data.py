@@ -2676,3 +2676,22 @@ USERS: list[dict[str, Any]] = [
         "memberships": [("25gh", "editor"), ("cs-mandela", "editor"), ("mediatheques", "editor")],
     },
 ]
+
+
+# Synonym groups for the search (coordinators maintain them in the site; these start the demo).
+SYNONYMS = [
+    "ivg, interruption volontaire de grossesse, avortement",
+    "devoirs, accompagnement scolaire, accompagnement à la scolarité, soutien scolaire",
+    "avocat, permanence juridique, conseil juridique, consultation juridique",
+    "fle, français langue étrangère, cours de français, apprendre le français, alphabétisation",
+    "violences conjugales, violences intrafamiliales, violences dans le couple",
+    "pmi, protection maternelle et infantile",
+    "ccas, centre communal d'action sociale",
+    "caf, caisse d'allocations familiales, allocations familiales",
+    "ordinateur, informatique, numérique",
+    "psychologue, soutien psychologique, écoute",
+    "aide alimentaire, colis alimentaire, épicerie solidaire, banque alimentaire",
+    "personnes âgées, seniors, retraités",
+    "sdf, sans domicile, sans abri",
+    "lsf, langue des signes",
+]

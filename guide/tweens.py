@@ -14,6 +14,9 @@ NUL_MESSAGE = (
 )
 
 
+JSON_MESSAGE = "La requête contient un caractère invisible non autorisé (octet nul)."
+
+
 def _has_nul(request: Any) -> bool:
     if "\x00" in request.path_info or "%00" in request.query_string:
         return True
@@ -28,12 +31,17 @@ def _has_nul(request: Any) -> bool:
 def nul_byte_tween_factory(handler: Callable[[Any], Any], registry: Any) -> Callable[[Any], Any]:
     """No text field or URL may carry a NUL byte: PostgreSQL cannot store one and nobody types one."""
 
+    def refuse(request: Any) -> Response:
+        if request.path_info.startswith("/api/"):
+            return Response(json_body={"erreur": JSON_MESSAGE}, status=400, charset="utf-8")
+        return Response(NUL_MESSAGE, status=400, content_type="text/html", charset="utf-8")
+
     def tween(request: Any) -> Any:
         try:
             if _has_nul(request):
-                return Response(NUL_MESSAGE, status=400, content_type="text/html", charset="utf-8")
+                return refuse(request)
         except UnicodeDecodeError:
-            return Response(NUL_MESSAGE, status=400, content_type="text/html", charset="utf-8")
+            return refuse(request)
         return handler(request)
 
     return tween

@@ -1,9 +1,136 @@
-"""Full-text search (Whoosh) behind the project's own interface. Built in the public-guide issue."""
+"""Full-text search of the public guide (Whoosh), behind the project's own interface.
+
+* :mod:`.analysis` — the French analyzer; :mod:`.schema` — the index's fields and weights;
+* :mod:`.indexer` — documents built from the fiches' published versions, kept in step through the change
+  log (:class:`guide.models.IndexChange`), with the pointer stored beside the index;
+* :mod:`.service` — :class:`SearchService`: queries, synonyms, facets, sorting, corrections, misses.
+
+``includeme`` opens (or creates) the index in ``<var_dir>/index`` (``search.index_dir`` or the
+``GUIDE_SEARCH_INDEX_DIR`` environment variable to put it elsewhere — each process may keep its own),
+catches up with the change log, gives views ``request.search`` and applies new change-log rows after
+each commit of a request that wrote some.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from guide import demo_data
+from guide.models import IndexChange
+from guide.services.demo import ensure_synonyms
+
+from .service import (
+    FACETS,
+    SORTS,
+    FacetValue,
+    Hit,
+    SearchParameterError,
+    SearchParams,
+    SearchResults,
+    SearchService,
+)
+
+__all__ = [
+    "DEMO_SYNONYMS",
+    "FACETS",
+    "SORTS",
+    "BoundSearch",
+    "FacetValue",
+    "Hit",
+    "SearchParameterError",
+    "SearchParams",
+    "SearchResults",
+    "SearchService",
+    "includeme",
+    "seed_synonyms",
+]
+
+logger = logging.getLogger(__name__)
+
+_CHANGED = "search_index.changed"  # session.info flag: this session flushed IndexChange rows
+AFTER_COMMIT_TIMEOUT = 1.0  # seconds a request waits for a busy index (a rebuild) before leaving it to polls
+
+DEMO_SYNONYMS = demo_data.SYNONYMS
+
+
+def seed_synonyms(db: Session) -> int:
+    """Add the demo's synonym groups that are not there yet; returns how many were added."""
+    return ensure_synonyms(db)
+
+
+class BoundSearch:
+    """``request.search``: the process's :class:`SearchService`, with the request's database session
+    for polling the change log and recording queries without results."""
+
+    def __init__(self, service: SearchService, request: Any) -> None:
+        self.service = service
+        self.request = request
+
+    def search(self, q: str | None = "", **kwargs: Any) -> SearchResults:
+        kwargs.setdefault("db", self.request.dbsession)
+        return self.service.search(q, **kwargs)
+
+    def parse_params(self, params: Any) -> SearchParams:
+        return self.service.parse_params(params, db=self.request.dbsession)
+
+    def search_params(self, params: SearchParams, **kwargs: Any) -> SearchResults:
+        """Search with already validated parameters (:meth:`parse_params`)."""
+        values = {name: getattr(params, name) for name in SearchParams.__dataclass_fields__}
+        return self.search(values.pop("q"), **values, **kwargs)
+
+    def synonyms_changed(self) -> None:
+        """Call after changing synonyms: they are reloaded once the request's transaction commits."""
+        self.request.tm.get().addAfterCommitHook(lambda ok: ok and self.service.invalidate())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.service, name)
+
+
+def index_dir(settings: dict[str, Any]) -> Path:
+    configured = os.environ.get("GUIDE_SEARCH_INDEX_DIR") or settings.get("search.index_dir")
+    return Path(configured) if configured else Path(settings["var_dir"]) / "index"
+
+
+def _flag_index_changes(session: Session, _flush_context: Any) -> None:
+    if not session.info.get(_CHANGED) and any(isinstance(obj, IndexChange) for obj in session.new):
+        session.info[_CHANGED] = True
+
+
+def _after_commit(success: bool, request: Any) -> None:
+    session = request.__dict__.get("dbsession")
+    if not success or session is None or not session.info.pop(_CHANGED, False):
+        return
+    request.registry["search"].catch_up(timeout=AFTER_COMMIT_TIMEOUT)
+
+
+def _on_new_request(event_: Any) -> None:
+    request = event_.request
+    try:
+        transaction = request.tm.get()
+    except Exception:  # noqa: BLE001 - no transaction for this request (pyramid_tm inactive): nothing to do
+        return
+    transaction.addAfterCommitHook(_after_commit, args=(request,))
 
 
 def includeme(config: Any) -> None:
-    """Nothing yet: the index and its change-log consumer arrive with the public search."""
+    from pyramid.events import NewRequest
+
+    settings = config.get_settings()
+    factory = config.registry["dbsession_factory"]
+    service = SearchService(
+        index_dir(settings), factory, poll_seconds=float(settings.get("search.poll_seconds", 2.0))
+    )
+    config.registry["search"] = service
+    service.catch_up()  # a process that starts catches up with what was committed while it was away
+    if not event.contains(factory, "after_flush", _flag_index_changes):
+        event.listen(factory, "after_flush", _flag_index_changes)
+    config.add_subscriber(_on_new_request, NewRequest)
+    config.add_request_method(
+        lambda request: BoundSearch(request.registry["search"], request), "search", reify=True
+    )

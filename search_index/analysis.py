@@ -53,7 +53,7 @@ class FrenchTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(self.__class__.__name__)
 
-    def __call__(  # noqa: PLR0913 - whoosh's tokenizer protocol
+    def __call__(
         self,
         value: str,
         positions: bool = False,
@@ -134,7 +134,9 @@ def french_analyzer() -> Any:
 
 def spelling_analyzer() -> Any:
     """Whole words in lower case, accents kept: the vocabulary « Vouliez-vous dire » picks from."""
-    return FrenchTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOPWORDS | FOLDED_STOPWORDS, minsize=3)
+    return (
+        FrenchTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOPWORDS | FOLDED_STOPWORDS, minsize=3)
+    )
 
 
 _ANALYZER = french_analyzer()

@@ -45,9 +45,10 @@ logger = logging.getLogger(__name__)
 STATE_FILE = "changelog.json"
 GAP_TTL = 15 * 60.0  # seconds a missing change-log id is waited for
 MAX_GAPS = 5000
-GAP_WINDOW = 1000  # after a rebuild, ids this far below the pointer that are missing become gaps
+GAP_WINDOW = 200  # after a rebuild, ids this far below the pointer that are missing become gaps
 WRITE_TIMEOUT = 5.0  # seconds to wait for another writer of the same folder
 BATCH = 500
+REBUILD_MB = 256  # Whoosh's sorting pool for a rebuild: less spills to disk, and is much slower
 
 
 def fiche_path(fiche_id: int, nom: str) -> str:
@@ -59,10 +60,17 @@ def fiche_path(fiche_id: int, nom: str) -> str:
 
 
 def _public_fiches_query() -> Any:
-    return select(Fiche).options(
-        selectinload(Fiche.published_version).selectinload(FicheVersion.thematiques),
-        selectinload(Fiche.published_version).selectinload(FicheVersion.lieux).selectinload(Lieu.quartier),
-        selectinload(Fiche.organisation),
+    # populate_existing: the caller's session may hold these fiches as they were before the change
+    return (
+        select(Fiche)
+        .execution_options(populate_existing=True)
+        .options(
+            selectinload(Fiche.published_version).selectinload(FicheVersion.thematiques),
+            selectinload(Fiche.published_version)
+            .selectinload(FicheVersion.lieux)
+            .selectinload(Lieu.quartier),
+            selectinload(Fiche.organisation),
+        )
     )
 
 
@@ -91,7 +99,6 @@ def iter_public_fiches(db: Session) -> Iterator[Fiche]:
             fiche = batch.get(fiche_id)
             if fiche is not None:
                 yield fiche
-        db.expunge_all()
 
 
 def build_document(fiche: Fiche) -> dict[str, Any] | None:
@@ -173,8 +180,15 @@ def build_document(fiche: Fiche) -> dict[str, Any] | None:
         "lieu": lieu_text,
         "autres": autres,
         "vocab": " ".join(
-            [version.nom, version.resume or "", thematiques_text, publics_text, version.description or "",
-             organisation_text, lieu_text]
+            [
+                version.nom,
+                version.resume or "",
+                thematiques_text,
+                publics_text,
+                version.description or "",
+                organisation_text,
+                lieu_text,
+            ]
         ),
         "thematique": " ".join(payload["thematiques"]),
         "public": " ".join(publics),
@@ -243,34 +257,52 @@ class IndexFolder:
         self.path.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         state = LogState.read(self.path)
-        if not whoosh_index.exists_in(str(self.path)) or state is None or state.schema_version != SCHEMA_VERSION:
+        self.index = None
+        if state is not None and state.schema_version == SCHEMA_VERSION:
+            try:
+                self.index = whoosh_index.open_dir(str(self.path))
+            except Exception:  # the index is derived data: a missing or unreadable one is rebuilt
+                logger.exception("search index %s unreadable: it will be rebuilt", self.path)
+        self.needs_rebuild = self.index is None
+        if self.index is None:
+            for stale in [*self.path.glob("MAIN_*"), *self.path.glob("_MAIN_*")]:  # Whoosh's files only
+                if stale.is_file():
+                    stale.unlink()
             self.index = whoosh_index.create_in(str(self.path), build_schema())
-            self.needs_rebuild = True
-        else:
-            self.index = whoosh_index.open_dir(str(self.path))
-            self.needs_rebuild = False
 
     def state(self) -> LogState:
         return LogState.read(self.path) or LogState()
 
     @contextlib.contextmanager
-    def _writer(self, timeout: float) -> Iterator[Any]:
-        writer = self.index.writer(timeout=timeout, limitmb=128)
+    def _locked(self, timeout: float) -> Iterator[None]:
+        """This process's lock on the folder; raises LockError after ``timeout`` (0: do not wait)."""
+        acquired = self._lock.acquire(timeout=timeout) if timeout > 0 else self._lock.acquire(blocking=False)
+        if not acquired:
+            raise LockError("search index busy in this process")
         try:
-            yield writer
-        except BaseException:
-            writer.cancel()
-            raise
+            yield
+        finally:
+            self._lock.release()
+
+    @contextlib.contextmanager
+    def _writer(self, timeout: float, limitmb: int = 32) -> Iterator[Any]:
+        """This process's lock, then Whoosh's writer lock (which other processes also take)."""
+        with self._locked(timeout):
+            writer = self.index.writer(timeout=timeout, limitmb=limitmb)
+            try:
+                yield writer
+            except BaseException:
+                if not getattr(writer, "is_closed", False):
+                    writer.cancel()
+                raise
 
     def rebuild(self, db: Session, timeout: float = 60.0) -> tuple[int, float]:
         """Index every public fiche from scratch; returns (documents, seconds)."""
         started = time.perf_counter()
-        with self._lock, self._writer(timeout) as writer:
+        with self._writer(timeout, limitmb=REBUILD_MB) as writer:
             # Read the pointer before the fiches: a change committed meanwhile is applied again later.
             last_id = db.scalar(select(func.max(IndexChange.id))) or 0
-            present = set(
-                db.scalars(select(IndexChange.id).where(IndexChange.id > last_id - GAP_WINDOW))
-            )
+            present = set(db.scalars(select(IndexChange.id).where(IndexChange.id > last_id - GAP_WINDOW)))
             now = time.time()
             gaps = {i: now for i in range(max(1, last_id - GAP_WINDOW + 1), last_id + 1) if i not in present}
             count = 0
@@ -285,12 +317,19 @@ class IndexFolder:
         return count, time.perf_counter() - started
 
     def pending(self, db: Session) -> bool:
-        """Whether the change log holds rows this index has not applied (one indexed query)."""
+        """Whether the change log may hold rows this index has not applied (one indexed query)."""
         if self.needs_rebuild:
             return True
         state = self.state()
         max_id = db.scalar(select(func.max(IndexChange.id))) or 0
         return max_id != state.last_id or bool(state.gaps)
+
+    @staticmethod
+    def _unapplied(db: Session, state: LogState) -> list[Any]:
+        condition = IndexChange.id > state.last_id
+        if state.gaps:
+            condition = or_(condition, IndexChange.id.in_(sorted(state.gaps)[-MAX_GAPS:]))
+        return list(db.execute(select(IndexChange.id, IndexChange.fiche_id).where(condition)).all())
 
     def apply(self, db: Session, timeout: float = WRITE_TIMEOUT) -> ApplyReport:
         """Apply the change-log rows not applied yet. Raises whoosh's LockError if another writer holds
@@ -301,24 +340,29 @@ class IndexFolder:
         state = self.state()
         max_id = db.scalar(select(func.max(IndexChange.id))) or 0
         if max_id < state.last_id:
-            # The log went backwards (a restored or different database): start again from scratch.
-            logger.warning("change log behind the index (%s < %s): rebuilding", max_id, state.last_id)
+            # The log went backwards (a restored or another database): start again from scratch.
+            logger.warning("change log behind the search index (%s < %s): rebuilding", max_id, state.last_id)
             count, _seconds = self.rebuild(db, timeout=max(timeout, 60.0))
             return ApplyReport(indexed=count, rebuilt=True)
         if max_id == state.last_id and not state.gaps:
             return ApplyReport()
-        with self._lock, self._writer(timeout) as writer:
+        if not self._unapplied(db, state):
+            # Only awaited gaps, still missing: forget those waited for long enough.
+            with self._locked(timeout):
+                state = self.state()
+                now = time.time()
+                kept = {i: t for i, t in state.gaps.items() if now - t < GAP_TTL}
+                if kept != state.gaps:
+                    LogState(last_id=state.last_id, gaps=kept).write(self.path)
+            return ApplyReport()
+        with self._writer(timeout) as writer:
             state = self.state()  # again, under the writer lock
-            awaited = list(state.gaps)
-            condition = IndexChange.id > state.last_id
-            if awaited:
-                condition = or_(condition, IndexChange.id.in_(awaited[:MAX_GAPS]))
-            rows = db.execute(select(IndexChange.id, IndexChange.fiche_id).where(condition)).all()
+            rows = self._unapplied(db, state)
             seen = {row.id for row in rows}
-            new_last = max([state.last_id, *(row.id for row in rows)])
+            new_last = max([state.last_id, *seen])
             now = time.time()
             gaps = {i: t for i, t in state.gaps.items() if i not in seen and now - t < GAP_TTL}
-            for i in range(state.last_id + 1, new_last):
+            for i in range(max(state.last_id + 1, new_last - MAX_GAPS), new_last):
                 if i not in seen:
                     gaps[i] = now
             if len(gaps) > MAX_GAPS:

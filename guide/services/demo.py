@@ -89,8 +89,20 @@ def load_demo(db: Session) -> dict[str, int] | None:
     organisations = _create_organisations(db, lieux, counts)
     users = _ensure_users(db, organisations, counts)
     _create_fiches(db, organisations, lieux, users, counts)
+    counts["synonymes"] = ensure_synonyms(db)
     db.flush()
     return counts
+
+
+def ensure_synonyms(db: Session) -> int:
+    """Add the demo's synonym groups that are not there yet; returns how many were added."""
+    from ..models import Synonym
+
+    existing = {" ".join(t.lower().split()) for t in db.scalars(select(Synonym.terms))}
+    added = [Synonym(terms=terms) for terms in demo_data.SYNONYMS if terms.lower() not in existing]
+    db.add_all(added)
+    db.flush()
+    return len(added)
 
 
 # --- steps ---------------------------------------------------------------------------------------

@@ -88,3 +88,36 @@ def test_login_form(testapp, world, email, password):
     form = testapp.get("/connexion").forms["deform"]
     form["email"], form["password"] = email, password
     assert form.submit("login", expect_errors=True).status_int < 500
+
+
+@FUZZ
+@given(
+    query=st.dictionaries(
+        st.sampled_from(
+            [
+                "q",
+                "thematique",
+                "public",
+                "quartier",
+                "gratuit",
+                "accessible",
+                "langue",
+                "ouvert",
+                "tri",
+                "lat",
+                "lon",
+                "page",
+                "par_page",
+            ]
+        ),
+        TEXT,
+    )
+)
+def test_search_parameters(testapp, world, query):
+    """The results page and the API answer 200 or 400 (with a JSON message), never 500."""
+    page = testapp.get("/recherche", params=query, expect_errors=True)
+    assert page.status_int in (200, 400), page.status
+    api = testapp.get("/api/v1/search", params=query, expect_errors=True)
+    assert api.status_int in (200, 400), api.status
+    if api.status_int == 400:
+        assert api.json["erreur"]

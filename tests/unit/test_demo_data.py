@@ -306,6 +306,7 @@ def test_load_demo_creates_everything_once(db: Session) -> None:
         "lieux": len(demo_data.LIEUX),
         "fiches": len(FICHES),
         "users": len(demo_data.USERS),
+        "synonymes": len(demo_data.SYNONYMS),
     }
     assert counts == expected
     for model, key in (

@@ -1,0 +1,334 @@
+"""The search index follows the change log: after each commit, at start-up, after a crash, per process.
+
+Also: ``guide-reindex``, the queries without results, and the coordinators' synonym pages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from guide.models import IndexChange, SearchMiss, Synonym
+from guide.services import fiches
+from search_index import BoundSearch, SearchService, cli
+from search_index.indexer import STATE_FILE, LogState
+
+from .helpers import field_error, post
+
+
+@pytest.fixture
+def app_settings(app_settings):
+    # No polling of the change log during these tests: only the after-commit hook (and start-up)
+    # may bring changes to the application's index.
+    return {**app_settings, "search.poll_seconds": "3600"}
+
+
+def found(service, q, db):
+    return {hit.fiche_id for hit in service.search(q, db=db, record_miss=False, per_page=100).hits}
+
+
+def pointer(folder) -> int:
+    return json.loads((folder / STATE_FILE).read_text())["last_id"]
+
+
+# --- after each commit -------------------------------------------------------------------------------
+
+
+def test_publishing_through_the_web_makes_the_fiche_searchable_after_the_request(testapp, login, world, db):
+    service = testapp.app.registry["search"]
+    fiche = world.fiches["pending_a"]
+    assert fiche.id not in found(service, "Fiche pending a", db)  # first search: catches up with the world
+    assert world.fiches["published_a"].id in found(service, "Fiche published a", db)
+    login(world.users["coord"].email)
+    post(testapp, f"/espace/fiches/{fiche.id}/etat/publish").follow()
+    assert fiche.id in found(service, "Fiche pending a", db)
+    assert pointer(service.folder.path) == db.scalar(select(func.max(IndexChange.id)))
+
+
+def test_archiving_removes_the_fiche_from_the_index(testapp, login, world, db):
+    service = testapp.app.registry["search"]
+    fiche = world.fiches["published_b"]
+    assert fiche.id in found(service, "Fiche published b", db)
+    login(world.users["coord"].email)
+    post(testapp, f"/espace/fiches/{fiche.id}/etat/archive", {"comment": "Fermé."}).follow()
+    assert fiche.id not in found(service, "Fiche published b", db)
+    assert fiche.id not in found(service, "", db)
+
+
+def test_a_partners_working_copy_changes_nothing_until_it_is_published(testapp, login, world, db):
+    service = testapp.app.registry["search"]
+    fiche = world.fiches["published_a"]
+    assert fiche.id in found(service, "Fiche published a", db)
+    login(world.users["editor_a"].email)
+    form = testapp.get(f"/espace/fiches/{fiche.id}/modifier").forms["deform"]
+    form["nom"] = "Nouveau titre zygomatique"
+    form.submit("save").follow()
+    db.expire_all()
+    assert fiche.has_unpublished_changes
+    assert fiche.id in found(service, "Fiche published a", db)
+    assert found(service, "zygomatique", db) == set()
+    login(world.users["coord"].email)
+    post(testapp, f"/espace/fiches/{fiche.id}/etat/publish").follow()
+    assert found(service, "zygomatique", db) == {fiche.id}
+    assert fiche.id not in found(service, "Fiche published a", db)
+
+
+def test_requests_that_change_no_fiche_do_not_touch_the_index(testapp, login, world, db, monkeypatch):
+    service = testapp.app.registry["search"]
+    calls = []
+    monkeypatch.setattr(service, "catch_up", lambda db=None, timeout=0: calls.append(1))
+    login(world.users["editor_a"].email)
+    testapp.get("/espace")
+    post(testapp, f"/espace/fiches/{world.fiches['published_a'].id}/confirmer").follow()
+    assert calls == []
+    post(testapp, f"/espace/fiches/{world.fiches['draft_a'].id}/etat/submit").follow()
+    assert calls == []  # a draft submitted for review is not public: no change-log row
+    login(world.users["coord"].email)
+    post(testapp, f"/espace/fiches/{world.fiches['pending_b'].id}/etat/publish").follow()
+    assert calls == [1]
+
+
+# --- start-up, crashes and several processes ---------------------------------------------------------------
+
+
+def test_a_process_that_starts_catches_up(db, world, session_factory, tmp_path):
+    folder = tmp_path / "index"
+    first = SearchService(folder, session_factory)
+    first.reindex_all(db)
+    fiche = world.fiches["pending_c"]
+    fiches.transition(db, fiche, "publish", world.users["coord"])
+    db.commit()
+    # the process stops here: committed in the database, never applied to the index
+    assert fiche.id not in {d["fiche_id"] for d in _documents(folder)}
+    restarted = SearchService(folder, session_factory)
+    assert fiche.id in found(restarted, "Fiche pending c", db)
+    assert pointer(folder) == db.scalar(select(func.max(IndexChange.id)))
+
+
+def test_a_crash_between_the_index_write_and_the_pointer_loses_nothing(
+    db, world, session_factory, tmp_path, monkeypatch
+):
+    folder = tmp_path / "index"
+    service = SearchService(folder, session_factory)
+    service.reindex_all(db)
+    before = pointer(folder)
+    fiche = world.fiches["pending_a"]
+    fiches.transition(db, fiche, "publish", world.users["coord"])
+    db.commit()
+
+    def crash(self, path):
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(LogState, "write", crash)
+        with pytest.raises(OSError):
+            service.apply_changes(db)
+    assert pointer(folder) == before  # the index was written, the pointer was not moved
+    restarted = SearchService(folder, session_factory)
+    assert found(restarted, "Fiche pending a", db) == {fiche.id}  # applied again, once
+    assert [d["fiche_id"] for d in _documents(folder)].count(fiche.id) == 1
+    assert pointer(folder) > before
+
+
+def test_an_unreadable_index_is_rebuilt_at_start_up(db, world, session_factory, tmp_path):
+    folder = tmp_path / "index"
+    SearchService(folder, session_factory).reindex_all(db)
+    for toc in folder.glob("_MAIN_*.toc"):
+        toc.write_bytes(b"not an index")
+    restarted = SearchService(folder, session_factory)
+    assert restarted.folder.needs_rebuild
+    public = {f.id for f in world.fiches.values() if f.is_public}
+    assert found(restarted, "", db) == public
+
+
+def test_each_process_keeps_its_own_index(db, world, session_factory, tmp_path):
+    one = SearchService(tmp_path / "one", session_factory)
+    two = SearchService(tmp_path / "two", session_factory)
+    one.reindex_all(db)
+    two.reindex_all(db)
+    fiche = world.fiches["published_c"]
+    fiches.transition(db, fiche, "archive", world.users["coord"])
+    db.commit()
+    last = db.scalar(select(func.max(IndexChange.id)))
+    assert one.apply_changes(db).deleted == 1
+    assert pointer(one.folder.path) == last
+    assert pointer(two.folder.path) < last
+    assert fiche.id not in found(one, "", db)
+    assert fiche.id in {d["fiche_id"] for d in _documents(two.folder.path)}
+    two.catch_up()
+    assert pointer(two.folder.path) == last
+    assert fiche.id not in found(two, "", db)
+    assert one.apply_changes(db).changes == 0  # nothing new: nothing done
+
+
+def test_a_busy_index_does_not_block_searches(db, world, session_factory, tmp_path):
+    from whoosh import index
+
+    folder = tmp_path / "index"
+    service = SearchService(folder, session_factory, poll_seconds=0)
+    service.reindex_all(db)
+    fiche = world.fiches["pending_b"]
+    fiches.transition(db, fiche, "publish", world.users["coord"])
+    db.commit()
+    rebuilding = index.open_dir(str(folder)).writer()  # another process holds the writer lock
+    try:
+        started = time.perf_counter()
+        assert fiche.id not in found(service, "Fiche pending b", db)  # the old index answers at once
+        assert time.perf_counter() - started < 1.0
+        assert service.catch_up(timeout=0) is None
+    finally:
+        rebuilding.cancel()
+    assert fiche.id in found(service, "Fiche pending b", db)  # the next poll applies it
+
+
+def test_a_change_log_id_committed_late_is_not_skipped(db, world, session_factory, tmp_path):
+    """PostgreSQL hands out ids at insert time: a transaction may commit id 10 after id 11."""
+    service = SearchService(tmp_path / "index", session_factory)
+    service.reindex_all(db)
+    early, late = world.fiches["pending_a"], world.fiches["pending_b"]
+    fiches.transition(db, early, "publish", world.users["coord"])
+    fiches.transition(db, late, "publish", world.users["coord"])
+    db.flush()
+    first_id, second_id = sorted(
+        db.scalars(select(IndexChange.id).where(IndexChange.fiche_id.in_([early.id, late.id])))
+    )
+    # make it look as if the first row were still uncommitted when the second was applied
+    row = db.get(IndexChange, first_id)
+    db.delete(row)
+    db.commit()
+    service.apply_changes(db)
+    state = LogState.read(service.folder.path)
+    assert state.last_id == second_id and first_id in state.gaps
+    db.add(IndexChange(id=first_id, fiche_id=early.id))
+    db.commit()
+    service.apply_changes(db)
+    assert first_id not in LogState.read(service.folder.path).gaps
+    assert {early.id, late.id} <= found(service, "", db)
+
+
+def test_guide_reindex_rebuilds_from_scratch(db, world, tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "var" / "index"
+    stale = SearchService(folder)
+    stale.reindex_all(db)
+    writer = stale.folder.index.writer()
+    writer.add_document(id="999999", nom="Fantôme", payload=json.dumps({"fiche_id": 999999}))
+    writer.commit()
+    (folder / STATE_FILE).unlink()
+
+    @contextlib.contextmanager
+    def test_session(settings):
+        yield db
+
+    monkeypatch.setattr(cli, "load_settings", lambda uri: {"var_dir": str(tmp_path / "var")})
+    monkeypatch.setattr(cli, "session_scope", test_session)
+    assert cli.main(["test.ini"]) == 0
+    output = capsys.readouterr().out
+    public = [f for f in world.fiches.values() if f.is_public]
+    assert f"Index de recherche reconstruit dans {folder} : {len(public)} fiches publiées en " in output
+    assert sorted(d["fiche_id"] for d in _documents(folder)) == sorted(f.id for f in public)
+    assert pointer(folder) == db.scalar(select(func.max(IndexChange.id)))
+
+
+def _documents(folder):
+    from whoosh import index
+
+    with index.open_dir(str(folder)).searcher() as searcher:
+        return [json.loads(fields["payload"]) for fields in searcher.all_stored_fields()]
+
+
+# --- queries without results ----------------------------------------------------------------------------
+
+
+def test_queries_without_results_are_recorded_without_personal_data(db, world, session_factory, tmp_path):
+    service = SearchService(tmp_path / "index", session_factory)
+    request = SimpleNamespace(dbsession=db)
+    bound = BoundSearch(service, request)
+    assert bound.search("  Zorglub   du  Quartier ").total == 0
+    bound.search("zorglub du quartier")
+    bound.search("Fiche published a")  # found: not recorded
+    bound.search("", thematique="sante")  # no text: not recorded
+    bound.search("06 12 34 56 78")  # looks like a telephone number: not kept
+    bound.search("prenom.nom@exemple.fr")  # an e-mail address: not kept
+    db.flush()
+    misses = db.scalars(select(SearchMiss)).all()
+    assert [m.query for m in misses] == ["zorglub du quartier", "zorglub du quartier"]
+    assert all(m.at.minute == 0 and m.at.second == 0 for m in misses)  # the hour only
+    assert {c["name"] for c in inspect(db.get_bind()).get_columns("search_miss")} == {"id", "query", "at"}
+
+
+def test_coordinators_see_the_most_frequent_queries_without_results(testapp, login, world, db):
+    service = testapp.app.registry["search"]
+    for q in ("zorglub", "Zorglub", "marsupilami", "zorglub"):
+        service.search(q, db=db)
+    db.commit()
+    login(world.users["coord"].email)
+    page = testapp.get("/coordination/recherches-sans-resultat")
+    rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in _rows(page)]
+    assert [row[:2] for row in rows] == [["zorglub", "3"], ["marsupilami", "1"]]
+    login(world.users["owner_a"].email)
+    assert testapp.get("/coordination/recherches-sans-resultat", expect_errors=True).status_int == 403
+
+
+def _rows(page):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(page.text, "html.parser").select("table.list tbody tr")
+
+
+# --- synonyms ---------------------------------------------------------------------------------------
+
+
+def test_a_coordinator_adds_a_synonym_and_the_next_search_uses_it(testapp, login, world, db):
+    service = testapp.app.registry["search"]
+    published = {f.id for f in world.fiches.values() if f.is_public}
+    assert found(service, "zorglub", db) == set()
+    login(world.users["coord"].email)
+    form = testapp.get("/coordination/synonymes").forms["deform"]
+    form["terms"] = "Zorglub ,  juriste, "
+    page = form.submit("add").follow()
+    assert "Synonymes ajoutés : Zorglub, juriste." in page.text
+    assert db.scalars(select(Synonym.terms)).all() == ["Zorglub, juriste"]
+    assert found(service, "zorglub", db) == published  # « Une juriste vous reçoit… »
+    synonym = db.scalar(select(Synonym))
+    form = testapp.get(f"/coordination/synonymes/{synonym.id}").forms["deform"]
+    form["terms"] = "zorglub, marsupilami"
+    form.submit("save").follow()
+    assert found(service, "zorglub", db) == set()
+    post(testapp, f"/coordination/synonymes/{synonym.id}/supprimer").follow()
+    assert db.scalar(select(func.count(Synonym.id))) == 0
+
+
+def test_synonym_form_errors_are_explained(testapp, login, world, db):
+    db.add(Synonym(terms="ivg, interruption volontaire de grossesse"))
+    db.commit()
+    login(world.users["coord"].email)
+    for value, message in (
+        ("avocat", "au moins deux expressions"),
+        ("de la, avocat", "aucun mot"),
+        ("IVG , Interruption volontaire de grossesse", "existe déjà"),
+    ):
+        form = testapp.get("/coordination/synonymes").forms["deform"]
+        form["terms"] = value
+        page = form.submit("add")
+        assert page.status_int == 200
+        assert message in field_error(page, "terms")
+    assert db.scalar(select(func.count(Synonym.id))) == 1
+
+
+def test_partners_cannot_manage_synonyms(testapp, login, world, db):
+    synonym = Synonym(terms="ivg, interruption volontaire de grossesse")
+    db.add(synonym)
+    db.commit()
+    login(world.users["owner_a"].email)
+    assert testapp.get("/coordination/synonymes", expect_errors=True).status_int == 403
+    assert testapp.get(f"/coordination/synonymes/{synonym.id}", expect_errors=True).status_int == 403
+    response = post(testapp, f"/coordination/synonymes/{synonym.id}/supprimer", expect_errors=True)
+    assert response.status_int == 403
+    assert db.scalar(select(func.count(Synonym.id))) == 1
+    testapp.reset()
+    assert testapp.get("/coordination/synonymes", expect_errors=True).status_int in (302, 303, 403)
