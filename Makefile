@@ -7,7 +7,7 @@ INI ?= development.ini
 PGDIR ?= /tmp/guide-pg-$(shell id -u)-$(notdir $(CURDIR))
 STAMP := $(VENV)/.installed
 
-.PHONY: messages serve test test-sqlite test-postgres test-browser lint format migrate demo clean browser-deps
+.PHONY: bench messages serve test test-sqlite test-postgres test-browser lint format migrate demo clean browser-deps
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,3 +59,8 @@ clean:
 ## Extract translatable strings (UI text is written in French, marked for gettext)
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -o guide/locale/guide.pot --project="Guide du territoire" guide views schemas templates
+
+## Benchmarks (tables printed; see bench/*.py): search at 1 000 / 10 000 / 50 000 fiches, then the print edition
+bench: $(STAMP)
+	$(BIN)/python bench/bench_search.py
+	@if [ -f bench/bench_print.py ]; then $(BIN)/python bench/bench_print.py; fi

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import heapq
 import itertools
 import json
@@ -95,8 +96,6 @@ class Hit:
     structure: str
     quartier: str
     url: str
-    snippet: Markup
-    title: Markup  # the name, with the query's words in <mark>
     horaires: str
     fermetures: list[dict[str, str]]
     status: hours.OpenStatus
@@ -106,6 +105,19 @@ class Hit:
     longitude: float | None
     thematiques: list[str] = field(default_factory=list)
     lieux: list[dict[str, Any]] = field(default_factory=list)
+    description: str = ""
+    highlight: frozenset[str] = frozenset()
+
+    # Highlighting analyses the text: done only for the hits a page actually shows.
+    @functools.cached_property
+    def snippet(self) -> Markup:
+        """An extract of the summary or description with the query's words in <mark>."""
+        return snippet(self.resume, self.description, self.highlight)
+
+    @functools.cached_property
+    def title(self) -> Markup:
+        """The name, with the query's words in <mark>."""
+        return mark(self.nom, self.highlight)
 
 
 @dataclass
@@ -926,8 +938,6 @@ class SearchService:
             structure=payload["structure"],
             quartier=payload["quartier"],
             url=payload["url"],
-            snippet=snippet(payload["resume"], payload["description"], highlight),
-            title=mark(payload["nom"], highlight),
             horaires=payload["horaires"],
             fermetures=payload["fermetures"],
             status=hours.status(payload["horaires"], payload["fermetures"], now),
@@ -937,6 +947,8 @@ class SearchService:
             longitude=longitude,
             thematiques=list(payload["thematiques"]),
             lieux=list(payload["lieux"]),
+            description=payload["description"],
+            highlight=highlight,
         )
 
     # --- « Vouliez-vous dire … » ---

@@ -97,7 +97,6 @@ def _hit_json(hit: Any, request: Any) -> dict[str, Any]:
         "distance_km": hit.distance_km,
         "latitude": hit.latitude,
         "longitude": hit.longitude,
-        "extrait": str(hit.snippet),
     }
 
 
