@@ -340,6 +340,8 @@ class _Snapshot:
         names: list[tuple[str, int, int]] = []
         kept: dict[str, _Segment] = {}
         for segment_reader, offset in reader.leaf_readers():
+            if segment_reader.segment() is None:  # an empty index: Whoosh gives a reader without segment
+                continue
             key = segment_reader.segment().segment_id()
             segment = segments.get(key) or _Segment(segment_reader)
             kept[key] = segment

@@ -147,6 +147,7 @@ def app_settings(
         "mail.port": str(controller.port),
         "site_url": "http://localhost",
         "pyramid.reload_templates": "false",
+        "search.poll_seconds": "0",  # data written by fixtures outside requests is indexed at once
     }
 
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
 from pyramid.view import view_config
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import selectinload
 
 from guide.maps import geojson_feature_collection
-from guide.models import Fiche, FicheVersion, Lieu, Organisation, Quartier, State, Thematique
+from guide.models import Fiche, FicheVersion, Lieu, Organisation, Quartier, State, Thematique, version_lieu
 from guide.services import hours
 from guide.services.mapsvg import MapMarker, render_locator, render_map
 from guide.text import slugify
@@ -39,35 +39,52 @@ def _public_fiches(request: Any, *conditions: Any) -> list[Fiche]:
     return sorted(rows, key=lambda f: f.published_version.nom.lower())
 
 
-def fiche_quartiers(fiche: Fiche) -> set[int]:
-    """The quartiers where a published fiche is rendered (through its lieux)."""
-    return {lieu.quartier_id for lieu in fiche.published_version.lieux if lieu.quartier_id is not None}
-
-
-def quartier_counts(fiches: list[Fiche]) -> dict[int, int]:
-    counts: dict[int, int] = defaultdict(int)
-    for fiche in fiches:
-        for quartier_id in fiche_quartiers(fiche):
-            counts[quartier_id] += 1
-    return dict(counts)
+def published_counts(request: Any) -> tuple[dict[str, int], dict[str, int], int]:
+    """Published fiches per thématique slug and per quartier slug, and in all, from the search index."""
+    results = request.search.search("", per_page=1, record_miss=False)
+    thematiques = {v.value: v.count for v in results.facets.get("thematique", [])}
+    quartiers = {v.value: v.count for v in results.facets.get("quartier", [])}
+    return thematiques, quartiers, results.total
 
 
 def search_url(request: Any, **params: Any) -> str:
     return request.route_path("search", _query={k: v for k, v in params.items() if v})
 
 
-def map_context(request: Any, published: list[Fiche], *, highlight: Quartier | None = None) -> dict[str, Any]:
+def _public_lieux(request: Any, quartier: Quartier | None = None) -> list[tuple[Lieu, int]]:
+    """Lieux with coordinates where published fiches are rendered, with how many."""
+    query = (
+        select(Lieu, func.count(distinct(Fiche.id)))
+        .join(version_lieu, version_lieu.c.lieu_id == Lieu.id)
+        .join(Fiche, Fiche.published_version_id == version_lieu.c.version_id)
+        .where(Fiche.state != State.ARCHIVED, Lieu.latitude.is_not(None), Lieu.longitude.is_not(None))
+        .group_by(Lieu.id)
+        .order_by(Lieu.nom)
+    )
+    if quartier is not None:
+        query = query.where(Lieu.quartier_id == quartier.id)
+    return [(lieu, count) for lieu, count in request.dbsession.execute(query).all()]
+
+
+def _markers(request: Any) -> list[MapMarker]:
+    return [
+        MapMarker(lieu.latitude, lieu.longitude, f"{lieu.nom} : {count} service{'s' if count > 1 else ''}")
+        for lieu, count in _public_lieux(request)
+    ]
+
+
+def map_context(request: Any, *, highlight: Quartier | None = None) -> dict[str, Any]:
     """What templates/map_partial.jinja2 needs: the SVG, the text list and the GeoJSON URL."""
     quartiers = request.dbsession.scalars(select(Quartier).order_by(Quartier.nom)).all()
-    counts = quartier_counts(published)
-    markers = _markers(request, published)
+    _themes, by_slug, _total = published_counts(request)
+    counts = {q.id: by_slug.get(q.slug, 0) for q in quartiers}
 
     def link(quartier: Quartier) -> str:
         return search_url(request, quartier=quartier.slug)
 
     svg = render_map(
         quartiers,
-        markers,
+        _markers(request),
         counts=counts,
         link_for=link,
         highlight=highlight,
@@ -77,7 +94,7 @@ def map_context(request: Any, published: list[Fiche], *, highlight: Quartier | N
     return {
         "svg": svg,
         "quartier_list": [
-            (q.nom, request.route_path("quartier", slug=q.slug), counts.get(q.id, 0)) for q in quartiers
+            (q.nom, request.route_path("quartier", slug=q.slug), counts[q.id]) for q in quartiers
         ],
         "geojson_url": request.route_path("map_geojson"),
         "tile_url": request.registry.settings.get("map.tile_url", ""),
@@ -85,46 +102,28 @@ def map_context(request: Any, published: list[Fiche], *, highlight: Quartier | N
     }
 
 
-def _markers(request: Any, published: list[Fiche]) -> list[MapMarker]:
-    """One marker per lieu, its title listing the fiches there."""
-    by_lieu: dict[int, tuple[Lieu, list[Fiche]]] = {}
-    for fiche in published:
-        for lieu in fiche.published_version.lieux:
-            if lieu.latitude is not None and lieu.longitude is not None:
-                by_lieu.setdefault(lieu.id, (lieu, []))[1].append(fiche)
-    markers = []
-    for lieu, items in sorted(by_lieu.values(), key=lambda pair: pair[0].nom):
-        names = ", ".join(f.published_version.nom for f in items[:3]) + (" …" if len(items) > 3 else "")
-        markers.append(MapMarker(lieu.latitude, lieu.longitude, f"{lieu.nom} : {names}"))
-    return markers
-
-
 @view_config(route_name="home", renderer="home.jinja2")
 def home(request: Any) -> Any:
     thematiques = request.dbsession.scalars(select(Thematique).order_by(Thematique.position)).all()
-    grouped: dict[int, int] = defaultdict(int)
-    published = _public_fiches(request)
-    for fiche in published:
-        for thematique in fiche.published_version.thematiques:
-            grouped[thematique.id] += 1
+    counts, _quartiers, total = published_counts(request)
     return {
-        "thematiques": [(t, grouped.get(t.id, 0)) for t in thematiques],
-        "total": len(published),
-        "map": map_context(request, published),
+        "thematiques": [(t, counts.get(t.slug, 0)) for t in thematiques],
+        "total": total,
+        "map": map_context(request),
         "search_url": lambda **kw: search_url(request, **kw),
     }
 
 
 @view_config(route_name="map_geojson", renderer="json")
 def map_geojson(request: Any) -> Any:
-    published = _public_fiches(request)
     quartiers = request.dbsession.scalars(select(Quartier)).all()
+    _themes, by_slug, _total = published_counts(request)
     request.response.content_type = "application/geo+json"
     return geojson_feature_collection(
         quartiers,
-        _markers(request, published),
+        _markers(request),
         link_for=lambda q: search_url(request, quartier=q.slug),
-        counts=quartier_counts(published),
+        counts={q.id: by_slug.get(q.slug, 0) for q in quartiers},
     )
 
 
@@ -135,8 +134,10 @@ def quartier_page(request: Any) -> Any:
     )
     if quartier is None:
         raise HTTPNotFound()
-    published = _public_fiches(request)
-    here = [f for f in published if quartier.id in fiche_quartiers(f)]
+    in_quartier = select(version_lieu.c.version_id).join(Lieu, Lieu.id == version_lieu.c.lieu_id)
+    here = _public_fiches(
+        request, Fiche.published_version_id.in_(in_quartier.where(Lieu.quartier_id == quartier.id))
+    )
     by_theme: dict[str, list[Fiche]] = defaultdict(list)
     themes = request.dbsession.scalars(select(Thematique).order_by(Thematique.position)).all()
     for fiche in here:
@@ -146,12 +147,11 @@ def quartier_page(request: Any) -> Any:
     ordered = [(t.label, by_theme[t.label]) for t in themes if by_theme.get(t.label)]
     if by_theme.get("Autres services"):
         ordered.append(("Autres services", by_theme["Autres services"]))
-    context = map_context(request, published, highlight=quartier)
     return {
         "quartier": quartier,
         "groups": ordered,
         "count": len(here),
-        "map": context,
+        "map": map_context(request, highlight=quartier),
         "fiche_url": lambda f: fiche_url(request, f),
         "search_url": search_url(request, quartier=quartier.slug),
     }

@@ -1,8 +1,9 @@
-def test_home_answers(testapp, world):
+def test_home_counts_published_fiches_only(testapp, world):
     page = testapp.get("/")
     assert "Trouver un service" in page.text
-    assert "Fiche published a" in page.text
-    assert "Fiche draft a" not in page.text
+    theme = page.html.select_one('.themes a[href*="thematique=acces-aux-droits"]')
+    assert theme.select_one(".count").get_text() == "3"  # published a, b and c; drafts and archives not
+    assert "3 services" in page.html.select_one(".hero").get_text()
 
 
 def test_installable_on_a_phone(testapp):
