@@ -1,0 +1,630 @@
+"""The printed guide: coordinators' annual edition, the emergency numbers, and printing on demand.
+
+* ``/coordination/editions`` — the archive of editions, a new edition, its preview (HTML), its check list, its
+  generation in a separate process (``guide-edition --edition ID``) followed on a page with a progress bar,
+  its PDF; ``/coordination/numeros-utiles`` — the emergency numbers printed on the back cover;
+* ``/fiche/{ref}/pdf`` — any published fiche on one A4 page;
+* ``/selection`` — the fiches an agent ticks for the person at the desk, kept in the session (no account):
+  a printable page and a PDF, in large print on request (``?gros=1``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.response import FileResponse, Response
+from pyramid.view import view_config
+from sqlalchemy import func, select
+
+from guide.models import (
+    EDITION_STATUS_LABELS,
+    Edition,
+    EditionItem,
+    EditionStatus,
+    Fiche,
+    Helpline,
+    Quartier,
+    Thematique,
+    utcnow,
+)
+from guide.security import Permission
+from guide.services import editions
+from guide.settings import as_bool
+from schemas.edition import HelplineSchema, edition_schema
+
+from .rendering import process_form
+from .resources import fiche_factory, parse_id
+
+log = logging.getLogger(__name__)
+
+SELECTION_KEY = "guide.selection"
+# A generation that has not reported any progress for this long is taken as interrupted.
+STALE_AFTER = dt.timedelta(minutes=5)
+
+
+def includeme(config: Any) -> None:
+    config.add_route("editions", "/coordination/editions")
+    config.add_route("edition_new", "/coordination/editions/nouvelle")
+    config.add_route("edition", "/coordination/editions/{edition_id}")
+    config.add_route("edition_edit", "/coordination/editions/{edition_id}/modifier")
+    config.add_route("edition_preview", "/coordination/editions/{edition_id}/apercu")
+    config.add_route("edition_check", "/coordination/editions/{edition_id}/verification")
+    config.add_route("edition_generate", "/coordination/editions/{edition_id}/generer")
+    config.add_route("edition_regenerate", "/coordination/editions/{edition_id}/regenerer")
+    config.add_route("edition_generation", "/coordination/editions/{edition_id}/generation")
+    config.add_route("edition_progress", "/coordination/editions/{edition_id}/progression")
+    config.add_route("edition_pdf", "/coordination/editions/{edition_id}/pdf")
+    config.add_route("helplines", "/coordination/numeros-utiles")
+    config.add_route("helpline_edit", "/coordination/numeros-utiles/{helpline_id}")
+    config.add_route("helpline_delete", "/coordination/numeros-utiles/{helpline_id}/supprimer")
+    config.add_route("fiche_pdf", "/fiche/{ref}/pdf", factory=fiche_factory)
+    config.add_route("selection", "/selection")
+    config.add_route("selection_add", "/selection/ajouter")
+    config.add_route("selection_remove", "/selection/retirer")
+    config.add_route("selection_clear", "/selection/vider")
+    config.add_route("selection_print", "/selection/imprimer")
+    config.add_route("selection_pdf", "/selection.pdf")
+    config.add_request_method(selection_ids, "selection_ids")
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _settings(request: Any) -> dict[str, Any]:
+    return request.registry.settings
+
+
+def _site_url(request: Any) -> str:
+    return _settings(request).get("site_url") or request.application_url
+
+
+def _edition(request: Any) -> Edition:
+    edition_id = parse_id(request.matchdict.get("edition_id"))
+    edition = request.dbsession.get(Edition, edition_id) if edition_id else None
+    if edition is None:
+        raise HTTPNotFound()
+    return edition
+
+
+def is_stale(edition: Edition, now: dt.datetime | None = None) -> bool:
+    """A generation asked for or running, with no news for :data:`STALE_AFTER`: its process is gone."""
+    return edition.busy and (now or utcnow()) - edition.updated_at > STALE_AFTER
+
+
+def _choices(request: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    db = request.dbsession
+    thematiques = [
+        (t.slug, t.label)
+        for t in db.scalars(select(Thematique).order_by(Thematique.position, Thematique.label))
+    ]
+    quartiers = [(str(q.id), q.nom) for q in db.scalars(select(Quartier).order_by(Quartier.nom))]
+    return thematiques, quartiers
+
+
+def _filters(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "thematiques": sorted(values.get("thematiques") or []),
+        "quartiers": sorted(int(q) for q in values.get("quartiers") or []),
+    }
+
+
+def _filters_label(request: Any, edition: Edition) -> str:
+    filters = edition.filters or {}
+    parts = []
+    if filters.get("thematiques"):
+        labels = dict(_choices(request)[0])
+        parts.append("thématiques : " + ", ".join(labels.get(s, s) for s in filters["thematiques"]))
+    if filters.get("quartiers"):
+        names = dict(_choices(request)[1])
+        parts.append("quartiers : " + ", ".join(names.get(str(q), str(q)) for q in filters["quartiers"]))
+    return " ; ".join(parts) if parts else "toutes les fiches publiées"
+
+
+def _pdf_path(request: Any, edition: Edition) -> Path | None:
+    if not edition.pdf_file:
+        return None
+    path = editions.editions_dir(_settings(request)["var_dir"]) / edition.pdf_file
+    return path if path.is_file() else None
+
+
+# --- coordination: editions -------------------------------------------------------------------------------
+
+
+@view_config(route_name="editions", renderer="edition_list.jinja2", permission=Permission.COORDINATE)
+def edition_list(request: Any) -> Any:
+    rows = request.dbsession.scalars(select(Edition).order_by(Edition.year.desc(), Edition.id.desc())).all()
+    counts = dict(
+        request.dbsession.execute(
+            select(EditionItem.edition_id, func.count()).group_by(EditionItem.edition_id)
+        ).all()
+    )
+    return {"editions": rows, "counts": counts, "is_stale": is_stale, "labels": EDITION_STATUS_LABELS}
+
+
+def _apply(edition: Edition, values: dict[str, Any]) -> None:
+    edition.title = values["title"]
+    edition.year = values["year"]
+    edition.page_format = values["page_format"]
+    edition.grouping = values["grouping"]
+    edition.filters = _filters(values)
+
+
+@view_config(route_name="edition_new", renderer="form_page.jinja2", permission=Permission.COORDINATE)
+def edition_new(request: Any) -> Any:
+    year = dt.date.today().year + 1
+    thematiques, quartiers = _choices(request)
+    result = process_form(
+        request,
+        edition_schema(thematiques, quartiers),
+        appstruct={
+            "title": f"Guide du territoire {year}",
+            "year": year,
+            "page_format": "A5",
+            "grouping": "thematique",
+        },
+        buttons=(("save", "Ouvrir l'édition"),),
+    )
+    if result.valid:
+        assert result.appstruct is not None
+        edition = Edition(
+            status=EditionStatus.DRAFT,
+            message="",
+            created_by=request.user,
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
+        _apply(edition, result.appstruct)
+        request.dbsession.add(edition)
+        request.dbsession.flush()
+        request.session.flash(
+            "L'édition est ouverte : vérifiez la liste des points à revoir et l'aperçu, puis générez le PDF.",
+            "success",
+        )
+        return HTTPSeeOther(request.route_path("edition", edition_id=edition.id))
+    return {
+        "form": result,
+        "title": "Nouvelle édition du guide imprimé",
+        "intro": "Choisissez le format, le classement et les fiches. Rien n'est figé avant la première "
+        "génération du PDF : jusque-là, l'aperçu et la vérification montrent les fiches publiées du moment.",
+        "breadcrumb": ("Éditions imprimées", request.route_path("editions")),
+    }
+
+
+@view_config(route_name="edition_edit", renderer="form_page.jinja2", permission=Permission.COORDINATE)
+def edition_edit(request: Any) -> Any:
+    edition = _edition(request)
+    if edition.frozen or edition.busy:
+        request.session.flash(
+            "Cette édition a déjà été générée : ses fiches sont figées. Ouvrez une nouvelle édition pour "
+            "imprimer d'autres fiches.",
+            "error",
+        )
+        return HTTPSeeOther(request.route_path("edition", edition_id=edition.id))
+    thematiques, quartiers = _choices(request)
+    filters = edition.filters or {}
+    result = process_form(
+        request,
+        edition_schema(thematiques, quartiers),
+        appstruct={
+            "title": edition.title,
+            "year": edition.year,
+            "page_format": edition.page_format,
+            "grouping": edition.grouping,
+            "thematiques": set(filters.get("thematiques") or []),
+            "quartiers": {str(q) for q in filters.get("quartiers") or []},
+        },
+    )
+    if result.valid:
+        assert result.appstruct is not None
+        _apply(edition, result.appstruct)
+        edition.updated_at = utcnow()
+        request.session.flash("L'édition est enregistrée.", "success")
+        return HTTPSeeOther(request.route_path("edition", edition_id=edition.id))
+    return {
+        "form": result,
+        "title": f"Modifier « {edition.title} »",
+        "breadcrumb": (edition.title, request.route_path("edition", edition_id=edition.id)),
+    }
+
+
+@view_config(route_name="edition", renderer="edition_view.jinja2", permission=Permission.COORDINATE)
+def edition_view(request: Any) -> Any:
+    edition = _edition(request)
+    db = request.dbsession
+    if edition.frozen:
+        count = db.scalar(select(func.count()).where(EditionItem.edition_id == edition.id)) or 0
+        chapters = list(
+            db.execute(
+                select(EditionItem.chapter, func.count())
+                .where(EditionItem.edition_id == edition.id)
+                .group_by(EditionItem.chapter)
+                .order_by(func.min(EditionItem.position))
+            ).all()
+        )
+    else:
+        entries = editions.select_entries(db, edition.grouping, edition.filters)
+        count = len(entries)
+        grouped: dict[str, int] = {}
+        for entry in entries:
+            grouped[entry.chapter] = grouped.get(entry.chapter, 0) + 1
+        chapters = list(grouped.items())
+    problems = editions.preflight(db, edition)
+    return {
+        "edition": edition,
+        "count": count,
+        "chapters": chapters,
+        "problem_count": len({p.fiche_id for p in problems}),
+        "filters_label": _filters_label(request, edition),
+        "stale": is_stale(edition),
+        "has_pdf": _pdf_path(request, edition) is not None,
+        "formats": editions_formats(),
+    }
+
+
+def editions_formats() -> dict[str, str]:
+    from guide.models.edition import GROUPINGS, PAGE_FORMATS
+
+    return {**PAGE_FORMATS, **GROUPINGS}
+
+
+@view_config(route_name="edition_preview", permission=Permission.COORDINATE)
+def edition_preview(request: Any) -> Response:
+    edition = _edition(request)
+    document = editions.build_document(request.dbsession, edition, _site_url(request))
+    html = editions.render_edition_html(
+        document,
+        [request.static_path("guide:static/print/edition.css")],
+        screen=True,
+        back_url=request.route_path("edition", edition_id=edition.id),
+    )
+    return Response(html, content_type="text/html", charset="utf-8")
+
+
+@view_config(route_name="edition_check", renderer="edition_check.jinja2", permission=Permission.COORDINATE)
+def edition_check(request: Any) -> Any:
+    edition = _edition(request)
+    problems = editions.preflight(request.dbsession, edition)
+    by_fiche: dict[int, list[editions.Problem]] = {}
+    for problem in problems:
+        by_fiche.setdefault(problem.fiche_id, []).append(problem)
+    kinds: dict[str, int] = {}
+    for problem in problems:
+        kinds[problem.kind] = kinds.get(problem.kind, 0) + 1
+    return {
+        "edition": edition,
+        "by_fiche": by_fiche,
+        "kinds": kinds,
+        "labels": editions.PROBLEM_LABELS,
+        "limit": editions.SUMMARY_LIMITS.get(edition.page_format, 180),
+    }
+
+
+def _start(request: Any, edition: Edition) -> Any:
+    db = request.dbsession
+    others = db.scalars(
+        select(Edition).where(
+            Edition.id != edition.id,
+            Edition.status.in_([EditionStatus.QUEUED, EditionStatus.RUNNING]),
+        )
+    ).all()
+    running = [other for other in others if not is_stale(other)]
+    if running:
+        request.session.flash(
+            f"L'édition « {running[0].title} » est en cours de génération : attendez qu'elle soit terminée "
+            "(une seule à la fois, pour que le site reste rapide).",
+            "error",
+        )
+        return HTTPSeeOther(request.route_path("edition", edition_id=edition.id))
+    if edition.busy and not is_stale(edition):
+        return HTTPSeeOther(request.route_path("edition_generation", edition_id=edition.id))
+    edition.status = EditionStatus.QUEUED
+    edition.progress = 0
+    edition.message = "En attente du démarrage"
+    edition.updated_at = utcnow()
+    settings = _settings(request)
+    if as_bool(settings.get("editions.run_inline", "false")):
+        _run_inline(request, edition)
+    else:
+        db.flush()
+        edition_id = edition.id
+
+        def spawn_after_commit(success: bool) -> None:
+            if not success:
+                return
+            from guide.scripts.edition import spawn
+
+            try:
+                spawn(settings, edition_id)
+            except OSError:
+                log.exception("Could not start the generation of edition %s", edition_id)
+
+        request.tm.get().addAfterCommitHook(spawn_after_commit)
+    return HTTPSeeOther(request.route_path("edition_generation", edition_id=edition.id))
+
+
+def _run_inline(request: Any, edition: Edition) -> None:
+    """Generate within the request (``editions.run_inline = true``: tests, or a site without processes)."""
+
+    def progress(percent: int, message: str) -> None:
+        edition.progress, edition.message = percent, message
+
+    edition.status = EditionStatus.RUNNING
+    try:
+        editions.generate(
+            request.dbsession,
+            edition,
+            var_dir=_settings(request)["var_dir"],
+            site_url=_site_url(request),
+            progress=progress,
+        )
+    except Exception as exc:
+        log.exception("Generation of edition %s failed", edition.id)
+        edition.status = EditionStatus.FAILED
+        edition.message = f"La génération a échoué : {exc}"
+    edition.updated_at = utcnow()
+
+
+@view_config(route_name="edition_generate", request_method="POST", permission=Permission.COORDINATE)
+def edition_generate(request: Any) -> Any:
+    return _start(request, _edition(request))
+
+
+@view_config(route_name="edition_regenerate", request_method="POST", permission=Permission.COORDINATE)
+def edition_regenerate(request: Any) -> Any:
+    """Generate the PDF again from the same frozen fiche versions (a lost file, a new layout…)."""
+    edition = _edition(request)
+    if not edition.frozen:
+        return _start(request, edition)
+    request.session.flash(
+        f"Nouvelle génération à partir des {len(edition.items)} fiches figées le "
+        f"{editions.date_fr(edition.data_date)} : le contenu sera le même.",
+        "",
+    )
+    return _start(request, edition)
+
+
+def _progress_data(request: Any, edition: Edition) -> dict[str, Any]:
+    stale = is_stale(edition)
+    status = EditionStatus.FAILED if stale else edition.status
+    message = "La génération a été interrompue : relancez-la." if stale else edition.message
+    return {
+        "id": edition.id,
+        "status": status.value,
+        "label": EDITION_STATUS_LABELS[status],
+        "progress": edition.progress,
+        "message": message,
+        "done": status == EditionStatus.DONE,
+        "failed": status == EditionStatus.FAILED,
+        "page_count": edition.page_count,
+        "pdf_url": request.route_path("edition_pdf", edition_id=edition.id)
+        if status == EditionStatus.DONE
+        else None,
+    }
+
+
+@view_config(route_name="edition_progress", renderer="json", permission=Permission.COORDINATE, http_cache=0)
+def edition_progress(request: Any) -> Any:
+    return _progress_data(request, _edition(request))
+
+
+@view_config(
+    route_name="edition_generation", renderer="edition_progress.jinja2", permission=Permission.COORDINATE
+)
+def edition_generation(request: Any) -> Any:
+    edition = _edition(request)
+    return {"edition": edition, "data": _progress_data(request, edition)}
+
+
+@view_config(route_name="edition_pdf", permission=Permission.COORDINATE)
+def edition_pdf(request: Any) -> Any:
+    edition = _edition(request)
+    path = _pdf_path(request, edition)
+    if path is None or edition.status == EditionStatus.FAILED:
+        raise HTTPNotFound()
+    response = FileResponse(str(path), request=request, content_type="application/pdf")
+    name = f"guide-{edition.year}-{edition.id}.pdf"
+    response.content_disposition = f'attachment; filename="{name}"'
+    return response
+
+
+# --- coordination: emergency numbers ----------------------------------------------------------------------
+
+
+def _helpline(request: Any) -> Helpline:
+    helpline_id = parse_id(request.matchdict.get("helpline_id"))
+    helpline = request.dbsession.get(Helpline, helpline_id) if helpline_id else None
+    if helpline is None:
+        raise HTTPNotFound()
+    return helpline
+
+
+@view_config(route_name="helplines", renderer="edition_helplines.jinja2", permission=Permission.COORDINATE)
+def helplines(request: Any) -> Any:
+    db = request.dbsession
+    rows = editions.helplines(db)
+    next_position = (max((h.position for h in rows), default=0) // 10 + 1) * 10
+    result = process_form(
+        request,
+        HelplineSchema(),
+        appstruct={"position": next_position},
+        buttons=(("add", "Ajouter le numéro"),),
+    )
+    if result.valid:
+        assert result.appstruct is not None
+        db.add(Helpline(**result.appstruct))
+        request.session.flash(f"Le numéro {result.appstruct['number']} est ajouté.", "success")
+        return HTTPSeeOther(request.route_path("helplines"))
+    return {"helplines": rows, "form": result}
+
+
+@view_config(route_name="helpline_edit", renderer="form_page.jinja2", permission=Permission.COORDINATE)
+def helpline_edit(request: Any) -> Any:
+    helpline = _helpline(request)
+    result = process_form(
+        request,
+        HelplineSchema(),
+        appstruct={
+            "number": helpline.number,
+            "label": helpline.label,
+            "description": helpline.description,
+            "position": helpline.position,
+        },
+    )
+    if result.valid:
+        assert result.appstruct is not None
+        for key, value in result.appstruct.items():
+            setattr(helpline, key, value)
+        request.session.flash("Le numéro est enregistré.", "success")
+        return HTTPSeeOther(request.route_path("helplines"))
+    return {
+        "form": result,
+        "title": f"Numéro {helpline.number}",
+        "intro": "Les éditions déjà générées gardent les numéros de leur date ; les suivantes imprimeront "
+        "celui-ci.",
+        "breadcrumb": ("Numéros d'urgence et d'écoute", request.route_path("helplines")),
+    }
+
+
+@view_config(route_name="helpline_delete", request_method="POST", permission=Permission.COORDINATE)
+def helpline_delete(request: Any) -> Any:
+    helpline = _helpline(request)
+    request.dbsession.delete(helpline)
+    request.session.flash(f"Le numéro {helpline.number} ne sera plus imprimé.", "success")
+    return HTTPSeeOther(request.route_path("helplines"))
+
+
+# --- print on demand: one fiche ---------------------------------------------------------------------------
+
+
+@view_config(route_name="fiche_pdf")
+def fiche_pdf(request: Any) -> Response:
+    """A published fiche on one A4 page (404 for what the public cannot see)."""
+    fiche: Fiche = request.context
+    if not fiche.is_public:
+        raise HTTPNotFound()
+    data = editions.render_fiche_pdf(request.dbsession, fiche.id, _site_url(request))
+    if data is None:
+        raise HTTPNotFound()
+    response = Response(data, content_type="application/pdf")
+    response.content_disposition = f'inline; filename="fiche-{fiche.id}.pdf"'
+    return response
+
+
+# --- print on demand: the agents' selection ---------------------------------------------------------------
+
+
+def selection_ids(request: Any) -> list[int]:
+    """The ids in the session's selection (as stored: published when added, checked again when printed)."""
+    value = request.session.get(SELECTION_KEY) or []
+    return [item for item in value if isinstance(item, int)][: editions.MAX_SELECTION]
+
+
+def _store(request: Any, ids: list[int]) -> None:
+    request.session[SELECTION_KEY] = list(dict.fromkeys(ids))[: editions.MAX_SELECTION]
+
+
+def _back(request: Any) -> Any:
+    """Back to where the form was (a local path only), else to the selection."""
+    target = request.POST.get("next") or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc:
+        return HTTPSeeOther(target)
+    return HTTPSeeOther(request.route_path("selection"))
+
+
+def _public_ids(request: Any, ids: list[int]) -> list[int]:
+    if not ids:
+        return []
+    public = {entry.fiche_id for entry in editions.live_entries(request.dbsession, ids)}
+    return [fiche_id for fiche_id in ids if fiche_id in public]
+
+
+@view_config(route_name="selection", renderer="selection.jinja2")
+def selection_page(request: Any) -> Any:
+    ids = selection_ids(request)
+    entries = editions.live_entries(request.dbsession, ids)
+    public = [entry.fiche_id for entry in entries]
+    if public != ids:
+        _store(request, public)  # fiches unpublished since they were added leave the selection
+    return {"entries": entries, "max": editions.MAX_SELECTION}
+
+
+@view_config(route_name="selection_add", request_method="POST")
+def selection_add(request: Any) -> Any:
+    fiche_id = parse_id(request.POST.get("fiche_id"))
+    ids = selection_ids(request)
+    if fiche_id is None or not _public_ids(request, [fiche_id]):
+        request.session.flash("Cette fiche n'est pas publiée : elle ne peut pas être ajoutée.", "error")
+    elif fiche_id in ids:
+        request.session.flash("Cette fiche est déjà dans votre sélection.", "")
+    elif len(ids) >= editions.MAX_SELECTION:
+        request.session.flash(
+            f"Votre sélection compte déjà {editions.MAX_SELECTION} fiches, le maximum : imprimez-la ou "
+            "retirez-en une.",
+            "error",
+        )
+    else:
+        _store(request, [*ids, fiche_id])
+        count = len(ids) + 1
+        request.session.flash(
+            f"Fiche ajoutée à votre sélection ({count} fiche{'s' if count > 1 else ''}).", "success"
+        )
+    return _back(request)
+
+
+@view_config(route_name="selection_remove", request_method="POST")
+def selection_remove(request: Any) -> Any:
+    fiche_id = parse_id(request.POST.get("fiche_id"))
+    ids = selection_ids(request)
+    if fiche_id in ids:
+        _store(request, [i for i in ids if i != fiche_id])
+        request.session.flash("Fiche retirée de votre sélection.", "success")
+    return _back(request)
+
+
+@view_config(route_name="selection_clear", request_method="POST")
+def selection_clear(request: Any) -> Any:
+    request.session.pop(SELECTION_KEY, None)
+    request.session.flash("Votre sélection est vide.", "success")
+    return _back(request)
+
+
+def _large(request: Any) -> bool:
+    return request.params.get("gros") in ("1", "oui", "on", "true")
+
+
+@view_config(route_name="selection_print")
+def selection_print(request: Any) -> Response:
+    """The selection as one printable page (the browser's « Imprimer » uses its print stylesheet)."""
+    large = _large(request)
+    ids = selection_ids(request)
+    css = "selection-large.css" if large else "selection.css"
+    html = editions.render_selection_html(
+        request.dbsession,
+        ids,
+        _site_url(request),
+        large=large,
+        stylesheets=[request.static_path(f"guide:static/print/{css}")],
+        screen=True,
+        back_url=request.route_path("selection"),
+        pdf_url=request.route_path("selection_pdf", _query={"gros": "1"} if large else {}),
+        other_url=request.route_path("selection_print", _query={} if large else {"gros": "1"}),
+    )
+    return Response(html, content_type="text/html", charset="utf-8")
+
+
+@view_config(route_name="selection_pdf")
+def selection_pdf(request: Any) -> Response:
+    large = _large(request)
+    data = editions.render_selection_pdf(
+        request.dbsession, selection_ids(request), _site_url(request), large=large
+    )
+    response = Response(data, content_type="application/pdf")
+    name = "selection-gros-caracteres.pdf" if large else "selection.pdf"
+    response.content_disposition = f'inline; filename="{name}"'
+    return response
