@@ -27,7 +27,7 @@ def alembic_config(database_url: str, connection: Any = None) -> Config:
 def upgrade(database_url: str, connection: Any = None) -> None:
     if database_url.startswith("sqlite:///"):
         Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(database_url, connection), "heads")
+    command.upgrade(alembic_config(database_url, connection), "head")
 
 
 def main(argv: list[str] | None = None) -> int:

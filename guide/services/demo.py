@@ -90,6 +90,9 @@ def load_demo(db: Session) -> dict[str, int] | None:
     users = _ensure_users(db, organisations, counts)
     _create_fiches(db, organisations, lieux, users, counts)
     counts["synonymes"] = ensure_synonyms(db)
+    from .editions import seed_helplines
+
+    seed_helplines(db)  # emergency and helpline numbers printed at the back of the paper guide
     db.flush()
     return counts
 

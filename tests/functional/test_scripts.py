@@ -63,3 +63,11 @@ def test_guide_demo_loads_once_and_prints_the_accounts(tmp_path, capsys):
         published = db.query(Fiche).filter(Fiche.state == State.PUBLISHED).count()
         assert published >= 40
     engine.dispose()
+
+
+def test_migrations_have_a_single_head():
+    from alembic.script import ScriptDirectory
+
+    from guide.scripts.migrate import alembic_config
+
+    assert len(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()) == 1
