@@ -30,8 +30,11 @@ def add_routes(config: Any) -> None:
     config.add_route("org_manage", "/espace/structures/{org_id}", factory=organisation_factory)
     config.add_route("org_edit", "/espace/structures/{org_id}/modifier", factory=organisation_factory)
     config.add_route("org_members", "/espace/structures/{org_id}/membres", factory=organisation_factory)
-    config.add_route("org_member_remove", "/espace/structures/{org_id}/membres/{membership_id}/retirer",
-                     factory=organisation_factory)
+    config.add_route(
+        "org_member_remove",
+        "/espace/structures/{org_id}/membres/{membership_id}/retirer",
+        factory=organisation_factory,
+    )
     config.add_route("lieu_add", "/espace/structures/{org_id}/lieux/nouveau", factory=organisation_factory)
     config.add_route("fiche_add", "/espace/structures/{org_id}/fiches/nouvelle", factory=organisation_factory)
     config.add_route("lieu_edit", "/espace/lieux/{lieu_id}/modifier", factory=lieu_factory)
@@ -42,14 +45,16 @@ def add_routes(config: Any) -> None:
     config.add_route("fiche_history", "/espace/fiches/{fiche_id}/historique", factory=fiche_factory)
     config.add_route("fiche_compare", "/espace/fiches/{fiche_id}/comparer", factory=fiche_factory)
     config.add_route("fiche_version", "/espace/fiches/{fiche_id}/versions/{number}", factory=fiche_factory)
-    config.add_route("fiche_restore", "/espace/fiches/{fiche_id}/versions/{number}/restaurer",
-                     factory=fiche_factory)
+    config.add_route(
+        "fiche_restore", "/espace/fiches/{fiche_id}/versions/{number}/restaurer", factory=fiche_factory
+    )
     # coordination
     config.add_route("review_queue", "/coordination")
     config.add_route("coord_organisations", "/coordination/structures")
     config.add_route("coord_organisation_add", "/coordination/structures/nouvelle")
-    config.add_route("coord_direct", "/coordination/structures/{org_id}/publication-directe",
-                     factory=organisation_factory)
+    config.add_route(
+        "coord_direct", "/coordination/structures/{org_id}/publication-directe", factory=organisation_factory
+    )
     config.add_route("coord_invite", "/coordination/inviter")
     config.add_route("coord_reports", "/coordination/signalements")
     config.add_route("coord_quartiers", "/coordination/quartiers")
