@@ -34,7 +34,7 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
 
-## Sets up and runs every test: lint, SQLite, then PostgreSQL (a throwaway cluster), browser tests included
+## Sets up and runs every test: lint, then the whole suite (browser tests included) on SQLite and on PostgreSQL
 test: $(STAMP) browser-deps lint test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
@@ -43,7 +43,7 @@ test-sqlite: $(STAMP)
 test-postgres: $(STAMP)
 	@url=$$(.ci/pg.sh start $(PGDIR)) && \
 	  trap '.ci/pg.sh stop $(PGDIR)' EXIT && \
-	  GUIDE_TEST_DATABASE_URL="$$url" $(BIN)/pytest -q -p no:cacheprovider -m "not browser"
+	  GUIDE_TEST_DATABASE_URL="$$url" $(BIN)/pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
