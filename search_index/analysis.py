@@ -148,9 +148,12 @@ def analyse(text: str) -> list[str]:
     return [t.text for t in _ANALYZER(text or "")]
 
 
-def analyse_with_offsets(text: str) -> list[tuple[str, int, int]]:
-    """(term, start, end) for each word of ``text`` that is not a stop word: used for highlighting."""
-    return [(t.text, t.startchar, t.endchar) for t in _ANALYZER(text or "", chars=True)]
+@functools.lru_cache(maxsize=8192)
+def analyse_with_offsets(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(term, start, end) for each word of ``text`` that is not a stop word: used for highlighting.
+
+    Cached: the same summaries and descriptions come back in result after result."""
+    return tuple((t.text, t.startchar, t.endchar) for t in _ANALYZER(text or "", chars=True))
 
 
 def words(text: str) -> list[tuple[str, int, int]]:
