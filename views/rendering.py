@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import colander
 import deform
-from babel.dates import format_date, format_datetime
 from markupsafe import Markup
 from pyramid.csrf import get_csrf_token
 
-from guide import normalize
+from guide.formatting import date_fr, datetime_fr, paragraphs, tel_uri
 from guide.services import hours
 from guide.vocabulary import (
     ACCESS_LABELS,
@@ -26,40 +23,6 @@ from guide.vocabulary import (
     labels,
 )
 from guide.workflow import STATE_LABELS
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def date_fr(value: dt.date | dt.datetime | str | None, fmt: str = "d MMMM y") -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):  # ISO dates stored in JSON (temporary closures)
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, dt.datetime):
-        return format_datetime(value.astimezone(PARIS), fmt, locale="fr_FR")
-    return format_date(value, fmt, locale="fr_FR")
-
-
-def datetime_fr(value: dt.datetime | None) -> str:
-    return date_fr(value, "d MMMM y 'à' HH:mm") if value else ""
-
-
-def tel_uri(value: str) -> str:
-    try:
-        return normalize.phone_uri(value)
-    except normalize.NormalizeError:
-        return ""
-
-
-def paragraphs(value: str | None) -> Markup:
-    """Plain text with blank lines → escaped paragraphs."""
-    if not value:
-        return Markup("")
-    blocks = [b.strip() for b in value.replace("\r\n", "\n").split("\n\n") if b.strip()]
-    return Markup("").join(Markup("<p>{}</p>").format(Markup("<br>").join(b.split("\n"))) for b in blocks)
 
 
 def includeme(config: Any) -> None:

@@ -29,15 +29,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jinja2
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import normalize
+from ..formatting import PARIS, date_fr, paragraphs, tel_uri, upper_first
 from ..models import (
     Edition,
     EditionItem,
@@ -57,7 +57,6 @@ from .qrcode import qr_img
 
 logger = logging.getLogger(__name__)
 
-PARIS = ZoneInfo("Europe/Paris")
 AUTHOR = "Ville de Clermont-Ferrand"
 PUBLISHER = "Ville de Clermont-Ferrand"
 STATIC_PRINT = Path(__file__).resolve().parent.parent / "static" / "print"
@@ -657,40 +656,6 @@ def edition_map(db: Session, fiches: Sequence[PrintFiche], page_format: str) -> 
 # --- HTML -------------------------------------------------------------------------------------------------
 
 
-def date_fr(value: dt.date | dt.datetime | str | None, fmt: str = "d MMMM y") -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, dt.datetime):
-        return format_datetime(value.astimezone(PARIS), fmt, locale="fr_FR")
-    return format_date(value, fmt, locale="fr_FR")
-
-
-def _tel_uri(value: str) -> str:
-    try:
-        return normalize.phone_uri(value)
-    except normalize.NormalizeError:
-        return ""
-
-
-def paragraphs(value: str | None) -> Markup:
-    """Plain text with blank lines → escaped paragraphs."""
-    if not value:
-        return Markup("")
-    blocks = [b.strip() for b in value.replace("\r\n", "\n").split("\n\n") if b.strip()]
-    return Markup("").join(Markup("<p>{}</p>").format(Markup("<br>").join(b.split("\n"))) for b in blocks)
-
-
-def upper_first(value: str | None) -> str:
-    """« du lundi au vendredi » → « Du lundi au vendredi » (the rest unchanged, unlike ``capitalize``)."""
-    return value[:1].upper() + value[1:] if value else ""
-
-
-@functools.cache
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of the print templates (``templates/print/``)."""
     env = jinja2.Environment(
@@ -703,7 +668,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         date_fr=date_fr,
         phone=format_phone,
-        tel_uri=_tel_uri,
+        tel_uri=tel_uri,
         hours_fr=hours_text,
         paragraphs=paragraphs,
         upper_first=upper_first,

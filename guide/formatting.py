@@ -1,0 +1,52 @@
+"""French formats shared by the web pages and the printed guide (Jinja2 filters)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from markupsafe import Markup
+
+from . import normalize
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def date_fr(value: dt.date | dt.datetime | str | None, fmt: str = "d MMMM y") -> str:
+    """« 22 novembre 2026 »; datetimes in Paris time; ISO strings (closures stored as JSON) accepted."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return format_datetime(value.astimezone(PARIS), fmt, locale="fr_FR")
+    return format_date(value, fmt, locale="fr_FR")
+
+
+def datetime_fr(value: dt.datetime | None) -> str:
+    return date_fr(value, "d MMMM y 'à' HH:mm") if value else ""
+
+
+def tel_uri(value: str) -> str:
+    """A ``tel:`` link for a phone number, or "" when it is not one."""
+    try:
+        return normalize.phone_uri(value)
+    except normalize.NormalizeError:
+        return ""
+
+
+def paragraphs(value: str | None) -> Markup:
+    """Plain text with blank lines → escaped paragraphs."""
+    if not value:
+        return Markup("")
+    blocks = [b.strip() for b in value.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(Markup("<br>").join(b.split("\n"))) for b in blocks)
+
+
+def upper_first(value: str | None) -> str:
+    """« du lundi au vendredi » → « Du lundi au vendredi » (the rest unchanged, unlike ``capitalize``)."""
+    return value[:1].upper() + value[1:] if value else ""
