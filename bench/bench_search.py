@@ -6,7 +6,8 @@ search index, and measures:
 
 * index build time (`guide-reindex`'s code path) and in-process search p50/p95 over a French query set;
 * p50/p95 and throughput of `/api/v1/search` and of the HTML results page, served by waitress (8 threads)
-  in its own process on 127.0.0.1, with 8 concurrent clients and a bounded number of requests;
+  in its own process on 127.0.0.1 (4 threads, as in development.ini), with 8 concurrent clients and a
+  bounded number of requests;
 * the same for waitress serving a static file of the results page's size (the ceiling);
 * the size of the home page.
 
@@ -189,7 +190,7 @@ SERVER = textwrap.dedent("""
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
                                       ("Content-Length", str(len(body)))])
             return [body]
-    serve(app, host="127.0.0.1", port=int(port), threads=8, _quiet=True)
+    serve(app, host="127.0.0.1", port=int(port), threads=4, _quiet=True)
 """)
 
 
