@@ -5,7 +5,7 @@ database (the demo's organisations, lieux and taxonomy, then fiches written with
 search index, and measures:
 
 * index build time (`guide-reindex`'s code path) and in-process search p50/p95 over a French query set;
-* p50/p95 and throughput of `/api/v1/search` and of the HTML results page, served by waitress (8 threads)
+* p50/p95 and throughput of `/api/v1/search` and of the HTML results page, served by waitress
   in its own process on 127.0.0.1 (4 threads, as in development.ini), with 8 concurrent clients and a
   bounded number of requests;
 * the same for waitress serving a static file of the results page's size (the ceiling);
