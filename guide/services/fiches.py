@@ -193,8 +193,12 @@ def save(
     base_number: int | None,
     can_publish: bool,
     note: str = "",
+    confirm: bool = True,
 ) -> FicheVersion | None:
     """Save the edited content as a new version; None when nothing changed.
+
+    A person saving an unchanged fiche confirms it is still right (``confirm``); an import that finds
+    a fiche unchanged does not (``confirm=False``).
 
     ``base_number`` is the version the editor started from: if someone saved meanwhile,
     :class:`ConflictError` is raised and nothing is written. A published fiche edited by someone
@@ -207,7 +211,8 @@ def save(
         base = next((v for v in fiche.versions if v.number == base_number), None)
         raise ConflictError(base, latest)
     if same_content(latest, data):
-        fiche.confirmed_at = dt.date.today()
+        if confirm:
+            fiche.confirmed_at = dt.date.today()
         return None
     from_state = fiche.state
     version = _new_version(db, fiche, data, actor, note)

@@ -808,6 +808,7 @@ class _Importer:
             base_number=None,
             can_publish=self.publish,
             note=f"Mise à jour par import data·inclusion ({parsed.source})",
+            confirm=False,  # an import finding the same text is no partner's confirmation
         )
         if version is not None:
             outcome = "updated"

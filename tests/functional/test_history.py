@@ -91,3 +91,15 @@ def test_restoring_on_a_published_fiche_keeps_the_public_version(db, world):
 def test_new_fiche_gets_a_stable_uid(db, world):
     fiche = fiches.create_fiche(db, world.orgs["a"], content(), world.users["editor_a"])
     assert fiche.uid == f"guide--{fiche.id}"
+
+
+def test_saving_unchanged_confirms_unless_asked_not_to(db, world):
+    import datetime as dt
+
+    fiche = world.fiches["draft_a"]
+    fiche.confirmed_at = dt.date(2025, 1, 2)
+    data = fiches.content_of(fiche.current_version)
+    assert fiches.save(db, fiche, data, None, base_number=None, can_publish=False, confirm=False) is None
+    assert fiche.confirmed_at == dt.date(2025, 1, 2)
+    assert fiches.save(db, fiche, data, world.users["editor_a"], base_number=None, can_publish=False) is None
+    assert fiche.confirmed_at == dt.date.today()
