@@ -29,12 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
-from guide.models import Access, Fiche, FicheVersion, IndexChange, Lieu, State
+from guide.models import Access, Fiche, IndexChange
+from guide.services.fiches import published_content_loading
 from guide.text import slugify
 from guide.vocabulary import CONDITIONS_ACCES, FRAIS, LANGUES, PUBLICS, TYPES_SERVICE, labels
 
@@ -61,17 +62,7 @@ def fiche_path(fiche_id: int, nom: str) -> str:
 
 def _public_fiches_query() -> Any:
     # populate_existing: the caller's session may hold these fiches as they were before the change
-    return (
-        select(Fiche)
-        .execution_options(populate_existing=True)
-        .options(
-            selectinload(Fiche.published_version).selectinload(FicheVersion.thematiques),
-            selectinload(Fiche.published_version)
-            .selectinload(FicheVersion.lieux)
-            .selectinload(Lieu.quartier),
-            selectinload(Fiche.organisation),
-        )
-    )
+    return select(Fiche).execution_options(populate_existing=True).options(*published_content_loading())
 
 
 def load_fiches(db: Session, ids: Iterable[int]) -> dict[int, Fiche]:
@@ -86,13 +77,7 @@ def load_fiches(db: Session, ids: Iterable[int]) -> dict[int, Fiche]:
 
 def iter_public_fiches(db: Session) -> Iterator[Fiche]:
     """Every public fiche, in batches (eager-loaded), without holding all of them at once."""
-    ids = list(
-        db.scalars(
-            select(Fiche.id)
-            .where(Fiche.published_version_id.is_not(None), Fiche.state != State.ARCHIVED)
-            .order_by(Fiche.id)
-        )
-    )
+    ids = list(db.scalars(select(Fiche.id).where(Fiche.is_public).order_by(Fiche.id)))
     for start in range(0, len(ids), BATCH):
         batch = load_fiches(db, ids[start : start + BATCH])
         for fiche_id in ids[start : start + BATCH]:

@@ -8,11 +8,11 @@ from typing import Any
 from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
 from pyramid.view import view_config
 from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import selectinload
 
 from guide.maps import geojson_feature_collection
-from guide.models import Fiche, FicheVersion, Lieu, Organisation, Quartier, State, Thematique, version_lieu
+from guide.models import Fiche, Lieu, Organisation, Quartier, Thematique, version_lieu
 from guide.services import hours
+from guide.services.fiches import public_fiches_query
 from guide.services.mapsvg import MapMarker, render_locator, render_map
 from guide.text import slugify
 
@@ -24,18 +24,7 @@ def fiche_url(request: Any, fiche: Fiche) -> str:
 
 
 def _public_fiches(request: Any, *conditions: Any) -> list[Fiche]:
-    query = (
-        select(Fiche)
-        .where(Fiche.published_version_id.is_not(None), Fiche.state != State.ARCHIVED, *conditions)
-        .options(
-            selectinload(Fiche.published_version).selectinload(FicheVersion.thematiques),
-            selectinload(Fiche.published_version)
-            .selectinload(FicheVersion.lieux)
-            .selectinload(Lieu.quartier),
-            selectinload(Fiche.organisation),
-        )
-    )
-    rows = request.dbsession.scalars(query).all()
+    rows = request.dbsession.scalars(public_fiches_query(*conditions)).all()
     return sorted(rows, key=lambda f: f.published_version.nom.lower())
 
 
@@ -57,7 +46,7 @@ def _public_lieux(request: Any, quartier: Quartier | None = None) -> list[tuple[
         select(Lieu, func.count(distinct(Fiche.id)))
         .join(version_lieu, version_lieu.c.lieu_id == Lieu.id)
         .join(Fiche, Fiche.published_version_id == version_lieu.c.version_id)
-        .where(Fiche.state != State.ARCHIVED, Lieu.latitude.is_not(None), Lieu.longitude.is_not(None))
+        .where(Fiche.is_public, Lieu.latitude.is_not(None), Lieu.longitude.is_not(None))
         .group_by(Lieu.id)
         .order_by(Lieu.nom)
     )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Column,
+    ColumnElement,
     Date,
     Enum,
     ForeignKey,
@@ -21,7 +22,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .meta import Base, utcnow
@@ -112,9 +115,15 @@ class Fiche(Base):
     def stable_id(self) -> str:
         return self.uid or str(self.id)
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
+        """What residents may see: a published version, and the fiche not archived (also usable in SQL)."""
         return self.published_version_id is not None and self.state != State.ARCHIVED
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.published_version_id.is_not(None), cls.state != State.ARCHIVED)
 
     @property
     def has_unpublished_changes(self) -> bool:

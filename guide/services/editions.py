@@ -45,14 +45,13 @@ from ..models import (
     Fiche,
     FicheVersion,
     Helpline,
-    Lieu,
     Quartier,
-    State,
     utcnow,
 )
 from ..text import fold, slugify
 from ..vocabulary import CONDITIONS_ACCES, FRAIS, LANGUES, PUBLICS, labels
 from . import hours
+from .fiches import public_fiches_query
 from .qrcode import qr_img
 
 logger = logging.getLogger(__name__)
@@ -147,17 +146,7 @@ class Entry:
 
 
 def _public_fiches(db: Session, ids: Sequence[int] | None = None) -> list[Fiche]:
-    query = (
-        select(Fiche)
-        .where(Fiche.published_version_id.is_not(None), Fiche.state != State.ARCHIVED)
-        .options(
-            selectinload(Fiche.published_version).selectinload(FicheVersion.thematiques),
-            selectinload(Fiche.published_version)
-            .selectinload(FicheVersion.lieux)
-            .selectinload(Lieu.quartier),
-            selectinload(Fiche.organisation),
-        )
-    )
+    query = public_fiches_query()
     if ids is not None:
         query = query.where(Fiche.id.in_(list(ids)))
     return list(db.scalars(query))

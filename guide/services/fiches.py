@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
 
 from .. import workflow
 from ..models import (
@@ -349,6 +349,21 @@ def compare_with_input(version: FicheVersion, data: dict[str, Any]) -> list[str]
     current = _normalised(content_of(version))
     typed = _normalised(data)
     return [name for name in FIELD_LABELS if current[name] != typed[name]]
+
+
+def published_content_loading() -> tuple[Any, ...]:
+    """Loader options for what a published version shows: thématiques, lieux and their quartiers, and
+    the organisation, in a few queries whatever the number of fiches."""
+    return (
+        selectinload(Fiche.published_version).selectinload(FicheVersion.thematiques),
+        selectinload(Fiche.published_version).selectinload(FicheVersion.lieux).selectinload(Lieu.quartier),
+        selectinload(Fiche.organisation),
+    )
+
+
+def public_fiches_query(*conditions: Any) -> Select[tuple[Fiche]]:
+    """Public fiches with their published content loaded: for pages, the search index, the print."""
+    return select(Fiche).where(Fiche.is_public, *conditions).options(*published_content_loading())
 
 
 def review_queue(db: Session) -> list[Fiche]:

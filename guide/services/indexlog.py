@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Fiche, IndexChange, Lieu, Organisation, State, Thematique, utcnow
+from ..models import Fiche, IndexChange, Lieu, Organisation, Thematique, utcnow
 from ..models.fiche import version_lieu, version_thematique
 
 
 def _public(query: Any) -> Any:
-    return query.where(Fiche.published_version_id.is_not(None), Fiche.state != State.ARCHIVED)
+    return query.where(Fiche.is_public)
 
 
 def affected_fiches(session: Session, objects: list[Any]) -> set[int]:
