@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from guide.models import SITE_ROLE_LABELS, SiteRole, User
 from guide.security import Permission
 
-from .resources import parse_id
+from .resources import get_or_404
 
 
 @view_config(route_name="admin_users", renderer="admin_users.jinja2", permission=Permission.MANAGE_USERS)
@@ -25,10 +25,7 @@ def admin_users(request: Any) -> Any:
 
 @view_config(route_name="admin_user", request_method="POST", permission=Permission.MANAGE_USERS)
 def admin_user(request: Any) -> Any:
-    value = request.matchdict["user_id"]
-    user = request.dbsession.get(User, parse_id(value)) if parse_id(value) else None
-    if user is None:
-        raise HTTPNotFound()
+    user = get_or_404(request, User, "user_id")
     if user.id == request.user.id:
         request.session.flash("Vous ne pouvez pas modifier votre propre compte ici.", "error")
         return HTTPSeeOther(request.route_path("admin_users"))

@@ -6,7 +6,7 @@ from typing import Any
 
 import colander
 from data_inclusion.schema.v1 import Thematique as DiThematique
-from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -21,7 +21,7 @@ from schemas.directory import QuartierSchema, ThematiqueSchema
 from .auth import send_invitation
 from .partner import apply_organisation_form, org_schema
 from .rendering import process_form
-from .resources import parse_id
+from .resources import get_or_404
 
 
 @view_config(route_name="review_queue", renderer="review_queue.jinja2", permission=Permission.COORDINATE)
@@ -158,17 +158,9 @@ def coord_quartiers(request: Any) -> Any:
     return {"title": "Quartiers", "items": items, "form": result, "form_title": "Ajouter un quartier"}
 
 
-def _get(request: Any, model: Any, key: str) -> Any:
-    value = request.matchdict[key]
-    obj = request.dbsession.get(model, parse_id(value)) if parse_id(value) else None
-    if obj is None:
-        raise HTTPNotFound()
-    return obj
-
-
 @view_config(route_name="coord_quartier_edit", renderer="form_page.jinja2", permission=Permission.COORDINATE)
 def coord_quartier_edit(request: Any) -> Any:
-    quartier: Quartier = _get(request, Quartier, "quartier_id")
+    quartier: Quartier = get_or_404(request, Quartier, "quartier_id")
     result = process_form(request, QuartierSchema(), appstruct={"nom": quartier.nom, "code": quartier.code})
     if result.valid:
         assert result.appstruct is not None
@@ -233,7 +225,7 @@ def coord_thematiques(request: Any) -> Any:
     route_name="coord_thematique_edit", renderer="form_page.jinja2", permission=Permission.COORDINATE
 )
 def coord_thematique_edit(request: Any) -> Any:
-    thematique: Thematique = _get(request, Thematique, "thematique_id")
+    thematique: Thematique = get_or_404(request, Thematique, "thematique_id")
     result = process_form(
         request,
         _thematique_schema(),

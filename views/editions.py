@@ -38,7 +38,7 @@ from guide.settings import as_bool
 from schemas.edition import HelplineSchema, edition_schema
 
 from .rendering import process_form
-from .resources import fiche_factory, parse_id
+from .resources import fiche_factory, get_or_404, parse_id
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +84,7 @@ def _site_url(request: Any) -> str:
 
 
 def _edition(request: Any) -> Edition:
-    edition_id = parse_id(request.matchdict.get("edition_id"))
-    edition = request.dbsession.get(Edition, edition_id) if edition_id else None
-    if edition is None:
-        raise HTTPNotFound()
-    return edition
+    return get_or_404(request, Edition, "edition_id")
 
 
 def is_stale(edition: Edition, now: dt.datetime | None = None) -> bool:
@@ -436,11 +432,7 @@ def edition_pdf(request: Any) -> Any:
 
 
 def _helpline(request: Any) -> Helpline:
-    helpline_id = parse_id(request.matchdict.get("helpline_id"))
-    helpline = request.dbsession.get(Helpline, helpline_id) if helpline_id else None
-    if helpline is None:
-        raise HTTPNotFound()
-    return helpline
+    return get_or_404(request, Helpline, "helpline_id")
 
 
 @view_config(route_name="helplines", renderer="edition_helplines.jinja2", permission=Permission.COORDINATE)

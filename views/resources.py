@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from pyramid.httpexceptions import HTTPNotFound
 
 from guide.models import Fiche, Lieu, Organisation
+
+T = TypeVar("T")
 
 _REF = re.compile(r"^([0-9]{1,12})(?:-[\w-]*)?$")
 _ID = re.compile(r"[0-9]{1,12}")
@@ -20,11 +22,13 @@ def parse_id(value: object) -> int | None:
     return None
 
 
-def _int(value: str | None) -> int:
-    number = parse_id(value)
-    if number is None:
+def get_or_404(request: Any, model: type[T], key: str) -> T:
+    """The row whose id is in the URL's ``key`` segment; 404 for a missing row or a malformed id."""
+    number = parse_id(request.matchdict.get(key))
+    obj = request.dbsession.get(model, number) if number is not None else None
+    if obj is None:
         raise HTTPNotFound()
-    return number
+    return obj
 
 
 def fiche_factory(request: Any) -> Fiche:
@@ -35,7 +39,7 @@ def fiche_factory(request: Any) -> Fiche:
             raise HTTPNotFound()
         fiche_id = int(match.group(1))
     else:
-        fiche_id = _int(matchdict.get("fiche_id"))
+        return get_or_404(request, Fiche, "fiche_id")
     fiche = request.dbsession.get(Fiche, fiche_id)
     if fiche is None:
         raise HTTPNotFound()
@@ -43,14 +47,8 @@ def fiche_factory(request: Any) -> Fiche:
 
 
 def organisation_factory(request: Any) -> Organisation:
-    organisation = request.dbsession.get(Organisation, _int(request.matchdict.get("org_id")))
-    if organisation is None:
-        raise HTTPNotFound()
-    return organisation
+    return get_or_404(request, Organisation, "org_id")
 
 
 def lieu_factory(request: Any) -> Lieu:
-    lieu = request.dbsession.get(Lieu, _int(request.matchdict.get("lieu_id")))
-    if lieu is None:
-        raise HTTPNotFound()
-    return lieu
+    return get_or_404(request, Lieu, "lieu_id")

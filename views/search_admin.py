@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 from sqlalchemy import delete, func, select
 
@@ -16,7 +16,7 @@ from schemas.search import SynonymSchema
 from search_index.analysis import analyse
 
 from .rendering import process_form
-from .resources import parse_id
+from .resources import get_or_404
 
 MISSES_DAYS = 90  # the page shows this many days
 MISSES_KEPT_DAYS = 365  # older queries are deleted when the page is read
@@ -50,11 +50,7 @@ def _check(request: Any, result: Any, terms: str, synonym_id: int | None = None)
 
 
 def _get(request: Any) -> Synonym:
-    value = request.matchdict["synonym_id"]
-    synonym = request.dbsession.get(Synonym, parse_id(value)) if parse_id(value) else None
-    if synonym is None:
-        raise HTTPNotFound()
-    return synonym
+    return get_or_404(request, Synonym, "synonym_id")
 
 
 @view_config(route_name="coord_synonyms", renderer="coord_synonyms.jinja2", permission=Permission.COORDINATE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .helpers import csrf_token
+from .helpers import csrf_token, post
 
 FUZZ = settings(
     max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -121,3 +121,17 @@ def test_search_parameters(testapp, world, query):
     assert api.status_int in (200, 400), api.status
     if api.status_int == 400:
         assert api.json["erreur"]
+
+
+def test_malformed_or_unknown_ids_in_coordination_urls_are_404(testapp, world, login):
+    login("admin@test.fr")
+    for url in (
+        "/coordination/quartiers/abc",
+        "/coordination/quartiers/99999",
+        "/coordination/thematiques/%C2%B2",
+        "/coordination/synonymes/99999",
+        "/coordination/editions/999",
+        "/coordination/numeros-utiles/x",
+    ):
+        assert testapp.get(url, expect_errors=True).status_int == 404, url
+    assert post(testapp, "/admin/comptes/99999", {"role": "admin"}, expect_errors=True).status_int == 404
