@@ -12,6 +12,7 @@ def includeme(config: Any) -> None:
     workflow.check()  # refuse to start with an inconsistent workflow
     config.include(".db")  # request.dbsession: one request, one transaction
     config.include(".security")  # sessions, CSRF, security policy, request.user
+    config.include(".ratelimit")  # request.ratelimiter: one limiter for anonymous-triggered work
     config.add_tween("guide.tweens.nul_byte_tween_factory")  # refuse NUL bytes before any view
     config.include(".mail")  # request.mailer: SMTP or files in var/mail/, sent after commit
     config.include(".maps")  # Leaflet served from the site (no CDN), request.leaflet_path()

@@ -1,0 +1,19 @@
+"""organisation and lieu review
+
+Revision ID: f1a700000002
+Revises: f1a700000001
+Create Date: 2026-11-30 09:00:00
+"""
+
+revision = "f1a700000002"
+down_revision = "f1a700000001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,1 @@
+"""Attacks replayed beside their defences, one file per theme."""
