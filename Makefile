@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 INI ?= development.ini
 PGDIR ?= /tmp/guide-pg-$(shell id -u)-$(notdir $(CURDIR))
 STAMP := $(VENV)/.installed
+# pytest-xdist workers (one per core on the 2-core CI machine); WORKERS=0 runs in one process
+WORKERS ?= 2
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(WORKERS)
 
 .PHONY: bench messages serve test test-sqlite test-postgres test-browser lint format migrate demo clean browser-deps
 
@@ -38,12 +41,12 @@ browser-deps:
 test: $(STAMP) browser-deps lint test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(PYTEST)
 
 test-postgres: $(STAMP)
 	@url=$$(.ci/pg.sh start $(PGDIR)) && \
 	  trap '.ci/pg.sh stop $(PGDIR)' EXIT && \
-	  GUIDE_TEST_DATABASE_URL="$$url" $(BIN)/pytest -q -p no:cacheprovider
+	  GUIDE_TEST_DATABASE_URL="$$url" $(PYTEST)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

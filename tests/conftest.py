@@ -16,7 +16,7 @@ import pytest
 import webtest
 from aiosmtpd.controller import Controller
 from hypothesis import settings as hypothesis_settings
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.orm import Session
 
 from guide import main
@@ -34,17 +34,32 @@ accounts._hasher = accounts.PasswordHasher(time_cost=1, memory_cost=1024, parall
 accounts._DUMMY_HASH = accounts._hasher.hash("dummy")
 
 from . import factories  # noqa: E402 - after the hasher is set
+from .live import browser  # noqa: E402, F401 - one Playwright per session, for tests/browser and tests/security
 
 
 def pytest_report_header(config: Any) -> str:
     return f"database: {os.environ.get('GUIDE_TEST_DATABASE_URL', 'sqlite (temporary file)')}"
 
 
+def fresh_postgres_database(url: str, name: str) -> str:
+    """An empty PostgreSQL database ``name`` on the server of ``url`` (one per xdist worker)."""
+    parsed = make_url(url)
+    admin = make_engine(
+        parsed.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
     url = os.environ.get("GUIDE_TEST_DATABASE_URL")
     if url:
-        return url
+        # pytest-xdist: each worker process gets a database of its own on the same server
+        return url if worker_id == "master" else fresh_postgres_database(url, f"guide_test_{worker_id}")
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 

@@ -13,25 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import make_url, text
 from waitress.server import create_server
 
 from guide import main
 from guide.db import make_engine, make_session_factory
 from guide.scripts.migrate import upgrade
 from guide.services.demo import load_demo
+from tests.live import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - moved; `browser` is in tests/live.py too
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--lang=fr-FR",
-]
+from ..conftest import fresh_postgres_database
+
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 pytestmark = pytest.mark.browser
@@ -43,25 +34,19 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-def _browser_database(tmp: Path) -> str:
+def _browser_database(tmp: Path, worker_id: str) -> str:
     url = os.environ.get("GUIDE_TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp / 'browser.sqlite'}"
-    parsed = make_url(url)
-    admin = make_engine(
-        parsed.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    return fresh_postgres_database(
+        url, "guide_browser" if worker_id == "master" else f"guide_browser_{worker_id}"
     )
-    with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS guide_browser"))
-        conn.execute(text("CREATE DATABASE guide_browser"))
-    admin.dispose()
-    return parsed.set(database="guide_browser").render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("live")
-    database_url = _browser_database(tmp)
+    database_url = _browser_database(tmp, worker_id)
     upgrade(database_url)
     engine = make_engine(database_url)
     with make_session_factory(engine)() as db:
@@ -80,23 +65,6 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (Debian's chromium package)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-            headless=True,
-            env={**os.environ, "LANG": "fr_FR.UTF-8"},
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
