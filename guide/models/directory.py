@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .meta import Base, utcnow
 
 if TYPE_CHECKING:
-    from .accounts import Membership
+    from .accounts import Membership, User
     from .fiche import Fiche
 
 
@@ -151,3 +151,65 @@ class Thematique(Base):
 
     def __repr__(self) -> str:
         return f"<Thematique {self.slug}>"
+
+
+class ChangeState(enum.StrEnum):
+    """Where a proposed change of an organisation or a lieu stands."""
+
+    PENDING = "a_valider"
+    APPLIED = "publiee"
+    REJECTED = "renvoyee"
+
+
+CHANGE_STATE_ENUM = Enum(
+    ChangeState, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+)
+
+
+class DirectoryChange(Base):
+    """A change of an organisation's or a lieu's public data: proposed, then published or sent back.
+
+    The live Organisation and Lieu rows are what the public sees. A partner whose organisation has no
+    direct publication proposes a change (one open change per object, updated by later saves); a
+    coordinator publishes it (the values are applied to the live row) or sends it back with a comment.
+    Staff and direct-publication organisations apply at once: the row is written as already applied, so
+    every change of public data is in the history.
+
+    ``values`` holds only the fields that differ from the live row, ``previous`` their values on the
+    live row when the change was last saved, published or sent back (the history shows previous → values).
+    """
+
+    __tablename__ = "directory_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    lieu_id: Mapped[int | None] = mapped_column(ForeignKey("lieu.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(20), default="edit")  # "edit" or "create"
+    values: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    previous: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state: Mapped[ChangeState] = mapped_column(CHANGE_STATE_ENUM, default=ChangeState.PENDING, index=True)
+    direct: Mapped[bool] = mapped_column(default=False)  # applied without review
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[dt.datetime | None]
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    organisation: Mapped[Organisation | None] = relationship()
+    lieu: Mapped[Lieu | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+
+    @property
+    def target(self) -> Organisation | Lieu | None:
+        return self.organisation if self.organisation_id is not None else self.lieu
+
+    @property
+    def kind(self) -> str:
+        return "organisation" if self.organisation_id is not None else "lieu"
+
+    def __repr__(self) -> str:
+        return f"<DirectoryChange {self.id} {self.kind} {self.state}>"
