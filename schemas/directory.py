@@ -26,11 +26,12 @@ def logo_widget(node: colander.SchemaNode, kw: dict[str, Any]) -> w.Widget:
 def logo_validator(node: colander.SchemaNode, kw: dict[str, Any]) -> Any:
     def validate(node: colander.SchemaNode, value: dict[str, Any]) -> None:
         fp = value.get("fp")
-        if fp is None:
-            raise colander.Invalid(node, "Le fichier n'a pas été reçu : choisissez-le à nouveau.")
         try:
+            if fp is None:
+                raise UploadError("Le fichier n'a pas été reçu : choisissez-le à nouveau.")
             check_image(read_limited(fp, kw["max_bytes"]))
         except UploadError as error:
+            kw["tmpstore"].discard(value.get("uid"))  # a rejected file is not kept in uploads/tmp
             raise colander.Invalid(node, error.message) from None
 
     return validate

@@ -109,8 +109,8 @@ def apply_organisation_form(request: Any, organisation: Organisation, values: di
     logo = values.get("logo")
     if logo and logo.get("fp") is not None:
         settings = request.registry.settings
-        data = uploads.read_limited(logo["fp"], int(settings["upload.max_bytes"]))
-        organisation.logo = uploads.store_logo(settings["var_dir"], data)
+        max_bytes = int(settings["upload.max_bytes"])
+        organisation.logo = uploads.store_logo_upload(settings["var_dir"], logo, max_bytes)  # and its temp
 
 
 @view_config(route_name="org_edit", renderer="form_page.jinja2", permission=Permission.EDIT_ORGANISATION)

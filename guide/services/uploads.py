@@ -1,4 +1,10 @@
-"""Uploaded images (organisation logos): size and type checked, re-encoded, stored under var/uploads."""
+"""Uploaded images (organisation logos): size and type checked, re-encoded, stored under var/uploads.
+
+A file sent with a form waits in ``var/uploads/tmp`` only while the form may be shown again with errors:
+it is removed as soon as it is stored as a logo or rejected, and any temp file older than
+``TEMP_MAX_AGE`` (an abandoned form) is purged on the next upload and by ``purge_stale_temp_files``,
+which a maintenance command can call.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import io
 import json
 import re
 import secrets
+import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -15,6 +22,7 @@ from PIL import Image, UnidentifiedImageError
 ALLOWED_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "png"}
 MAX_PIXELS = 4000 * 4000
 LOGO_BOX = (600, 600)
+TEMP_MAX_AGE = 24 * 3600  # seconds a temp upload may wait for its form to be sent again
 
 
 class UploadError(ValueError):
@@ -70,14 +78,51 @@ def store_logo(var_dir: str, data: bytes) -> str:
     return name
 
 
+def store_logo_upload(var_dir: str, upload: dict[str, Any], max_bytes: int) -> str:
+    """Store the logo of a validated form's upload, then remove its temp file: it is used."""
+    try:
+        return store_logo(var_dir, read_limited(upload["fp"], max_bytes))
+    finally:
+        temp_store(var_dir).discard(upload.get("uid"))
+
+
+def temp_folder(var_dir: str) -> Path:
+    return Path(var_dir) / "uploads" / "tmp"
+
+
+def temp_store(var_dir: str, max_bytes: int = 0) -> FileTempStore:
+    return FileTempStore(var_dir, max_bytes)
+
+
+def purge_stale_temp_files(var_dir: str, max_age: float = TEMP_MAX_AGE, now: float | None = None) -> int:
+    """Remove temp uploads older than ``max_age`` seconds (forms never sent again); how many files."""
+    folder = temp_folder(var_dir)
+    if not folder.is_dir():
+        return 0
+    limit = (now if now is not None else time.time()) - max_age
+    removed = 0
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # removed meanwhile by another request
+            continue
+    return removed
+
+
 class FileTempStore:
     """deform's upload temp store, kept on disk so that a file survives a form shown again with errors."""
 
     _UID = re.compile(r"^[A-Za-z0-9]{1,40}$")
 
     def __init__(self, var_dir: str, max_bytes: int) -> None:
-        self.folder = Path(var_dir) / "uploads" / "tmp"
+        self.var_dir = var_dir
+        self.folder = temp_folder(var_dir)
         self.max_bytes = max_bytes
+        # uids removed during this request: deform's widget stores a file again when it renders the
+        # form with errors; a rejected file must not come back that way
+        self.discarded: set[str] = set()
 
     def _paths(self, uid: str) -> tuple[Path, Path] | None:
         if not isinstance(uid, str) or not self._UID.match(uid):
@@ -86,8 +131,9 @@ class FileTempStore:
 
     def __setitem__(self, uid: str, value: dict[str, Any]) -> None:
         paths = self._paths(uid)
-        if paths is None:
+        if paths is None or uid in self.discarded:
             return
+        purge_stale_temp_files(self.var_dir)
         self.folder.mkdir(parents=True, exist_ok=True)
         data_path, meta_path = paths
         fp = value.get("fp")
@@ -98,14 +144,28 @@ class FileTempStore:
         meta["filename"] = str(meta.get("filename") or "")[:200]
         meta_path.write_text(json.dumps(meta))
 
+    def discard(self, uid: Any) -> None:
+        """Remove a temp upload (stored as a logo, or rejected); it is not written again by this store."""
+        paths = self._paths(uid)
+        if paths is None:
+            return
+        self.discarded.add(uid)
+        for path in paths:
+            path.unlink(missing_ok=True)
+
     def get(self, uid: str, default: Any = None) -> Any:
         paths = self._paths(uid)
-        if paths is None or not paths[1].exists():
+        if paths is None or uid in self.discarded:
             return default
         data_path, meta_path = paths
-        meta = json.loads(meta_path.read_text())
-        meta["fp"] = io.BytesIO(data_path.read_bytes()) if data_path.exists() else None
-        meta["size"] = data_path.stat().st_size if data_path.exists() else 0
+        try:
+            meta = json.loads(meta_path.read_text())
+            meta["fp"] = io.BytesIO(data_path.read_bytes()) if data_path.exists() else None
+        except (FileNotFoundError, ValueError):  # purged or half-written meanwhile
+            return default
+        if not isinstance(meta, dict):
+            return default
+        meta["size"] = len(meta["fp"].getvalue()) if meta["fp"] is not None else 0
         return meta
 
     def __getitem__(self, uid: str) -> Any:
