@@ -20,7 +20,9 @@ DEFAULTS: dict[str, str] = {
     "secret": "",
     "site_name": "Guide du territoire",
     "site_url": "http://localhost:6543",
-    "session.secure": "false",
+    "session.secure": "",  # empty: Secure cookie when site_url is https; "true"/"false" overrides
+    "session.idle_minutes": "120",  # a session unused this long ends
+    "session.max_hours": "12",  # a session ends this long after the login, used or not
     "mail.backend": "file",  # "smtp" or "file" (writes .eml files to var/mail/)
     "mail.host": "localhost",
     "mail.port": "25",
@@ -28,8 +30,10 @@ DEFAULTS: dict[str, str] = {
     "mail.starttls": "false",
     "mail.username": "",
     "mail.password": "",
-    "login.max_attempts": "5",
-    "login.window_minutes": "15",
+    "login.max_attempts": "5",  # failures per (account, client) before the delays start
+    "login.window_minutes": "15",  # first delay; it doubles with each further failure
+    "login.account_max_per_hour": "100",  # failures per account from all clients
+    "login.client_max_per_hour": "50",  # failures per client for all accounts
     "token.invitation_days": "7",
     "token.reset_hours": "2",
     "upload.max_bytes": str(2 * 1024 * 1024),

@@ -48,6 +48,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
+    # Copied into the session at login; a session carrying an older value is refused. Bumped on
+    # logout, password change, role change and deactivation: that ends every session of the account.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -88,7 +91,11 @@ class TokenPurpose(enum.StrEnum):
 
 
 class AccountToken(Base):
-    """A one-use emailed link. Only the token's SHA-256 is stored."""
+    """A one-use emailed link. Only the token's SHA-256 is stored.
+
+    An invitation carries what it grants (a membership, a site role); nothing is granted before the
+    invited person follows the link. ``used_at`` is also set when the token is revoked.
+    """
 
     __tablename__ = "account_token"
 
@@ -102,15 +109,30 @@ class AccountToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    member_role: Mapped[MemberRole | None] = mapped_column(
+        Enum(MemberRole, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    site_role: Mapped[SiteRole | None] = mapped_column(
+        Enum(SiteRole, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+    organisation: Mapped[Organisation | None] = relationship()
 
 
 class LoginAttempt(Base):
-    """A failed login, kept a short while to slow down password guessing."""
+    """A failed login, kept a day to slow down password guessing (guide.services.accounts.throttle).
+
+    ``email`` holds a digest of the address typed, not the address: people type passwords there too.
+    """
 
     __tablename__ = "login_attempt"
-    __table_args__ = (Index("ix_login_attempt_email_at", "email", "attempted_at"),)
+    __table_args__ = (
+        Index("ix_login_attempt_email_at", "email", "attempted_at"),
+        Index("ix_login_attempt_ip_at", "ip", "attempted_at"),
+        Index("ix_login_attempt_at", "attempted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
