@@ -16,6 +16,8 @@ the allowance by the number of processes but keeps every one of them bounded in 
 from __future__ import annotations
 
 import hashlib
+import math
+import time
 from typing import Any
 
 from limits import parse
@@ -61,6 +63,17 @@ class RateLimiter:
         """True when one more use would be allowed (nothing counted)."""
         key = self._key(*identifiers)
         return all(self.strategy.test(rate, name, key) for rate in self.rates[name])
+
+    def retry_after(self, name: str, *identifiers: str) -> int:
+        """Seconds until one more use is allowed (0 when it is allowed now)."""
+        key = self._key(*identifiers)
+        now = time.time()
+        waits = [
+            self.strategy.get_window_stats(rate, name, key).reset_time - now
+            for rate in self.rates[name]
+            if not self.strategy.test(rate, name, key)
+        ]
+        return max(0, math.ceil(max(waits, default=0)))
 
     def reset(self) -> None:
         self.storage.reset()
