@@ -13,27 +13,49 @@
     return FILLS[Math.min(3, 1 + Math.floor(3 * (count - 1) / largest))];
   }
 
-  // Popup content built with DOM nodes (textContent), never with HTML strings from the data.
+  // Leaflet inserts a string content with innerHTML: names (lieux, quartiers, organisations) are typed by
+  // partners and coordinators, so tooltips and popups are always DOM nodes built with textContent.
+  function textNode(tag, text) {
+    var element = document.createElement(tag);
+    element.textContent = text == null ? "" : String(text);
+    return element;
+  }
+
+  // Only links within the site or to http(s): never a javascript: URL from the data.
+  function safeHref(url) {
+    var text = String(url || "");
+    return /^(\/(?!\/)|https?:\/\/)/i.test(text) ? text : "";
+  }
+
+  function tooltip(properties) {
+    return textNode("span", properties.label);
+  }
+
   function popup(properties) {
     var box = document.createElement("div");
-    var title = document.createElement("strong");
-    title.textContent = properties.number ? properties.number + ". " + properties.label : properties.label;
-    box.appendChild(title);
-    if (properties.url) {
+    box.appendChild(textNode("strong", properties.number ? properties.number + ". " + properties.label
+                                                         : properties.label));
+    var href = safeHref(properties.url);
+    if (href) {
       var line = document.createElement("div");
-      var link = document.createElement("a");
-      link.href = properties.url;
-      link.textContent = properties.kind === "quartier" ? "Voir les fiches du quartier" : "Voir la fiche";
+      var link = textNode("a", properties.kind === "quartier" ? "Voir les fiches du quartier" : "Voir la fiche");
+      link.href = href;
       line.appendChild(link);
       box.appendChild(line);
     }
     if (properties.schematic) {
-      var note = document.createElement("div");
-      note.textContent = "Contours schématiques";
-      note.style.fontStyle = "italic";
+      var note = textNode("div", "Contours schématiques");
+      note.className = "map-popup-note";
       box.appendChild(note);
     }
     return box;
+  }
+
+  // The attribution control is the one place where Leaflet takes HTML only: escape the setting's text.
+  function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
   }
 
   function build(element, data) {
@@ -49,7 +71,7 @@
     if (tiles) {
       L.tileLayer(tiles, {
         maxZoom: 19,
-        attribution: element.getAttribute("data-tiles-attribution") || ""
+        attribution: escapeHtml(element.getAttribute("data-tiles-attribution") || "")
       }).addTo(map);
     }
     var layer = L.geoJSON(data, {
@@ -70,8 +92,9 @@
       },
       onEachFeature: function (feature, item) {
         var p = feature.properties || {};
-        item.bindPopup(popup(p));
-        if (p.label) { item.bindTooltip(p.label, { sticky: p.kind === "quartier" }); }
+        // Functions: Leaflet asks for fresh content each time it opens (a node, never a string).
+        item.bindPopup(function () { return popup(p); });
+        if (p.label) { item.bindTooltip(function () { return tooltip(p); }, { sticky: p.kind === "quartier" }); }
       }
     }).addTo(map);
     var bounds = layer.getBounds();

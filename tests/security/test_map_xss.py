@@ -1,0 +1,149 @@
+"""Issue 7: stored XSS through the map. An editor renamed a shared lieu to an <img onerror> that promoted a
+partner to admin when an admin hovered its marker. Replayed in Chromium with a payload in every lieu, quartier
+and organisation name: every marker and polygon is hovered and clicked, and nothing may run."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from guide.db import make_engine, make_session_factory
+from guide.demo_data import DEMO_PASSWORD
+from guide.models import Lieu, Organisation, Quartier, User
+from tests.live import live_site
+
+pytestmark = pytest.mark.browser
+
+ADMIN = "admin@guide.localhost"
+VICTIM = "partenaire@guide.localhost"  # the partner the attacker wants to make admin
+TITLE = "XSS"
+
+
+def attack(tag: str, user_id: int) -> str:
+    """The payload of the incident: promote ``user_id`` with the admin's session and CSRF token."""
+    return (
+        f"<img src=/xss-{tag}.png onerror=\"__xss='{tag}';document.title='{TITLE}';"
+        f"fetch('/admin/comptes/{user_id}',{{method:'POST',body:new URLSearchParams({{role:'admin',"
+        "csrf_token:document.querySelector('[name=csrf_token]').value})})\">"
+    )
+
+
+def marker(tag: str) -> str:
+    """A short payload (quartier names are limited to 120 characters)."""
+    return f"<img src=/xss-{tag}.png onerror=\"__xss='{tag}';document.title='{TITLE}'\">"
+
+
+def poison(db: Session) -> None:
+    victim = db.scalar(select(User).where(User.email == VICTIM))
+    assert victim is not None and victim.role != "admin"
+    for i, lieu in enumerate(db.scalars(select(Lieu).order_by(Lieu.id))):
+        lieu.nom = attack(f"l{i}", victim.id)
+    for i, quartier in enumerate(db.scalars(select(Quartier).order_by(Quartier.id))):
+        quartier.nom = marker(f"q{i}")
+    for i, organisation in enumerate(db.scalars(select(Organisation).order_by(Organisation.id))):
+        organisation.nom = attack(f"o{i}", victim.id)
+
+
+@pytest.fixture(scope="module")
+def poisoned_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[tuple[str, str]]:
+    with live_site(tmp_path_factory.mktemp("xss"), f"guide_xss_{worker_id}", poison) as site:
+        yield site
+
+
+def roles(database_url: str) -> dict[str, str]:
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as db:
+            return {u.email: str(u.role) for u in db.scalars(select(User))}
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def admin_page(browser: Any, poisoned_site: tuple[str, str]) -> Iterator[Any]:
+    base, _ = poisoned_site
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.xss_requests = []  # images the payloads would have created
+    page.on("request", lambda r: "/xss-" in r.url and page.xss_requests.append(r.url))
+    page.goto(f"{base}/connexion")
+    page.get_by_label("Adresse électronique").fill(ADMIN)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r"/espace$"))
+    yield page
+    context.close()
+
+
+def assert_nothing_ran(page: Any) -> None:
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("typeof window.__xss") == "undefined", page.evaluate("window.__xss")
+    assert page.title() != TITLE
+    assert page.locator("img[src^='/xss-']").count() == 0
+    assert page.xss_requests == []
+
+
+def hover_and_click_every_feature(page: Any) -> int:
+    """Hover then click every Leaflet polygon and marker; returns how many tooltips showed a payload."""
+    page.wait_for_selector(".leaflet-map-ready path.leaflet-interactive")
+    features = page.locator(".leaflet-map-ready path.leaflet-interactive")
+    shown = 0
+    for i in range(features.count()):
+        feature = features.nth(i)
+        feature.dispatch_event("mouseover")
+        feature.dispatch_event("mousemove")
+        tooltip = page.locator(".leaflet-tooltip")
+        if tooltip.count() and "<img src=/xss-" in tooltip.last.inner_text():
+            shown += 1
+        feature.dispatch_event("click")
+        page.locator(".leaflet-popup-content").last.wait_for()
+        feature.dispatch_event("mouseout")
+    # and a real pointer across the whole map
+    box = page.locator(".leaflet-map-ready").bounding_box()
+    for row in range(1, 10):
+        for column in range(1, 10):
+            page.mouse.move(box["x"] + box["width"] * column / 10, box["y"] + box["height"] * row / 10)
+    return shown
+
+
+def test_names_on_the_map_are_text_for_an_admin_hovering_every_feature(admin_page, poisoned_site):
+    base, database_url = poisoned_site
+    before = roles(database_url)
+    page = admin_page
+    page.goto(f"{base}/")
+    shown = hover_and_click_every_feature(page)
+    assert_nothing_ran(page)
+    assert roles(database_url) == before
+    # the tooltips did show the names, as text: the test did reach the payloads
+    assert shown >= page.locator(".leaflet-map-ready path.leaflet-interactive").count() // 2
+    assert "<img src=/xss-" in page.locator(".leaflet-popup-content").last.inner_text()
+
+    slugs = page.locator(".quartier-map-list a").evaluate_all("links => links.map(a => a.href)")
+    for url in slugs[:3]:  # quartier pages: their map highlights the quartier
+        page.goto(url)
+        hover_and_click_every_feature(page)
+        assert_nothing_ran(page)
+    assert roles(database_url) == before
+
+
+def test_names_elsewhere_are_text(admin_page, poisoned_site):
+    """The server-drawn SVG maps, results, fiche and organisation pages carry the same names."""
+    base, database_url = poisoned_site
+    before = roles(database_url)
+    page = admin_page
+    page.goto(f"{base}/recherche?q=")
+    assert_nothing_ran(page)
+    fiche = page.locator("a[href*='/fiche/']").first.get_attribute("href")
+    page.goto(f"{base}{fiche}")
+    assert page.locator("svg.quartier-map").count() >= 1  # the locator map, with the lieu's name
+    page.locator("svg.quartier-map a, svg.quartier-map g[data-quartier]").first.hover()
+    assert_nothing_ran(page)
+    organisation = page.locator("a[href*='/structure/']").first.get_attribute("href")
+    page.goto(f"{base}{organisation}")
+    assert_nothing_ran(page)
+    assert roles(database_url) == before
