@@ -31,7 +31,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from opening_hours import OpeningHours, ParserError, State
@@ -85,22 +85,38 @@ def _compile(value: str) -> OpeningHours:
     )
 
 
+def _existing(moment: datetime) -> datetime:
+    """An aware ``moment`` as a Paris time that exists on the wall clock.
+
+    Python adds a ``timedelta`` to an aware datetime on the wall clock, so « now + 8 days » can land in
+    the hour skipped when the clocks go forward (2026-03-29 02:30 does not exist in Paris); the library
+    raises TypeError for such a time.  Going through UTC moves it forward by the missing hour (03:30),
+    as the clocks do; an existing time, ambiguous ones included (``fold``), is unchanged.
+    """
+    return moment.astimezone(UTC).astimezone(PARIS)
+
+
 def _paris(moment: datetime | None) -> datetime:
     """``moment`` as a Paris-aware datetime; naive values are Paris wall-clock time; None is now."""
     if moment is None:
         return datetime.now(PARIS)
     if moment.tzinfo is None or moment.utcoffset() is None:
-        return moment.replace(tzinfo=PARIS)
-    return moment.astimezone(PARIS)
+        return _existing(moment.replace(tzinfo=PARIS))
+    return _existing(moment)
 
 
 def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), PARIS)
+    return _existing(datetime.combine(day, time(), PARIS))
+
+
+def _intervals(oh: OpeningHours, start: datetime, end: datetime) -> Iterable[tuple]:
+    """``oh.intervals`` between two aware datetimes, normalised to existing Paris times first."""
+    return oh.intervals(_existing(start), _existing(end))
 
 
 @functools.lru_cache(maxsize=4096)
 def _is_public_holiday(day: date) -> bool:
-    return _compile("PH").is_open(datetime.combine(day, time(12), PARIS))
+    return _compile("PH").is_open(_existing(datetime.combine(day, time(12), PARIS)))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -879,8 +895,8 @@ def _minutes_from(moment: datetime, first: date) -> int:
 def _observe(oh: OpeningHours, first: date, count: int) -> list[tuple[int, int, str, str]]:
     """The library's open pieces over the same days."""
     pieces = []
-    for start, end, state, comment in oh.intervals(
-        _midnight(first), _midnight(first + timedelta(days=count))
+    for start, end, state, comment in _intervals(
+        oh, _midnight(first), _midnight(first + timedelta(days=count))
     ):
         if state == State.CLOSED:
             continue
@@ -1136,7 +1152,7 @@ def _holiday_phrases(
 def _public_holidays_between(first_year: int, last_year: int) -> frozenset[date]:
     days = set()
     start, end = _midnight(date(first_year, 1, 1)), _midnight(date(last_year + 1, 1, 1))
-    for begin, finish, state, _comment in _compile("PH").intervals(start, end):
+    for begin, finish, state, _comment in _intervals(_compile("PH"), start, end):
         if state == State.OPEN:
             day = begin.date()
             while day < finish.date() or (day == finish.date() and finish.time() != time()):
@@ -1166,7 +1182,7 @@ def _sampled_week(oh: OpeningHours, monday: date) -> list[_Day]:
     """The week starting ``monday`` as the library sees it; spans are attached to the day they start."""
     pieces: list[list[_Piece]] = [[] for _ in range(7)]
     start, end = _midnight(monday - timedelta(days=1)), _midnight(monday + timedelta(days=8))
-    for begin, finish, state, comment in oh.intervals(start, end):
+    for begin, finish, state, comment in _intervals(oh, start, end):
         if state == State.CLOSED:
             continue
         kind = _OPEN if state == State.OPEN else _UNKNOWN
@@ -1452,12 +1468,27 @@ def _covers_day(start: datetime, end: datetime, day: date) -> bool:
     return start <= _midnight(day) and end >= _midnight(day + timedelta(days=1))
 
 
+UNAVAILABLE = "Horaires non disponibles"
+
+
 def status(value: str, closures: list[dict] | None = None, now: datetime | None = None) -> OpenStatus:
     """Open or closed now, with a French label (« Ouvert maintenant — ferme à 17 h »).
 
     A temporary closure covering today wins over the hours.  French public holidays are honoured.
     ``now`` defaults to the current time; naive values are Paris time, aware ones are converted.
+
+    Never raises: the search facet « ouvert maintenant » asks this of every fiche, and one fiche whose
+    hours the library chokes on must not break the page for everybody.  Such a fiche is logged and
+    shown as « Horaires non disponibles » (unknown).
     """
+    try:
+        return _status(value, closures, now)
+    except Exception:
+        logger.exception("Could not compute the open status of %r (closures %r) at %s", value, closures, now)
+        return OpenStatus(None, UNAVAILABLE)
+
+
+def _status(value: str, closures: list[dict] | None, now: datetime | None) -> OpenStatus:
     now = _paris(now)
     ranges = _closure_ranges(closures)
     closed = _closed_until(ranges, now.date())
@@ -1473,7 +1504,7 @@ def status(value: str, closures: list[dict] | None = None, now: datetime | None 
         oh = _compile(text)
     except ParserError:
         return OpenStatus(None, NO_HOURS)
-    state, comment = oh.state(now)
+    state, comment = oh.state(_existing(now))
     if state == State.UNKNOWN:
         return OpenStatus(None, _capitalize(comment) if comment else "Horaires à confirmer")
     if state == State.OPEN:
@@ -1486,13 +1517,13 @@ def _open_status(
 ) -> OpenStatus:
     today = now.date()
     tomorrow = _midnight(today + timedelta(days=1))
-    for start, end, state, _comment in oh.intervals(_midnight(today), tomorrow):
+    for start, end, state, _comment in _intervals(oh, _midnight(today), tomorrow):
         if state == State.OPEN and start <= now < end and comment and _covers_day(start, end, today):
             return OpenStatus(None, _capitalize(comment))  # « "sur rendez-vous" » is not « open all day »
     closing = next(
         (
             start
-            for start, _end, state, _comment in oh.intervals(now, now + timedelta(days=8))
+            for start, _end, state, _comment in _intervals(oh, now, now + timedelta(days=8))
             if state != State.OPEN
         ),
         None,
@@ -1513,7 +1544,7 @@ def _open_status(
 
 def _closed_status(oh: OpeningHours, now: datetime, ranges: Sequence[tuple[date, date, str]]) -> OpenStatus:
     label = "Fermé (jour férié)" if _is_public_holiday(now.date()) else "Fermé"
-    for start, end, state, comment in oh.intervals(now, now + timedelta(days=366)):
+    for start, end, state, comment in _intervals(oh, now, now + timedelta(days=366)):
         if state != State.OPEN:
             continue
         opening = _skip_closures(max(start, now), ranges)
@@ -1526,7 +1557,18 @@ def _closed_status(oh: OpeningHours, now: datetime, ranges: Sequence[tuple[date,
 
 
 def today_hours(value: str, now: datetime | None = None, closures: list[dict] | None = None) -> str:
-    """« Aujourd'hui : 9 h – 12 h, 14 h – 17 h », « Aujourd'hui : fermé »; "" when there are no hours."""
+    """« Aujourd'hui : 9 h – 12 h, 14 h – 17 h », « Aujourd'hui : fermé »; "" when there are no hours.
+
+    Never raises (see :func:`status`): "" when the hours cannot be computed, after logging why.
+    """
+    try:
+        return _today_hours(value, now, closures)
+    except Exception:
+        logger.exception("Could not compute today's hours of %r (closures %r) at %s", value, closures, now)
+        return ""
+
+
+def _today_hours(value: str, now: datetime | None, closures: list[dict] | None) -> str:
     now = _paris(now)
     today = now.date()
     if _closed_until(_closure_ranges(closures), today) is not None:
@@ -1541,7 +1583,7 @@ def today_hours(value: str, now: datetime | None = None, closures: list[dict] | 
     day_start, next_day = _midnight(today), _midnight(today + timedelta(days=1))
     day_after = _midnight(today + timedelta(days=2))
     parts = []
-    for start, end, state, comment in oh.intervals(_midnight(today - timedelta(days=1)), day_after):
+    for start, end, state, comment in _intervals(oh, _midnight(today - timedelta(days=1)), day_after):
         if state == State.CLOSED or end <= day_start or start >= next_day:
             continue
         note = comment or ("à confirmer" if state == State.UNKNOWN else "")
