@@ -6,9 +6,9 @@ from typing import Any
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
-from sqlalchemy import select
 
-from guide.models import ErrorReport, Fiche, SiteRole, User, utcnow
+from guide.models import ErrorReport, Fiche, utcnow
+from guide.ratelimit import client_ip
 from guide.security import Permission
 from guide.services import reports
 from schemas.report import ReportSchema
@@ -39,39 +39,32 @@ def report_form(request: Any) -> Any:
     if not result.valid:
         return response
     assert result.appstruct is not None
-    problem = reports.stamp_problem(secret, result.appstruct.get("stamp", ""))
+    stamp = result.appstruct.get("stamp", "")
+    problem = reports.stamp_problem(secret, stamp)
     if problem:
         result.fail("message", problem)
+        if problem != reports.TOO_FAST:  # a stamp only too recent stays: the next click is accepted
+            result.rerender(stamp=reports.form_stamp(secret))
+        return response
+    db = request.dbsession
+    client = client_ip(request)  # REMOTE_ADDR only: X-Forwarded-For is chosen by the sender
+    hashed = reports.ip_hash(secret, client)
+    if not reports.use_stamp(db, secret, stamp):
+        request.response.status = 409
+        result.fail("message", reports.ALREADY_SENT)
         result.rerender(stamp=reports.form_stamp(secret))
         return response
-    hashed = reports.ip_hash(secret, request.client_addr or "")
-    if reports.too_many(request.dbsession, hashed):
+    # per process (memory) and across processes (the stored reports of the last hour)
+    if not request.ratelimiter.hit("error_report", client) or reports.too_many(db, hashed):
         request.response.status = 429
         result.fail("message", "Vous avez déjà envoyé plusieurs signalements : réessayez dans une heure.")
+        result.rerender(stamp=reports.form_stamp(secret))
         return response
-    report = reports.submit(
-        request.dbsession, fiche, result.appstruct["message"], result.appstruct.get("contact", ""), hashed
-    )
-    _notify_coordinators(request, report)
+    reports.submit(db, fiche, result.appstruct["message"], result.appstruct.get("contact", ""), hashed)
+    # coordinators get at most one mail per period, whatever the number of reports
+    reports.send_report_digest(db, request.mailer, request.registry.settings, transaction_manager=request.tm)
     request.session.flash("Merci ! Votre signalement est transmis à la coordination du guide.", "success")
     return HTTPSeeOther(fiche_url(request, fiche))
-
-
-def _notify_coordinators(request: Any, report: ErrorReport) -> None:
-    coordinators = request.dbsession.scalars(
-        select(User).where(User.role.in_([SiteRole.COORDINATOR, SiteRole.ADMIN]), User.active.is_(True))
-    ).all()
-    link = request.route_url("coord_reports")
-    body = (
-        f"Un signalement a été fait sur la fiche « {report.fiche.published_version.nom} » :\n\n"
-        f"{report.message}\n\n"
-        + (f"Adresse pour répondre : {report.contact}\n\n" if report.contact else "")
-        + f"Tous les signalements : {link}\n"
-    )
-    for user in coordinators:
-        request.mailer.send_after_commit(
-            request.tm, user.email, "Signalement d'une erreur dans le guide", body
-        )
 
 
 @view_config(route_name="coord_reports", renderer="coord_reports.jinja2", permission=Permission.COORDINATE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .meta import Base, utcnow
@@ -28,6 +28,31 @@ class ErrorReport(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     handled_at: Mapped[dt.datetime | None]
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # when the report went out to the coordinators in a digest; None while it waits for the next one
+    notified_at: Mapped[dt.datetime | None]
 
     fiche: Mapped[Fiche] = relationship()
     handled_by: Mapped[User | None] = relationship()
+
+
+class UsedReportStamp(Base):
+    """A form stamp already used to send a report: each stamp sends one report, never a second one.
+
+    Kept until the stamp would be refused anyway for its age, then purged.
+    """
+
+    __tablename__ = "error_report_stamp"
+
+    stamp_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class ReportDigest(Base):
+    """One row per digest mailed to the coordinators; the primary key (the period's number) makes a
+    second digest in the same period impossible, even for two requests at the same instant."""
+
+    __tablename__ = "error_report_digest"
+
+    period: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    report_count: Mapped[int] = mapped_column(default=0)
