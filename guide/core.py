@@ -10,6 +10,7 @@ from . import workflow
 
 def includeme(config: Any) -> None:
     workflow.check()  # refuse to start with an inconsistent workflow
+    config.include(".headers")  # CSP, nosniff, Referrer- and Permissions-Policy on every response
     config.include(".db")  # request.dbsession: one request, one transaction
     config.include(".security")  # sessions, CSRF, security policy, request.user
     config.include(".ratelimit")  # request.ratelimiter: one limiter for anonymous-triggered work

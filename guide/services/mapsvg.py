@@ -488,20 +488,17 @@ def _render(
         description += " " + SCHEMATIC_NOTE
 
     svg_width, svg_height = _num(projection.width), _num(total_height)
+    # No style attribute and no <style> element (the Content-Security-Policy allows style sheets from the
+    # site only): the size and the hover and focus outlines are in guide/static/guide.css (.quartier-map).
+    title_id, desc_id = _attr(title_id), _attr(desc_id)
     out: list[str] = [
         f'<svg xmlns="{SVG_NS}" class="quartier-map" id="{_attr(id_prefix)}" '
         f'width="{svg_width}" height="{svg_height}" viewBox="0 0 {svg_width} {svg_height}" '
         f'role="{"group" if has_links else "img"}" aria-labelledby="{title_id} {desc_id}" '
-        f'font-family="{_attr(FONT_FAMILY)}" style="max-width:100%;height:auto">',
+        f'font-family="{_attr(FONT_FAMILY)}">',
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(description)}</desc>',
     ]
-    if has_links:
-        # Hover and keyboard focus (ignored where nothing is hovered or focused, e.g. in print).
-        out.append(
-            f"<style>#{id_prefix} a:hover path,#{id_prefix} a:focus path,#{id_prefix} a:hover .spot,"
-            f"#{id_prefix} a:focus .spot{{stroke:{HIGHLIGHT_OUTLINE};stroke-width:3}}</style>"
-        )
     out.append(
         f'<rect x="0.5" y="0.5" width="{_num(projection.width - 1)}" height="{_num(total_height - 1)}" '
         f'fill="{BACKGROUND}" stroke="{FRAME}"/>'

@@ -12,3 +12,40 @@
     update();
   });
 })();
+
+/* deform's sequence widget (e.g. the temporary closures) without inline scripts or onclick attributes, which
+   the Content-Security-Policy forbids (templates/deform/sequence.pt): the add and remove buttons are wired
+   here and deform.js does the work. */
+(function () {
+  "use strict";
+  if (!window.deform || !window.jQuery) { return; }
+
+  function refresh(sequence) {
+    var $sequence = window.jQuery(sequence);
+    var before = $sequence.find(".deform-insert-before").last();
+    window.deform.processSequenceButtons(
+      $sequence,
+      parseInt(before.attr("min_len") || "0", 10),
+      parseInt(before.attr("max_len") || "9999", 10),
+      parseInt(before.attr("now_len") || "0", 10),
+      0
+    );
+  }
+
+  document.querySelectorAll(".deform-seq").forEach(refresh);
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) { return; }
+    var add = target.closest(".deform-seq-add");
+    if (add) {
+      event.preventDefault();
+      window.deform.appendSequenceItem(add);
+      return;
+    }
+    var remove = target.closest(".deform-close-button");
+    if (remove && remove.closest(".deform-seq")) {
+      event.preventDefault();
+      window.deform.removeSequenceItem(remove);
+    }
+  });
+})();

@@ -161,7 +161,7 @@ def test_selection_printable_page_and_pdf(testapp, world):
         _add(testapp, fiche.id)
     page = testapp.get("/selection/imprimer")
     assert page.content_type == "text/html"
-    assert "/static/print/selection.css" in page.text and "window.print()" in page.text
+    assert "/static/print/selection.css" in page.text and "/static/print/toolbar.js" in page.text
     for fiche in chosen:
         assert fiche.published_version.nom in page.text
     response = testapp.get("/selection.pdf")
