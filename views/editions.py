@@ -17,10 +17,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.renderers import render_to_response
 from pyramid.response import FileResponse, Response
 from pyramid.view import view_config
 from sqlalchemy import func, select
 
+from guide.caching import check_same_origin_or_token
 from guide.models import (
     EDITION_STATUS_LABELS,
     Edition,
@@ -32,8 +34,9 @@ from guide.models import (
     Thematique,
     utcnow,
 )
+from guide.ratelimit import client_ip
 from guide.security import Permission
-from guide.services import editions
+from guide.services import editions, pdfcache, pdfworker
 from guide.settings import as_bool
 from schemas.edition import HelplineSchema, edition_schema
 
@@ -70,6 +73,7 @@ def includeme(config: Any) -> None:
     config.add_route("selection_print", "/selection/imprimer")
     config.add_route("selection_pdf", "/selection.pdf")
     config.add_request_method(selection_ids, "selection_ids")
+    config.include("guide.services.pdfworker")  # request.registry["pdf_service"]: cache, queue, worker
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
@@ -499,11 +503,86 @@ def fiche_pdf(request: Any) -> Response:
     fiche: Fiche = request.context
     if not fiche.is_public:
         raise HTTPNotFound()
-    data = editions.render_fiche_pdf(request.dbsession, fiche.id, _site_url(request))
-    if data is None:
+    site_url = _site_url(request)
+    key = pdfcache.fiche_key(request.dbsession, fiche.id, site_url)
+    if key is None:
         raise HTTPNotFound()
-    response = Response(data, content_type="application/pdf")
-    response.content_disposition = f'inline; filename="fiche-{fiche.id}.pdf"'
+
+    def build() -> pdfworker.Job:
+        pages = editions.fiche_print_levels(request.dbsession, fiche.id, site_url)
+        if pages is None:  # pragma: no cover - public a moment ago, in the same transaction
+            raise HTTPNotFound()
+        return pdfworker.Job(tuple(pages), one_page=True)
+
+    return _pdf_response(request, key, build, f"fiche-{fiche.id}.pdf")
+
+
+# --- print on demand: PDFs through the cache and the worker -----------------------------------------------
+
+
+def _pdf_response(request: Any, key: str, build: Any, filename: str) -> Response:
+    """The cached PDF of ``key``, or its render by the worker: the PDF when it is ready within a few seconds,
+    else a page that refreshes itself until it is; 429 beyond the client's limit, 503 when the queue is
+    full. Only renders count towards the limit: what is in the cache is served to anyone."""
+    service: pdfworker.PdfService = request.registry["pdf_service"]
+    address = client_ip(request)
+
+    def limit() -> int | None:
+        if request.ratelimiter.hit("pdf", address):
+            return None
+        return max(1, request.ratelimiter.retry_after("pdf", address))
+
+    outcome = service.get(key, build, limit)
+    if outcome.status == pdfworker.READY and outcome.path is not None:
+        try:
+            response = FileResponse(str(outcome.path), request=request, content_type="application/pdf")
+        except OSError:  # evicted in between: the next visit renders it again
+            outcome = pdfworker.Outcome(pdfworker.PENDING, retry_after=service.refresh_seconds)
+        else:
+            response.content_disposition = f'inline; filename="{filename}"'
+            return response
+    return _pdf_status_page(request, outcome)
+
+
+def _wait_fr(seconds: int) -> str:
+    if seconds <= 60:
+        return "une minute"
+    minutes = -(-seconds // 60)
+    if minutes < 60:
+        return f"{minutes} minutes"
+    hours = -(-minutes // 60)
+    return "une heure" if hours == 1 else f"{hours} heures"
+
+
+def _pdf_status_page(request: Any, outcome: pdfworker.Outcome) -> Response:
+    if outcome.status == pdfworker.PENDING:
+        response = render_to_response(
+            "print/pending.jinja2",
+            {"refresh": outcome.retry_after, "url": request.path_qs},
+            request=request,
+        )
+        response.status = 202
+    else:
+        if outcome.status == pdfworker.LIMITED:
+            status, title = 429, "Trop de PDF demandés"
+            message = (
+                "Vous avez demandé beaucoup de PDF en peu de temps. Réessayez dans "
+                f"{_wait_fr(outcome.retry_after)} : les PDF déjà préparés restent disponibles."
+            )
+        elif outcome.status == pdfworker.BUSY:
+            status, title = 503, "Trop de demandes"
+            message = (
+                "Beaucoup de PDF sont en préparation en ce moment : trop de demandes, réessayez dans une "
+                "minute."
+            )
+        else:
+            status, title = 503, "PDF indisponible"
+            message = "La préparation de ce PDF a échoué. Réessayez dans une minute."
+            outcome.retry_after = 60
+        response = render_to_response("error.jinja2", {"title": title, "message": message}, request=request)
+        response.status = status
+    response.headers["Retry-After"] = str(max(1, outcome.retry_after))
+    response.cache_control = "no-store"
     return response
 
 
@@ -512,6 +591,8 @@ def fiche_pdf(request: Any) -> Response:
 
 def selection_ids(request: Any) -> list[int]:
     """The ids in the session's selection (as stored: published when added, checked again when printed)."""
+    if not request.has_session:  # no cookie: no selection, and no session made just to look
+        return []
     value = request.session.get(SELECTION_KEY) or []
     return [item for item in value if isinstance(item, int)][: editions.MAX_SELECTION]
 
@@ -546,8 +627,11 @@ def selection_page(request: Any) -> Any:
     return {"entries": entries, "max": editions.MAX_SELECTION}
 
 
-@view_config(route_name="selection_add", request_method="POST")
+# The selection's forms are sent by visitors who may have no session yet (public pages set no cookie), so
+# they have no CSRF token: require_csrf is off and check_same_origin_or_token checks the Origin instead.
+@view_config(route_name="selection_add", request_method="POST", require_csrf=False)
 def selection_add(request: Any) -> Any:
+    check_same_origin_or_token(request)
     fiche_id = parse_id(request.POST.get("fiche_id"))
     ids = selection_ids(request)
     if fiche_id is None or not _public_ids(request, [fiche_id]):
@@ -569,8 +653,9 @@ def selection_add(request: Any) -> Any:
     return _back(request)
 
 
-@view_config(route_name="selection_remove", request_method="POST")
+@view_config(route_name="selection_remove", request_method="POST", require_csrf=False)
 def selection_remove(request: Any) -> Any:
+    check_same_origin_or_token(request)
     fiche_id = parse_id(request.POST.get("fiche_id"))
     ids = selection_ids(request)
     if fiche_id in ids:
@@ -579,8 +664,9 @@ def selection_remove(request: Any) -> Any:
     return _back(request)
 
 
-@view_config(route_name="selection_clear", request_method="POST")
+@view_config(route_name="selection_clear", request_method="POST", require_csrf=False)
 def selection_clear(request: Any) -> Any:
+    check_same_origin_or_token(request)
     request.session.pop(SELECTION_KEY, None)
     request.session.flash("Votre sélection est vide.", "success")
     return _back(request)
@@ -592,31 +678,43 @@ def _large(request: Any) -> bool:
 
 @view_config(route_name="selection_print")
 def selection_print(request: Any) -> Response:
-    """The selection as one printable page (the browser's « Imprimer » uses its print stylesheet)."""
+    """The selection as one printable page (the browser's « Imprimer » uses its print stylesheet); kept in
+    the PDF cache by content, like the PDFs: printing the same selection again costs a file read."""
     large = _large(request)
     ids = selection_ids(request)
-    css = "selection-large.css" if large else "selection.css"
-    html = editions.render_selection_html(
-        request.dbsession,
-        ids,
-        _site_url(request),
-        large=large,
-        stylesheets=[request.static_path(f"guide:static/print/{css}")],
-        screen=True,
-        back_url=request.route_path("selection"),
-        pdf_url=request.route_path("selection_pdf", _query={"gros": "1"} if large else {}),
-        other_url=request.route_path("selection_print", _query={} if large else {"gros": "1"}),
-    )
+    site_url = _site_url(request)
+    service: pdfworker.PdfService = request.registry["pdf_service"]
+    variant = "page-gros" if large else "page"
+    key = pdfcache.selection_key(request.dbsession, ids, site_url, variant, request.application_url)
+    html = service.cache.read(key, ".html")
+    if html is None:
+        css = "selection-large.css" if large else "selection.css"
+        text = editions.render_selection_html(
+            request.dbsession,
+            ids,
+            site_url,
+            large=large,
+            stylesheets=[request.static_path(f"guide:static/print/{css}")],
+            screen=True,
+            back_url=request.route_path("selection"),
+            pdf_url=request.route_path("selection_pdf", _query={"gros": "1"} if large else {}),
+            other_url=request.route_path("selection_print", _query={} if large else {"gros": "1"}),
+        )
+        html = text.encode("utf-8")
+        service.cache.write(key, html, ".html")
     return Response(html, content_type="text/html", charset="utf-8")
 
 
 @view_config(route_name="selection_pdf")
 def selection_pdf(request: Any) -> Response:
     large = _large(request)
-    data = editions.render_selection_pdf(
-        request.dbsession, selection_ids(request), _site_url(request), large=large
-    )
-    response = Response(data, content_type="application/pdf")
+    ids = selection_ids(request)
+    site_url = _site_url(request)
+    key = pdfcache.selection_key(request.dbsession, ids, site_url, "pdf-gros" if large else "pdf")
+
+    def build() -> pdfworker.Job:
+        html = editions.render_selection_html(request.dbsession, ids, site_url, large=large)
+        return pdfworker.Job((html,))
+
     name = "selection-gros-caracteres.pdf" if large else "selection.pdf"
-    response.content_disposition = f'inline; filename="{name}"'
-    return response
+    return _pdf_response(request, key, build, name)

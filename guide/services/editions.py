@@ -20,6 +20,7 @@ callback; the web app runs it in a separate process (``guide-edition --edition I
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -959,16 +960,38 @@ def render_fiche_html(
     )
 
 
-def render_fiche_pdf(db: Session, fiche_id: int, site_url: str) -> bytes | None:
-    """A published fiche on one A4 page (None when the fiche is not public)."""
+def fiche_print_levels(db: Session, fiche_id: int, site_url: str) -> list[str] | None:
+    """The HTML of a fiche's one-page print at each level of compactness, most readable first, without
+    repeats (None when the fiche is not public): what the PDF worker, which has no database, lays out."""
+    entries = live_entries(db, [fiche_id])
+    if not entries:
+        return None
+    fiche = print_fiche(entries[0], 1, site_url)
+    context = {
+        "locator": _locator(db, entries[0].version, fiche_id),
+        "printed": dt.datetime.now(PARIS).date(),
+        "created": utcnow(),
+    }
+    pages: list[str] = []
     for level in range(3):
-        html = render_fiche_html(db, fiche_id, site_url, level=level)
-        if html is None:
-            return None
-        rendering = _html(html).render(font_config=_font_config())
-        if len(rendering.pages) == 1 or level == 2:
-            return rendering.copy(rendering.pages[:1]).write_pdf()
-    return None  # pragma: no cover - the loop always returns
+        if level == 2 and len(fiche.description) > 900:
+            fiche = dataclasses.replace(
+                fiche,
+                description=fiche.description[:900].rsplit(" ", 1)[0] + " […] (suite sur la fiche en ligne)",
+            )
+        html = render_html("fiche.jinja2", stylesheet_files("fiche.css"), fiche=fiche, level=level, **context)
+        if not pages or html != pages[-1]:
+            pages.append(html)
+    return pages
+
+
+def render_fiche_pdf(db: Session, fiche_id: int, site_url: str) -> bytes | None:
+    """A published fiche on one A4 page (None when the fiche is not public), laid out here: the site hands
+    this work to its PDF worker (:mod:`.pdfworker`)."""
+    from .pdfworker import Job, layout
+
+    pages = fiche_print_levels(db, fiche_id, site_url)
+    return None if pages is None else layout(Job(tuple(pages), one_page=True))
 
 
 def render_selection_html(

@@ -17,6 +17,13 @@ from .. import factories
 from .helpers import post, visible
 
 
+@pytest.fixture
+def app_settings(app_settings):
+    # PDFs are laid out by a worker process: here each request waits for its PDF instead of answering
+    # « en préparation » (that page is tested in tests/security/test_pdf_flood.py).
+    return {**app_settings, "pdf.wait_seconds": "300"}
+
+
 def pdf_texts(body: bytes) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages]
 

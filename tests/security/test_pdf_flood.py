@@ -1,0 +1,179 @@
+"""Anonymous PDFs must not take the site down (issue 7, item 7).
+
+The attack: anyone may ask for a fiche's PDF or a 50-fiche selection in large print, seconds of WeasyPrint
+each, in a web thread, again and again. Now a PDF is laid out once per content (a file cache keyed by the
+published versions), by a worker process off the request threads, with a bounded queue and a per-client
+limit on renders."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import io
+import re
+import threading
+
+import pytest
+import webtest
+from pypdf import PdfReader
+
+from guide import main
+from guide.services import editions, fiches
+
+from ..functional.helpers import post, visible
+
+ATTACKER = {"REMOTE_ADDR": "203.0.113.7"}
+NEIGHBOUR = {"REMOTE_ADDR": "198.51.100.9"}
+
+
+@pytest.fixture
+def app_settings(app_settings):
+    # The request waits for its render (through the real worker process): answers are deterministic.
+    return {**app_settings, "pdf.wait_seconds": "300", "ratelimit.pdf": "2/minute;20/hour"}
+
+
+def service(app):
+    return app.registry["pdf_service"]
+
+
+def pdf_text(body: bytes) -> str:
+    reader = PdfReader(io.BytesIO(body))  # raises when the bytes are not a PDF
+    return re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in reader.pages))
+
+
+def fiche_url(world, key):
+    return f"/fiche/{world.fiches[key].id}/pdf"
+
+
+def test_the_same_content_is_laid_out_once(app, app_settings, testapp, world):
+    first = testapp.get(fiche_url(world, "published_a"))
+    assert first.status_int == 200 and first.content_type == "application/pdf"
+    reader = PdfReader(io.BytesIO(first.body))
+    assert len(reader.pages) == 1 and "Fichepublisheda" in pdf_text(first.body)
+    for _ in range(5):  # the flood: the same PDF again and again
+        again = testapp.get(fiche_url(world, "published_a"))
+        assert again.body == first.body
+    assert service(app).renders == 1
+    # Another app process sharing var_dir serves the file its neighbour rendered.
+    other = webtest.TestApp(main({}, **app_settings), extra_environ={"HTTP_HOST": "localhost", **NEIGHBOUR})
+    assert other.get(fiche_url(world, "published_a")).body == first.body
+    assert service(other.app).renders == 0
+
+
+def test_the_selection_pdf_is_cached_by_content_and_variant(app, testapp, world):
+    for key in ("published_a", "published_b", "published_c"):
+        post(testapp, "/selection/ajouter", {"fiche_id": str(world.fiches[key].id)})
+    normal = testapp.get("/selection.pdf")
+    large = testapp.get("/selection.pdf", {"gros": "1"})
+    assert len(PdfReader(io.BytesIO(large.body)).pages) > len(PdfReader(io.BytesIO(normal.body)).pages)
+    for _ in range(3):
+        assert testapp.get("/selection.pdf", {"gros": "1"}).body == large.body
+        assert testapp.get("/selection.pdf").body == normal.body
+    assert service(app).renders == 2
+    # Another agent choosing the same fiches, in the same order, gets the same file.
+    testapp.reset()
+    for key in ("published_a", "published_b", "published_c"):
+        post(testapp, "/selection/ajouter", {"fiche_id": str(world.fiches[key].id)})
+    assert testapp.get("/selection.pdf", {"gros": "1"}).body == large.body
+    assert service(app).renders == 2
+
+
+def test_a_new_published_version_gives_a_new_pdf(app, testapp, world, db):
+    fiche = world.fiches["published_a"]
+    before = testapp.get(fiche_url(world, "published_a")).body
+    fiches.save(
+        db,
+        fiche,
+        {**fiches.content_of(fiche.published_version), "nom": "Nouveau nom publié"},
+        world.users["coord"],
+        base_number=fiche.current_version.number,
+        can_publish=True,
+    )
+    db.commit()
+    after = testapp.get(fiche_url(world, "published_a")).body
+    assert after != before
+    assert "Nouveaunompublié" in pdf_text(after) and "Fichepublisheda" not in pdf_text(after)
+    assert service(app).renders == 2
+
+
+def test_renders_beyond_the_clients_limit_are_refused_in_french(app, testapp, world):
+    for key in ("published_a", "published_b"):
+        assert testapp.get(fiche_url(world, key), extra_environ=ATTACKER).content_type == "application/pdf"
+    refused = testapp.get(fiche_url(world, "published_c"), extra_environ=ATTACKER, status=429)
+    assert "Trop de PDF demandés" in visible(refused)
+    assert "Réessayez dans une minute" in visible(refused)
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert service(app).renders == 2  # refused before any work
+    # What is already in the cache is still served to the same client: only renders are limited.
+    assert testapp.get(fiche_url(world, "published_a"), extra_environ=ATTACKER).status_int == 200
+    # Another client still gets its PDF.
+    other = testapp.get(fiche_url(world, "published_c"), extra_environ=NEIGHBOUR)
+    assert other.content_type == "application/pdf" and "Fichepublishedc" in pdf_text(other.body)
+
+
+class GatedExecutor(cf.ThreadPoolExecutor):
+    """A worker that starts nothing before ``open()``: renders stay pending as long as the test wants."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=1)
+        self.gate = threading.Event()
+        self.calls = 0
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.calls += 1
+
+        def gated():
+            self.gate.wait(60)
+            return fn(*args, **kwargs)
+
+        return super().submit(gated)
+
+    def open(self) -> None:
+        self.gate.set()
+        self.shutdown(wait=True)
+
+
+@pytest.fixture
+def gated(app):
+    executor = GatedExecutor()
+    pdfs = service(app)
+    pdfs.executor, pdfs.wait_seconds, pdfs.max_pending = executor, 0, 2
+    yield executor
+    executor.gate.set()
+    executor.shutdown(wait=True)
+
+
+def test_the_queue_is_bounded_and_the_page_waits_for_the_pdf(app, testapp, world, gated):
+    # Two renders under way: their pages say « en préparation » and ask again by themselves.
+    for key, environ in (("published_a", ATTACKER), ("published_b", NEIGHBOUR)):
+        pending = testapp.get(fiche_url(world, key), extra_environ=environ, status=202)
+        assert "Votre PDF est en préparation" in visible(pending)
+        assert pending.html.find("meta", attrs={"http-equiv": "refresh"}) is not None
+        assert pending.headers["Cache-Control"] == "no-store"
+    # A third one is refused instead of queueing without limit.
+    full = testapp.get(
+        fiche_url(world, "published_c"), extra_environ={"REMOTE_ADDR": "192.0.2.1"}, status=503
+    )
+    assert "trop de demandes, réessayez dans une minute" in visible(full)
+    assert full.headers["Retry-After"] == "60"
+    # Asking again for a PDF under way neither starts another render nor counts against the limit.
+    for _ in range(4):
+        testapp.get(fiche_url(world, "published_a"), extra_environ=ATTACKER, status=202)
+    assert gated.calls == 2 and service(app).renders == 2
+    gated.open()  # the worker does its work
+    done = testapp.get(fiche_url(world, "published_a"), extra_environ=ATTACKER)
+    assert done.content_type == "application/pdf" and "Fichepublisheda" in pdf_text(done.body)
+    assert service(app).pending_count() == 0
+
+
+def test_the_printable_selection_page_is_built_once_per_content(app, testapp, world, monkeypatch):
+    calls = []
+    real = editions.render_selection_html
+    monkeypatch.setattr(editions, "render_selection_html", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    for key in ("published_a", "published_b"):
+        post(testapp, "/selection/ajouter", {"fiche_id": str(world.fiches[key].id)})
+    pages = [testapp.get("/selection/imprimer").text for _ in range(4)]
+    assert len(set(pages)) == 1 and "Fiche published b" in pages[0]
+    assert len(calls) == 1
+    post(testapp, "/selection/retirer", {"fiche_id": str(world.fiches["published_b"].id)})
+    assert "Fiche published b" not in testapp.get("/selection/imprimer").text
+    assert len(calls) == 2
