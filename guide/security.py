@@ -2,11 +2,20 @@
 
 Nothing about permissions is stored: a fiche's ``__acl__`` is computed, when asked, from its
 organisation, its state and the organisation's "direct publication" flag.
+
+Sessions are signed cookies, so the server cannot delete one: it refuses it instead. At login the
+session receives the account's ``session_generation`` and the login time; ``get_user`` refuses a
+session whose generation is not the account's any more (logout, password, role change and
+deactivation bump it: every session of the account ends), that was not used for
+``session.idle_minutes`` or that is older than ``session.max_hours``.
 """
 
 from __future__ import annotations
 
 import enum
+import json
+import logging
+import time
 from typing import Any
 
 from pyramid.authorization import ALL_PERMISSIONS, ACLHelper, Allow, Authenticated, Deny, Everyone
@@ -17,8 +26,23 @@ from sqlalchemy import select
 from .models import Fiche, Lieu, MemberRole, Membership, Organisation, SiteRole, State, User
 from .settings import as_bool
 
+log = logging.getLogger(__name__)
+
 DENY_ALL = (Deny, Everyone, ALL_PERMISSIONS)
-USER_ID_KEY = "guide.user_id"
+# [user id, session generation, login time, last use time] (times in seconds since the epoch)
+AUTH_KEY = "guide.auth"
+# The last-use time is rewritten (a new cookie) at most this often.
+SEEN_RESOLUTION = 60.0
+
+# A session is a cookie of at most 4 KB: flash messages, which often quote what a person typed,
+# are shortened and the oldest dropped so that no view can overflow it.
+FLASH_MAX_BYTES = 500  # one message, as serialised in the cookie (JSON)
+FLASH_BUDGET_BYTES = 1500  # all flash messages together
+
+
+def now() -> float:
+    """The clock of sessions (tests move it)."""
+    return time.time()
 
 
 class Permission(enum.StrEnum):
@@ -145,9 +169,14 @@ class GuideSecurityPolicy:
         return self.acl.permits(context, principals_for(request.user), permission)
 
     def remember(self, request: Any, userid: int, **kw: Any) -> list[tuple[str, str]]:
-        # A new session id on login protects against session fixation.
+        # A new session (and CSRF token) on login protects against session fixation.
         request.session.invalidate()
-        request.session[USER_ID_KEY] = userid
+        user = request.dbsession.get(User, userid)
+        if user is None:
+            return []
+        moment = now()
+        request.session[AUTH_KEY] = [user.id, user.session_generation or 0, moment, moment]
+        request.__dict__.pop("user", None)  # request.user was reified before the login
         return []
 
     def forget(self, request: Any, **kw: Any) -> list[tuple[str, str]]:
@@ -155,13 +184,34 @@ class GuideSecurityPolicy:
         return []
 
 
+def _lifetimes(settings: Any) -> tuple[float, float]:
+    idle = float(settings.get("session.idle_minutes", 120)) * 60
+    maximum = float(settings.get("session.max_hours", 12)) * 3600
+    return idle, maximum
+
+
 def get_user(request: Any) -> User | None:
-    userid = request.session.get(USER_ID_KEY)
-    if userid is None:
+    """The logged-in account, or None when the session is absent, stale, idle or too old."""
+    session = request.session
+    auth = session.get(AUTH_KEY)
+    if auth is None:
+        return None
+    try:
+        userid, generation, login_at, seen_at = (int(auth[0]), int(auth[1]), float(auth[2]), float(auth[3]))
+    except (TypeError, ValueError, IndexError, KeyError):
+        session.pop(AUTH_KEY, None)
+        return None
+    idle, maximum = _lifetimes(request.registry.settings)
+    moment = now()
+    if moment - seen_at > idle or moment - login_at > maximum or login_at > moment + SEEN_RESOLUTION:
+        session.pop(AUTH_KEY, None)
         return None
     user = request.dbsession.execute(select(User).where(User.id == userid)).scalar_one_or_none()
-    if user is None or not user.active:
+    if user is None or not user.active or (user.session_generation or 0) != generation:
+        session.pop(AUTH_KEY, None)
         return None
+    if moment - seen_at > min(SEEN_RESOLUTION, idle / 10):
+        session[AUTH_KEY] = [userid, generation, login_at, moment]
     return user
 
 
@@ -170,19 +220,75 @@ def memberships_of(request: Any) -> list[Membership]:
     return list(user.memberships) if user is not None else []
 
 
+def _json_size(value: Any) -> int:
+    return len(json.dumps(value))
+
+
+def shorten_flash(message: Any) -> Any:
+    """The message cut (with an ellipsis) so that it takes at most FLASH_MAX_BYTES in the cookie."""
+    if not isinstance(message, str) or _json_size(message) <= FLASH_MAX_BYTES:
+        return message
+    message = str(message)  # a Markup cut in the middle would not be markup any more
+    budget, used, cut = FLASH_MAX_BYTES - _json_size("…"), 2, 0
+    for cut, char in enumerate(message):  # noqa: B007 - cut is used after the loop
+        used += _json_size(char) - 2
+        if used > budget:
+            break
+    return message[:cut] + "…"
+
+
+def cookie_secure(settings: Any) -> bool:
+    """``session.secure`` when set, otherwise whether the site is served over https."""
+    explicit = str(settings.get("session.secure", "") or "").strip()
+    if explicit:
+        return as_bool(explicit)
+    return str(settings.get("site_url", "")).strip().lower().startswith("https://")
+
+
+def session_factory(settings: Any) -> Any:
+    idle, _maximum = _lifetimes(settings)
+    base = SignedCookieSessionFactory(
+        settings["secret"],
+        cookie_name="guide_session",
+        httponly=True,
+        samesite="Lax",
+        secure=cookie_secure(settings),
+        timeout=int(idle),
+        reissue_time=int(min(600, idle / 10)),
+    )
+
+    class GuideSession(base):  # type: ignore[misc, valid-type]
+        """Pyramid's signed cookie session whose flash messages cannot overflow the cookie."""
+
+        def flash(self, msg: Any, queue: str = "", allow_duplicate: bool = True) -> None:
+            super().flash(shorten_flash(msg), queue, allow_duplicate)
+            self._trim_flash(FLASH_BUDGET_BYTES)
+
+        def _trim_flash(self, budget: int) -> None:
+            queues = [key for key in dict.keys(self) if key.startswith("_f_")]
+            while True:
+                sizes = {key: _json_size(dict.get(self, key, [])) for key in queues}
+                largest = max(sizes, key=lambda key: sizes[key], default=None)
+                if largest is None or sum(sizes.values()) <= budget or not dict.get(self, largest):
+                    return
+                dict.get(self, largest).pop(0)  # the oldest message of the fullest queue goes
+
+        def _set_cookie(self, response: Any) -> Any:
+            try:
+                return super()._set_cookie(response)
+            except ValueError:
+                # Last resort (data put in the session by a view): lose the messages, not the request.
+                log.warning("session cookie too large: flash messages dropped")
+                for key in [key for key in dict.keys(self) if key.startswith("_f_")]:
+                    dict.pop(self, key)
+                return super()._set_cookie(response)
+
+    return GuideSession
+
+
 def includeme(config: Any) -> None:
     settings = config.get_settings()
-    config.set_session_factory(
-        SignedCookieSessionFactory(
-            settings["secret"],
-            cookie_name="guide_session",
-            httponly=True,
-            samesite="Lax",
-            secure=as_bool(settings.get("session.secure", "false")),
-            timeout=8 * 3600,
-            reissue_time=600,
-        )
-    )
+    config.set_session_factory(session_factory(settings))
     config.set_csrf_storage_policy(SessionCSRFStoragePolicy())
     config.set_default_csrf_options(require_csrf=True)
     config.set_security_policy(GuideSecurityPolicy())

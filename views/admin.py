@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from guide.models import SITE_ROLE_LABELS, SiteRole, User
 from guide.security import Permission
+from guide.services import accounts
 
 from .resources import get_or_404
 
@@ -29,10 +30,11 @@ def admin_user(request: Any) -> Any:
     if user.id == request.user.id:
         request.session.flash("Vous ne pouvez pas modifier votre propre compte ici.", "error")
         return HTTPSeeOther(request.route_path("admin_users"))
+    # a new role or a deactivation ends every session of the account (guide.services.accounts)
     role = request.POST.get("role")
     if role in {r.value for r in SiteRole}:
-        user.role = SiteRole(role)
+        accounts.change_role(user, SiteRole(role))
     if "active" in request.POST:
-        user.active = request.POST.get("active") == "1"
+        accounts.set_active(request.dbsession, user, request.POST.get("active") == "1")
     request.session.flash(f"Le compte {user.email} est mis à jour.", "success")
     return HTTPSeeOther(request.route_path("admin_users"))

@@ -3,51 +3,103 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import smtplib
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
+import colander
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.security import forget, remember
 from pyramid.view import view_config
 
-from guide.models import TokenPurpose
+from guide.models import MemberRole, Organisation, SiteRole, TokenPurpose
+from guide.ratelimit import client_ip
 from guide.services import accounts
 from schemas.accounts import LoginSchema, NewPasswordSchema, ResetRequestSchema
 
 from .rendering import process_form
 
+log = logging.getLogger(__name__)
+
+# --- mail off the request ---------------------------------------------------------------------
+#
+# The password reset mail is delivered by this thread, after the commit and after the response: the
+# time of the answer does not tell whether the address has an account.
+
+_mail_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="guide-mail")
+
+
+def _deliver(mailer: Any, message: Any) -> None:
+    try:
+        mailer.deliver(message)
+    except (OSError, smtplib.SMTPException):
+        log.exception("could not send mail to %s", message["To"])
+
+
+def send_off_request(request: Any, to: str, subject: str, body: str) -> None:
+    mailer = request.mailer
+    message = mailer.build(to, subject, body)
+
+    def hook(success: bool) -> None:
+        if success:
+            _mail_thread.submit(_deliver, mailer, message)
+
+    request.tm.get().addAfterCommitHook(hook)
+
+
+def wait_for_mail(timeout: float = 10.0) -> None:
+    """Wait until the mails handed to the mail thread so far are delivered (tests, scripts)."""
+    _mail_thread.submit(lambda: None).result(timeout=timeout)
+
+
+# --- login ------------------------------------------------------------------------------------
+
 
 def _safe_next(request: Any) -> str:
+    """A path on this site to go to after login; anything else (another host, a scheme, control
+    characters that browsers drop or that would split the header) gives the dashboard."""
+    default = request.route_path("dashboard")
     target = request.params.get("next", "")
-    parsed = urlparse(target)
-    if target.startswith("/") and not target.startswith("//") and not parsed.netloc and "\\" not in target:
-        return target
-    return request.route_path("dashboard")
+    if not isinstance(target, str) or not target or len(target) > 2000:
+        return default
+    if not target.isascii() or any(ord(char) < 0x21 or ord(char) == 0x7F for char in target):
+        return default
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
 
 
-@view_config(route_name="login", renderer="form_page.jinja2")
-def login(request: Any) -> Any:
-    settings = request.registry.settings
-    result = process_form(request, LoginSchema(), buttons=(("login", "Se connecter"),))
-    response = {
+def _login_page(result: Any) -> dict[str, Any]:
+    return {
         "form": result,
         "title": "Espace partenaires : connexion",
         "intro": "Les partenaires du guide mettent à jour ici les fiches de leur structure.",
         "extra_links": True,
     }
+
+
+@view_config(route_name="login", renderer="form_page.jinja2")
+def login(request: Any) -> Any:
+    result = process_form(request, LoginSchema(), buttons=(("login", "Se connecter"),))
+    response = _login_page(result)
     if not result.valid:
         return response
     assert result.appstruct is not None
     email, password = result.appstruct["email"], result.appstruct["password"]
-    ip = request.client_addr or ""
-    window = dt.timedelta(minutes=int(settings["login.window_minutes"]))
-    if accounts.too_many_attempts(
-        request.dbsession, email, ip, max_attempts=int(settings["login.max_attempts"]), window=window
-    ):
+    ip = client_ip(request)
+    policy = accounts.ThrottlePolicy.from_settings(request.registry.settings)
+    minutes = accounts.login_wait(request.dbsession, email, ip, policy)
+    if minutes:
         request.response.status = 429
+        request.response.headers["Retry-After"] = str(minutes * 60)
         result.fail(
             "password",
-            f"Trop de tentatives de connexion. Réessayez dans {window.seconds // 60} minutes, "
+            f"Trop de tentatives, réessayez dans {minutes} minute{'s' if minutes > 1 else ''}, "
             "ou demandez un nouveau mot de passe.",
         )
         return response
@@ -56,7 +108,7 @@ def login(request: Any) -> Any:
         accounts.record_failed_attempt(request.dbsession, email, ip)
         result.fail("password", "Adresse électronique ou mot de passe incorrect.")
         return response
-    accounts.clear_attempts(request.dbsession, email)
+    accounts.clear_attempts(request.dbsession, email, ip)
     headers = remember(request, user.id)
     request.session.flash(f"Bonjour {user.display_name} !", "success")
     return HTTPSeeOther(_safe_next(request), headers=headers)
@@ -64,6 +116,7 @@ def login(request: Any) -> Any:
 
 @view_config(route_name="logout", request_method="POST")
 def logout(request: Any) -> Any:
+    accounts.logout(request.user)  # every session of the account ends, not only this cookie
     headers = forget(request)
     return HTTPSeeOther(request.route_path("home"), headers=headers)
 
@@ -73,38 +126,59 @@ def logout_get(request: Any) -> Any:
     return {}
 
 
-def _send_reset(request: Any, user: Any) -> None:
-    hours = int(request.registry.settings["token.reset_hours"])
-    token = accounts.issue_token(request.dbsession, user, TokenPurpose.RESET, dt.timedelta(hours=hours))
-    link = request.route_url("reset", token=token)
-    body = (
+# --- password reset ---------------------------------------------------------------------------
+
+RESET_SENT = (
+    "Si un compte existe pour cette adresse, un lien pour choisir un nouveau mot de passe "
+    "vient d'y être envoyé."
+)
+
+
+def _reset_body(request: Any, link: str, hours: int) -> str:
+    return (
         f"Bonjour,\n\nPour choisir un nouveau mot de passe sur le {request.registry.settings['site_name']}, "
         f"ouvrez ce lien (valable {hours} heures, une seule fois) :\n\n{link}\n\n"
         "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.\n"
     )
-    request.mailer.send_after_commit(request.tm, user.email, "Votre nouveau mot de passe", body)
 
 
 @view_config(route_name="reset_request", renderer="form_page.jinja2")
 def reset_request(request: Any) -> Any:
     result = process_form(request, ResetRequestSchema(), buttons=(("send", "Recevoir un lien"),))
-    if result.valid:
-        assert result.appstruct is not None
-        user = accounts.find_user(request.dbsession, result.appstruct["email"])
-        if user is not None and user.active:
-            _send_reset(request, user)
-        # Same answer whether the account exists or not.
-        request.session.flash(
-            "Si un compte existe pour cette adresse, un lien pour choisir un nouveau mot de passe "
-            "vient d'y être envoyé.",
-            "success",
-        )
-        return HTTPSeeOther(request.route_path("login"))
-    return {
+    page = {
         "form": result,
         "title": "Mot de passe oublié",
         "intro": "Indiquez votre adresse : vous recevrez un lien pour choisir un nouveau mot de passe.",
     }
+    if not result.valid:
+        return page
+    assert result.appstruct is not None
+    email = accounts.normalise_email(result.appstruct["email"])
+    # Both counted every time; neither depends on whether the account exists.
+    client_ok = request.ratelimiter.hit("password_reset", "client", client_ip(request))
+    account_ok = request.ratelimiter.hit("password_reset", "account", email)
+    if not (client_ok and account_ok):
+        request.response.status = 429
+        result.fail("email", "Trop de demandes de lien pour le moment : réessayez dans une heure.")
+        return page
+    hours = int(request.registry.settings["token.reset_hours"])
+    user, token = accounts.request_reset(request.dbsession, email, dt.timedelta(hours=hours))
+    if user is not None:
+        link = request.route_url("reset", token=token)
+        send_off_request(request, user.email, "Votre nouveau mot de passe", _reset_body(request, link, hours))
+    # Same answer whether the account exists or not.
+    request.session.flash(RESET_SENT, "success")
+    return HTTPSeeOther(request.route_path("login"))
+
+
+# --- emailed links ----------------------------------------------------------------------------
+
+EXPIRED = {
+    "form": None,
+    "title": "Lien expiré ou déjà utilisé",
+    "intro": "Ce lien n'est plus valable. Demandez un nouveau lien à la coordination du guide "
+    "ou depuis la page « Mot de passe oublié ».",
+}
 
 
 def _token_page(request: Any, purpose: TokenPurpose, title: str, intro: str) -> Any:
@@ -112,24 +186,56 @@ def _token_page(request: Any, purpose: TokenPurpose, title: str, intro: str) -> 
     row = accounts.find_token(request.dbsession, token, purpose)
     if row is None:
         request.response.status = 410
-        return {
-            "form": None,
-            "title": "Lien expiré ou déjà utilisé",
-            "intro": "Ce lien n'est plus valable. Demandez un nouveau lien à la coordination du guide "
-            "ou depuis la page « Mot de passe oublié ».",
-        }
+        return dict(EXPIRED)
+    if purpose == TokenPurpose.INVITATION and row.user.password_hash:
+        return _join_page(request, row)
     result = process_form(
         request, NewPasswordSchema(), appstruct={"name": row.user.name}, buttons=(("save", "Enregistrer"),)
     )
     if result.valid:
         assert result.appstruct is not None
-        user = accounts.use_token(row, result.appstruct["password"])
+        user = accounts.use_token(request.dbsession, row, result.appstruct["password"])
         if result.appstruct.get("name"):
             user.name = result.appstruct["name"]
         headers = remember(request, user.id)
         request.session.flash("Votre mot de passe est enregistré. Vous êtes connecté·e.", "success")
         return HTTPSeeOther(request.route_path("dashboard"), headers=headers)
     return {"form": result, "title": title, "intro": intro}
+
+
+def _grant_label(row: Any) -> str:
+    if row.organisation is not None:
+        return f"rejoindre la structure « {row.organisation.nom} »"
+    if row.site_role is not None:
+        return "rejoindre la coordination du guide"
+    return "accéder au guide"
+
+
+def _join_page(request: Any, row: Any) -> Any:
+    """An invitation for an account that has a password: accepted once logged in to that account."""
+    if request.user is None:
+        request.session.flash("Connectez-vous pour accepter l'invitation.", "")
+        return HTTPSeeOther(request.route_path("login", _query={"next": request.path}))
+    if request.user.id != row.user_id:
+        request.response.status = 403
+        return {
+            "form": None,
+            "title": "Invitation destinée à un autre compte",
+            "intro": "Cette invitation a été envoyée à une autre adresse. Déconnectez-vous, puis "
+            "ouvrez à nouveau le lien et connectez-vous avec le compte invité.",
+        }
+    result = process_form(request, colander.MappingSchema(), buttons=(("accept", "Accepter l'invitation"),))
+    if result.valid:
+        label = _grant_label(row)
+        user = accounts.use_token(request.dbsession, row)
+        headers = remember(request, user.id)  # a new site role ended the sessions: keep this one
+        request.session.flash(f"C'est fait : invitation acceptée ({label}).", "success")
+        return HTTPSeeOther(request.route_path("dashboard"), headers=headers)
+    return {
+        "form": result,
+        "title": "Invitation",
+        "intro": f"Vous êtes invité·e à {_grant_label(row)}.",
+    }
 
 
 @view_config(route_name="reset", renderer="form_page.jinja2")
@@ -147,19 +253,53 @@ def invitation(request: Any) -> Any:
     )
 
 
-def send_invitation(request: Any, user: Any, organisation_name: str | None) -> None:
-    """Email an invitation link (after commit)."""
+INVITATION_SENT = "Une invitation est envoyée à {email}."
+
+
+def send_invitation(
+    request: Any,
+    email: str,
+    name: str,
+    organisation: Organisation | None,
+    member_role: MemberRole,
+    *,
+    site_role: SiteRole = SiteRole.PARTNER,
+) -> str:
+    """Invite the address (after commit) and return the neutral message for the inviter.
+
+    Whether the address already has an account changes the mail, never what the inviter sees: an
+    existing account is asked to accept (once logged in), nothing is granted before that.
+    """
     days = int(request.registry.settings["token.invitation_days"])
-    token = accounts.issue_token(
-        request.dbsession, user, TokenPurpose.INVITATION, dt.timedelta(days=days), created_by=request.user
+    user, token = accounts.invite(
+        request.dbsession,
+        email,
+        name,
+        organisation,
+        member_role,
+        request.user,
+        lifetime=dt.timedelta(days=days),
+        site_role=site_role,
     )
+    message = INVITATION_SENT.format(email=accounts.normalise_email(email))
+    if token is None:  # deactivated account: only an administrator reactivates it
+        return message
     link = request.route_url("invitation", token=token)
-    where = f" pour la structure « {organisation_name} »" if organisation_name else ""
-    body = (
-        f"Bonjour,\n\n{request.user.display_name} vous invite à mettre à jour le "
-        f"{request.registry.settings['site_name']}{where}.\n\n"
-        f"Pour choisir votre mot de passe, ouvrez ce lien (valable {days} jours) :\n\n{link}\n\n"
-        "Vous pourrez ensuite décrire les activités de votre structure dans des fiches, "
-        "que la coordination relira avant publication.\n"
-    )
+    site_name = request.registry.settings["site_name"]
+    where = f" pour la structure « {organisation.nom} »" if organisation is not None else ""
+    if user.password_hash:
+        body = (
+            f"Bonjour,\n\n{request.user.display_name} vous invite à rejoindre{where} sur le {site_name}, "
+            "où vous avez déjà un compte.\n\n"
+            f"Pour accepter, ouvrez ce lien (valable {days} jours) et connectez-vous :\n\n{link}\n\n"
+            "Si vous ne souhaitez pas rejoindre, ignorez ce message : rien ne change.\n"
+        )
+    else:
+        body = (
+            f"Bonjour,\n\n{request.user.display_name} vous invite à mettre à jour le {site_name}{where}.\n\n"
+            f"Pour choisir votre mot de passe, ouvrez ce lien (valable {days} jours) :\n\n{link}\n\n"
+            "Vous pourrez ensuite décrire les activités de votre structure dans des fiches, "
+            "que la coordination relira avant publication.\n"
+        )
     request.mailer.send_after_commit(request.tm, user.email, "Invitation au guide du territoire", body)
+    return message

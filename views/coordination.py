@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from guide.models import Fiche, MemberRole, Organisation, Quartier, SiteRole, State, Thematique
+from guide.models.directory import DirectoryChange
 from guide.security import Permission
-from guide.services import accounts, fiches
+from guide.services import directory, fiches
 from guide.text import slugify
 from schemas.accounts import InvitationSchema, StaffInvitationSchema
 from schemas.directory import QuartierSchema, ThematiqueSchema
@@ -28,7 +29,46 @@ from .resources import get_or_404
 def review_queue(request: Any) -> Any:
     queue = fiches.review_queue(request.dbsession)
     counts = dict(request.dbsession.execute(select(Fiche.state, func.count()).group_by(Fiche.state)).all())
-    return {"queue": queue, "counts": {state: counts.get(state, 0) for state in State}}
+    changes = directory.review_queue(request.dbsession)
+    return {
+        "queue": queue,
+        "counts": {state: counts.get(state, 0) for state in State},
+        "directory_changes": [
+            (change, directory.diff(request.dbsession, change), directory.stamp(change)) for change in changes
+        ],
+    }
+
+
+def _decide_directory_change(request: Any, decide: Any, message: str) -> Any:
+    change: DirectoryChange = get_or_404(request, DirectoryChange, "change_id")
+    try:
+        decide(change)
+    except directory.ReviewError as error:
+        request.session.flash(error.message, "error")
+    else:
+        request.session.flash(message, "success")
+    return HTTPSeeOther(request.route_path("review_queue") + f"#modification-{change.id}")
+
+
+@view_config(route_name="directory_change_publish", request_method="POST", permission=Permission.COORDINATE)
+def directory_change_publish(request: Any) -> Any:
+    seen = request.POST.get("seen")
+    return _decide_directory_change(
+        request,
+        lambda change: directory.publish(request.dbsession, change, request.user, seen),
+        "La modification est publiée : le public la voit dès maintenant.",
+    )
+
+
+@view_config(route_name="directory_change_send_back", request_method="POST", permission=Permission.COORDINATE)
+def directory_change_send_back(request: Any) -> Any:
+    seen = request.POST.get("seen")
+    comment = request.POST.get("comment", "")
+    return _decide_directory_change(
+        request,
+        lambda change: directory.send_back(request.dbsession, change, request.user, comment, seen),
+        "La modification est renvoyée au partenaire avec votre commentaire.",
+    )
 
 
 def _unique_slug(request: Any, name: str) -> str:
@@ -110,22 +150,16 @@ def coord_invite(request: Any) -> Any:
         assert form.appstruct is not None
         values = form.appstruct
         organisation = None if is_staff else request.dbsession.get(Organisation, int(values["organisation"]))
-        user, _created = accounts.invite(
-            request.dbsession,
+        # the same message whether the address has an account or not; joining waits for their consent
+        message = send_invitation(
+            request,
             values["email"],
             values["name"],
             organisation,
             MemberRole.EDITOR if is_staff else MemberRole(values["role"]),
-            request.user,
             site_role=SiteRole(values["role"]) if is_staff else SiteRole.PARTNER,
         )
-        if not user.password_hash:
-            send_invitation(request, user, organisation.nom if organisation else None)
-            request.session.flash(f"Invitation envoyée à {user.email}.", "success")
-        else:
-            request.session.flash(
-                f"{user.display_name} a déjà un compte : ses droits sont mis à jour.", "success"
-            )
+        request.session.flash(message, "success")
         return HTTPSeeOther(request.route_path("coord_invite"))
     return {"form": result, "staff_form": staff}
 
