@@ -13,6 +13,7 @@ def includeme(config: Any) -> None:
     config.include(".headers")  # CSP, nosniff, Referrer- and Permissions-Policy on every response
     config.include(".db")  # request.dbsession: one request, one transaction
     config.include(".security")  # sessions, CSRF, security policy, request.user
+    config.include(".caching")  # no cookie for anonymous visitors; Cache-Control/ETag on every response
     config.include(".ratelimit")  # request.ratelimiter: one limiter for anonymous-triggered work
     config.add_tween("guide.tweens.nul_byte_tween_factory")  # refuse NUL bytes before any view
     config.include(".mail")  # request.mailer: SMTP or files in var/mail/, sent after commit
