@@ -183,7 +183,8 @@ SERVER = textwrap.dedent("""
     kind, port, url, var_dir, static = sys.argv[1:6]
     if kind == "app":
         from guide import main
-        app = main({}, database_url=url, var_dir=var_dir, secret="bench" * 10)
+        app = main({}, database_url=url, var_dir=var_dir, secret="bench" * 10,
+                   site_url=f"http://127.0.0.1:{port}")
     else:
         body = open(static, "rb").read()
         def app(environ, start_response):

@@ -23,11 +23,31 @@ class NormalizeError(ValueError):
         self.message = message
 
 
+# Invisible characters that can disguise text (« Aide \u202esreipap » shows « Aide papiers »): every
+# format character (Unicode category Cf: bidi embeddings, overrides, isolates and marks, zero-width space,
+# word joiner, BOM, soft hyphen, tag characters…) but the joiners that emoji and some scripts need, and
+# the Hangul fillers that render as nothing.
+_KEPT_FORMAT = frozenset("\u200c\u200d")
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the invisible characters that could disguise it (one place for forms and imports)."""
+    if text.isascii():
+        return text
+    return "".join(
+        char
+        for char in text
+        if char in _KEPT_FORMAT or (unicodedata.category(char) != "Cf" and char not in _INVISIBLE_LETTERS)
+    )
+
+
 def _text(value: object, message: str) -> str:
-    """``value`` as text, with compatibility forms folded (non-breaking spaces, full-width digits…)."""
+    """``value`` as text, with compatibility forms folded (non-breaking spaces, full-width digits…)
+    and invisible characters removed."""
     if not isinstance(value, str):
         raise NormalizeError(message)
-    return unicodedata.normalize("NFKC", value).strip()
+    return unicodedata.normalize("NFKC", strip_invisible(value)).strip()
 
 
 # --------------------------------------------------------------------------------------------------

@@ -19,7 +19,10 @@ DEFAULTS: dict[str, str] = {
     "database_url": "",
     "secret": "",
     "site_name": "Guide du territoire",
+    # The only host the site answers to (other Host headers get a 400) and the base of every absolute URL
     "site_url": "http://localhost:6543",
+    # Extra host[:port] names the site answers to (space-separated), e.g. the address a proxy uses
+    "allowed_hosts": "",
     "session.secure": "",  # empty: Secure cookie when site_url is https; "true"/"false" overrides
     "session.idle_minutes": "120",  # a session unused this long ends
     "session.max_hours": "12",  # a session ends this long after the login, used or not
@@ -37,6 +40,8 @@ DEFAULTS: dict[str, str] = {
     "token.invitation_days": "7",
     "token.reset_hours": "2",
     "upload.max_bytes": str(2 * 1024 * 1024),
+    "request.max_bytes": str(10 * 1024 * 1024),  # larger bodies get a 413 before being read
+    "request.max_fields": "1000",  # form fields (or query parameters) per request
     "timezone": "Europe/Paris",
     "map.tile_url": "",  # Leaflet tile URL template ({z}/{x}/{y}); empty: polygons only, no tiles
 }

@@ -8,11 +8,11 @@ from typing import Any
 
 import colander
 
-from guide.normalize import NormalizeError
+from guide.normalize import NormalizeError, strip_invisible
 
 
 class Normalized(colander.String):
-    """A string passed through one of :mod:`guide.normalize`'s functions.
+    """A string passed through one of :mod:`guide.normalize`'s functions, invisible characters removed.
 
     The error message of the normaliser is shown beside the field; an empty value is "missing".
     """
@@ -25,7 +25,7 @@ class Normalized(colander.String):
         value = super().deserialize(node, cstruct)
         if value is colander.null:
             return value
-        value = value.strip()
+        value = strip_invisible(value).strip()
         if not value:
             return colander.null
         try:
@@ -35,13 +35,15 @@ class Normalized(colander.String):
 
 
 class StrippedString(colander.String):
-    """A string with surrounding white space removed; refuses control characters."""
+    """A string with surrounding white space and invisible characters that could disguise it (bidi
+    overrides, zero-width spaces: :func:`guide.normalize.strip_invisible`) removed; refuses control
+    characters."""
 
     def deserialize(self, node: colander.SchemaNode, cstruct: Any) -> Any:
         value = super().deserialize(node, cstruct)
         if value is colander.null:
             return value
-        value = value.replace("\r\n", "\n").strip()
+        value = strip_invisible(value).replace("\r\n", "\n").strip()
         if any(ord(c) < 32 and c not in "\n\t" for c in value) or "\x7f" in value:
             raise colander.Invalid(node, "Ce texte contient des caractères invalides.", cstruct)
         if not value:

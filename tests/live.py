@@ -93,6 +93,8 @@ def live_site(
         **{"mail.backend": "file", **settings},
     )
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    site_url = settings.get("site_url") or f"http://127.0.0.1:{server.effective_port}"
+    app.registry.settings["site_url"] = site_url  # the only Host the site answers to
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

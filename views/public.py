@@ -197,14 +197,14 @@ def manifest(request: Any) -> Any:
         "description": "Les services sociaux, de santé, juridiques, familiaux, jeunesse et culturels "
         "de Clermont-Ferrand.",
         "lang": "fr",
-        "start_url": request.route_path("home"),
-        "scope": "/",
+        "start_url": request.route_url("home"),  # absolute URLs from site_url (guide.tweens)
+        "scope": request.route_url("home"),
         "display": "standalone",
         "background_color": "#ffffff",
         "theme_color": "#004f9f",
         "icons": [
             {
-                "src": request.static_path(icon.format(size)),
+                "src": request.static_url(icon.format(size)),
                 "sizes": f"{size}x{size}",
                 "type": "image/png",
                 "purpose": "any maskable",

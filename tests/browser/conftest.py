@@ -61,6 +61,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterat
         **{"mail.backend": "file"},
     )
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    app.registry.settings["site_url"] = f"http://127.0.0.1:{server.effective_port}"  # the only Host served
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
