@@ -142,9 +142,12 @@ def smtp_server() -> Iterator[tuple[Controller, Mailbox]]:
 
 
 @pytest.fixture
-def mailbox(smtp_server: tuple[Controller, Mailbox]) -> Mailbox:
+def mailbox(smtp_server: tuple[Controller, Mailbox]) -> Iterator[Mailbox]:
+    from views.auth import wait_for_mail  # mails sent off the request (password reset)
+
     smtp_server[1].messages.clear()
-    return smtp_server[1]
+    yield smtp_server[1]
+    wait_for_mail()  # a late mail of this test must not land in the next test's mailbox
 
 
 @pytest.fixture
