@@ -38,6 +38,8 @@ def add_routes(config: Any) -> None:
     config.add_route("lieu_add", "/espace/structures/{org_id}/lieux/nouveau", factory=organisation_factory)
     config.add_route("fiche_add", "/espace/structures/{org_id}/fiches/nouvelle", factory=organisation_factory)
     config.add_route("lieu_edit", "/espace/lieux/{lieu_id}/modifier", factory=lieu_factory)
+    config.add_route("org_history", "/espace/structures/{org_id}/historique", factory=organisation_factory)
+    config.add_route("lieu_history", "/espace/lieux/{lieu_id}/historique", factory=lieu_factory)
     config.add_route("fiche_manage", "/espace/fiches/{fiche_id}", factory=fiche_factory)
     config.add_route("fiche_edit", "/espace/fiches/{fiche_id}/modifier", factory=fiche_factory)
     config.add_route("fiche_transition", "/espace/fiches/{fiche_id}/etat/{name}", factory=fiche_factory)
@@ -50,6 +52,8 @@ def add_routes(config: Any) -> None:
     )
     # coordination
     config.add_route("review_queue", "/coordination")
+    config.add_route("directory_change_publish", "/coordination/modifications/{change_id}/publier")
+    config.add_route("directory_change_send_back", "/coordination/modifications/{change_id}/renvoyer")
     config.add_route("coord_organisations", "/coordination/structures")
     config.add_route("coord_organisation_add", "/coordination/structures/nouvelle")
     config.add_route(

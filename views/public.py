@@ -179,9 +179,13 @@ def organisation_page(request: Any) -> Any:
     organisation = request.dbsession.scalar(select(Organisation).where(Organisation.slug == slug[:160]))
     if organisation is None:
         raise HTTPNotFound()
+    fiches = _public_fiches(request, Fiche.organisation_id == organisation.id)
+    # Lieux are public through published fiches only (a partner's new lieu is not, until a fiche is).
+    lieux = {lieu.id: lieu for f in fiches for lieu in f.published_version.lieux}
     return {
         "organisation": organisation,
-        "fiches": _public_fiches(request, Fiche.organisation_id == organisation.id),
+        "fiches": fiches,
+        "lieux": sorted(lieux.values(), key=lambda lieu: lieu.nom.lower()),
         "fiche_url": lambda f: fiche_url(request, f),
     }
 

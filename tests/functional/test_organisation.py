@@ -8,8 +8,17 @@ from PIL import Image
 from webtest import Upload
 
 from guide.models import Lieu, Organisation
+from guide.services import directory
 
 from .helpers import choose, field_error
+
+
+def _publish_pending(db, target, coordinator):
+    """What the coordination does from its review queue (tests/security/test_directory_review.py)."""
+    change = directory.open_change(db, target)
+    assert change is not None, "the partner's change should wait for review"
+    directory.publish(db, change, coordinator)
+    db.commit()
 
 
 def _png(size=(40, 20)) -> bytes:
@@ -25,9 +34,13 @@ def test_partner_edits_their_organisation_with_normalised_values(testapp, world,
     form["siret"] = "216 301 135 00010"
     form["site_web"] = "www.alpha-asso.fr"
     form["courriel"] = "Contact@Alpha-Asso.FR"
-    form.submit("save").follow()
+    page = form.submit("save").follow()
+    assert "visibles après validation par la coordination" in page.text
     db.expire_all()
     org = world.orgs["a"]
+    assert org.telephone == ""  # reviewed: the public sees the old values until published
+    _publish_pending(db, org, world.users["coord"])
+    db.expire_all()
     assert org.telephone == "04 73 98 07 81"
     assert org.siret == "21630113500010"
     assert org.site_web == "https://www.alpha-asso.fr"
@@ -57,6 +70,10 @@ def test_logo_upload_is_reencoded_and_served(testapp, world, login, db):
     form.submit("save").follow()
     db.expire_all()
     org = db.get(Organisation, world.orgs["a"].id)
+    assert org.logo is None  # the uploaded file is kept with the change, applied on publication
+    assert testapp.get(f"/structure/{org.slug}").html.select_one("img.org-logo") is None
+    _publish_pending(db, org, world.users["coord"])
+    db.expire_all()
     assert org.logo and org.logo.endswith(".png")
     page = testapp.get(f"/structure/{org.slug}")
     src = page.html.select_one("img.org-logo")["src"]
