@@ -9,7 +9,13 @@ search index, and measures:
   in its own process on 127.0.0.1 (4 threads, as in development.ini), with 8 concurrent clients and a
   bounded number of requests;
 * the same for waitress serving a static file of the results page's size (the ceiling);
-* the size of the home page.
+* the size of the home page;
+* the worst case: in-process search time of adversarial queries built to make a search work hard (many
+  misspelt words, repeated words, 200-letter words, unicode junk, words with large synonym groups, every
+  filter, the last page) — target ≤ 100 ms each at 1 000 fiches.
+
+A request that fails (an exception or a status other than 2xx) is counted in its row; the benchmark then exits
+with status 1 and says how many failed.
 
 Targets on a 2-core machine at 10 000 fiches: API p95 ≤ 50 ms, HTML results p95 ≤ 80 ms, reindex ≤ 30 s,
 home page ≤ 150 KB. Usage: python bench/bench_search.py [--sizes 1000,10000,50000] [--requests 400]
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import math
 import os
 import random
 import socket
@@ -29,13 +36,14 @@ import tempfile
 import textwrap
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 
 from guide.db import make_engine, make_session_factory
-from guide.models import Fiche, FicheVersion, Lieu, Organisation, State, Thematique, utcnow
+from guide.models import Fiche, FicheVersion, Lieu, Organisation, State, Synonym, Thematique, utcnow
 from guide.models.fiche import version_lieu, version_thematique
 from guide.scripts.migrate import upgrade
 from guide.services.demo import load_demo
@@ -82,6 +90,78 @@ WORDS = [
 ]
 
 
+# Synonym groups a careless (or hostile) coordinator could save: one word, dozens of multi-word expressions.
+BIG_SYNONYM_GROUPS = [
+    ", ".join([head, *[f"{head} {extra} {n}" for n in range(30) for extra in ("quartier", "famille")]])
+    for head in ("logement", "emploi", "famille", "jeunesse", "santé", "droits", "soutien", "écoute")
+]
+
+
+def adversarial_queries(texts: Sequence[str] = ()) -> list[tuple[str, dict[str, Any]]]:
+    """Queries built to make one search work as hard as it can (each at most 200 characters, the limit;
+    longer ones are refused before any work). ``texts`` (descriptions of indexed fiches) give queries whose
+    every word is found, so that no word can be skipped."""
+    every_filter = {
+        "thematique": "sante",
+        "public": "familles",
+        "quartier": "la-gauthiere",
+        "gratuit": True,
+        "accessible": True,
+        "langue": "ar",
+        "ouvert": True,
+        "sort": "distance",
+        "position": (45.78, 3.08),
+        "page": 500,
+        "per_page": 100,
+    }
+    typos4 = "aidr aidee aidei aideo aideu aidey aidet aidel aiden caas ceas cias cuas cyas"
+    typos_many = " ".join(f"{w}{c}" for w in ("aid", "cas", "caf", "pmi", "lsf") for c in "abcdefghij")
+    long_typos = " ".join(
+        w + "x"
+        for w in (
+            "accompagnement",
+            "alphabetisation",
+            "interruption",
+            "intrafamiliales",
+            "psychologique",
+            "informatique",
+            "consultation",
+            "permanence",
+            "allocations",
+            "protection",
+            "maternelle",
+            "solidarité",
+            "prévention",
+        )
+    )
+    junk = "".join(chr(c) for c in (0xFDFD, 0x1F600, 0x0301, 0x00E9, 0x4E2D, 0x0416, 0x05D0, 0x0E01) * 25)
+    synonyms = " ".join(
+        ["logement", "emploi", "famille", "jeunesse", "santé", "droits", "soutien", "écoute"] * 3
+    )
+    queries = [
+        typos4,
+        typos_many,
+        long_typos,
+        "violance " * 22,
+        "a" * 200,
+        "violance" + "e" * 192,
+        "é" * 200,
+        junk[:200],
+        "e\u0301" * 100,
+        synonyms,
+        "ivg avortement avocat devoirs fle pmi ccas caf ordinateur psychologue sdf lsf seniors colis",
+        " ".join(["zz", "qu'", "l'", "d'"] * 40),
+        "0612345678 " * 18,
+    ]
+    queries += texts
+    out: list[tuple[str, dict[str, Any]]] = []
+    for q in queries:
+        q = " ".join(q.split())[:200]
+        out.append((q, {}))
+        out.append((q, every_filter))
+    return out
+
+
 def generate(url: str, size: int) -> None:
     """The demo, then `size` published fiches cloned from the demo's with varied words."""
     upgrade(url)
@@ -90,6 +170,7 @@ def generate(url: str, size: int) -> None:
     rng = random.Random(size)
     with factory() as db:
         load_demo(db)
+        db.add_all(Synonym(terms=terms) for terms in BIG_SYNONYM_GROUPS)
         db.commit()
         orgs = [o.id for o in db.scalars(select(Organisation))]
         lieux = [lieu.id for lieu in db.scalars(select(Lieu))]
@@ -209,23 +290,39 @@ def serve(kind: str, url: str, var_dir: str, static: str = "") -> tuple[subproce
     raise RuntimeError("server did not start")
 
 
-def load(port: int, paths: list[str], requests: int, clients: int = 8) -> tuple[float, float, float]:
-    """p50 and p95 (ms) and throughput (requests/s) of `requests` GETs spread over `clients` threads."""
+def load(port: int, paths: list[str], requests: int, clients: int = 8) -> tuple[float, float, float, int]:
+    """p50 and p95 (ms), throughput (requests/s) and failed requests of `requests` GETs spread over
+    `clients` threads. A failure (an exception, a status other than 2xx) is counted, printed once per
+    kind, and the worker goes on with a new connection: nothing stops silently."""
     timings: list[float] = []
+    failures: dict[str, int] = {}
     lock = threading.Lock()
     counter = iter(range(requests))
+
+    def fail(reason: str) -> None:
+        with lock:
+            failures[reason] = failures.get(reason, 0) + 1
+            if failures[reason] == 1:
+                print(f"  ÉCHEC : {reason}", file=sys.stderr)
 
     def worker() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         for n in counter:
             path = paths[n % len(paths)]
             started = time.perf_counter()
-            conn.request("GET", path)
-            response = conn.getresponse()
-            response.read()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+            except Exception as exc:  # noqa: BLE001 - counted and reported, never silent
+                fail(f"{path}: {exc.__class__.__name__}: {exc}")
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                continue
             elapsed = (time.perf_counter() - started) * 1000
-            if response.status != 200:
-                raise RuntimeError(f"{path}: {response.status}")
+            if not 200 <= response.status < 300:
+                fail(f"{path}: HTTP {response.status}")
+                continue
             with lock:
                 timings.append(elapsed)
         conn.close()
@@ -237,8 +334,8 @@ def load(port: int, paths: list[str], requests: int, clients: int = 8) -> tuple[
     for t in threads:
         t.join()
     total = time.perf_counter() - started
-    p50, p95 = percentiles(timings)
-    return p50, p95, len(timings) / total
+    p50, p95 = percentiles(timings) if timings else (math.nan, math.nan)
+    return p50, p95, len(timings) / total, sum(failures.values())
 
 
 def search_paths(prefix: str) -> list[str]:
@@ -269,6 +366,28 @@ def bench_size(size: int, requests: int) -> dict[str, Any]:
                     service.search(query, record_miss=False, **flags)
                     timings.append((time.perf_counter() - t0) * 1000)
         in_p50, in_p95 = percentiles(timings)
+        worst: list[tuple[float, str]] = []
+        worst_failed = 0
+        with factory() as db:
+            texts = db.scalars(
+                select(FicheVersion.description)
+                .order_by(func.length(FicheVersion.description).desc())
+                .limit(3)
+            ).all()
+        for query, kwargs in adversarial_queries(texts):
+            elapsed = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                try:
+                    service.search(query, record_miss=False, **kwargs)
+                except Exception as exc:  # noqa: BLE001 - counted and reported
+                    worst_failed += 1
+                    print(f"  ÉCHEC : pire cas {query[:40]!r}: {exc!r}", file=sys.stderr)
+                    break
+                elapsed.append((time.perf_counter() - t0) * 1000)
+            if elapsed:
+                worst.append((max(elapsed), query))
+        worst.sort(reverse=True)
         engine.dispose()
 
         app, port = serve("app", url, tmp)
@@ -300,6 +419,8 @@ def bench_size(size: int, requests: int) -> dict[str, Any]:
         "reindex_s": reindex_seconds,
         "in_p50": in_p50,
         "in_p95": in_p95,
+        "worst": worst,
+        "worst_failed": worst_failed,
         "api": api,
         "html": html,
         "static": static,
@@ -328,11 +449,15 @@ def main() -> int:
         "HTML req/s",
         "static p50/p95 ms",
         "static req/s",
+        "failed",
         "home KB",
     )
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))
+    failed = 0
     for r in rows:
+        row_failed = r["api"][3] + r["html"][3] + r["static"][3]
+        failed += row_failed
         print(
             " | ".join(
                 [
@@ -345,10 +470,36 @@ def main() -> int:
                     f"{r['html'][2]:.0f}",
                     f"{r['static'][0]:.1f} / {r['static'][1]:.1f}",
                     f"{r['static'][2]:.0f}",
+                    f"{row_failed}",
                     f"{r['home_kb']:.0f}",
                 ]
             )
         )
+    print()
+    print(
+        "Worst case — adversarial searches in-process (each alone and with every filter), slowest of 3 runs"
+    )
+    header = ("fiches", "worst ms", "median ms", "failed", "slowest query")
+    print(" | ".join(header))
+    print(" | ".join("---" for _ in header))
+    for r in rows:
+        failed += r["worst_failed"]
+        times = [t for t, _q in r["worst"]]
+        slowest = r["worst"][0][1] if r["worst"] else ""
+        print(
+            " | ".join(
+                [
+                    f"{r['indexed']:,}".replace(",", " "),
+                    f"{max(times, default=math.nan):.1f}",
+                    f"{statistics.median(times) if times else math.nan:.1f}",
+                    f"{r['worst_failed']}",
+                    repr(slowest[:50]),
+                ]
+            )
+        )
+    if failed:
+        print(f"\n{failed} requêtes en échec : les chiffres ci-dessus ne valent rien.", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -17,7 +17,6 @@ import contextlib
 import datetime as dt
 import functools
 import heapq
-import itertools
 import json
 import logging
 import math
@@ -66,6 +65,18 @@ MAX_PAGE = 500
 MAX_PER_PAGE = 100
 SNIPPET_LENGTH = 220
 SYNONYM_BOOST = 0.6
+# Bounds on the work of one search, whatever the input (issue 7): the query is at most MAX_QUERY_LENGTH
+# characters; only its first MAX_QUERY_WORDS distinct words count; a word brings at most MAX_SYNONYMS
+# expressions of its synonym group and a query at most MAX_EXPANSIONS in all; « Vouliez-vous dire » keeps
+# CORRECTION_CANDIDATES close words for each word of at most MAX_CORRECTED_LENGTH letters and tries at most
+# MAX_CORRECTION_TRIES corrected queries, the closest first, without building every combination.
+MAX_QUERY_WORDS = 12
+MAX_CORRECTED_WORDS = 4  # unknown words looked up in the vocabulary; a query with more gets no suggestion
+MAX_SYNONYMS = 6
+MAX_EXPANSIONS = 16
+CORRECTION_CANDIDATES = 3
+MAX_CORRECTED_LENGTH = 25
+MAX_CORRECTION_TRIES = 12
 
 
 # One word of a query: its alternatives (analysed terms, boost), the word itself first, then its synonyms.
@@ -134,6 +145,9 @@ class SearchResults:
     position: tuple[float, float] | None = None
     filters: dict[str, Any] = field(default_factory=dict)
     milliseconds: float = 0.0
+    # What the search cost: words (query units matched), expansions (synonym alternatives), lookups (close
+    # words looked up in the vocabulary), corrections (corrected queries counted) — each bounded above.
+    work: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -425,7 +439,18 @@ class _Snapshot:
         return scores
 
     def phrase_docs(self, terms: tuple[str, ...]) -> set[int]:
-        query = wq.Or([wq.Phrase(name, list(terms), slop=1) for name in FIELD_WEIGHTS])
+        """The documents where ``terms`` follow each other (one word between them at most) in a field.
+
+        Whoosh's phrase matching is slow: it runs only on the fields where some document holds every term
+        (known from the cached posting lists), so an expression the index does not hold costs nothing."""
+        fields = []
+        for name in FIELD_WEIGHTS:
+            postings = sorted((self.term_scores(name, term) for term in terms), key=len)
+            if postings[0] and all(any(d in other for d in postings[0]) for other in postings[1:]):
+                fields.append(name)
+        if not fields:
+            return set()
+        query = wq.Or([wq.Phrase(name, list(terms), slop=1) for name in fields])
         with self.lock:
             return set(self.searcher.docs_for_query(query))
 
@@ -723,8 +748,10 @@ class SearchService:
         terms = analysis.analyse(q)
         units: list[Unit] = []
         highlight: set[str] = set()
+        seen: set[tuple[str, ...]] = set()
+        expansions = MAX_EXPANSIONS
         i = 0
-        while i < len(terms):
+        while i < len(terms) and len(units) < MAX_QUERY_WORDS:
             found = self._synonyms.match(terms, i)
             if found is None:
                 literal, others = (terms[i],), frozenset()
@@ -733,9 +760,14 @@ class SearchService:
                 length, others = found
                 literal = tuple(terms[i : i + length])
                 i += length
-            units.append(((literal, 1.0), *((other, SYNONYM_BOOST) for other in sorted(others))))
+            if literal in seen:  # a repeated word adds nothing
+                continue
+            seen.add(literal)
+            kept = sorted(others)[: min(MAX_SYNONYMS, expansions)]
+            expansions -= len(kept)
+            units.append(((literal, 1.0), *((other, SYNONYM_BOOST) for other in kept)))
             highlight.update(literal)
-            for other in others:
+            for other in kept:
                 highlight.update(other)
         return units, frozenset(highlight)
 
@@ -751,6 +783,8 @@ class SearchService:
         mask = snap.live
         scores = []
         for unit in units:
+            if not mask:
+                break  # no document has the words so far: the others cannot change that
             unit_mask, unit_scores = snap.unit(unit)
             mask &= unit_mask
             scores.append(unit_scores)
@@ -811,8 +845,9 @@ class SearchService:
         page_docs = self._ordered_page(snap, scores, final, params, start) if total > start else []
         hits = [self._hit(snap.payloads[d], highlight, params.position, now) for d in page_docs]  # type: ignore[arg-type]
         suggestion = None
+        work = {"words": len(units), "expansions": sum(len(unit) - 1 for unit in units)}
         if units and text_mask == 0:
-            suggestion = self._suggest(snap, params.q, filter_masks)
+            suggestion = self._suggest(snap, params.q, filter_masks, work)
             if record_miss and params.page == 1:
                 self._record_miss(params.q, db)
         return SearchResults(
@@ -828,6 +863,7 @@ class SearchService:
             position=params.position,
             filters=selected,
             milliseconds=(time.perf_counter() - started) * 1000,
+            work=work,
         )
 
     def count(self, q: str) -> int:
@@ -835,9 +871,13 @@ class SearchService:
         return self._count(self.snapshot(), q, {})
 
     def _count(self, snap: _Snapshot, q: str, filter_masks: Mapping[str, int]) -> int:
-        mask, _scores = self._match(snap, self.parse_query(q)[0])
+        mask = snap.live
         for m in filter_masks.values():
             mask &= m
+        for unit in self.parse_query(q)[0]:
+            if not mask:
+                break  # nothing left: the other words need not be looked at
+            mask &= snap.unit(unit)[0]
         return mask.bit_count()
 
     def _filter_mask(self, snap: _Snapshot, name: str, value: str, now: dt.datetime) -> int:
@@ -955,22 +995,46 @@ class SearchService:
 
     # --- « Vouliez-vous dire … » ---
 
-    def _suggest(self, snap: _Snapshot, q: str, filter_masks: Mapping[str, int]) -> str | None:
+    def _suggest(
+        self,
+        snap: _Snapshot,
+        q: str,
+        filter_masks: Mapping[str, int],
+        work: dict[str, int] | None = None,
+    ) -> str | None:
         """A corrected query that finds something: each unknown word replaced by a close word of the
-        index's vocabulary (Damerau-Levenshtein distance 1, or 2 for words of 6 letters or more)."""
-        words = analysis.words(q)
+        index's vocabulary (Damerau-Levenshtein distance 1, or 2 for words of 6 letters or more).
+
+        Bounded (see MAX_QUERY_WORDS and the following constants): the first words only, a few candidates
+        per distinct word, and the few closest combinations enumerated lazily (never the whole product)."""
+        work = work if work is not None else {}
+        work.setdefault("lookups", 0)
+        work.setdefault("corrections", 0)
+        words: list[tuple[str, int, int]] = []  # the words considered: up to MAX_QUERY_WORDS distinct ones
         choices: list[list[tuple[int, str]]] = []
+        by_word: dict[str, list[tuple[int, str]]] = {}
         changed = False
         with snap.lock:
             reader = snap.searcher.reader()
-            for word, _start, _end in words:
+            for word, start, end in analysis.words(q):
+                if word in by_word:  # a repeated word: its candidates are known
+                    words.append((word, start, end))
+                    choices.append(by_word[word])
+                    continue
+                if len(by_word) >= MAX_QUERY_WORDS:
+                    break
+                words.append((word, start, end))
                 stems = analysis.analyse(word)
                 known = all(any(reader.doc_frequency(f, s) for f in FIELD_WEIGHTS) for s in stems)
                 if known or len(word) < 4 or word.isdigit():
-                    choices.append([(0, word)])
+                    by_word[word] = [(0, word)]
+                    choices.append(by_word[word])
                     continue
+                if len(word) > MAX_CORRECTED_LENGTH or work["lookups"] >= MAX_CORRECTED_WORDS:
+                    return None  # no word of the guide is that long; too many unknown words to correct
                 maxdist = 1 if len(word) < 6 else 2
                 folded = analysis.fold(word)
+                work["lookups"] += 1
                 candidates = set(reader.terms_within("vocab", word, maxdist, prefix=1))
                 if folded != word:
                     candidates.update(reader.terms_within("vocab", folded, maxdist, prefix=1))
@@ -985,12 +1049,13 @@ class SearchService:
                 )
                 if not ranked:
                     return None
-                choices.append([(distance, c) for distance, _freq, c in ranked[:3]])
+                by_word[word] = [(distance, c) for distance, _freq, c in ranked[:CORRECTION_CANDIDATES]]
+                choices.append(by_word[word])
                 changed = True
         if not changed:
             return None
-        combos = sorted(itertools.product(*choices), key=lambda combo: sum(d for d, _w in combo))[:12]
-        for combo in combos:
+        for combo in closest_combinations(choices, MAX_CORRECTION_TRIES):
+            work["corrections"] += 1
             text = _replace_words(q, words, [w for _d, w in combo])
             if self._count(snap, text, filter_masks):
                 return text
@@ -1029,6 +1094,30 @@ def _expression_query(terms: tuple[str, ...], boost: float) -> wq.Query:
     if len(terms) == 1:
         return wq.Or([wq.Term(f, terms[0], boost=w * boost) for f, w in FIELD_WEIGHTS.items()])
     return wq.Or([wq.Phrase(f, list(terms), slop=1, boost=w * boost) for f, w in FIELD_WEIGHTS.items()])
+
+
+def closest_combinations(
+    choices: Sequence[Sequence[tuple[int, str]]], limit: int
+) -> Iterator[list[tuple[int, str]]]:
+    """The ``limit`` combinations (one choice per word) of lowest total distance, in the order of
+    ``sorted(itertools.product(*choices), key=total distance)``, without building the product: a best-first
+    walk over the choices' indices (each list sorted by distance). At most ``limit`` × words steps."""
+    if not choices or any(not options for options in choices):
+        return
+    first = (0,) * len(choices)
+    heap = [(sum(options[0][0] for options in choices), first)]
+    seen = {first}
+    while heap and limit > 0:
+        total, indices = heapq.heappop(heap)
+        yield [choices[i][j] for i, j in enumerate(indices)]
+        limit -= 1
+        for i, j in enumerate(indices):
+            if j + 1 < len(choices[i]):
+                following = (*indices[:i], j + 1, *indices[i + 1 :])
+                if following not in seen:
+                    seen.add(following)
+                    step = choices[i][j + 1][0] - choices[i][j][0]
+                    heapq.heappush(heap, (total + step, following))
 
 
 def _replace_words(q: str, words: Sequence[tuple[str, int, int]], replacements: Sequence[str]) -> str:
