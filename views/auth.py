@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import smtplib
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,20 +30,20 @@ log = logging.getLogger(__name__)
 _mail_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="guide-mail")
 
 
-def _deliver(mailer: Any, message: Any) -> None:
+def _deliver(mailer: Any, to: str, subject: str, body: str) -> None:
     try:
-        mailer.deliver(message)
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not send mail to %s", message["To"])
+        mailer.deliver(mailer.build(to, subject, body))
+    except Exception:  # logged here: the executor would keep it silently in a future nobody reads
+        log.exception("could not send mail to %s", to)
 
 
 def send_off_request(request: Any, to: str, subject: str, body: str) -> None:
+    """Build and send the mail in the mail thread, once the transaction is committed."""
     mailer = request.mailer
-    message = mailer.build(to, subject, body)
 
     def hook(success: bool) -> None:
         if success:
-            _mail_thread.submit(_deliver, mailer, message)
+            _mail_thread.submit(_deliver, mailer, to, subject, body)
 
     request.tm.get().addAfterCommitHook(hook)
 
@@ -162,7 +161,9 @@ def reset_request(request: Any) -> Any:
         result.fail("email", "Trop de demandes de lien pour le moment : réessayez dans une heure.")
         return page
     hours = int(request.registry.settings["token.reset_hours"])
-    user, token = accounts.request_reset(request.dbsession, email, dt.timedelta(hours=hours))
+    user, token = accounts.request_reset(
+        request.dbsession, email, client_ip(request), dt.timedelta(hours=hours)
+    )
     if user is not None:
         link = request.route_url("reset", token=token)
         send_off_request(request, user.email, "Votre nouveau mot de passe", _reset_body(request, link, hours))

@@ -122,7 +122,9 @@ class AccountToken(Base):
 
 
 class LoginAttempt(Base):
-    """A failed login, kept a day to slow down password guessing (guide.services.accounts.throttle).
+    """A failed login (``kind`` "login"), kept a day to slow down password guessing, or a password reset
+    request (``kind`` "reset", written for known and unknown addresses alike: the request does the
+    same database work either way). See guide.services.accounts.
 
     ``email`` holds a digest of the address typed, not the address: people type passwords there too.
     """
@@ -137,4 +139,5 @@ class LoginAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     ip: Mapped[str] = mapped_column(String(64), default="")
+    kind: Mapped[str] = mapped_column(String(10), default="login", server_default="login")
     attempted_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())

@@ -134,7 +134,9 @@ class ThrottlePolicy:
 
 def _ceiling_wait(db: Session, condition: object, ceiling: int, moment: dt.datetime) -> dt.timedelta:
     """How long until fewer than ``ceiling`` failures matching ``condition`` fall in the last hour."""
-    recent = select(LoginAttempt.attempted_at).where(condition, LoginAttempt.attempted_at >= moment - HOUR)
+    recent = select(LoginAttempt.attempted_at).where(
+        condition, LoginAttempt.kind == "login", LoginAttempt.attempted_at >= moment - HOUR
+    )
     count = db.scalar(select(func.count()).select_from(recent.subquery())) or 0
     if count < ceiling:
         return dt.timedelta(0)
@@ -148,7 +150,10 @@ def login_wait(db: Session, email: str, ip: str, policy: ThrottlePolicy) -> int:
     moment = utcnow()
     key = attempt_key(email)
     pair = select(LoginAttempt.attempted_at).where(
-        LoginAttempt.email == key, LoginAttempt.ip == ip[:64], LoginAttempt.attempted_at >= moment - MEMORY
+        LoginAttempt.kind == "login",
+        LoginAttempt.email == key,
+        LoginAttempt.ip == ip[:64],
+        LoginAttempt.attempted_at >= moment - MEMORY,
     )
     failures = db.scalar(select(func.count()).select_from(pair.subquery())) or 0
     wait = dt.timedelta(0)
@@ -165,7 +170,7 @@ def login_wait(db: Session, email: str, ip: str, policy: ThrottlePolicy) -> int:
 def record_failed_attempt(db: Session, email: str, ip: str) -> None:
     moment = utcnow()
     db.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < moment - MEMORY))
-    db.add(LoginAttempt(email=attempt_key(email), ip=ip[:64], attempted_at=moment))
+    db.add(LoginAttempt(email=attempt_key(email), ip=ip[:64], kind="login", attempted_at=moment))
 
 
 def clear_attempts(db: Session, email: str, ip: str) -> None:
@@ -302,9 +307,14 @@ def invite(
     return user, token
 
 
-def request_reset(db: Session, email: str, lifetime: dt.timedelta) -> tuple[User | None, str]:
-    """A reset link for the address. The same work whether the account exists or not (a token is
-    drawn and hashed in both cases); it is stored only for an active account."""
+def request_reset(db: Session, email: str, ip: str, lifetime: dt.timedelta) -> tuple[User | None, str]:
+    """A reset link for the address: (account, clear token), or (None, "") when there is no active
+    account. The request does the same work either way, so that its duration does not tell: one
+    lookup, a token drawn and hashed, and a write (the request is recorded, with a digest of the
+    address) that makes the commit cost the same."""
+    moment = utcnow()
+    db.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < moment - MEMORY))
+    db.add(LoginAttempt(email=attempt_key(email), ip=ip[:64], kind="reset", attempted_at=moment))
     user = find_user(db, email)
     if user is not None and user.active:
         return user, issue_token(db, user, TokenPurpose.RESET, lifetime)

@@ -47,6 +47,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         )
     with op.batch_alter_table("login_attempt", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("kind", sa.String(length=10), server_default="login", nullable=False))
         batch_op.create_index("ix_login_attempt_ip_at", ["ip", "attempted_at"], unique=False)
         batch_op.create_index("ix_login_attempt_at", ["attempted_at"], unique=False)
 
@@ -55,6 +56,7 @@ def downgrade() -> None:
     with op.batch_alter_table("login_attempt", schema=None) as batch_op:
         batch_op.drop_index("ix_login_attempt_at")
         batch_op.drop_index("ix_login_attempt_ip_at")
+        batch_op.drop_column("kind")
     with op.batch_alter_table("account_token", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_account_token_organisation_id_organisation"), type_="foreignkey"
