@@ -12,7 +12,7 @@ import sys
 
 from ..models import SiteRole
 from ..normalize import NormalizeError, email
-from ..services.accounts import MIN_PASSWORD_LENGTH, find_user, hash_password, normalise_email
+from ..services.accounts import MIN_PASSWORD_LENGTH, find_user, normalise_email, set_password
 from . import load_settings, session_scope
 
 
@@ -42,8 +42,9 @@ def main(argv: list[str] | None = None) -> int:
             user = User(email=address, name=args.name)
             db.add(user)
         user.role = SiteRole(args.role)
-        user.password_hash = hash_password(password)
-        user.active = True
+        db.flush()
+        set_password(db, user, password)  # ends the account's sessions and revokes its links
+        user.active = True  # reactivation by the administrator running this command
         if args.name:
             user.name = args.name
     print(f"Compte {'créé' if created else 'mis à jour'} : {address} ({args.role}).")
