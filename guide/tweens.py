@@ -184,11 +184,14 @@ def _check_query(query: str, max_fields: int) -> str | None:
     return None
 
 
+_FILENAME = re.compile(rb";\s*filename\*?=", re.IGNORECASE)
+
+
 def _multipart_texts_decode(body: bytes, boundary: bytes) -> bool:
     """True if every text (non-file) part of a multipart body is UTF-8."""
     for part in body.split(b"--" + boundary):
         head, _, content = part.partition(b"\r\n\r\n")
-        if b"filename=" in head:
+        if _FILENAME.search(head):
             continue
         try:
             content.decode("utf-8")

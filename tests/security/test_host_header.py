@@ -146,3 +146,13 @@ def test_manifest_and_redirects_name_site_url(proxied, world):
     assert all(icon["src"].startswith(SITE + "/static/") for icon in manifest["icons"])
     redirect = proxied.get("/espace")
     assert redirect.location.startswith(SITE + "/connexion")
+
+
+def test_a_site_under_a_path_prefixes_its_urls(app_settings, world):
+    """site_url https://guide.example.org/guide (a proxy passing /guide/… as /…): links keep /guide."""
+    settings = {**app_settings, "site_url": SITE + "/guide/"}
+    testapp = webtest.TestApp(main({}, **settings), extra_environ={"HTTP_HOST": "guide.example.org"})
+    fiche = world.fiches["published_a"]
+    assert testapp.get(f"/api/v1/fiches/{fiche.id}").json["url"].startswith(SITE + "/guide/fiche/")
+    assert testapp.get("/espace").location.startswith(SITE + "/guide/connexion")
+    assert testapp.get("/manifest.webmanifest").json["start_url"] == SITE + "/guide/"
