@@ -15,6 +15,8 @@ from guide.vocabulary import ACCESS_LABELS, ACCESSIBILITY_FIELDS
 from .types import Int, Normalized, StrippedString, length
 
 REQUIRED = "Ce champ est obligatoire."
+# Choice fields: every code is far shorter; a forged value is refused before the list is searched.
+CODE_LENGTH = 100
 
 
 @colander.deferred
@@ -51,19 +53,32 @@ class OrganisationSchema(colander.MappingSchema):
         Normalized(normalize.siret),
         title="SIRET",
         missing=None,
+        validator=length(max=14),
         description="14 chiffres, sur l'avis de situation Insee.",
     )
     reseau_porteur = colander.SchemaNode(
         StrippedString(), title="Réseau porteur", missing="", validator=length(max=200)
     )
     telephone = colander.SchemaNode(
-        Normalized(normalize.phone), title="Téléphone", missing="", widget=w.TextInputWidget(type_name="tel")
+        Normalized(normalize.phone),
+        title="Téléphone",
+        missing="",
+        validator=length(max=40),
+        widget=w.TextInputWidget(type_name="tel"),
     )
     courriel = colander.SchemaNode(
-        Normalized(normalize.email), title="Courriel", missing="", widget=w.TextInputWidget(type_name="email")
+        Normalized(normalize.email),
+        title="Courriel",
+        missing="",
+        validator=length(max=254),
+        widget=w.TextInputWidget(type_name="email"),
     )
     site_web = colander.SchemaNode(
-        Normalized(normalize.url), title="Site web", missing="", widget=w.TextInputWidget(type_name="url")
+        Normalized(normalize.url),
+        title="Site web",
+        missing="",
+        validator=length(max=2000),
+        widget=w.TextInputWidget(type_name="url"),
     )
     logo = colander.SchemaNode(
         deform.FileData(),
@@ -89,7 +104,7 @@ def quartier_widget(node: colander.SchemaNode, kw: dict[str, Any]) -> w.Widget:
 
 @colander.deferred
 def quartier_validator(node: colander.SchemaNode, kw: dict[str, Any]) -> Any:
-    return colander.OneOf([value for value, _label in kw["quartiers"]])
+    return colander.All(length(max=CODE_LENGTH), colander.OneOf([value for value, _label in kw["quartiers"]]))
 
 
 def _access_node(title: str) -> colander.SchemaNode:
@@ -98,7 +113,7 @@ def _access_node(title: str) -> colander.SchemaNode:
         title=title,
         missing="inconnu",
         widget=w.RadioChoiceWidget(values=list(ACCESS_LABELS.items()), inline=True),
-        validator=colander.OneOf(list(ACCESS_LABELS)),
+        validator=colander.All(length(max=CODE_LENGTH), colander.OneOf(list(ACCESS_LABELS))),
     )
 
 
@@ -117,7 +132,7 @@ class LieuSchema(colander.MappingSchema):
         StrippedString(), title="Complément d'adresse", missing="", validator=length(max=300)
     )
     code_postal = colander.SchemaNode(
-        Normalized(normalize.postcode), title="Code postal", missing_msg=REQUIRED
+        Normalized(normalize.postcode), title="Code postal", validator=length(max=5), missing_msg=REQUIRED
     )
     commune = colander.SchemaNode(
         StrippedString(), title="Commune", validator=length(2, 120), missing_msg=REQUIRED
@@ -126,6 +141,7 @@ class LieuSchema(colander.MappingSchema):
         Normalized(normalize.insee),
         title="Code INSEE de la commune",
         missing="",
+        validator=length(max=5),
         description="63113 pour Clermont-Ferrand.",
     )
     latitude = colander.SchemaNode(

@@ -15,6 +15,9 @@ from .types import Int, Normalized, StrippedString, length
 from .widgets import OpeningHoursWidget
 
 REQUIRED = "Ce champ est obligatoire."
+MAX_CLOSURES = 50
+# Choice fields: the longest code of a vocabulary is far shorter; a forged value is refused before OneOf.
+CODE_LENGTH = 100
 
 
 def _choices(vocabulary: dict[str, str]) -> list[tuple[str, str]]:
@@ -22,7 +25,7 @@ def _choices(vocabulary: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _validate_hours(node: colander.SchemaNode, value: str) -> None:
-    message = hours.validate(value)
+    message = hours.validate(value)  # checks the length and the number of rules and slots first
     if message:
         raise colander.Invalid(node, message)
 
@@ -51,6 +54,11 @@ class Fermeture(colander.MappingSchema):
 
 class Fermetures(colander.SequenceSchema):
     fermeture = Fermeture(title="Fermeture")
+    validator = colander.Length(
+        max=MAX_CLOSURES,
+        max_err=f"{MAX_CLOSURES} fermetures temporaires au plus : retirez les fermetures passées, "
+        "ou regroupez les fermetures qui se suivent en une seule.",
+    )
 
 
 @colander.deferred
@@ -125,7 +133,7 @@ class FicheSchema(colander.MappingSchema):
         title="Type",
         missing=None,
         widget=w.SelectWidget(values=[("", "— Choisir —"), *_choices(TYPES_SERVICE)]),
-        validator=colander.OneOf(list(TYPES_SERVICE)),
+        validator=colander.All(length(max=CODE_LENGTH), colander.OneOf(list(TYPES_SERVICE))),
     )
     thematiques = colander.SchemaNode(
         colander.Set(),
@@ -183,7 +191,7 @@ class FicheSchema(colander.MappingSchema):
         title="Frais",
         missing=None,
         widget=w.RadioChoiceWidget(values=_choices(FRAIS), inline=True),
-        validator=colander.OneOf(list(FRAIS)),
+        validator=colander.All(length(max=CODE_LENGTH), colander.OneOf(list(FRAIS))),
     )
     frais_precisions = colander.SchemaNode(
         StrippedString(), title="Précisions sur les frais", missing="", validator=length(max=1000)
@@ -220,7 +228,7 @@ class FicheSchema(colander.MappingSchema):
     fermetures = Fermetures(
         title="Fermetures temporaires",
         missing=[],
-        widget=w.SequenceWidget(add_subitem_text_template="Ajouter une fermeture"),
+        widget=w.SequenceWidget(add_subitem_text_template="Ajouter une fermeture", max_len=MAX_CLOSURES),
     )
     contact_nom = colander.SchemaNode(
         StrippedString(), title="Personne à contacter", missing="", validator=length(max=120)
@@ -229,16 +237,22 @@ class FicheSchema(colander.MappingSchema):
         Normalized(normalize.phone),
         title="Téléphone",
         missing="",
+        validator=length(max=40),
         widget=w.TextInputWidget(type_name="tel", attributes={"autocomplete": "tel"}),
     )
     courriel = colander.SchemaNode(
         Normalized(normalize.email),
         title="Courriel",
         missing="",
+        validator=length(max=254),
         widget=w.TextInputWidget(type_name="email"),
     )
     site_web = colander.SchemaNode(
-        Normalized(normalize.url), title="Site web", missing="", widget=w.TextInputWidget(type_name="url")
+        Normalized(normalize.url),
+        title="Site web",
+        missing="",
+        validator=length(max=2000),
+        widget=w.TextInputWidget(type_name="url"),
     )
 
     def validator(self, node: colander.SchemaNode, value: dict[str, Any]) -> None:

@@ -30,6 +30,7 @@ class ReportSchema(colander.MappingSchema):
         title="Votre adresse électronique (facultatif)",
         description="Seulement si vous acceptez que la coordination vous réponde.",
         missing="",
+        validator=length(max=254),
         widget=w.TextInputWidget(type_name="email"),
     )
     # Robots fill every field; people never see this one.
@@ -37,9 +38,11 @@ class ReportSchema(colander.MappingSchema):
         colander.String(),
         title="Ne pas remplir",
         missing="",
-        validator=_empty,
+        validator=colander.All(length(max=200), _empty),
         widget=w.TextInputWidget(
             item_css_class="hp-item", attributes={"tabindex": "-1", "autocomplete": "off"}
         ),
     )
-    stamp = colander.SchemaNode(colander.String(), missing="", widget=w.HiddenWidget())
+    stamp = colander.SchemaNode(
+        colander.String(), missing="", validator=length(max=200), widget=w.HiddenWidget()
+    )

@@ -12,6 +12,7 @@ from guide.services import hours
 
 SLOTS_PER_DAY = 3
 _TIME = re.compile(r"^(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?$")
+_SLOT_FIELD = re.compile(r"^(Mo|Tu|We|Th|Fr|Sa|Su)-([0-9]{1,9})-(?:start|end)$")
 
 
 def _parse_time(value: str) -> str | None:
@@ -80,16 +81,34 @@ class OpeningHoursWidget(Widget):
         }
         return {"mode": "grid", "grid": padded, "ph_off": ph_off, "raw": raw, "grid_errors": {}}
 
+    def _is_extra_slot(self, key: str) -> bool:
+        match = _SLOT_FIELD.match(key)
+        return bool(match) and int(match.group(2)) >= self.slots
+
+    def _extra_slots(self, pstruct: dict[str, str]) -> dict[str, str]:
+        """Day code → French message, for days sent with more slots than the grid has (forged forms)."""
+        days = {key[:2] for key, text in pstruct.items() if text.strip() and self._is_extra_slot(key)}
+        return {
+            code: (
+                f"{hours.DAY_LABELS[index].capitalize()} : {self.slots} créneaux au plus par jour dans "
+                "la grille ; pour des horaires plus détaillés, utilisez la saisie experte."
+            )
+            for index, code in enumerate(hours.DAYS)
+            if code in days
+        }
+
     def deserialize(self, field: Any, pstruct: Any) -> Any:
         if pstruct is colander.null or not isinstance(pstruct, dict):
             return colander.null
         pstruct = {k: v for k, v in pstruct.items() if isinstance(v, str)}
         if pstruct.get("mode") == "raw":
             raw = pstruct.get("raw", "").strip()
-            return raw or colander.null
+            return raw or colander.null  # its length is checked first thing by the field's validator
         grid: dict[str, list[tuple[str, str]]] = {}
-        errors: dict[str, str] = {}
+        errors = self._extra_slots(pstruct)
         for index, code in enumerate(hours.DAYS):
+            if code in errors:
+                continue
             slots = []
             for i in range(self.slots):
                 start_text = pstruct.get(f"{code}-{i}-start", "").strip()
@@ -109,7 +128,7 @@ class OpeningHoursWidget(Widget):
         if not errors:
             errors = hours.validate_grid(grid)
         if errors:
-            value = dict(pstruct)
+            value = {key: text for key, text in pstruct.items() if not self._is_extra_slot(key)}
             value["_errors"] = errors
             raise colander.Invalid(field.schema, " ".join(errors.values()), value)
         osm = hours.grid_to_osm(grid, bool(pstruct.get("ph_off")))

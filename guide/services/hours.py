@@ -184,11 +184,58 @@ _WORD_BOUNDARY = " \t\n;"
 _VALID_CODES = {"mo", "tu", "we", "th", "fr", "sa", "su", "ph", "sh"}
 
 
+# Limits on what a fiche's opening hours may hold.  OpenStreetMap itself stores at most 255 characters
+# per tag, so every real-world string fits with room to spare; the structured reader behind describe()
+# grows faster than linearly with the number of time spans in a day (a 34 KB string of 2 800 spans
+# took 46 s to describe), so the limits are checked, with cheap linear scans, before any parsing.
+MAX_LENGTH = 1000  # characters
+MAX_RULES = 50  # rules separated by « ; », « || » or « , » followed by a space
+MAX_TIME_SPANS = 40  # time spans such as 09:00-12:00, counted over the whole string
+
+_COMMENT = re.compile(r'"[^"]*"')
+_RULE_SEPARATOR = re.compile(r";|\|\||,\s")
+_TIME_TOKEN = re.compile(r"[0-9]{1,2}:[0-9]{2}|sunrise|sunset|dawn|dusk", re.IGNORECASE)
+_SHORTER = (
+    "Regroupez les jours qui ont les mêmes horaires (par exemple Mo-Fr 09:00-12:00) et écrivez les cas "
+    "particuliers dans « Précisions sur les horaires »."
+)
+
+
+def complexity_problem(value: str) -> str | None:
+    """A French message when ``value`` is too long or has too many rules or time spans, else None.
+
+    Linear in the length of ``value`` and independent of the opening_hours library: call it before
+    anything that parses the string.
+    """
+    text = (value or "").strip()
+    if len(text) > MAX_LENGTH:
+        return (
+            f"Horaires trop longs : {MAX_LENGTH} caractères au plus "
+            f"(vous en avez écrit {len(text)}). {_SHORTER}"
+        )
+    bare = _COMMENT.sub('""', text)
+    rules = len(_RULE_SEPARATOR.findall(bare)) + 1
+    if rules > MAX_RULES:
+        return (
+            f"Horaires trop détaillés : {MAX_RULES} règles au plus (vous en avez écrit {rules}). {_SHORTER}"
+        )
+    spans = (len(_TIME_TOKEN.findall(bare)) + 1) // 2
+    if spans > MAX_TIME_SPANS:
+        return (
+            f"Horaires trop détaillés : {MAX_TIME_SPANS} créneaux horaires au plus "
+            f"(vous en avez écrit {spans}). {_SHORTER}"
+        )
+    return None
+
+
 def validate(value: str) -> str | None:
     """None when ``value`` is a valid opening_hours string (or empty), else a French explanation."""
     text = (value or "").strip()
     if not text:
         return None
+    problem = complexity_problem(text)
+    if problem:
+        return problem
     try:
         _compile(text)
     except ParserError as exc:
@@ -1219,6 +1266,9 @@ def describe(value: str, *, now: datetime | None = None) -> str:
     text = (value or "").strip()
     if not text:
         return ""
+    problem = complexity_problem(text)
+    if problem:
+        raise ValueError(problem)  # stored before the limits existed: never worth minutes of work
     try:
         oh = _compile(text)
     except ParserError as exc:
@@ -1358,6 +1408,8 @@ def osm_to_grid(
     text = (value or "").strip()
     if not text:
         return {code: [] for code in DAYS}, False
+    if complexity_problem(text):
+        return None
     try:
         _compile(text)
     except ParserError:
