@@ -162,6 +162,35 @@ def test_staff_edits_apply_at_once(testapp, world, login, db, shared):
     _rename_lieu(testapp, shared, "Corrigé par la coordination")
     db.expire_all()
     assert db.get(Lieu, shared.id).nom == "Corrigé par la coordination"
+    record = db.scalar(select(DirectoryChange).where(DirectoryChange.lieu_id == shared.id))
+    assert record.state == ChangeState.APPLIED and record.direct and record.author == world.users["coord"]
+    assert record.previous == {"nom": "Lieu Bêta Santé"} and record.values == {
+        "nom": "Corrigé par la coordination"
+    }
+
+
+def test_a_new_logo_waits_for_review_and_the_coordinator_sees_it(testapp, world, login, db):
+    import io
+
+    from PIL import Image
+    from webtest import Upload
+
+    out = io.BytesIO()
+    Image.new("RGB", (30, 30), (200, 0, 0)).save(out, format="PNG")
+    login("owner.a@test.fr")
+    form = testapp.get(f"/espace/structures/{world.orgs['a'].id}/modifier").forms["deform"]
+    form["upload"] = Upload("logo.png", out.getvalue(), "image/png")
+    form.submit("save").follow()
+    testapp.reset()
+    assert testapp.get("/structure/alpha").html.select_one("img.org-logo") is None
+    login("coord@test.fr")
+    queue = testapp.get("/coordination")
+    change = db.scalar(select(DirectoryChange).where(DirectoryChange.organisation_id == world.orgs["a"].id))
+    proposed = queue.html.select_one(f"#modification-{change.id} table.diff img.org-logo")["src"]
+    assert testapp.get(proposed).content_type == "image/png"
+    post(testapp, f"/coordination/modifications/{change.id}/publier").follow()
+    testapp.reset()
+    assert testapp.get("/structure/alpha").html.select_one("img.org-logo")["src"] == proposed
 
 
 def test_partners_cannot_publish_or_see_a_change(testapp, world, login, db, shared):
