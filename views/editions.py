@@ -514,13 +514,14 @@ def fiche_pdf(request: Any) -> Response:
             raise HTTPNotFound()
         return pdfworker.Job(tuple(pages), one_page=True)
 
-    return _pdf_response(request, key, build, f"fiche-{fiche.id}.pdf")
+    back = (request.route_path("fiche", ref=fiche.id), "Retour à la fiche")
+    return _pdf_response(request, key, build, f"fiche-{fiche.id}.pdf", back)
 
 
 # --- print on demand: PDFs through the cache and the worker -----------------------------------------------
 
 
-def _pdf_response(request: Any, key: str, build: Any, filename: str) -> Response:
+def _pdf_response(request: Any, key: str, build: Any, filename: str, back: tuple[str, str]) -> Response:
     """The cached PDF of ``key``, or its render by the worker: the PDF when it is ready within a few seconds,
     else a page that refreshes itself until it is; 429 beyond the client's limit, 503 when the queue is
     full. Only renders count towards the limit: what is in the cache is served to anyone."""
@@ -541,7 +542,7 @@ def _pdf_response(request: Any, key: str, build: Any, filename: str) -> Response
         else:
             response.content_disposition = f'inline; filename="{filename}"'
             return response
-    return _pdf_status_page(request, outcome)
+    return _pdf_status_page(request, outcome, back)
 
 
 def _wait_fr(seconds: int) -> str:
@@ -554,11 +555,11 @@ def _wait_fr(seconds: int) -> str:
     return "une heure" if hours == 1 else f"{hours} heures"
 
 
-def _pdf_status_page(request: Any, outcome: pdfworker.Outcome) -> Response:
+def _pdf_status_page(request: Any, outcome: pdfworker.Outcome, back: tuple[str, str]) -> Response:
     if outcome.status == pdfworker.PENDING:
         response = render_to_response(
             "print/pending.jinja2",
-            {"refresh": outcome.retry_after, "url": request.path_qs},
+            {"refresh": outcome.retry_after, "url": request.path_qs, "back": back},
             request=request,
         )
         response.status = 202
@@ -717,4 +718,6 @@ def selection_pdf(request: Any) -> Response:
         return pdfworker.Job((html,))
 
     name = "selection-gros-caracteres.pdf" if large else "selection.pdf"
-    return _pdf_response(request, key, build, name)
+    return _pdf_response(
+        request, key, build, name, (request.route_path("selection"), "Retour à ma sélection")
+    )

@@ -1025,5 +1025,7 @@ def render_selection_html(
 def render_selection_pdf(
     db: Session, fiche_ids: Sequence[int], site_url: str, *, large: bool = False
 ) -> bytes:
-    html = render_selection_html(db, fiche_ids, site_url, large=large)
-    return _html(html).write_pdf(font_config=_font_config())
+    """The selection as a PDF, laid out here (the site hands this work to :mod:`.pdfworker`)."""
+    from .pdfworker import Job, layout
+
+    return layout(Job((render_selection_html(db, fiche_ids, site_url, large=large),)))

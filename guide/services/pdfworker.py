@@ -129,7 +129,7 @@ class PdfService:
             Path(settings["var_dir"]) / "cache" / "pdf",
             int(float(settings.get("pdf.cache_max_mb", 200)) * 1024 * 1024),
         )
-        self.max_pending = int(settings.get("pdf.max_pending", 4))
+        self.max_pending = int(settings.get("pdf.max_pending", 8))
         self.wait_seconds = float(settings.get("pdf.wait_seconds", 4))
         self.refresh_seconds = int(settings.get("pdf.refresh_seconds", 3))
         self.nice = int(settings.get("pdf.nice", 10))
