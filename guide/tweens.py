@@ -117,6 +117,7 @@ def host_tween_factory(handler: Callable[[Any], Any], registry: Any) -> Callable
     A Host without a port stands for site_url's default port (a proxy on 443 in front of waitress)."""
 
     settings = registry.settings
+    site_address(str(settings.get("site_url") or "http://localhost"))  # a malformed site_url stops start-up
 
     def tween(request: Any) -> Any:
         site = site_address(
@@ -157,7 +158,7 @@ BAD_FORM = (
     "Le formulaire envoyé est mal formé et n'a pas pu être lu. Revenez en arrière, rechargez la page "
     "puis envoyez-le à nouveau."
 )
-TOO_MANY_FIELDS = "Le formulaire envoyé contient trop de champs ({count} au plus)."
+TOO_MANY_FIELDS = "L'adresse ou le formulaire envoyé contient trop de champs ({count} au plus)."
 TOO_LARGE = (
     "L'envoi est trop volumineux ({size} au plus). S'il contient un fichier, choisissez-en un plus petit."
 )
@@ -167,11 +168,12 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.0f} Mo".replace(".", ",")
 
 
-def _check_query(query: str, max_fields: int) -> str | None:
-    """None if the query string decodes, else the French reason."""
+def _check_pairs(raw: bytes, max_fields: int) -> str | None:
+    """None if a query string (or an urlencoded body) decodes as UTF-8, percent-escapes included, and has
+    at most ``max_fields`` fields; else the French reason."""
     try:
         parse_qsl(
-            query.encode("latin-1").decode("utf-8"),
+            raw.decode("utf-8"),
             keep_blank_values=True,
             encoding="utf-8",
             errors="strict",
@@ -212,11 +214,7 @@ def _check_form(request: Any, body: bytes, max_fields: int) -> str | None:
     if content_type == FORM_URLENCODED:
         if body.count(b"&") + 1 > max_fields:
             return TOO_MANY_FIELDS.format(count=max_fields)
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            return BAD_ENCODING
-        return _check_query(text.encode("utf-8").decode("latin-1"), max_fields)
+        return _check_pairs(body, max_fields)
     found = re.search(r"boundary\s*=\s*(\"[^\"]{1,200}\"|[^;\s]{1,200})", header, re.IGNORECASE)
     if found is None:
         return BAD_FORM
@@ -243,7 +241,7 @@ def malformed_request_tween_factory(handler: Callable[[Any], Any], registry: Any
             str(environ.get("PATH_INFO", "")).encode("latin-1").decode("utf-8")
         except UnicodeError:
             return refuse(request, 400, "Adresse illisible", BAD_ENCODING)
-        reason = _check_query(str(environ.get("QUERY_STRING", "")), max_fields)
+        reason = _check_pairs(str(environ.get("QUERY_STRING", "")).encode("latin-1"), max_fields)
         if reason is not None:
             return refuse(request, 400, "Adresse illisible", reason)
         length = environ.get("CONTENT_LENGTH") or ""
@@ -271,7 +269,8 @@ def malformed_request_tween_factory(handler: Callable[[Any], Any], registry: Any
     def tween(request: Any) -> Any:
         try:
             refused = check(request)
-        except (ValueError, UnicodeError, DeprecationWarning, OSError):
+        except (ValueError, LookupError, UnicodeError, EOFError, OSError, DeprecationWarning):
+            # WebOb's parser giving up on what the checks above let through
             refused = refuse(request, 400, "Requête invalide", BAD_FORM)
         return refused if refused is not None else handler(request)
 
