@@ -165,6 +165,22 @@ def test_the_queue_is_bounded_and_the_page_waits_for_the_pdf(app, testapp, world
     assert service(app).pending_count() == 0
 
 
+def test_a_render_under_way_in_another_app_process_is_not_started_again(
+    app, app_settings, testapp, world, gated
+):
+    testapp.get(fiche_url(world, "published_a"), extra_environ=ATTACKER, status=202)
+    other = webtest.TestApp(main({}, **app_settings), extra_environ={"HTTP_HOST": "localhost", **ATTACKER})
+    service(other.app).executor = GatedExecutor()
+    for _ in range(3):  # beyond this client's limit of 2 renders: waiting for a render is not a render
+        page = other.get(fiche_url(world, "published_a"), status=202)
+        assert "Votre PDF est en préparation" in visible(page)
+        assert all(script.get("src") for script in page.html.find_all("script"))  # no inline script (CSP)
+    assert service(other.app).renders == 0 and service(other.app).executor.calls == 0
+    gated.open()
+    assert other.get(fiche_url(world, "published_a")).content_type == "application/pdf"
+    assert service(other.app).renders == 0
+
+
 def test_the_printable_selection_page_is_built_once_per_content(app, testapp, world, monkeypatch):
     calls = []
     real = editions.render_selection_html
