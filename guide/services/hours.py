@@ -190,7 +190,7 @@ _VALID_CODES = {"mo", "tu", "we", "th", "fr", "sa", "su", "ph", "sh"}
 # took 46 s to describe), so the limits are checked, with cheap linear scans, before any parsing.
 MAX_LENGTH = 1000  # characters
 MAX_RULES = 50  # rules separated by « ; », « || » or « , » followed by a space
-MAX_TIME_SPANS = 40  # time spans such as 09:00-12:00, counted over the whole string
+MAX_TIME_SPANS = 50  # time spans such as 09:00-12:00 over the whole string (7 days × 2 seasons × 3 fit)
 
 _COMMENT = re.compile(r'"[^"]*"')
 _RULE_SEPARATOR = re.compile(r";|\|\||,\s")

@@ -448,6 +448,35 @@ def test_validate_shortens_long_quotes():
     assert "« " + "x" * 29 + "… »" in message
 
 
+def _spans(count: int) -> str:
+    return ",".join(f"{i // 4:02d}:{i % 4 * 15:02d}-{i // 4:02d}:{i % 4 * 15 + 10:02d}" for i in range(count))
+
+
+def test_limits_are_inclusive():
+    comment = '"' + "x" * (hours.MAX_LENGTH - 2) + '"'
+    assert len(comment) == hours.MAX_LENGTH
+    assert hours.validate(comment) is None
+    assert hours.validate("Mo " + comment).startswith("Horaires trop longs : 1000 caractères au plus")
+    fifty = "; ".join(["Mo off"] * 50)
+    assert hours.validate(fifty) is None
+    assert "50 règles au plus (vous en avez écrit 51)" in hours.validate(fifty + "; Tu off")
+    assert hours.validate(f"Mo {_spans(50)}") is None
+    assert "50 créneaux horaires au plus (vous en avez écrit 51)" in hours.validate(f"Mo {_spans(51)}")
+
+
+def test_two_seasons_of_seven_different_days_with_three_slots_fit_the_limits():
+    week = "; ".join(f"{day} 08:00-10:00,10:30-12:00,14:00-17:30" for day in DAYS)
+    value = f"Apr-Sep {week.replace('; ', '; Apr-Sep ')}; Oct-Mar {week.replace('; ', '; Oct-Mar ')}; PH off"
+    assert hours.validate(value) is None
+    assert hours.describe(value)
+
+
+def test_separators_and_times_inside_comments_do_not_count():
+    comment = '"' + "; 09:00-10:00" * 60 + '"'
+    assert hours.complexity_problem(f"Mo-Fr 09:00-12:00 {comment}") is None
+    assert hours.validate(f"Mo-Fr 09:00-12:00 {comment}") is None
+
+
 # --------------------------------------------------------------------------------------------------
 # Weekly grid
 # --------------------------------------------------------------------------------------------------
