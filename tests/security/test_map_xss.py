@@ -5,6 +5,7 @@ and organisation name: every marker and polygon is hovered and clicked, and noth
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,8 +17,6 @@ from guide.db import make_engine, make_session_factory
 from guide.demo_data import DEMO_PASSWORD
 from guide.models import Lieu, Organisation, Quartier, User
 from tests.live import live_site
-
-pytestmark = pytest.mark.browser
 
 ADMIN = "admin@guide.localhost"
 VICTIM = "partenaire@guide.localhost"  # the partner the attacker wants to make admin
@@ -111,6 +110,7 @@ def hover_and_click_every_feature(page: Any) -> int:
     return shown
 
 
+@pytest.mark.browser
 def test_names_on_the_map_are_text_for_an_admin_hovering_every_feature(admin_page, poisoned_site):
     base, database_url = poisoned_site
     before = roles(database_url)
@@ -131,6 +131,7 @@ def test_names_on_the_map_are_text_for_an_admin_hovering_every_feature(admin_pag
     assert roles(database_url) == before
 
 
+@pytest.mark.browser
 def test_names_elsewhere_are_text(admin_page, poisoned_site):
     """The server-drawn SVG maps, results, fiche and organisation pages carry the same names."""
     base, database_url = poisoned_site
@@ -147,3 +148,34 @@ def test_names_elsewhere_are_text(admin_page, poisoned_site):
     page.goto(f"{base}{organisation}")
     assert_nothing_ran(page)
     assert roles(database_url) == before
+
+
+def test_svg_maps_draw_names_as_text_without_style():
+    """The server-drawn maps (home, quartier and fiche pages, print edition) with the payloads as names: the
+    names are text of <title>/<text>, nothing else; no style attribute or element (the CSP refuses them)."""
+    from guide import demo_data
+    from guide.services.mapsvg import MapMarker, render_locator, render_map
+
+    quartiers = [
+        Quartier(id=rank, code=f"Q{rank}", nom=marker(f"q{rank}"), slug=f"q{rank}", geometry=item["geometry"])
+        for rank, item in enumerate(demo_data.QUARTIERS, start=1)
+    ]
+    markers = [
+        MapMarker(item["latitude"], item["longitude"], attack(f"l{rank}", 4), url=f"/fiche/{rank}")
+        for rank, item in enumerate(demo_data.LIEUX, start=1)
+    ]
+    lieu = Lieu(nom=attack("l0", 4), latitude=markers[0].latitude, longitude=markers[0].longitude)
+    lieu.quartier_id = 1
+    maps = [
+        render_map(quartiers, markers, counts={}, link_for=lambda q: f"/quartier/{q.slug}"),
+        render_map(quartiers, markers, numbered=True, title=marker("t")),
+        render_locator([lieu], quartiers, title=marker("t2")),
+    ]
+    for svg in maps:
+        root = ET.fromstring(str(svg))  # noqa: S314 - our own output
+        names = {element.tag.split("}")[1] for element in root.iter()}
+        assert names <= {"svg", "title", "desc", "g", "a", "path", "text", "circle", "rect", "line"}, names
+        assert all("style" not in element.attrib for element in root.iter())
+        assert not any(name.startswith("on") for element in root.iter() for name in element.attrib)
+        texts = " ".join(element.text or "" for element in root.iter())
+        assert "<img src=/xss-" in texts  # the payloads are there, as text
