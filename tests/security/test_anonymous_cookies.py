@@ -3,9 +3,13 @@ selection still works (and still refuses cross-site forms); pages of logged-in u
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from sqlalchemy import func, select
 
 from guide.models import Base
+from tests.live import live_site
 
 from ..functional.helpers import visible
 
@@ -155,3 +159,37 @@ def test_pages_of_logged_in_users_are_not_publicly_cacheable(testapp, world, log
         cache = response.headers.get("Cache-Control", "")
         assert "private" in cache and "no-store" in cache and "public" not in cache, url
         assert "ETag" not in response.headers, url
+
+
+# --- in a real browser: Chromium sends Origin on its own, the selection works without a token -------------
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[tuple[str, str]]:
+    with live_site(tmp_path_factory.mktemp("cookies"), f"guide_cookies_{worker_id}") as site:
+        yield site
+
+
+@pytest.mark.browser
+def test_a_visitor_browses_without_cookie_then_uses_the_selection_in_chromium(browser, demo_site):
+    base, _database_url = demo_site
+    context = browser.new_context(locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.goto(base + "/")
+        page.goto(base + "/recherche?q=aide")
+        page.locator("ol.hits a").first.click()
+        page.wait_for_load_state()
+        assert context.cookies() == []
+        name = page.locator("h1").first.inner_text()
+        page.locator("form.selection-toggle button").first.click()
+        page.wait_for_selector(".flash-ok")
+        assert "Fiche ajoutée à votre sélection" in page.locator(".flash-ok").inner_text()
+        assert [c["name"] for c in context.cookies()] == ["guide_session"]
+        page.goto(base + "/selection")
+        assert name in page.locator(".selection-list").inner_text()
+        page.locator(".selection-list form button").first.click()
+        page.wait_for_selector(".flash-ok")
+        assert "Votre sélection est vide" in page.locator("main").inner_text()
+    finally:
+        context.close()
