@@ -122,8 +122,8 @@ def organisation_values(request: Any, logo: str | None, values: dict[str, Any]) 
     upload = values.get("logo")
     if upload and upload.get("fp") is not None:
         settings = request.registry.settings
-        payload = uploads.read_limited(upload["fp"], int(settings["upload.max_bytes"]))
-        logo = uploads.store_logo(settings["var_dir"], payload)
+        max_bytes = int(settings["upload.max_bytes"])
+        logo = uploads.store_logo_upload(settings["var_dir"], upload, max_bytes)  # and removes its temp file
     data["logo"] = logo
     return data
 
