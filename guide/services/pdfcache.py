@@ -148,8 +148,8 @@ class PdfCache:
                 stat = entry.stat()
             except OSError:
                 continue
-            if entry.name.endswith(".tmp") and now - stat.st_mtime > PENDING_FOR:
-                with contextlib.suppress(OSError):  # left by a process that died while writing
+            if entry.name.endswith((".tmp", ".pending")) and now - stat.st_mtime > PENDING_FOR:
+                with contextlib.suppress(OSError):  # left by a process that died while rendering
                     os.unlink(entry.path)
                 continue
             if entry.name.endswith(self.SUFFIXES):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import io
+import os
 import re
 import threading
 
@@ -18,6 +19,7 @@ from pypdf import PdfReader
 
 from guide import main
 from guide.services import editions, fiches
+from guide.services.pdfcache import PdfCache
 
 from ..functional.helpers import post, visible
 
@@ -193,3 +195,18 @@ def test_the_printable_selection_page_is_built_once_per_content(app, testapp, wo
     post(testapp, "/selection/retirer", {"fiche_id": str(world.fiches["published_b"].id)})
     assert "Fiche published b" not in testapp.get("/selection/imprimer").text
     assert len(calls) == 2
+
+
+def test_the_cache_cannot_fill_the_disk(tmp_path):
+    cache = PdfCache(tmp_path / "pdf", max_bytes=1200)
+    for number in range(3):
+        cache.write(f"fiche-{number}", b"%PDF" + b"x" * 396)
+        os.utime(cache.path(f"fiche-{number}"), (1000 + number, 1000 + number))
+    assert cache.get("fiche-0") is not None  # read now: the most recently used
+    for number in range(3, 5):  # a flood of new contents: the least recently used go first
+        cache.write(f"fiche-{number}", b"%PDF" + b"x" * 396)
+        assert cache.size() <= 1200
+    kept = [number for number in range(5) if cache.get(f"fiche-{number}") is not None]
+    assert kept == [0, 3, 4]
+    with pytest.raises(ValueError):
+        cache.path("../../etc/passwd")
