@@ -544,8 +544,9 @@ def main() -> int:
         load_started = time.perf_counter()
         for thread in threads:
             thread.start()
+        give_up = deadline + 180  # a PDF being waited for at the end gets at most this long
         for thread in threads:
-            thread.join(timeout=max(1.0, deadline - time.monotonic()) + 180)
+            thread.join(timeout=max(0.1, give_up - time.monotonic()))
         elapsed = time.perf_counter() - load_started
         if any(thread.is_alive() for thread in threads):
             stats.fail("recherche", "a client was still waiting 3 minutes after the end")
@@ -564,7 +565,7 @@ def main() -> int:
         else:
             shutil.rmtree(folder, ignore_errors=True)
     print()
-    print(table(stats, elapsed))
+    print(table(stats, seconds))
     total = sum(len(t) for t in stats.times.values())
     failed = sum(stats.failed.values())
     limited = sum(stats.limited.values())
