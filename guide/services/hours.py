@@ -11,7 +11,9 @@ What this module offers:
 Time zone: every wall-clock time is Europe/Paris, whatever the server's zone.  Public functions accept
 naive datetimes (read as Paris time) and aware datetimes in any zone (converted).  The ``opening_hours``
 library is only ever given Paris-aware datetimes: it reads naive datetimes in the expression's zone but
-rejects aware ones whose ``tzinfo`` is not a ``ZoneInfo`` (``datetime.timezone.utc`` raises TypeError).
+rejects aware ones whose ``tzinfo`` is not a ``ZoneInfo`` (``datetime.timezone.utc`` raises TypeError),
+and Paris times that do not exist (the hour skipped in spring, often reached by « now + 8 days »):
+every datetime goes through :func:`_existing` on its way to the library.
 
 How :func:`describe` works: a small parser reads the common subset of the syntax into rules; the rules
 are evaluated with the same override semantics as the library and the result is *checked against the
@@ -1536,7 +1538,7 @@ def status(value: str, closures: list[dict] | None = None, now: datetime | None 
     try:
         return _status(value, closures, now)
     except Exception:
-        logger.exception("Could not compute the open status of %r (closures %r) at %s", value, closures, now)
+        logger.exception("Could not compute the open status of %s at %s", _shorten(repr(value), 200), now)
         return OpenStatus(None, UNAVAILABLE)
 
 
@@ -1616,7 +1618,7 @@ def today_hours(value: str, now: datetime | None = None, closures: list[dict] | 
     try:
         return _today_hours(value, now, closures)
     except Exception:
-        logger.exception("Could not compute today's hours of %r (closures %r) at %s", value, closures, now)
+        logger.exception("Could not compute today's hours of %s at %s", _shorten(repr(value), 200), now)
         return ""
 
 
