@@ -289,8 +289,9 @@ def send_invitation(
     site_name = request.registry.settings["site_name"]
     where = f" pour la structure « {organisation.nom} »" if organisation is not None else ""
     if user.password_hash:
+        what = f"la structure « {organisation.nom} »" if organisation is not None else "la coordination"
         body = (
-            f"Bonjour,\n\n{request.user.display_name} vous invite à rejoindre{where} sur le {site_name}, "
+            f"Bonjour,\n\n{request.user.display_name} vous invite à rejoindre {what} sur le {site_name}, "
             "où vous avez déjà un compte.\n\n"
             f"Pour accepter, ouvrez ce lien (valable {days} jours) et connectez-vous :\n\n{link}\n\n"
             "Si vous ne souhaitez pas rejoindre, ignorez ce message : rien ne change.\n"
