@@ -155,18 +155,31 @@ class PdfService:
             log.warning("The PDF worker was broken: starting a new one")
             return process_pool(self.nice, self.tasks_per_worker, renew=True).submit(render_to_cache, *args)
 
-    def _finish(self, key: str, placeholder: cf.Future[int], done: cf.Future[int]) -> None:
-        with self._lock:
-            if self._jobs.get(key) is placeholder:
-                del self._jobs[key]
-        error = done.exception()
-        if error is not None:
-            log.error("PDF render %s failed: %r", key, error)
-            if isinstance(error, cf.BrokenExecutor):
+    def _follow(self, key: str, job: Job, placeholder: cf.Future[int], retry: bool = True) -> None:
+        """Submit ``job`` and pass its outcome to ``placeholder``; a job lost with its worker (killed, out of
+        memory) is submitted once more, to a new worker."""
+        submitted = self._submit(key, job)
+
+        def finish(done: cf.Future[int]) -> None:
+            error = done.exception()
+            if isinstance(error, cf.BrokenExecutor) and retry:
+                log.warning("PDF render %s lost with its worker: trying again", key)
+                try:
+                    self._follow(key, job, placeholder, retry=False)
+                    return
+                except Exception as exc:  # noqa: BLE001 - reported through the placeholder
+                    error = exc
+            with self._lock:
+                if self._jobs.get(key) is placeholder:
+                    del self._jobs[key]
+            if error is not None:
+                log.error("PDF render %s failed: %r", key, error)
                 self.cache.clear_pending(key)
-            placeholder.set_exception(error)
-        else:
-            placeholder.set_result(done.result())
+                placeholder.set_exception(error)
+            else:
+                placeholder.set_result(done.result())
+
+        submitted.add_done_callback(finish)
 
     def get(
         self,
@@ -202,7 +215,7 @@ class PdfService:
             try:
                 job = build()
                 self.cache.mark_pending(key)
-                submitted = self._submit(key, job)
+                self._follow(key, job, future)
             except Exception as exc:
                 log.exception("Could not queue the PDF %s", key)
                 with self._lock:
@@ -210,7 +223,6 @@ class PdfService:
                 self.cache.clear_pending(key)
                 future.set_exception(exc)
                 return Outcome(FAILED)
-            submitted.add_done_callback(lambda done: self._finish(key, future, done))
         if self.wait_seconds > 0 and self._waiting.acquire(blocking=False):
             try:
                 cf.wait([future], timeout=self.wait_seconds)

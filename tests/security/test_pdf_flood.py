@@ -11,6 +11,7 @@ import concurrent.futures as cf
 import io
 import os
 import re
+import signal
 import threading
 
 import pytest
@@ -18,7 +19,7 @@ import webtest
 from pypdf import PdfReader
 
 from guide import main
-from guide.services import editions, fiches
+from guide.services import editions, fiches, pdfworker
 from guide.services.pdfcache import PdfCache
 
 from ..functional.helpers import post, visible
@@ -110,6 +111,17 @@ def test_renders_beyond_the_clients_limit_are_refused_in_french(app, testapp, wo
     # Another client still gets its PDF.
     other = testapp.get(fiche_url(world, "published_c"), extra_environ=NEIGHBOUR)
     assert other.content_type == "application/pdf" and "Fichepublishedc" in pdf_text(other.body)
+
+
+def test_the_site_recovers_when_its_pdf_worker_is_killed(app, testapp, world):
+    assert testapp.get(fiche_url(world, "published_a")).content_type == "application/pdf"
+    workers = [pool._processes for pool in pdfworker._pools.values()]
+    pids = [pid for processes in workers for pid in processes]
+    assert pids and os.getpid() not in pids  # the layout happened in another process
+    for pid in pids:  # out of memory, killed by an administrator...
+        os.kill(pid, signal.SIGKILL)
+    response = testapp.get(fiche_url(world, "published_b"))
+    assert response.content_type == "application/pdf" and "Fichepublishedb" in pdf_text(response.body)
 
 
 class GatedExecutor(cf.ThreadPoolExecutor):
