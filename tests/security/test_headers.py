@@ -325,6 +325,11 @@ def test_pages_run_without_csp_violation(site, page):
     visit(page, edition + "/verification")
     visit(page, edition + "/apercu")
     assert page.locator("link[href$='/static/print/page-a4.css']").count() == 1
+    # the generation page follows the worker with edition_progress.js (no inline script) until the PDF
+    visit(page, edition)
+    page.get_by_role("button", name="Générer le PDF").click()
+    page.wait_for_url(re.compile(r"/generation$"))
+    page.get_by_role("link", name="Télécharger le PDF").wait_for(timeout=300_000)  # the page reloaded itself
     assert page.violations == []
 
 
