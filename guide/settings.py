@@ -44,6 +44,10 @@ DEFAULTS: dict[str, str] = {
     "request.max_fields": "1000",  # form fields (or query parameters) per request
     "timezone": "Europe/Paris",
     "map.tile_url": "",  # Leaflet tile URL template ({z}/{x}/{y}); empty: polygons only, no tiles
+    # on-demand PDFs (guide.services.pdfworker): wait in the request, renders queued, cache size
+    "pdf.wait_seconds": "4",
+    "pdf.max_pending": "8",
+    "pdf.cache_max_mb": "200",
 }
 
 
