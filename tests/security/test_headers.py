@@ -156,6 +156,10 @@ def test_static_files_errors_and_redirects(testapp, world):
     ):
         response = testapp.get(path, expect_errors=True)
         check_headers(response, f"{path} {response.status}")
+    # refused before any view: another site's Host header, an undecodable query
+    for environ in ({"HTTP_HOST": "autre-site.example"}, {"QUERY_STRING": "q=%ff%fe"}):
+        response = testapp.get("/recherche", extra_environ=environ, expect_errors=True)
+        check_headers(response, f"{environ} {response.status}")
     assert testapp.get("/espace").status_int == 303
     assert testapp.get("/page-introuvable", expect_errors=True).status_int == 404
 
