@@ -256,6 +256,8 @@ def invitation(request: Any) -> Any:
 
 INVITATION_SENT = "Une invitation est envoyée à {email}."
 
+pending_invitations = accounts.pending_invitations
+
 
 def send_invitation(
     request: Any,
@@ -283,7 +285,7 @@ def send_invitation(
         site_role=site_role,
     )
     message = INVITATION_SENT.format(email=accounts.normalise_email(email))
-    if token is None:  # deactivated account: only an administrator reactivates it
+    if not user.active:  # its link is refused: only an administrator reactivates an account
         return message
     link = request.route_url("invitation", token=token)
     site_name = request.registry.settings["site_name"]

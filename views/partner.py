@@ -34,7 +34,7 @@ from schemas.accounts import MemberInvitationSchema
 from schemas.directory import LieuSchema, organisation_schema
 from schemas.fiche import appstruct_to_content, content_to_appstruct, fiche_schema
 
-from .auth import send_invitation
+from .auth import pending_invitations, send_invitation
 from .rendering import process_form
 from .resources import parse_id
 
@@ -304,7 +304,8 @@ def org_members(request: Any) -> Any:
         )
         request.session.flash(message, "success")
         return HTTPSeeOther(request.route_path("org_members", org_id=organisation.id))
-    return {"organisation": organisation, "form": result}
+    pending = pending_invitations(request.dbsession, organisation)
+    return {"organisation": organisation, "form": result, "pending": pending}
 
 
 @view_config(route_name="org_member_remove", request_method="POST", permission=Permission.MANAGE_MEMBERS)

@@ -282,17 +282,15 @@ def invite(
     *,
     lifetime: dt.timedelta,
     site_role: SiteRole = SiteRole.PARTNER,
-) -> tuple[User, str | None]:
-    """An invitation link for the address: (account, clear token), or (account, None) when the account
-    is deactivated. Nothing is granted before the invited person follows the link, so the inviter
-    learns nothing about whether the address already had an account."""
+) -> tuple[User, str]:
+    """An invitation link for the address: (account, clear token). Nothing is granted before the
+    invited person follows the link, so the inviter learns nothing about whether the address already
+    had an account. A deactivated account's link is refused (find_token): do not mail it."""
     user = find_user(db, email)
     if user is None:
         user = User(email=normalise_email(email), name=name.strip(), role=SiteRole.PARTNER, active=True)
         db.add(user)
         db.flush()
-    if not user.active:
-        return user, None
     token = issue_token(
         db,
         user,
@@ -305,6 +303,22 @@ def invite(
     )
     db.flush()
     return user, token
+
+
+def pending_invitations(db: Session, organisation: Organisation) -> list[AccountToken]:
+    """The organisation's invitations not yet accepted (the same for new and existing accounts)."""
+    return list(
+        db.scalars(
+            select(AccountToken)
+            .where(
+                AccountToken.organisation_id == organisation.id,
+                AccountToken.purpose == TokenPurpose.INVITATION,
+                AccountToken.used_at.is_(None),
+                AccountToken.expires_at >= utcnow(),
+            )
+            .order_by(AccountToken.created_at)
+        )
+    )
 
 
 def request_reset(db: Session, email: str, ip: str, lifetime: dt.timedelta) -> tuple[User | None, str]:

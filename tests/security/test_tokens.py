@@ -101,6 +101,7 @@ def test_a_deactivated_account_is_not_invited_again(app, testapp, world, mailbox
     form["email"] = "editor.c@test.fr"
     page = form.submit("invite").follow()
     assert "Une invitation est envoyée à editor.c@test.fr." in visible(page)
+    assert "Invitations en attente" in page.text and "editor.c@test.fr" in page.text  # like any other
     from views.auth import wait_for_mail
 
     wait_for_mail()
@@ -172,7 +173,10 @@ def test_owner_inviting_an_existing_account_learns_nothing_and_adds_nobody(
     new = _invite_member(testapp, org_a, "personne.nouvelle@test.fr")
     assert _flash(existing) == ["Une invitation est envoyée à editor.c@test.fr."]
     assert _flash(new) == ["Une invitation est envoyée à personne.nouvelle@test.fr."]
-    assert "Editor.c" not in existing.text  # their name is not shown to the inviter
+    assert "Editor.c" not in existing.text + new.text  # their name is not shown to the inviter
+    # both wait, alike, among the pending invitations
+    rows = re.findall(r"<tr><td>([^<]+@test\.fr)</td>\s*<td>Rédacteur·rice</td>", new.text)
+    assert rows == ["editor.c@test.fr", "personne.nouvelle@test.fr"]
     editor_c = world.users["editor_c"]
     assert db.query(Membership).filter_by(user_id=editor_c.id, organisation_id=org_a).count() == 0
 
