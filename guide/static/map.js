@@ -7,6 +7,7 @@
 
   var FILLS = ["#f3f4f8", "#d6e6f6", "#afcdee", "#88b5e5"]; // same classes as the SVG map
   var HIGHLIGHT = "#ffe08a";
+  var MARKER = { radius: 7, color: "#ffffff", weight: 2, fillColor: "#004f9f", fillOpacity: 1 };
 
   function fillFor(count, largest) {
     if (!count || !largest) { return FILLS[0]; }
@@ -77,6 +78,8 @@
     var layer = L.geoJSON(data, {
       style: function (feature) {
         var p = feature.properties || {};
+        // L.geoJSON applies this to the points' circle markers too: the SVG map's blue dots
+        if (p.kind === "marker") { return MARKER; }
         var highlighted = highlight && p.code === highlight;
         return {
           color: highlighted ? "#1b1b1f" : "#4a5468",
@@ -86,9 +89,7 @@
         };
       },
       pointToLayer: function (feature, latlng) {
-        return L.circleMarker(latlng, {
-          radius: 7, color: "#ffffff", weight: 2, fillColor: "#004f9f", fillOpacity: 1
-        });
+        return L.circleMarker(latlng, MARKER);
       },
       onEachFeature: function (feature, item) {
         var p = feature.properties || {};
