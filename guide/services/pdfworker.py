@@ -24,7 +24,9 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +116,18 @@ def process_pool(nice: int, tasks_per_worker: int, *, renew: bool = False) -> cf
         return pool
 
 
+def kill_workers(nice: int, tasks_per_worker: int) -> int:
+    """Kill the pool's worker process (a render that never ends); its jobs fail with BrokenProcessPool and
+    the next submit starts a new worker. Returns how many processes were killed."""
+    with _pools_lock:
+        pool = _pools.get((nice, tasks_per_worker))
+        processes = dict(getattr(pool, "_processes", None) or {}) if pool is not None else {}
+    for pid in processes:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    return len(processes)
+
+
 @dataclass
 class Outcome:
     status: str  # READY, PENDING, LIMITED, BUSY or FAILED
@@ -134,6 +148,9 @@ class PdfService:
         self.refresh_seconds = int(settings.get("pdf.refresh_seconds", 3))
         self.nice = int(settings.get("pdf.nice", 10))
         self.tasks_per_worker = int(settings.get("pdf.tasks_per_worker", 50))
+        # a render queued longer than this is taken as stuck: the worker is killed and started again
+        self.render_timeout = float(settings.get("pdf.render_timeout", 300))
+        self._started: dict[str, float] = {}
         self._waiting = threading.BoundedSemaphore(max(1, int(settings.get("pdf.max_waiting", 2))))
         self._lock = threading.Lock()
         self._jobs: dict[str, cf.Future[int]] = {}
@@ -172,6 +189,7 @@ class PdfService:
             with self._lock:
                 if self._jobs.get(key) is placeholder:
                     del self._jobs[key]
+                    self._started.pop(key, None)
             if error is not None:
                 log.error("PDF render %s failed: %r", key, error)
                 self.cache.clear_pending(key)
@@ -180,6 +198,20 @@ class PdfService:
                 placeholder.set_result(done.result())
 
         submitted.add_done_callback(finish)
+
+    def _unstick(self) -> None:
+        """Kill the worker when the oldest render under way is older than ``render_timeout`` (lock held)."""
+        if self.executor is not None or not self._started:
+            return
+        oldest = min(self._started.values())
+        if time.monotonic() - oldest > self.render_timeout:
+            log.error(
+                "A PDF render has been under way for %.0f s: killing the PDF worker",
+                time.monotonic() - oldest,
+            )
+            for key in list(self._started):
+                self._started[key] = time.monotonic()  # one kill per timeout, not one per request
+            kill_workers(self.nice, self.tasks_per_worker)
 
     def get(
         self,
@@ -196,6 +228,7 @@ class PdfService:
         if path is not None:
             return Outcome(READY, path)
         with self._lock:
+            self._unstick()
             future = self._jobs.get(key)
             if future is None:
                 if self.cache.pending(key):  # another app process renders it
@@ -206,6 +239,7 @@ class PdfService:
                 if retry_after is not None:
                     return Outcome(LIMITED, retry_after=retry_after)
                 future = self._jobs[key] = cf.Future()
+                self._started[key] = time.monotonic()
                 future.set_running_or_notify_cancel()
                 self.renders += 1
                 start = True
@@ -220,6 +254,7 @@ class PdfService:
                 log.exception("Could not queue the PDF %s", key)
                 with self._lock:
                     self._jobs.pop(key, None)
+                    self._started.pop(key, None)
                 self.cache.clear_pending(key)
                 future.set_exception(exc)
                 return Outcome(FAILED)

@@ -13,6 +13,8 @@ import os
 import re
 import signal
 import threading
+import time
+from pathlib import Path
 
 import pytest
 import webtest
@@ -122,6 +124,37 @@ def test_the_site_recovers_when_its_pdf_worker_is_killed(app, testapp, world):
         os.kill(pid, signal.SIGKILL)
     response = testapp.get(fiche_url(world, "published_b"))
     assert response.content_type == "application/pdf" and "Fichepublishedb" in pdf_text(response.body)
+
+
+def worker_pids():
+    return {pid for pool in pdfworker._pools.values() for pid in pool._processes}
+
+
+def killed(pid, patience=60.0):
+    """True once the process is gone or a zombie (the signal is delivered asynchronously)."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_render_that_never_ends_does_not_block_the_pdfs_forever(app, testapp, world):
+    pdfs = service(app)
+    pdfs.wait_seconds, pdfs.render_timeout = 0, 0  # every render under way counts as stuck
+    testapp.get(fiche_url(world, "published_a"), status=202)
+    before = worker_pids()
+    assert before
+    testapp.get(fiche_url(world, "published_b"), status=202)  # finds A stuck: the worker is killed
+    assert all(killed(pid) for pid in before)
+    pdfs.wait_seconds, pdfs.render_timeout = 300, 300
+    for key, name in (("published_a", "Fichepublisheda"), ("published_b", "Fichepublishedb")):
+        assert name in pdf_text(testapp.get(fiche_url(world, key)).body)
 
 
 class GatedExecutor(cf.ThreadPoolExecutor):
