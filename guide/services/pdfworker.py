@@ -6,8 +6,9 @@ A request builds the HTML of its document (cheap: a few tens of milliseconds for
 * answers from the file cache (:mod:`.pdfcache`) when the same content was rendered before;
 * otherwise, when the client is within its rate limit and fewer than ``pdf.max_pending`` renders are under
   way, queues the layout in a process pool of ONE spawned process, niced (``pdf.nice``), started on the first
-  render and replaced after ``pdf.tasks_per_worker`` renders (WeasyPrint's memory) or when it dies: the CPU
-  work never holds the web process's GIL;
+  render and replaced after ``pdf.tasks_per_worker`` renders (WeasyPrint's memory), when it dies (its jobs
+  are submitted once more) or when a render outlasts ``pdf.render_timeout`` (it is killed): the CPU work
+  never holds the web process's GIL;
 * waits for the result at most ``pdf.wait_seconds`` (and only ``pdf.max_waiting`` requests at once, so that
   the web threads stay free for the other pages); after that the page says « en préparation » and refreshes
   itself until the file is in the cache.
