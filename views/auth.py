@@ -164,9 +164,10 @@ def reset_request(request: Any) -> Any:
     user, token = accounts.request_reset(
         request.dbsession, email, client_ip(request), dt.timedelta(hours=hours)
     )
+    # the mail is written either way (the same work), and sent only to an account
+    body = _reset_body(request, request.route_url("reset", token=token or "x" * 43), hours)
     if user is not None:
-        link = request.route_url("reset", token=token)
-        send_off_request(request, user.email, "Votre nouveau mot de passe", _reset_body(request, link, hours))
+        send_off_request(request, user.email, "Votre nouveau mot de passe", body)
     # Same answer whether the account exists or not.
     request.session.flash(RESET_SENT, "success")
     return HTTPSeeOther(request.route_path("login"))

@@ -324,13 +324,13 @@ def pending_invitations(db: Session, organisation: Organisation) -> list[Account
 def request_reset(db: Session, email: str, ip: str, lifetime: dt.timedelta) -> tuple[User | None, str]:
     """A reset link for the address: (account, clear token), or (None, "") when there is no active
     account. The request does the same work either way, so that its duration does not tell: one
-    lookup, a token drawn and hashed, and a write (the request is recorded, with a digest of the
-    address) that makes the commit cost the same."""
+    lookup, a token drawn and hashed, and one row written — the token for an account, a record of
+    the request (a digest of the address) otherwise."""
     moment = utcnow()
     db.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < moment - MEMORY))
-    db.add(LoginAttempt(email=attempt_key(email), ip=ip[:64], kind="reset", attempted_at=moment))
     user = find_user(db, email)
     if user is not None and user.active:
         return user, issue_token(db, user, TokenPurpose.RESET, lifetime)
     _digest(secrets.token_urlsafe(32))
+    db.add(LoginAttempt(email=attempt_key(email), ip=ip[:64], kind="reset", attempted_at=moment))
     return None, ""
