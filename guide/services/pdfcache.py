@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 import time
@@ -46,12 +47,9 @@ def code_version() -> str:
     """A digest of what shapes a printed page besides the data: print templates, print stylesheets and
     fonts, the code that builds and lays out the pages, and WeasyPrint's version."""
     digest = hashlib.sha256(f"format {CACHE_FORMAT}".encode())
-    try:
-        import weasyprint
-
-        digest.update(weasyprint.__version__.encode())
-    except ImportError:  # pragma: no cover - WeasyPrint is a dependency
-        pass
+    # the installed version, without importing WeasyPrint into the web process
+    with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+        digest.update(importlib.metadata.version("weasyprint").encode())
     for folder, pattern in _VERSIONED:
         for path in sorted(folder.rglob(pattern)):
             if path.is_file():
