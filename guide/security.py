@@ -1,7 +1,9 @@
 """Security policy: session authentication, principals, and ACLs computed from each object's state.
 
-Nothing about permissions is stored: a fiche's ``__acl__`` is computed, when asked, from its
-organisation, its state and the organisation's "direct publication" flag.
+Nothing about permissions is stored: a fiche's ACL is computed, when asked, from its organisation, its
+state and the organisation's "direct publication" flag (``fiche_acl``; ``acl_for`` picks the function of
+each kind of context). Permissions and principals are named in the leaf module ``guide.permissions``;
+``Permission`` is re-exported here for the callers that import it from this module.
 
 Sessions are signed cookies, so the server cannot delete one: it refuses it instead. At login the
 session receives the account's ``session_generation`` and the login time; ``get_user`` refuses a
@@ -12,10 +14,10 @@ deactivation bump it: every session of the account ends), that was not used for
 
 from __future__ import annotations
 
-import enum
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from pyramid.authorization import ALL_PERMISSIONS, ACLHelper, Allow, Authenticated, Deny, Everyone
@@ -23,7 +25,8 @@ from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.session import SignedCookieSessionFactory
 from sqlalchemy import select
 
-from .models import Fiche, Lieu, MemberRole, Membership, Organisation, SiteRole, State, User
+from .models import Fiche, Lieu, MemberRole, Organisation, SiteRole, State, User
+from .permissions import COORDINATOR_PERMS, Permission, org_principal, role_principal, user_principal
 from .settings import as_bool
 
 log = logging.getLogger(__name__)
@@ -45,45 +48,10 @@ def now() -> float:
     return time.time()
 
 
-class Permission(enum.StrEnum):
-    VIEW_PUBLIC = "view-public"  # read the published version of a fiche
-    VIEW = "view"  # read the working copy, history and versions
-    EDIT = "edit"  # save a new version; submit; retract
-    PUBLISH = "publish"  # make the latest version public
-    REVIEW = "review"  # send back, archive, restore
-    CREATE_FICHE = "create-fiche"  # add a fiche to an organisation
-    EDIT_ORGANISATION = "edit-organisation"  # the organisation's page and its lieux
-    MANAGE_MEMBERS = "manage-members"  # invite / remove the organisation's members
-    COORDINATE = "coordinate"  # review queue, quartiers, thématiques, organisations, invitations
-    MANAGE_USERS = "manage-users"  # accounts and site roles
-    PARTNER_SPACE = "partner-space"  # the dashboard of one's own fiches
-
-
-ROLE_PRINCIPAL = "role:{}"
-
-
-def org_principal(organisation_id: int, role: str = "member") -> str:
-    return f"org:{organisation_id}:{role}"
-
-
-COORDINATOR_PERMS = (
-    Permission.VIEW_PUBLIC,
-    Permission.VIEW,
-    Permission.EDIT,
-    Permission.PUBLISH,
-    Permission.REVIEW,
-    Permission.CREATE_FICHE,
-    Permission.EDIT_ORGANISATION,
-    Permission.MANAGE_MEMBERS,
-    Permission.COORDINATE,
-    Permission.PARTNER_SPACE,
-)
-
-
 def _staff_aces() -> list[Any]:
     return [
-        (Allow, ROLE_PRINCIPAL.format(SiteRole.ADMIN), ALL_PERMISSIONS),
-        (Allow, ROLE_PRINCIPAL.format(SiteRole.COORDINATOR), COORDINATOR_PERMS),
+        (Allow, role_principal(SiteRole.ADMIN), ALL_PERMISSIONS),
+        (Allow, role_principal(SiteRole.COORDINATOR), COORDINATOR_PERMS),
     ]
 
 
@@ -131,8 +99,8 @@ class Root:
     """Context of the pages that belong to no object: partner space, coordination, administration."""
 
     __acl__ = [
-        (Allow, ROLE_PRINCIPAL.format(SiteRole.ADMIN), ALL_PERMISSIONS),
-        (Allow, ROLE_PRINCIPAL.format(SiteRole.COORDINATOR), COORDINATOR_PERMS),
+        (Allow, role_principal(SiteRole.ADMIN), ALL_PERMISSIONS),
+        (Allow, role_principal(SiteRole.COORDINATOR), COORDINATOR_PERMS),
         (Allow, Authenticated, (Permission.PARTNER_SPACE,)),
         (Allow, Everyone, (Permission.VIEW_PUBLIC,)),
         DENY_ALL,
@@ -142,10 +110,45 @@ class Root:
         self.request = request
 
 
+# The ACL of each kind of context, computed when asked (the models know nothing of permissions).
+ACL_FUNCTIONS: dict[type, Callable[[Any], list[Any]]] = {
+    Fiche: fiche_acl,
+    Organisation: organisation_acl,
+    Lieu: lieu_acl,
+}
+
+
+def acl_for(context: Any) -> list[Any]:
+    """The ACL of ``context``: computed for a fiche, an organisation or a lieu, ``__acl__`` otherwise
+    (:class:`Root`); a context without any is closed to everyone."""
+    for kind, acl_function in ACL_FUNCTIONS.items():
+        if isinstance(context, kind):
+            return acl_function(context)
+    acl = getattr(context, "__acl__", None)
+    if acl is None:
+        return [DENY_ALL]
+    return list(acl() if callable(acl) else acl)
+
+
+class _ACLContext:
+    """What Pyramid's ``ACLHelper`` reads: an object with an ``__acl__`` and no parent."""
+
+    __parent__ = None
+
+    def __init__(self, acl: list[Any]) -> None:
+        self.__acl__ = acl
+
+
+def permits(context: Any, principals: list[str], permission: str) -> Any:
+    """Pyramid's ACL check of ``permission`` on ``context`` for ``principals`` (an allowed/denied object
+    that is truthy when allowed)."""
+    return ACLHelper().permits(_ACLContext(acl_for(context)), principals, permission)
+
+
 def principals_for(user: User | None) -> list[str]:
     if user is None:
         return [Everyone]
-    principals = [Everyone, Authenticated, f"user:{user.id}", ROLE_PRINCIPAL.format(user.role)]
+    principals = [Everyone, Authenticated, user_principal(user.id), role_principal(user.role)]
     for membership in user.memberships:
         principals.append(org_principal(membership.organisation_id))
         principals.append(org_principal(membership.organisation_id, membership.role))
@@ -155,9 +158,6 @@ def principals_for(user: User | None) -> list[str]:
 class GuideSecurityPolicy:
     """Session authentication; authorization by ACLs computed on each context."""
 
-    def __init__(self) -> None:
-        self.acl = ACLHelper()
-
     def identity(self, request: Any) -> User | None:
         return request.user
 
@@ -166,7 +166,7 @@ class GuideSecurityPolicy:
         return user.id if user is not None else None
 
     def permits(self, request: Any, context: Any, permission: str) -> Any:
-        return self.acl.permits(context, principals_for(request.user), permission)
+        return permits(context, principals_for(request.user), permission)
 
     def remember(self, request: Any, userid: int, **kw: Any) -> list[tuple[str, str]]:
         # A new session (and CSRF token) on login protects against session fixation.
@@ -213,11 +213,6 @@ def get_user(request: Any) -> User | None:
     if moment - seen_at > min(SEEN_RESOLUTION, idle / 10):
         session[AUTH_KEY] = [userid, generation, login_at, moment]
     return user
-
-
-def memberships_of(request: Any) -> list[Membership]:
-    user = request.user
-    return list(user.memberships) if user is not None else []
 
 
 def _json_size(value: Any) -> int:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .models import State
-from .security import Permission
+from .permissions import Permission
 
 STATE_LABELS = {
     State.DRAFT: "Brouillon",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from guide.models import SITE_ROLE_LABELS, SiteRole, User
-from guide.security import Permission
+from guide.permissions import Permission
 from guide.services import accounts
 
 from .resources import get_or_404

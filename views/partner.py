@@ -26,7 +26,7 @@ from guide.models import (
     State,
     Thematique,
 )
-from guide.security import Permission
+from guide.permissions import Permission
 from guide.services import directory, fiches, geography, uploads
 from guide.services.fiches import ConflictError
 from guide.vocabulary import ACCESSIBILITY_FIELDS

@@ -65,11 +65,6 @@ class Organisation(Base):
     )
     fiches: Mapped[list[Fiche]] = relationship(back_populates="organisation")
 
-    def __acl__(self) -> list[Any]:
-        from guide.security import organisation_acl
-
-        return organisation_acl(self)
-
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
 
@@ -127,11 +122,6 @@ class Lieu(Base):
     def one_line_address(self) -> str:
         parts = [self.adresse, self.complement_adresse, f"{self.code_postal} {self.commune}".strip()]
         return ", ".join(p for p in parts if p)
-
-    def __acl__(self) -> list[Any]:
-        from guide.security import lieu_acl
-
-        return lieu_acl(self)
 
     def __repr__(self) -> str:
         return f"<Lieu {self.id} {self.nom}>"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Column,
@@ -128,11 +128,6 @@ class Fiche(Base):
     @property
     def has_unpublished_changes(self) -> bool:
         return self.published_version_id is not None and self.published_version_id != self.current_version_id
-
-    def __acl__(self) -> list[Any]:
-        from guide.security import fiche_acl
-
-        return fiche_acl(self)
 
     def __repr__(self) -> str:
         return f"<Fiche {self.id} {self.state}>"
