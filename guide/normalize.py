@@ -12,7 +12,11 @@ import re
 import unicodedata
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
+import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+from phonenumbers import shortnumberinfo
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.fr import siret as stdnum_siret
 
 
 class NormalizeError(ValueError):
@@ -56,56 +60,75 @@ def _text(value: object, message: str) -> str:
 
 PHONE_MESSAGE = "Numéro de téléphone non reconnu : indiquez 10 chiffres, par exemple 04 73 98 07 81."
 
-# Overseas departments have their own country codes; their national numbers start with 0 + the code.
-_OVERSEAS_CODES = ("262", "269", "590", "594", "596")
-_OVERSEAS_PREFIXES = {
-    "0262": "262",  # La Réunion
-    "0263": "262",
-    "0692": "262",
-    "0693": "262",
-    "0269": "262",  # Mayotte
-    "0639": "262",
-    "0590": "590",  # Guadeloupe, Saint-Martin, Saint-Barthélemy
-    "0690": "590",
-    "0691": "590",
-    "0594": "594",  # Guyane
-    "0694": "594",
-    "0596": "596",  # Martinique
-    "0696": "596",
-    "0697": "596",
-}
-# Short numbers: emergency numbers (15, 17, 18, 112, 114, 115, 119…), 3-digit services starting with 1,
-# 4-digit services starting with 1 or 3 (3919, 3949, 3020…) and the European 116 xxx helplines.
-_SHORT_NUMBER = re.compile(r"1[578]|1[0-9]{2}|[13][0-9]{3}|116[0-9]{3}")
+# The numbers the guide accepts are those written with 10 digits in France: metropolitan France and the
+# overseas departments, which have their own country codes (La Réunion and Mayotte +262; Guadeloupe,
+# Saint-Martin and Saint-Barthélemy +590; Guyane +594; Martinique +596).  phonenumbers knows which ranges
+# are allocated and to whom.  A national number (« 0262 12 34 56 ») is a fixed or mobile line of an
+# overseas department when phonenumbers says so (some of their ranges are also listed as metropolitan
+# ones: « 0263 », « 0269 », « 0596 6x »), metropolitan otherwise (the 08 and 09 numbers are shared by the
+# whole numbering plan); the country code decides where a tel: link rings.
+_FRENCH_COUNTRY_CODES = frozenset({33, 262, 590, 594, 596})
+_OVERSEAS_REGIONS = ("RE", "YT", "GP", "GF", "MQ")
+_LINE_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.FIXED_LINE,
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    }
+)
+# Only the characters people write in a number: phonenumbers alone would also read letters (« 0800
+# FLEURS »), extensions and trailing words, which a form should refuse.
+_PHONE_CHARACTERS = re.compile(r"\+?[0-9\s.\-/()]+")
 
 
-def _national(value: object) -> str:
-    """The 10-digit national form (« 0473980781 ») or a short number (« 3919 »)."""
+def _parse(value: object) -> phonenumbers.PhoneNumber | str:
+    """A French number (metropolitan or overseas) or, as its digits, a short number (« 3919 »)."""
     text = _text(value, PHONE_MESSAGE)
     if text.lower().startswith("tel:"):
         text = text[4:]
     text = text.replace("(0)", "")
-    if not text or not re.fullmatch(r"\+?[0-9\s.\-/()]+", text):
+    if not text or not _PHONE_CHARACTERS.fullmatch(text):
         raise NormalizeError(PHONE_MESSAGE)
     digits = re.sub(r"[^0-9]", "", text)
     international = text.startswith("+") or digits.startswith("00")
+    if not international and len(digits) == 11 and digits.startswith("33") and digits[2] != "0":
+        international = True  # « 33 4 73 98 07 81 », the + forgotten
     if international:
-        digits = digits[2:] if digits.startswith("00") else digits
-        if digits.startswith("33") and len(digits) == 11:
-            digits = "0" + digits[2:]
-        elif digits.startswith("330") and len(digits) == 12:
-            digits = digits[2:]  # « +33 04 73 98 07 81 », the 0 kept by mistake
-        elif digits.startswith(_OVERSEAS_CODES) and len(digits) == 12:
-            digits = "0" + digits[3:]
-        else:
-            raise NormalizeError(PHONE_MESSAGE)
-    elif len(digits) == 11 and digits.startswith("33") and digits[2] != "0":
-        digits = "0" + digits[2:]  # « 33 4 73 98 07 81 », the + forgotten
-    if len(digits) == 10 and digits[0] == "0" and digits[1] != "0":
-        return digits
-    if not international and _SHORT_NUMBER.fullmatch(digits):
-        return digits
-    raise NormalizeError(PHONE_MESSAGE)
+        number = _valid(f"+{digits.removeprefix('00')}", None)
+    elif len(digits) == 10 and digits[0] == "0" and digits[1] != "0":
+        # The trunk 0 is required: « 4 73 98 07 81 » is ambiguous and refused.
+        lines = (_valid(digits, region, _LINE_TYPES) for region in _OVERSEAS_REGIONS)
+        number = next((line for line in lines if line is not None), None)
+        if number is None:
+            number = _valid(digits, "FR")
+    else:
+        if digits and not digits.startswith("0") and len(digits) <= 6:
+            short = phonenumbers.PhoneNumber(country_code=33, national_number=int(digits))
+            if shortnumberinfo.is_valid_short_number_for_region(short, "FR"):
+                return digits  # emergency numbers, 3919, 115, the European 116 xxx helplines…
+        number = None
+    if number is None:
+        raise NormalizeError(PHONE_MESSAGE)
+    return number
+
+
+def _valid(
+    text: str, region: str | None, types: frozenset[int] | None = None
+) -> phonenumbers.PhoneNumber | None:
+    """``text`` read as a number of ``region``, if it is a valid French one with a 9-digit national part
+    (and of one of ``types``, when given)."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if (
+        number.country_code in _FRENCH_COUNTRY_CODES
+        and phonenumbers.is_valid_number(number)
+        and len(str(number.national_number)) == 9
+        and (types is None or phonenumbers.number_type(number) in types)
+    ):
+        return number
+    return None
 
 
 def phone(value: str) -> str:
@@ -113,22 +136,21 @@ def phone(value: str) -> str:
 
     Accepted: « 0473980781 », « 04.73.98.07.81 », « +33 4 73 98 07 81 », « +33 (0)4 73 98 07 81 »,
     « 0033473980781 », overseas numbers (« +262 262 12 34 56 »), 116 xxx helplines (« 116 006 »).
+    Refused: numbers of other countries and ranges that were never allocated (« 04 00 00 00 00 »).
     """
-    digits = _national(value)
-    if len(digits) == 10:
-        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
-    if len(digits) == 6:
-        return f"{digits[:3]} {digits[3:]}"
-    return digits
+    number = _parse(value)
+    if isinstance(number, str):
+        return f"{number[:3]} {number[3:]}" if len(number) == 6 else number
+    digits = f"0{number.national_number}"
+    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
 
 
 def phone_uri(value: str) -> str:
     """A ``tel:`` link: « tel:+33473980781 », « tel:+262262123456 », short numbers « tel:3919 »."""
-    digits = _national(value)
-    if len(digits) != 10:
-        return f"tel:{digits}"
-    country = _OVERSEAS_PREFIXES.get(digits[:4], "33")
-    return f"tel:+{country}{digits[1:]}"
+    number = _parse(value)
+    if isinstance(number, str):
+        return f"tel:{number}"
+    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -139,6 +161,9 @@ POSTCODE_MESSAGE = "Code postal non valide : indiquez 5 chiffres, par exemple 63
 INSEE_MESSAGE = (
     "Code INSEE non valide : indiquez 5 caractères, des chiffres ou 2A/2B pour la Corse, par exemple 63113."
 )
+# Postcodes and INSEE codes stay hand-written: python-stdnum has no module for either (its stdnum.fr
+# covers SIREN, SIRET, NIF, NIR, TVA, RCS and excise numbers), and knowing which codes exist would need
+# the official lists, a data set the guide does not ship.  The shape is what these two checks know.
 
 
 def postcode(value: str) -> str:
@@ -165,38 +190,25 @@ SIRET_CHECKSUM_MESSAGE = (
     "Ce numéro SIRET n'existe pas : sa clé de contrôle est fausse. Vérifiez qu'aucun chiffre n'a été "
     "inversé ou mal recopié."
 )
-_LA_POSTE_SIREN = "356000000"
-
-
-def _luhn(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if position % 2:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
 
 
 def siret(value: str) -> str:
-    """A SIRET: 14 digits (spaces removed) with a valid Luhn key.
+    """A SIRET: 14 digits (spaces removed) whose keys python-stdnum checks.
 
-    La Poste's establishments (SIREN 356 000 000) are numbered with another rule: the sum of the
-    digits is a multiple of 5 (its head office, 356 000 000 00048, passes the Luhn check).
+    The Luhn key of the whole number and the one of its SIREN (the 9 first digits: no establishment
+    exists under a SIREN with a wrong key); La Poste's establishments (SIREN 356 000 000) are numbered
+    with another rule, which stdnum knows: the sum of the digits is a multiple of 5.  The format and
+    length are checked here first, for the French message that says what is wrong.
     """
     text = re.sub(r"\s", "", _text(value, SIRET_DIGITS_MESSAGE))
     if not text or not text.isascii() or not text.isdigit():
         raise NormalizeError(SIRET_DIGITS_MESSAGE)
     if len(text) != 14:
         raise NormalizeError(SIRET_LENGTH_MESSAGE.format(count=len(text)))
-    valid = _luhn(text)
-    if not valid and text.startswith(_LA_POSTE_SIREN):
-        valid = sum(int(char) for char in text) % 5 == 0
-    if not valid:
-        raise NormalizeError(SIRET_CHECKSUM_MESSAGE)
-    return text
+    try:
+        return stdnum_siret.validate(text)
+    except StdnumValidationError as exc:
+        raise NormalizeError(SIRET_CHECKSUM_MESSAGE) from exc
 
 
 # --------------------------------------------------------------------------------------------------

@@ -53,6 +53,12 @@ def test_normalize_error_is_a_value_error_with_a_message():
         # overseas departments
         ("+262 262 12 34 56", "02 62 12 34 56"),
         ("+590 690 12 34 56", "06 90 12 34 56"),
+        ("0262 12 34 56", "02 62 12 34 56"),  # La Réunion, written the local way
+        ("+262 269 61 23 45", "02 69 61 23 45"),  # Mayotte
+        ("+594 594 12 34 56", "05 94 12 34 56"),  # Guyane
+        ("+596 696 12 34 56", "06 96 12 34 56"),  # Martinique
+        ("+33 6 12 34 56 78", "06 12 34 56 78"),
+        ("+33 9 72 10 11 12", "09 72 10 11 12"),
         # short numbers are kept as they are
         ("3919", "3919"),  # violences femmes info
         ("39 19", "3919"),
@@ -64,6 +70,9 @@ def test_normalize_error_is_a_value_error_with_a_message():
         ("3020", "3020"),
         ("116 006", "116 006"),  # aide aux victimes
         ("116006", "116 006"),
+        ("116 111", "116 111"),  # enfance en danger (European number)
+        ("3114", "3114"),  # prévention du suicide
+        ("114", "114"),  # urgences pour les personnes sourdes ou malentendantes
     ],
 )
 def test_phone(value, expected):
@@ -88,6 +97,17 @@ def test_phone(value, expected):
         "12345",
         "٠٤٧٣٩٨٠٧٨١",  # Arabic-Indic digits
         "1e10",
+        "+32 2 123 45 67",  # Belgium: a valid number, but not a French one
+        "0032 2 123 45 67",
+        "+44 20 7946 0958",  # United Kingdom
+        "+269 269 61 23 45",  # +269 is the Comoros, not Mayotte (+262)
+        "04 00 00 00 00",  # a range never allocated
+        "07 00 00 00 00",
+        "+33 7 00 00 00 00",
+        "100",  # short numbers that do not exist
+        "1234",
+        "0800",
+        "33 04 73 98 07 81",
     ],
 )
 def test_phone_rejects(value):
@@ -108,6 +128,13 @@ def test_phone_rejects(value):
         ("02 62 12 34 56", "tel:+262262123456"),  # La Réunion
         ("0696 12 34 56", "tel:+596696123456"),  # Martinique
         ("0594 12 34 56", "tel:+594594123456"),  # Guyane
+        ("0269 61 23 45", "tel:+262269612345"),  # Mayotte: +262 like La Réunion
+        ("0263 12 34 56", "tel:+262263123456"),  # La Réunion
+        ("0690 12 34 56", "tel:+590690123456"),  # Guadeloupe
+        ("0590 27 12 34", "tel:+590590271234"),  # Saint-Barthélemy shares +590
+        ("+33 6 12 34 56 78", "tel:+33612345678"),
+        ("0 800 123 456", "tel:+33800123456"),
+        ("116 111", "tel:116111"),
     ],
 )
 def test_phone_uri(value, expected):
@@ -181,9 +208,9 @@ def luhn_key(prefix: str) -> str:
     "value",
     [
         "21630113500010",  # Clermont-Ferrand city hall
-        "83214586300011",  # generated
+        "83214586600014",  # generated
         "44306184100047",  # generated
-        "12345678901237",  # generated
+        "12345678200010",  # generated
         "35600000000048",  # La Poste, head office: passes the Luhn check
         "35600000049837",  # La Poste rule: fails Luhn, digit sum 45 is a multiple of 5
     ],
@@ -196,8 +223,8 @@ def test_siret_checksums_verified_by_hand():
     # 21630113500010 read from the right: 0 1 0 0 0 5 3 1 1 0 3 6 1 2.
     # Every second digit doubled (digits of the product added): 1→2, 0→0, 5→1, 1→2, 0→0, 6→3, 2→4 = 12;
     # the others: 0 + 0 + 0 + 3 + 1 + 3 + 1 = 8; 12 + 8 = 20, a multiple of 10.
-    assert normalize._luhn("21630113500010")
     assert luhn_key("2163011350001") == "0"
+    assert luhn_key("21630113") == "5"  # the SIREN 216 301 135 has a valid key too
     assert sum(int(char) for char in "35600000049837") == 45
 
 
@@ -231,6 +258,9 @@ def test_siret_not_digits(value):
         "21630113500011",  # last digit wrong
         "12630113500010",  # two digits swapped
         "35600000049838",  # La Poste: neither rule holds
+        "83214586300011",  # the whole number passes the Luhn check, its SIREN 832 145 863 does not
+        "12345678901237",  # idem: SIREN 123 456 789
+        "35600000000014",  # La Poste (not its head office): passes Luhn, but its digit sum is 14
     ],
 )
 def test_siret_wrong_checksum(value):
@@ -240,11 +270,22 @@ def test_siret_wrong_checksum(value):
     )
 
 
+def complete_siret(head: str, nic: str) -> str:
+    """A SIRET whose SIREN (``head`` + key) and whole number (+ ``nic`` + key) pass the Luhn check."""
+    siren = head + luhn_key(head)
+    return siren + nic + luhn_key(siren + nic)
+
+
 @settings(max_examples=200)
-@given(st.from_regex(r"[0-9]{13}", fullmatch=True), st.integers(0, 13), st.integers(1, 9))
-def test_siret_luhn_property(prefix, position, delta):
+@given(
+    st.from_regex(r"[0-9]{8}", fullmatch=True),
+    st.from_regex(r"[0-9]{4}", fullmatch=True),
+    st.integers(0, 13),
+    st.integers(1, 9),
+)
+def test_siret_luhn_property(head, nic, position, delta):
     """A completed number is valid; changing any single digit makes it invalid (outside La Poste)."""
-    value = prefix + luhn_key(prefix)
+    value = complete_siret(head, nic)
     assert normalize.siret(value) == value
     digits = list(value)
     digits[position] = str((int(digits[position]) + delta) % 10)
