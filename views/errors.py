@@ -9,7 +9,7 @@ from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 
-from .partner import SimultaneousSave
+from guide.services.fiches import SimultaneousSave
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, 
 from pyramid.view import view_config
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from guide import workflow
 from guide.models import (
@@ -403,16 +402,12 @@ def fiche_edit(request: Any) -> Any:
     base_number = parse_id(base)
     data = appstruct_to_content(result.appstruct)
     can_publish = bool(request.has_permission(Permission.PUBLISH))
-    try:
+    try:  # fiches.SimultaneousSave, raised through, aborts the transaction (views/errors.py)
         version = fiches.save(
             request.dbsession, fiche, data, request.user, base_number=base_number, can_publish=can_publish
         )
-        request.dbsession.flush()
     except ConflictError as conflict:
         return _conflict(request, response, fiche, conflict, data)
-    except StaleDataError:
-        # Someone saved between our read and our write (a matter of milliseconds).
-        raise SimultaneousSave() from None
     if version is None:
         request.session.flash("Aucune modification : la fiche est confirmée à jour.", "success")
     elif fiche.state == State.PUBLISHED:
@@ -426,10 +421,6 @@ def fiche_edit(request: Any) -> Any:
     else:
         request.session.flash("La fiche est enregistrée.", "success")
     return HTTPSeeOther(request.route_path("fiche_manage", fiche_id=fiche.id))
-
-
-class SimultaneousSave(Exception):
-    """Two saves of the same fiche at the same instant; the transaction is aborted (see errors.py)."""
 
 
 def _conflict(

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import workflow
 from ..models import (
@@ -60,6 +61,20 @@ class ConflictError(Exception):
         super().__init__(f"fiche changed since version {base.number if base else None}")
         self.base = base
         self.latest = latest
+
+
+class SimultaneousSave(StaleDataError):
+    """Two saves of the same fiche at the same instant (a matter of milliseconds, after the
+    :class:`ConflictError` check): the second one's transaction must be aborted. A ``StaleDataError``,
+    so that callers handling SQLAlchemy's error (the importer) keep handling it."""
+
+
+def _flush_save(db: Session) -> None:
+    try:
+        db.flush()
+    except StaleDataError:
+        # Someone saved between our read and our write.
+        raise SimultaneousSave() from None
 
 
 def content_of(version: FicheVersion | None) -> dict[str, Any]:
@@ -201,7 +216,8 @@ def save(
     a fiche unchanged does not (``confirm=False``).
 
     ``base_number`` is the version the editor started from: if someone saved meanwhile,
-    :class:`ConflictError` is raised and nothing is written. A published fiche edited by someone
+    :class:`ConflictError` is raised and nothing is written; if someone saved at the same instant,
+    :class:`SimultaneousSave` (the transaction must be aborted). A published fiche edited by someone
     who cannot publish becomes a working copy: the public keeps seeing the published version.
     """
     latest = fiche.current_version
@@ -213,6 +229,7 @@ def save(
     if same_content(latest, data):
         if confirm:
             fiche.confirmed_at = dt.date.today()
+        _flush_save(db)
         return None
     from_state = fiche.state
     version = _new_version(db, fiche, data, actor, note)
@@ -221,8 +238,9 @@ def save(
             _publish_current(db, fiche)
         else:
             _set_state(fiche, State.DRAFT)
-    db.flush()
+    _flush_save(db)
     _record(fiche, actor, "save", from_state, note)
+    _flush_save(db)
     return version
 
 

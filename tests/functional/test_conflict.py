@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import webtest
+from sqlalchemy import update
 
+from guide.models import Fiche
+from guide.services import fiches
 from tests.factories import PASSWORD
 
 from .helpers import visible
@@ -47,3 +51,29 @@ def test_second_save_shows_what_changed_and_keeps_the_input(app, world, db):
     assert fiche.current_version.nom == "Titre écrit par Bob"
     # Bob's form carried the telephone he had loaded (the old one): the conflict page told him so.
     assert [v.number for v in fiche.versions] == [1, 2, 3]
+
+
+def test_a_save_meeting_another_at_the_same_instant_is_a_simultaneous_save(world, db):
+    fiche = world.fiches["draft_a"]
+    base = fiche.current_version.number
+    # Another transaction wrote the fiche after we read it (the ORM still holds the old lock version).
+    table = Fiche.__table__
+    db.execute(update(table).where(table.c.id == fiche.id).values(lock_version=table.c.lock_version + 1))
+    data = fiches.content_of(fiche.current_version) | {"nom": "Titre changé"}
+    with pytest.raises(fiches.SimultaneousSave):
+        fiches.save(db, fiche, data, world.users["owner_a"], base_number=base, can_publish=False)
+
+
+def test_the_simultaneous_save_page_explains_in_french(app, world, monkeypatch):
+    fiche = world.fiches["draft_a"]
+    alice = _login(app, world.users["owner_a"].email)
+    form = alice.get(f"/espace/fiches/{fiche.id}/modifier").forms["deform"]
+
+    def simultaneous(*args, **kwargs):
+        raise fiches.SimultaneousSave()
+
+    monkeypatch.setattr(fiches, "save", simultaneous)
+    form["nom"] = "Titre changé"
+    page = form.submit("save", expect_errors=True)
+    assert page.status_int == 409
+    assert "Quelqu'un a enregistré cette fiche au même instant que vous" in visible(page)
