@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +18,6 @@ from pyramid.config import Configurator
 from pyramid.renderers import render
 from shapely.geometry import Point, Polygon
 
-from guide import demo_data
 from guide.maps import geojson_feature_collection
 from guide.models import Lieu, Quartier
 from guide.services.mapsvg import MapMarker, fiches_label, lieu_markers, render_locator, render_map
@@ -24,6 +25,14 @@ from guide.text import slugify
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"
+DATA = Path(__file__).parent.parent / "data" / "mapsvg"
+# The demo guide's quartiers and lieux, frozen here so that these tests do not follow the demo data.
+DEMO = json.loads((DATA / "demo.json").read_text(encoding="utf-8"))
+DEMO_QUARTIERS: list[dict[str, Any]] = DEMO["quartiers"]
+
+
+def demo_lieux() -> list[dict[str, Any]]:
+    return DEMO["lieux"]
 
 
 def demo_quartiers(*, schematic: bool = True) -> list[Quartier]:
@@ -36,14 +45,14 @@ def demo_quartiers(*, schematic: bool = True) -> list[Quartier]:
             geometry=item["geometry"],
             schematic=schematic,
         )
-        for rank, item in enumerate(demo_data.QUARTIERS, start=1)
+        for rank, item in enumerate(DEMO_QUARTIERS, start=1)
     ]
 
 
 def demo_markers(numbered: bool = False) -> list[MapMarker]:
     return [
         MapMarker(item["latitude"], item["longitude"], item["nom"], number=rank if numbered else None)
-        for rank, item in enumerate(demo_data.LIEUX, start=1)
+        for rank, item in enumerate(demo_lieux(), start=1)
     ]
 
 
@@ -164,7 +173,7 @@ def test_multipolygon_and_holes() -> None:
 
 def test_numbered_markers_for_the_print_edition() -> None:
     quartiers = demo_quartiers()
-    place = demo_data.LIEUX[0]
+    place = demo_lieux()[0]
     markers = [
         MapMarker(place["latitude"], place["longitude"], f"Fiche {n}", number=n) for n in (1, 2, 3, 5)
     ] + [MapMarker(45.7640, 3.0985, "Fiche 4", number=4)]
@@ -285,7 +294,7 @@ def test_geojson_feature_collection() -> None:
     json.dumps(data)  # serialisable as is
     assert data["type"] == "FeatureCollection"
     polygons = [f for f in data["features"] if f["properties"]["kind"] == "quartier"]
-    assert len(polygons) == len(demo_data.QUARTIERS)
+    assert len(polygons) == len(DEMO_QUARTIERS)
     fdb = next(f for f in polygons if f["properties"]["code"] == "QP-FONTAINE-DU-BAC")
     assert fdb["properties"] == {
         "kind": "quartier",
@@ -355,3 +364,68 @@ def test_leaflet_files_and_partial(map_app: webtest.TestApp) -> None:
         assert map_app.get(url).status_int == 200
     assert "L.geoJSON" in map_app.get("/static/map.js").text
     assert map_app.get("/carte.geojson").json["type"] == "FeatureCollection"
+
+
+# --- Golden files: the exact SVG of a few maps -------------------------------------------------------
+# Regenerate after a deliberate change with GUIDE_REGENERATE_MAPS=1, then look at the diff (and at the maps:
+# ``rsvg-convert tests/data/mapsvg/NAME.svg -o NAME.png``).
+
+
+def _lieu(nom: str, latitude: float, longitude: float, quartier_id: int | None) -> Lieu:
+    lieu = Lieu(nom=nom, adresse="1 rue de l'Exemple", code_postal="63000", commune="Clermont-Ferrand")
+    lieu.latitude, lieu.longitude, lieu.quartier_id = latitude, longitude, quartier_id
+    return lieu
+
+
+def _square(west: float, south: float, size_lon: float, size_lat: float) -> dict[str, Any]:
+    east, north = west + size_lon, south + size_lat
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def iris_quartiers() -> list[Quartier]:
+    """Official IRIS contours (9-digit codes): two large ones, a small one and a very small one."""
+    items = [
+        ("631130101", "Jaude - Gaillard - Lecoq", _square(3.070, 45.770, 0.020, 0.012)),
+        ("631130102", "Saint-Pierre - Les Carmes", _square(3.090, 45.770, 0.020, 0.012)),
+        ("631130103", "Jardin Lecoq - Bargoin", _square(3.080, 45.764, 0.004, 0.006)),
+        ("631130104", "Cité administrative du Puy-de-Dôme", _square(3.084, 45.764, 0.003, 0.0025)),
+    ]
+    return [
+        Quartier(id=rank, code=code, nom=nom, slug=slugify(nom), geometry=geometry, schematic=False)
+        for rank, (code, nom, geometry) in enumerate(items, start=1)
+    ]
+
+
+def _golden_maps() -> dict[str, str]:
+    quartiers = demo_quartiers()
+    counts = {q.id: (q.id * 7) % 12 for q in quartiers}
+    numbered = [
+        MapMarker(item["latitude"], item["longitude"], item["nom"], number=rank)
+        for rank, item in enumerate([*demo_lieux(), *demo_lieux()[:5]], start=1)
+    ]
+    places = demo_lieux()
+    return {
+        "demo": render_map(quartiers, demo_markers(), counts=counts, link_for=link),
+        "demo-print": render_map(quartiers, numbered, counts=counts, numbered=True, width=480),
+        "demo-official-narrow": render_map(
+            demo_quartiers(schematic=False), demo_markers(), counts=counts, width=300, height=320
+        ),
+        "demo-highlight-no-labels": render_map(
+            quartiers, highlight=[2, 5], with_labels=False, title="Deux quartiers", id_prefix="carte-deux"
+        ),
+        "iris-small": render_map(iris_quartiers(), counts={1: 4, 2: 0, 3: 12, 4: 1}, link_for=link),
+        "locator-one": render_locator([_lieu("Le 25", 45.7812, 3.1005, 6)], quartiers, link_for=link),
+        "locator-three": render_locator(
+            [_lieu(p["nom"], p["latitude"], p["longitude"], None) for p in places[:3]], quartiers
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_golden_maps()))
+def test_golden_maps(name: str) -> None:
+    svg = str(_golden_maps()[name])
+    path = DATA / f"{name}.svg"
+    if os.environ.get("GUIDE_REGENERATE_MAPS"):
+        path.write_text(svg + "\n", encoding="utf-8")
+    assert svg + "\n" == path.read_text(encoding="utf-8")
