@@ -13,14 +13,14 @@ from sqlalchemy.orm import selectinload
 
 from guide.models import Fiche, MemberRole, Organisation, Quartier, SiteRole, State, Thematique
 from guide.models.directory import DirectoryChange
-from guide.security import Permission
+from guide.permissions import Permission
 from guide.services import directory, fiches
 from guide.text import slugify
 from schemas.accounts import InvitationSchema, StaffInvitationSchema
 from schemas.directory import QuartierSchema, ThematiqueSchema
 
 from .auth import send_invitation
-from .partner import apply_organisation_form, org_schema
+from .partner import apply_organisation_form, org_schema, read_comment
 from .rendering import process_form
 from .resources import get_or_404
 
@@ -63,7 +63,10 @@ def directory_change_publish(request: Any) -> Any:
 @view_config(route_name="directory_change_send_back", request_method="POST", permission=Permission.COORDINATE)
 def directory_change_send_back(request: Any) -> Any:
     seen = request.POST.get("seen")
-    comment = request.POST.get("comment", "")
+    comment = read_comment(request)
+    if comment is None:
+        change: DirectoryChange = get_or_404(request, DirectoryChange, "change_id")
+        return HTTPSeeOther(request.route_path("review_queue") + f"#modification-{change.id}")
     return _decide_directory_change(
         request,
         lambda change: directory.send_back(request.dbsession, change, request.user, comment, seen),

@@ -26,10 +26,10 @@ from guide.models import (
     Thematique,
 )
 from guide.permissions import Permission
-from guide.services import directory, fiches, geography, uploads
+from guide.services import directory, fiches, geography, memberships, uploads
 from guide.services.fiches import ConflictError
 from guide.vocabulary import ACCESSIBILITY_FIELDS
-from schemas.accounts import MemberInvitationSchema
+from schemas.accounts import CommentSchema, MemberInvitationSchema
 from schemas.directory import LieuSchema, organisation_schema
 from schemas.fiche import appstruct_to_content, content_to_appstruct, fiche_schema
 
@@ -316,14 +316,13 @@ def org_member_remove(request: Any) -> Any:
     )
     if membership is None or membership.organisation_id != organisation.id:
         raise HTTPNotFound()
-    owners = [m for m in organisation.memberships if m.role == MemberRole.OWNER]
-    if membership.role == MemberRole.OWNER and len(owners) == 1 and not request.user.is_coordinator:
-        request.session.flash("La structure doit garder au moins un·e responsable.", "error")
+    name = membership.user.display_name
+    try:
+        memberships.remove_member(request.dbsession, organisation, membership, request.user)
+    except memberships.LastOwnerError as error:
+        request.session.flash(error.message, "error")
     else:
-        request.dbsession.delete(membership)
-        request.session.flash(
-            f"{membership.user.display_name} ne fait plus partie de la structure.", "success"
-        )
+        request.session.flash(f"{name} ne fait plus partie de la structure.", "success")
     return HTTPSeeOther(request.route_path("org_members", org_id=organisation.id))
 
 
@@ -461,6 +460,19 @@ def fiche_manage(request: Any) -> Any:
     }
 
 
+def read_comment(request: Any) -> str | None:
+    """The comment of a workflow decision (a fiche's transition, a directory change sent back), read
+    through :class:`CommentSchema`: invisible characters removed, at most 2,000 characters. None, with
+    the French reason flashed, when it is refused."""
+    raw = request.POST.get("comment", "")
+    try:
+        values = CommentSchema().deserialize({"comment": raw if isinstance(raw, str) else ""})
+    except colander.Invalid as error:
+        request.session.flash("Commentaire refusé : " + " ".join(error.asdict().values()), "error")
+        return None
+    return values["comment"]
+
+
 @view_config(route_name="fiche_transition", request_method="POST", permission=Permission.VIEW)
 def fiche_transition(request: Any) -> Any:
     fiche: Fiche = request.context
@@ -471,7 +483,9 @@ def fiche_transition(request: Any) -> Any:
         raise HTTPNotFound() from None
     if not request.has_permission(t.permission):
         raise HTTPForbidden()
-    comment = request.POST.get("comment", "")[:2000]
+    comment = read_comment(request)
+    if comment is None:
+        return HTTPSeeOther(request.route_path("fiche_manage", fiche_id=fiche.id))
     try:
         fiches.transition(request.dbsession, fiche, name, request.user, comment)
     except workflow.WorkflowError as error:

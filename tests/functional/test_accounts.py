@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from guide.models import AccountToken, Membership, User
+from guide.services import memberships
 from tests.factories import PASSWORD
 
 from .helpers import choose, csrf_token, field_error, post
@@ -164,3 +167,23 @@ def test_csrf_token_changes_on_login(testapp, world, login):
     before = csrf_token(testapp)
     login("owner.a@test.fr")
     assert csrf_token(testapp) != before
+
+
+def test_the_last_owner_stays_unless_the_coordination_removes_them(testapp, world, login, db):
+    owner = db.query(Membership).filter_by(user_id=world.users["owner_a"].id).one()
+    url = f"/espace/structures/{world.orgs['a'].id}/membres/{owner.id}/retirer"
+    login("owner.a@test.fr")
+    page = post(testapp, url).follow()
+    assert "La structure doit garder au moins un·e responsable." in page.text
+    db.expunge_all()
+    assert db.query(Membership).filter_by(id=owner.id).count() == 1
+    login("coord@test.fr")
+    assert "ne fait plus partie de la structure" in post(testapp, url).follow().text
+    db.expunge_all()
+    assert db.query(Membership).filter_by(id=owner.id).count() == 0
+
+
+def test_remove_member_service_refuses_the_last_owner(world, db):
+    owner = db.query(Membership).filter_by(user_id=world.users["owner_a"].id).one()
+    with pytest.raises(memberships.LastOwnerError):
+        memberships.remove_member(db, world.orgs["a"], owner, world.users["owner_a"])

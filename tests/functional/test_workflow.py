@@ -140,6 +140,21 @@ def test_send_back_from_the_page_requires_a_comment(testapp, world, login, db):
     assert "Précisez le public." in dashboard.text
 
 
+def test_a_workflow_comment_is_stored_without_invisible_characters_and_capped(testapp, world, login, db):
+    login(world.users["coord"].email)
+    fiche = world.fiches["pending_a"]
+    url = f"/espace/fiches/{fiche.id}/etat/send_back"
+    page = post(testapp, url, {"comment": "x" * 2001}).follow()
+    assert "2000 caractères au plus" in visible(page)
+    db.expire_all()
+    assert fiche.state == State.PENDING
+    # a right-to-left override and zero-width spaces would disguise the text shown to the partner
+    post(testapp, url, {"comment": "  Pr\u202eécisez\u200b le public.\u200b  "})
+    db.expire_all()
+    assert fiche.state == State.DRAFT
+    assert fiche.events[-1].comment == "Précisez le public."
+
+
 def test_dashboard_groups_fiches_by_state(testapp, world, login):
     login(world.users["owner_a"].email)
     page = testapp.get("/espace")

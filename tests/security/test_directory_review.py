@@ -115,9 +115,17 @@ def test_sent_back_with_a_required_comment_and_the_partner_is_told(testapp, worl
     assert "commentaire est obligatoire" in page.text
     db.expire_all()
     assert db.get(DirectoryChange, change.id).state == ChangeState.PENDING
-    post(testapp, f"/coordination/modifications/{change.id}/renvoyer", {"comment": "Nom officiel ?"}).follow()
+    page = post(
+        testapp, f"/coordination/modifications/{change.id}/renvoyer", {"comment": "é" * 2001}
+    ).follow()
+    assert "2000 caractères au plus" in page.text
+    db.expire_all()
+    assert db.get(DirectoryChange, change.id).state == ChangeState.PENDING
+    comment = "Nom\u2067 officiel\u200b ?"  # bidi isolate and zero-width space, invisible to the partner
+    post(testapp, f"/coordination/modifications/{change.id}/renvoyer", {"comment": comment}).follow()
     db.expire_all()
     assert db.get(DirectoryChange, change.id).state == ChangeState.REJECTED
+    assert db.get(DirectoryChange, change.id).comment == "Nom officiel ?"
     assert db.get(Organisation, world.orgs["a"].id).nom == "Association Alpha"
     # Already decided: publishing it now does nothing.
     page = post(testapp, f"/coordination/modifications/{change.id}/publier").follow()
