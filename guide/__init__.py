@@ -15,6 +15,7 @@ def make_config(global_config: dict[str, Any] | None = None, **settings: Any) ->
     effective = settings_module.resolve(merged)
     config = Configurator(settings=effective, locale_negotiator=lambda request: "fr")
     config.include("guide.core")  # database session, security, workflow check, mail, static files
+    config.include("guide.hours")  # opening hours computed in the zone of the timezone setting
     config.include("schemas")  # deform renderer with French translations
     config.include("search_index")  # search index kept in step after each commit
     config.include("views")  # routes and pages: public guide, partner space, coordination

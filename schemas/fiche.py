@@ -7,8 +7,7 @@ from typing import Any
 import colander
 import deform.widget as w
 
-from guide import normalize
-from guide.services import hours
+from guide import hours, normalize
 from guide.vocabulary import CONDITIONS_ACCES, FRAIS, LANGUES, PUBLICS, TYPES_SERVICE
 
 from .types import Int, Normalized, StrippedString, length

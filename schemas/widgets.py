@@ -8,7 +8,7 @@ from typing import Any
 import colander
 from deform.widget import Widget
 
-from guide.services import hours
+from guide import hours
 
 SLOTS_PER_DAY = 3
 _TIME = re.compile(r"^(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?$")

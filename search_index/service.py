@@ -33,9 +33,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from whoosh import query as wq
 
+from guide import hours
 from guide.models import Quartier, SearchMiss, Synonym, Thematique
 from guide.models.search import split_terms
-from guide.services import hours
 from guide.vocabulary import LANGUES, PUBLICS
 
 from . import analysis

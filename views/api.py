@@ -7,8 +7,8 @@ from typing import Any
 from pyramid.view import exception_view_config, view_config
 from sqlalchemy import select
 
+from guide import hours
 from guide.models import Fiche, FicheVersion
-from guide.services import hours
 from guide.vocabulary import ACCESSIBILITY_FIELDS, LOCAL_PUBLIC_TO_DI
 
 from .public import fiche_url

@@ -9,9 +9,9 @@ from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
 from pyramid.view import view_config
 from sqlalchemy import distinct, func, select
 
+from guide import hours
 from guide.maps import geojson_feature_collection
 from guide.models import Fiche, Lieu, Organisation, Quartier, Thematique, version_lieu
-from guide.services import hours
 from guide.services.fiches import public_fiches_query
 from guide.services.mapsvg import MapMarker, render_locator, render_map
 from guide.text import slugify

@@ -10,8 +10,8 @@ import deform
 from markupsafe import Markup
 from pyramid.csrf import get_csrf_token
 
+from guide import hours
 from guide.formatting import date_fr, datetime_fr, paragraphs, tel_uri
-from guide.services import hours
 from guide.vocabulary import (
     ACCESS_LABELS,
     ACCESSIBILITY_FIELDS,

@@ -37,7 +37,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from .. import normalize
+from .. import hours, normalize
 from ..formatting import PARIS, date_fr, paragraphs, tel_uri, upper_first
 from ..models import (
     Edition,
@@ -51,7 +51,6 @@ from ..models import (
 )
 from ..text import fold, slugify
 from ..vocabulary import CONDITIONS_ACCES, FRAIS, LANGUES, PUBLICS, labels
-from . import hours
 from .fiches import public_fiches_query
 from .qrcode import qr_img
 

@@ -335,7 +335,7 @@ def display_value(name: str, version: FicheVersion | None, data: dict[str, Any] 
     if name == "frais":
         return FRAIS.get(value or "", value or "")
     if name == "horaires":
-        from .hours import describe_safe
+        from ..hours import describe_safe
 
         return f"{describe_safe(value)} ({value})" if value else ""
     if name == "fermetures":

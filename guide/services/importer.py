@@ -38,11 +38,11 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import normalize
+from .. import hours, normalize
 from ..models import Fiche, Lieu, Organisation, Quartier, State, Thematique, User
 from ..text import slugify
 from ..vocabulary import LANGUES, PUBLICS
-from . import fiches, hours
+from . import fiches
 from .geography import find_quartier, quartier_for
 
 RESUME_MAX = 280

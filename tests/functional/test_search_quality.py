@@ -15,8 +15,9 @@ import pytest
 from markupsafe import Markup
 from sqlalchemy import select
 
+from guide import hours
 from guide.models import Access, Fiche, State
-from guide.services import fiches, hours
+from guide.services import fiches
 from guide.services.demo import load_demo
 from search_index import SearchParameterError, SearchService, seed_synonyms
 from search_index.analysis import fold

@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from guide import hours
 from guide.models import Fiche
-from guide.services import hours
 from guide.services.demo import load_demo
 from search_index import SearchService
 
@@ -208,14 +208,14 @@ def test_one_fiche_whose_status_raises_does_not_break_the_open_now_facet(
     public = [fiche for fiche in db.scalars(select(Fiche)) if fiche.is_public]
     victim = next(f for f in public if f.published_version.horaires)
     poisoned = victim.published_version.horaires
-    real = hours._compile
+    real = hours.library.compile_hours
 
     def compile_or_fail(value: str):
         if value == poisoned:
             raise TypeError("failed to extract enum DateTimeMaybeAware")
         return real(value)
 
-    monkeypatch.setattr(hours, "_compile", compile_or_fail)
+    monkeypatch.setattr(hours.library, "compile_hours", compile_or_fail)
     service = SearchService(tmp_path / "index", session_factory)
     tuesday = datetime(2026, 3, 10, 10, 0, tzinfo=PARIS)
 

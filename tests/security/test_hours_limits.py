@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from guide import demo_data
+from guide import hours
 from guide.models import FicheVersion
-from guide.services import hours
+from guide.services.demo import demo_export
 from tests.functional.helpers import field_error, visible
 
 DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
@@ -219,7 +219,7 @@ def test_validate_checks_the_limits_before_parsing(monkeypatch):
     def parse(value):
         raise AssertionError("the library was asked to parse an over-long string")
 
-    monkeypatch.setattr(hours, "_compile", parse)
+    monkeypatch.setattr(hours.library, "compile_hours", parse)
     assert hours.validate(WEEK_OF_400_SLOTS).startswith("Horaires trop longs")
     assert hours.validate("x" * 100_000).startswith("Horaires trop longs")
     assert hours.validate("; ".join(["Mo off"] * 60)).startswith("Horaires trop détaillés : 50 règles")
@@ -232,7 +232,7 @@ def test_stored_over_long_hours_are_not_described(monkeypatch):
     """A string stored before the limits is shown raw rather than costing minutes per page."""
 
     calls = []
-    monkeypatch.setattr(hours, "_describe_structured", lambda text: calls.append(text))
+    monkeypatch.setattr(hours.description, "_describe_structured", lambda text: calls.append(text))
     assert hours.describe_safe(WEEK_OF_400_SLOTS) == WEEK_OF_400_SLOTS
     assert calls == []
 
@@ -258,8 +258,9 @@ def test_real_world_strings_fit_the_limits(value):
 
 
 def test_the_demo_data_fits_the_limits():
-    found = [fiche["horaires"] for fiche in demo_data.FICHES if fiche["horaires"]]
+    services = demo_export()[1]
+    found = [row["horaires_accueil"] for row in services if row.get("horaires_accueil")]
     assert len(found) > 20
     for value in found:
         assert hours.validate(value) is None, value
-    assert all(len(fiche["fermetures"]) <= 50 for fiche in demo_data.FICHES if "fermetures" in fiche)
+    assert all(len(row["guide"].get("fermetures", [])) <= 50 for row in services)

@@ -1,0 +1,320 @@
+"""The hours in plain French: « du lundi au vendredi de 9 h à 12 h ; fermé les jours fériés ».
+
+The text is written from the evaluated week rather than from the syntax, so that overridden rules
+(« Mo-Fr 08:00-12:00; Mo-Fr 14:00-18:00 » really means 14 h–18 h) are never described wrongly: the
+string is read into rules, checked against the library (:mod:`guide.hours.check`), folded day by day,
+and days with the same hours are grouped.  When the string is outside the parser's subset, the library's
+normalised form is tried; failing that, the current week is sampled from the library and described day
+by day (« semaine du 7 juillet 2025 : … »).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+
+from opening_hours import OpeningHours, ParserError, State
+
+from . import library
+from .check import checked_rules, minutes_from
+from .model import (
+    CLOSED,
+    CLOSED_DAY,
+    NORMAL,
+    OPEN,
+    UNKNOWN,
+    Day,
+    Period,
+    Piece,
+    Rule,
+    Unsupported,
+    base,
+    fold,
+    merge_adjacent,
+    runs,
+    within,
+)
+from .validation import complexity_problem, explain
+from .wording import DAY_LABELS, DAY_MINUTES, date_fr, hm, join
+
+logger = logging.getLogger(__name__)
+
+
+def _days_text(days: Sequence[int]) -> str:
+    """« tous les jours », « du lundi au vendredi », « le lundi, le mardi et le jeudi »…"""
+    labels = DAY_LABELS
+    days = sorted(set(days))
+    if len(days) == 7:
+        return "tous les jours"
+    groups = runs(days)
+    if len(groups) == 2 and groups[0][0] == 0 and groups[-1][-1] == 6:
+        groups = [groups[1] + groups[0]]  # a range over the weekend, « du vendredi au lundi »
+    if len(groups) == 1:
+        run = groups[0]
+        if len(run) == 1:
+            return f"le {labels[run[0]]}"
+        if len(run) == 2:
+            return f"le {labels[run[0]]} et le {labels[run[1]]}"
+        return f"du {labels[run[0]]} au {labels[run[-1]]}"
+    first, last = days[0], days[-1]
+    holes = [day for day in range(first, last + 1) if day not in days]
+    if len(holes) == 1 and last - first >= 4:
+        return f"du {labels[first]} au {labels[last]} (sauf le {labels[holes[0]]})"
+    items = []
+    for run in groups:
+        if len(run) >= 3:
+            items.append(f"du {labels[run[0]]} au {labels[run[-1]]}")
+        else:
+            items.extend(f"le {labels[day]}" for day in run)
+    return join(items)
+
+
+def _annotation(piece: Piece) -> str:
+    if piece.comment:
+        return piece.comment
+    return "à confirmer" if piece.state == UNKNOWN else ""
+
+
+def _span_text(piece: Piece) -> str:
+    if piece.open_end:
+        return f"à partir de {hm(piece.start)}"
+    if piece.end > DAY_MINUTES:
+        return f"de {hm(piece.start)} à {hm(piece.end - DAY_MINUTES)} le lendemain"
+    return f"de {hm(piece.start)} à {hm(piece.end)}"
+
+
+def _pieces_text(pieces: Sequence[Piece]) -> str:
+    notes = [_annotation(piece) for piece in pieces]
+    if len(set(notes)) == 1:
+        text = join([_span_text(piece) for piece in pieces])
+        return f"{text} ({notes[0]})" if notes[0] else text
+    return join(
+        [
+            f"{_span_text(piece)} ({note})" if note else _span_text(piece)
+            for piece, note in zip(pieces, notes, strict=True)
+        ]
+    )
+
+
+def _day_phrase(label: str, day: Day) -> str:
+    """« du lundi au vendredi de 9 h à 12 h », « fermé le mercredi (réunion d'équipe) »…"""
+    if day.closed:
+        return f"fermé {label} ({day.closed_comment})" if day.closed_comment else f"fermé {label}"
+    pieces = merge_adjacent(day.pieces)
+    if len(pieces) == 1 and pieces[0].start == 0 and pieces[0].end == DAY_MINUTES and not pieces[0].open_end:
+        piece = pieces[0]
+        if piece.comment:
+            return f"{label} : {piece.comment}"
+        if piece.state == UNKNOWN:
+            return f"{label} : ouverture à confirmer"
+        return f"{label}, 24 h/24"
+    return f"{label} {_pieces_text(pieces)}"
+
+
+def _week_phrases(week: Sequence[Day], reference: Sequence[Day] | None) -> list[str]:
+    """Phrases for the days of ``week`` that differ from ``reference`` (or are not closed, without one).
+
+    With a reference, a group of changed days also takes the unchanged days with the same hours:
+    « en juillet, tous les jours, 24 h/24 » reads better than « en juillet, du jeudi au mardi, 24 h/24 »
+    when Wednesday already had those hours.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for index, day in enumerate(week):
+        if reference is None and day == CLOSED_DAY:
+            continue
+        if reference is not None and day.display_key() == reference[index].display_key():
+            continue
+        groups.setdefault(day.display_key(), []).append(index)
+    if reference is not None:
+        for key, days in groups.items():
+            days.extend(
+                index for index, day in enumerate(week) if day.display_key() == key and index not in days
+            )
+            days.sort()
+    phrases = []
+    for days in sorted(groups.values()):
+        day = week[days[0]]
+        pieces = day.display_key()[0]
+        whole_day_note = (
+            len(pieces) == 1 and pieces[0].start == 0 and pieces[0].end == DAY_MINUTES and pieces[0].comment
+        )
+        if len(days) == 7 and reference is None and whole_day_note:
+            phrases.append(pieces[0].comment)  # « "sur rendez-vous" » alone
+        else:
+            phrases.append(_day_phrase(_days_text(days), day))
+    return phrases
+
+
+def _describe_rules(rules: Sequence[Rule]) -> str:
+    periods: dict[frozenset[tuple[int, int]], Period] = {}
+    school: list[Rule] = []
+    for rule in rules:
+        if "SH" in rule.holidays:
+            if rule.holidays != {"SH"} or rule.weekdays is not None or rule.period or rule.operator != NORMAL:
+                raise Unsupported("school holidays mixed with other selectors")
+            if rule.state == CLOSED and rule.spans is not None:
+                raise Unsupported("partial closing during school holidays")
+            school.append(rule)
+        if rule.period is not None:
+            periods.setdefault(rule.period.days, rule.period)
+    keys = list(periods)
+    for index, key in enumerate(keys):
+        if any(key & other for other in keys[index + 1 :]):
+            raise Unsupported("overlapping periods")
+    covered = frozenset().union(*keys) if keys else frozenset()
+    has_base = len(covered) < 366
+
+    contexts: list[frozenset[tuple[int, int]] | None] = ([None] if has_base else []) + keys
+
+    def week(context: frozenset[tuple[int, int]] | None, holiday: bool) -> list[Day]:
+        period_ok = base if context is None else within(context)
+        return [fold(rules, weekday, holiday, period_ok) for weekday in range(7)]
+
+    normal = {context: week(context, False) for context in contexts}
+    holiday = {context: week(context, True) for context in contexts}
+
+    parts: list[str] = []
+    reference = normal[None] if has_base else [CLOSED_DAY] * 7
+    if has_base:
+        parts.extend(_week_phrases(normal[None], None))
+    for key in keys:
+        days = normal[key]
+        if all(days[i].display_key() == reference[i].display_key() for i in range(7)):
+            continue  # a period that changes nothing
+        text = periods[key].text()
+        if all(day == CLOSED_DAY for day in days):
+            parts.append(f"fermé {text}")
+        else:
+            parts.extend(f"{text}, {phrase}" for phrase in _week_phrases(days, reference))
+    for rule in school:
+        label = "pendant les vacances scolaires"
+        day = Day((), rule.comment) if rule.state == CLOSED else Day(rule.pieces())
+        parts.append(_day_phrase(label, day))
+    parts.extend(_holiday_phrases(contexts, periods, normal, holiday))
+    return " ; ".join(parts) or "fermé"
+
+
+def _holiday_phrases(
+    contexts: Sequence[frozenset[tuple[int, int]] | None],
+    periods: Mapping[frozenset[tuple[int, int]], Period],
+    normal: Mapping[frozenset[tuple[int, int]] | None, list[Day]],
+    holiday: Mapping[frozenset[tuple[int, int]] | None, list[Day]],
+) -> list[str]:
+    """« fermé les jours fériés », possibly « …, sauf en juillet et en août »."""
+    holiday_dates = {(day.month, day.day) for day in _public_holidays_between(2024, 2031)}
+    relevant = [c for c in contexts if c is None or c & holiday_dates]
+    special = [c for c in relevant if holiday[c] != normal[c]]
+    if not special:
+        return []
+    first = relevant[0]
+    same = holiday[first][0]
+    if any(day != same for day in holiday[first]):
+        raise Unsupported("public holidays depending on the day of the week")
+    exceptions = [c for c in relevant[1:] if any(day != same for day in holiday[c])]
+    for context in exceptions:
+        if holiday[context] != normal[context]:
+            raise Unsupported("public holidays with their own hours in a period")
+    phrase = _day_phrase("les jours fériés", same)
+    if exceptions:
+        phrase += ", sauf " + join([periods[c].text() for c in exceptions if c is not None])
+    return [phrase]
+
+
+@library.per_zone_cache(maxsize=8)
+def _public_holidays_between(first_year: int, last_year: int) -> frozenset[date]:
+    days = set()
+    start, end = library.midnight(date(first_year, 1, 1)), library.midnight(date(last_year + 1, 1, 1))
+    for begin, finish, state, _comment in library.intervals(library.compile_hours("PH"), start, end):
+        if state == State.OPEN:
+            day = begin.date()
+            while day < finish.date() or (day == finish.date() and finish.time() != time()):
+                days.add(day)
+                day += timedelta(days=1)
+    return frozenset(days)
+
+
+@library.per_zone_cache(maxsize=512)
+def _describe_structured(text: str) -> str | None:
+    candidates = [text]
+    normalized = str(library.compile_hours(text).normalize())
+    if normalized != text:
+        candidates.append(normalized)
+    for candidate in candidates:
+        rules = checked_rules(candidate, text)
+        if rules is None:
+            continue
+        try:
+            return _describe_rules(rules)
+        except Unsupported as exc:
+            logger.debug("Opening hours %r not described from rules: %s", candidate, exc)
+    return None
+
+
+def _sampled_week(oh: OpeningHours, monday: date) -> list[Day]:
+    """The week starting ``monday`` as the library sees it; spans are attached to the day they start."""
+    pieces: list[list[Piece]] = [[] for _ in range(7)]
+    start, end = library.midnight(monday - timedelta(days=1)), library.midnight(monday + timedelta(days=8))
+    for begin, finish, state, comment in library.intervals(oh, start, end):
+        if state == State.CLOSED:
+            continue
+        kind = OPEN if state == State.OPEN else UNKNOWN
+        current = begin
+        while current < finish:
+            day = current.date()
+            next_midnight = library.midnight(day + timedelta(days=1))
+            overnight = current > library.midnight(day) and next_midnight < finish <= library.midnight(
+                day + timedelta(days=2)
+            )
+            piece_end = finish if overnight or finish <= next_midnight else next_midnight
+            index = (day - monday).days
+            if 0 <= index < 7:
+                minutes = current.hour * 60 + current.minute
+                pieces[index].append(Piece(minutes, minutes_from(piece_end, day), kind, comment))
+            current = piece_end
+    return [Day(tuple(sorted(day))) for day in pieces]
+
+
+def _describe_week(oh: OpeningHours, now: datetime | None) -> str:
+    today = library.local(now).date()
+    monday = today - timedelta(days=today.weekday())
+    phrases = _week_phrases(_sampled_week(oh, monday), None)
+    return f"semaine du {date_fr(monday)} {monday.year} : {' ; '.join(phrases) or 'fermé'}"
+
+
+def describe(value: str, *, now: datetime | None = None) -> str:
+    """The opening hours in plain French; "" for an empty string; ValueError for an invalid one.
+
+    « Mo-Fr 09:00-12:00,14:00-17:00; PH off » → « du lundi au vendredi de 9 h à 12 h et de 14 h à 17 h ;
+    fermé les jours fériés ».  Strings outside the common subset are described as the current week
+    (« semaine du 7 juillet 2025 : … »); ``now`` chooses that week (default: today, in Paris).
+    """
+    text = (value or "").strip()
+    if not text:
+        return ""
+    problem = complexity_problem(text)
+    if problem:
+        raise ValueError(problem)  # stored before the limits existed: never worth minutes of work
+    try:
+        oh = library.compile_hours(text)
+    except ParserError as exc:
+        raise ValueError(explain(text, str(exc))) from exc
+    structured = _describe_structured(text)
+    if structured is not None:
+        return structured
+    return _describe_week(oh, now)
+
+
+def describe_safe(value: str | None) -> str:
+    """Like :func:`describe` but never raises: "" for no hours, the raw string when not describable."""
+    if not isinstance(value, str):
+        return "" if value is None else str(value)
+    if not value.strip():
+        return ""
+    try:
+        return describe(value)
+    except ValueError:
+        return value
+    except Exception:
+        logger.exception("Could not describe opening hours %r", value)
+        return value
