@@ -49,11 +49,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 
 from guide.db import make_engine, make_session_factory  # noqa: E402
-from guide.demo_data import DEMO_PASSWORD, USERS  # noqa: E402
 from guide.models import Fiche, Membership, Quartier, State, User  # noqa: E402
 from guide.scripts.migrate import upgrade  # noqa: E402
 from guide.services import editions, reports  # noqa: E402
-from guide.services.demo import load_demo  # noqa: E402
+from guide.services.demo import DEMO_PASSWORD, DEMO_USERS, load_demo  # noqa: E402
 
 SECRET = "bench-load-secret-" + "x" * 40
 QUERIES = [
@@ -527,7 +526,7 @@ def main() -> int:
         server = start_server(var_dir, port, folder / "server.log")
         deadline = time.monotonic() + seconds
         clients = [Client(n, port, guide, stats, deadline) for n in range(clients_count)]
-        partners = [user["email"] for user in USERS if guide.editable.get(user["email"])]
+        partners = [user["email"] for user in DEMO_USERS if guide.editable.get(user["email"])]
         taken: set[int] = set()
         for client in clients[
             : clients_count // 2

@@ -21,9 +21,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from guide import demo_data
 from guide.models import IndexChange
-from guide.services.demo import ensure_synonyms
+from guide.services.demo import DEMO_SYNONYMS, ensure_synonyms
 
 from .service import (
     FACETS,
@@ -55,8 +54,6 @@ logger = logging.getLogger(__name__)
 
 _CHANGED = "search_index.changed"  # session.info flag: this session flushed IndexChange rows
 AFTER_COMMIT_TIMEOUT = 1.0  # seconds a request waits for a busy index (a rebuild) before leaving it to polls
-
-DEMO_SYNONYMS = demo_data.SYNONYMS
 
 
 def seed_synonyms(db: Session) -> int:

@@ -1,23 +1,42 @@
-"""Loading the demonstration data of :mod:`guide.demo_data` through the model and the services.
+"""The demo guide (Clermont-Ferrand's social, health, legal and family services), loaded through the importer.
 
-Everything goes through the same code as the application: fiches are created with
-:func:`guide.services.fiches.create_fiche` and brought to their state with
-:func:`guide.services.fiches.transition`, so their versions, history and search-index change log are
-those of real fiches. The loader flushes but does not commit: the caller owns the transaction.
+The data lives in ``guide/demo/`` (installed with the package):
+
+* ``structures.json`` and ``services.json``: a data·inclusion v1 export, with the importer's ``guide``
+  extension for what data·inclusion does not carry (sigle, lieux shared by several organisations and
+  their accessibility, résumé, the guide's own codes, ages, closures…). It is read by
+  :func:`guide.services.importer.import_inventory`, as any other export would be.
+* ``demo.json``: what no export carries: the quartiers (schematic contours) and thématiques, the demo
+  accounts and their memberships, the organisations that publish directly, the fiches that are drafts,
+  pending or archived (the others are published), and the search synonyms.
+
+Written for the demo from the City's public documents: the 25 Gisèle Halimi women's centre and its
+resident associations, the centres sociaux (Nord, Sud, Mandela at La Gauthière), the CCAS and the City's
+social services. Read it as a realistic example, not as a reference: quartier polygons are schematic
+rectangles that tile the city, not the official QPV or IRIS boundaries; addresses come from the seed
+documents where they give one, the others are approximate; telephone numbers other than the City's
+published ones are in the 04 65 71 xx xx range that ARCEP reserves for fiction and every e-mail address
+uses the reserved ``.example`` domain; the only SIRET is the commune's.
+
+Fiches are created by the importer as drafts written by their organisation's owner (else an editor, else
+the coordination), then brought to their state with :func:`guide.services.fiches.transition`, so their
+versions, history and search-index change log are those of real fiches. The loader flushes but does not
+commit: the caller owns the transaction.
 """
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from .. import demo_data
 from ..models import (
     MEMBER_ROLE_LABELS,
     SITE_ROLE_LABELS,
-    Access,
     Fiche,
     Lieu,
     MemberRole,
@@ -26,15 +45,16 @@ from ..models import (
     Quartier,
     SiteRole,
     State,
+    Synonym,
     Thematique,
     User,
 )
 from ..text import slugify
 from .accounts import hash_password, normalise_email
-from .fiches import SCALAR_FIELDS, create_fiche, transition
+from .fiches import transition
+from .importer import import_inventory, quartier_key
 
-DEMO_SOURCE = demo_data.DEMO_SOURCE
-DEMO_PASSWORD = demo_data.DEMO_PASSWORD
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 
 # The transitions that bring a new draft to each target state.
 _PATH_TO_STATE: dict[State, tuple[str, ...]] = {
@@ -46,12 +66,61 @@ _PATH_TO_STATE: dict[State, tuple[str, ...]] = {
 _ACCESS_FIELDS = ("acces_plain_pied", "toilettes_adaptees", "boucle_magnetique", "langue_des_signes")
 
 
+class DemoDataError(Exception):
+    """The shipped demo export does not import whole (a bug in ``guide/demo/``)."""
+
+
+def _read(name: str) -> Any:
+    return json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
+
+
+@cache
+def demo_settings() -> dict[str, Any]:
+    """The content of ``demo.json``."""
+    return _read("demo.json")
+
+
+@cache
+def demo_export() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows of ``structures.json`` and ``services.json``."""
+    return _read("structures.json"), _read("services.json")
+
+
+DEMO_SOURCE: str = demo_settings()["source"]
+DEMO_PASSWORD: str = demo_settings()["password"]
+DEMO_QUARTIERS: list[dict[str, Any]] = demo_settings()["quartiers"]
+DEMO_THEMATIQUES: list[dict[str, Any]] = demo_settings()["thematiques"]
+DEMO_USERS: list[dict[str, Any]] = demo_settings()["accounts"]
+DEMO_SYNONYMS: list[str] = demo_settings()["synonyms"]
+
+
+def demo_state(service_id: str) -> State:
+    """The workflow state of a demo fiche (published unless ``demo.json`` lists it)."""
+    for state, ids in demo_settings()["states"].items():
+        if service_id in ids:
+            return State(state)
+    return State.PUBLISHED
+
+
+def demo_lieux() -> list[dict[str, Any]]:
+    """The demo lieux as plain data (``key``, address, coordinates, ``quartier`` code), each once."""
+    codes = {quartier_key(q["nom"]): q["code"] for q in DEMO_QUARTIERS}
+    found: dict[str, dict[str, Any]] = {}
+    for structure in demo_export()[0]:
+        for lieu in structure["guide"]["lieux"]:
+            if lieu["id"] not in found:
+                item = {"key": lieu["id"], **{k: v for k, v in lieu.items() if k != "id"}}
+                item["quartier"] = codes[quartier_key(lieu["quartier"])]
+                found[lieu["id"]] = item
+    return list(found.values())
+
+
 def demo_accounts_lines() -> list[str]:
     """One line per demo account: e-mail, password, site role and organisations (for ``make serve``)."""
-    names = {org["key"]: org["sigle"] or org["nom"] for org in demo_data.ORGANISATIONS}
-    width = max(len(user["email"]) for user in demo_data.USERS)
+    names = {row["id"]: row["guide"].get("sigle") or row["nom"] for row in demo_export()[0]}
+    width = max(len(user["email"]) for user in DEMO_USERS)
     lines = []
-    for user in demo_data.USERS:
+    for user in DEMO_USERS:
         role = SITE_ROLE_LABELS[SiteRole(user["role"])]
         by_role: dict[str, list[str]] = {}
         for key, member_role in user["memberships"]:
@@ -84,11 +153,30 @@ def load_demo(db: Session) -> dict[str, int] | None:
         return None
     counts = dict.fromkeys(("quartiers", "thematiques", "organisations", "lieux", "fiches", "users"), 0)
     _ensure_thematiques(db, counts)
-    quartiers = _ensure_quartiers(db, counts)
-    lieux = _ensure_lieux(db, quartiers, counts)
-    organisations = _create_organisations(db, lieux, counts)
-    users = _ensure_users(db, organisations, counts)
-    _create_fiches(db, organisations, lieux, users, counts)
+    _ensure_quartiers(db, counts)
+    users = _ensure_users(db, counts)
+    lieux_before = _count_lieux(db)
+    coordinator = users.get(normalise_email("coordination@guide.localhost"))
+    report = import_inventory(
+        db,
+        DEMO_DIR,
+        actor=coordinator,
+        drafts=True,
+        author=lambda org: _author_for(org, users) or coordinator,
+    )
+    if report.rejected or report.warnings:
+        problems = [str(r) for r in report.rejected] + report.warnings
+        raise DemoDataError("Le guide de démonstration ne s'importe pas entier : " + " ; ".join(problems))
+    counts["organisations"] = report.organisations.created
+    counts["lieux"] = _count_lieux(db) - lieux_before
+    counts["fiches"] = report.fiches.created
+    organisations = {
+        o.source_id: o for o in db.scalars(select(Organisation).where(Organisation.source == DEMO_SOURCE))
+    }
+    _add_memberships(db, users, organisations)
+    for key in demo_settings()["direct_publication"]:
+        organisations[key].direct_publication = True
+    _bring_to_states(db, users, coordinator)
     counts["synonymes"] = ensure_synonyms(db)
     from .editions import seed_helplines
 
@@ -99,10 +187,8 @@ def load_demo(db: Session) -> dict[str, int] | None:
 
 def ensure_synonyms(db: Session) -> int:
     """Add the demo's synonym groups that are not there yet; returns how many were added."""
-    from ..models import Synonym
-
     existing = {" ".join(t.lower().split()) for t in db.scalars(select(Synonym.terms))}
-    added = [Synonym(terms=terms) for terms in demo_data.SYNONYMS if terms.lower() not in existing]
+    added = [Synonym(terms=terms) for terms in DEMO_SYNONYMS if terms.lower() not in existing]
     db.add_all(added)
     db.flush()
     return len(added)
@@ -111,9 +197,13 @@ def ensure_synonyms(db: Session) -> int:
 # --- steps ---------------------------------------------------------------------------------------
 
 
+def _count_lieux(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(Lieu).where(Lieu.source == DEMO_SOURCE)) or 0
+
+
 def _ensure_thematiques(db: Session, counts: dict[str, int]) -> None:
     existing = set(db.scalars(select(Thematique.slug)))
-    for item in demo_data.THEMATIQUES:
+    for item in DEMO_THEMATIQUES:
         if item["slug"] in existing:
             continue
         db.add(
@@ -129,10 +219,10 @@ def _ensure_thematiques(db: Session, counts: dict[str, int]) -> None:
     db.flush()
 
 
-def _ensure_quartiers(db: Session, counts: dict[str, int]) -> dict[str, Quartier]:
-    """Quartiers by demo code; an existing quartier with the same code, name or slug is reused."""
-    found: dict[str, Quartier] = {}
-    for item in demo_data.QUARTIERS:
+def _ensure_quartiers(db: Session, counts: dict[str, int]) -> None:
+    """The demo quartiers; an existing quartier with the same code, name or slug is reused (the
+    importer finds it again by the name the export gives, compared tolerantly)."""
+    for item in DEMO_QUARTIERS:
         slug = slugify(item["nom"])
         quartier = db.scalar(
             select(Quartier)
@@ -140,85 +230,19 @@ def _ensure_quartiers(db: Session, counts: dict[str, int]) -> dict[str, Quartier
             .limit(1)
         )
         if quartier is None:
-            quartier = Quartier(
-                code=item["code"], nom=item["nom"], slug=slug, geometry=item["geometry"], schematic=True
+            db.add(
+                Quartier(
+                    code=item["code"], nom=item["nom"], slug=slug, geometry=item["geometry"], schematic=True
+                )
             )
-            db.add(quartier)
             counts["quartiers"] += 1
-        found[item["code"]] = quartier
     db.flush()
-    return found
 
 
-def _ensure_lieux(db: Session, quartiers: dict[str, Quartier], counts: dict[str, int]) -> dict[str, Lieu]:
-    existing = {lieu.source_id: lieu for lieu in db.scalars(select(Lieu).where(Lieu.source == DEMO_SOURCE))}
-    found: dict[str, Lieu] = {}
-    for item in demo_data.LIEUX:
-        lieu = existing.get(item["key"])
-        if lieu is None:
-            lieu = Lieu(
-                nom=item["nom"],
-                adresse=item["adresse"],
-                complement_adresse=item.get("complement_adresse", ""),
-                code_postal=item["code_postal"],
-                commune=item["commune"],
-                code_insee=item["code_insee"],
-                latitude=item["latitude"],
-                longitude=item["longitude"],
-                quartier=quartiers[item["quartier"]],
-                source=DEMO_SOURCE,
-                source_id=item["key"],
-                **{name: Access(item[name]) for name in _ACCESS_FIELDS},
-            )
-            db.add(lieu)
-            counts["lieux"] += 1
-        found[item["key"]] = lieu
-    db.flush()
-    return found
-
-
-def _unique_slug(db: Session, nom: str) -> str:
-    base = slugify(nom)
-    slug, n = base, 1
-    while db.scalar(select(Organisation.id).where(Organisation.slug == slug)) is not None:
-        n += 1
-        slug = f"{base[:75]}-{n}"
-    return slug
-
-
-def _create_organisations(
-    db: Session, lieux: dict[str, Lieu], counts: dict[str, int]
-) -> dict[str, Organisation]:
-    created: dict[str, Organisation] = {}
-    for item in demo_data.ORGANISATIONS:
-        organisation = Organisation(
-            slug=_unique_slug(db, item["nom"]),
-            nom=item["nom"],
-            sigle=item["sigle"],
-            description=item["description"],
-            siret=item["siret"],
-            reseau_porteur=item["reseau_porteur"],
-            telephone=item["telephone"],
-            courriel=item["courriel"],
-            site_web=item["site_web"],
-            direct_publication=item["direct_publication"],
-            source=DEMO_SOURCE,
-            source_id=item["key"],
-        )
-        organisation.lieux = [lieux[key] for key in item["lieux"]]
-        db.add(organisation)
-        db.flush()
-        created[item["key"]] = organisation
-        counts["organisations"] += 1
-    return created
-
-
-def _ensure_users(
-    db: Session, organisations: dict[str, Organisation], counts: dict[str, int]
-) -> dict[str, User]:
-    """Demo accounts by e-mail; an existing account keeps its password and gains the memberships."""
+def _ensure_users(db: Session, counts: dict[str, int]) -> dict[str, User]:
+    """Demo accounts by e-mail; an existing account keeps its password."""
     users: dict[str, User] = {}
-    for item in demo_data.USERS:
+    for item in DEMO_USERS:
         email = normalise_email(item["email"])
         user = db.scalar(select(User).where(User.email == email))
         if user is None:
@@ -231,53 +255,42 @@ def _ensure_users(
             )
             db.add(user)
             counts["users"] += 1
-        for key, role in item["memberships"]:
-            organisation = organisations[key]
-            if not any(m.organisation is organisation for m in user.memberships):
-                user.memberships.append(Membership(organisation=organisation, role=MemberRole(role)))
         users[email] = user
     db.flush()
     return users
 
 
-def _author_for(organisation_key: str, users: dict[str, User]) -> User | None:
+def _add_memberships(db: Session, users: dict[str, User], organisations: dict[str, Organisation]) -> None:
+    for item in DEMO_USERS:
+        user = users[normalise_email(item["email"])]
+        for key, role in item["memberships"]:
+            organisation = organisations[key]
+            if not any(m.organisation is organisation for m in user.memberships):
+                user.memberships.append(Membership(organisation=organisation, role=MemberRole(role)))
+    db.flush()
+
+
+def _author_for(organisation: Organisation, users: dict[str, User]) -> User | None:
     """The demo account that writes an organisation's fiches: its owner, else an editor."""
     for wanted in ("owner", "editor"):
-        for item in demo_data.USERS:
-            if (organisation_key, wanted) in item["memberships"]:
+        for item in DEMO_USERS:
+            if [organisation.source_id, wanted] in item["memberships"]:
                 return users[normalise_email(item["email"])]
     return None
 
 
-def _content(item: dict[str, Any], lieux: dict[str, Lieu]) -> dict[str, Any]:
-    data: dict[str, Any] = {name: item.get(name) for name in SCALAR_FIELDS}
-    for name in ("publics", "conditions_acces", "langues"):
-        data[name] = list(item.get(name) or [])
-    data["fermetures"] = [dict(closure) for closure in item.get("fermetures") or []]
-    data["thematiques"] = list(item["thematiques"])
-    data["lieux"] = [lieux[key].id for key in item.get("lieux") or []]
-    return data
-
-
-def _create_fiches(
-    db: Session,
-    organisations: dict[str, Organisation],
-    lieux: dict[str, Lieu],
-    users: dict[str, User],
-    counts: dict[str, int],
-) -> list[Fiche]:
-    coordinator = users.get(normalise_email("coordination@guide.localhost"))
-    fiches = []
-    for item in demo_data.FICHES:
-        organisation = organisations[item["organisation"]]
-        author = _author_for(item["organisation"], users) or coordinator
-        # The services build FicheVersion/FicheEvent rows through their many-to-one side before adding
-        # them to the session; an autoflush in between only warns (SAWarning), so keep it out of the way.
+def _bring_to_states(db: Session, users: dict[str, User], coordinator: User | None) -> None:
+    """Each new demo fiche, a draft, brought to the state ``demo.json`` gives it."""
+    for row in demo_export()[1]:
+        fiche = db.scalar(select(Fiche).where(Fiche.source == DEMO_SOURCE, Fiche.source_id == row["id"]))
+        if fiche is None or fiche.state != State.DRAFT:
+            continue
+        organisation = fiche.organisation
+        author = _author_for(organisation, users) or coordinator
+        # The services build FicheEvent rows through their many-to-one side before adding them to the
+        # session; an autoflush in between only warns (SAWarning), so keep it out of the way.
         with db.no_autoflush:
-            fiche = create_fiche(
-                db, organisation, _content(item, lieux), author, note="Fiche de démonstration"
-            )
-            for name in _PATH_TO_STATE[State(item["state"])]:
+            for name in _PATH_TO_STATE[demo_state(row["id"])]:
                 if name == "publish" and not organisation.direct_publication:
                     actor, comment = coordinator, "Relue et publiée par la coordination."
                 elif name == "archive":
@@ -285,7 +298,4 @@ def _create_fiches(
                 else:
                     actor, comment = author, ""
                 transition(db, fiche, name, actor, comment)
-        fiches.append(fiche)
-        counts["fiches"] += 1
     db.flush()
-    return fiches

@@ -18,18 +18,36 @@ the structure's lieu, or at a lieu of its own (``source_id`` = "service:" + the 
 address differs from the structure's. The extension field ``quartier`` (name or code) places a lieu in
 a quartier; otherwise the quartier comes from the coordinates when quartier polygons are loaded.
 Fields that data·inclusion does not carry (closures, ages, local conditions of access…) keep the value
-a partner gave them in the guide.
+a partner gave them in the guide, unless the row carries them in the extension object ``guide`` (how the
+guide's own export round-trips, and how the demo guide in ``guide/demo/`` is written):
+
+* on a structure: ``sigle``, ``reseau_porteur`` (free text, instead of the labels of
+  ``reseaux_porteurs``) and ``lieux``, a list of lieux (``id``, ``nom``, the address fields, ``latitude``,
+  ``longitude``, ``quartier``, and the accessibility fields ``acces_plain_pied``, ``toilettes_adaptees``,
+  ``boucle_magnetique``, ``langue_des_signes`` worth "oui", "non" or "inconnu"). A lieu is found again by
+  ``source`` + its ``id``; structures listing the same id share it (one building, several associations).
+  With ``lieux``, the structure's own address makes no lieu of its own.
+* on a service: ``resume``, ``type_service``, ``publics``, ``conditions_acces`` (the guide's codes),
+  ``thematiques`` (the guide's slugs, instead of those mapped from the data·inclusion codes),
+  ``age_min``, ``age_max``, ``horaires_precisions``, ``fermetures`` (``debut``, ``fin``, ``message``) and
+  ``lieux``, ids of lieux given by the structures (the service's own address is then not used).
+
+Quartier names are matched tolerantly (case, accents, hyphens and spaces, a leading article: « la
+Gauthière », « GAUTHIERE » and « Gauthière » are one quartier). Free text goes through
+:func:`guide.normalize.strip_invisible`.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pydantic
 from data_inclusion.schema.v1 import ReseauPorteur, Service, Structure
@@ -39,14 +57,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import hours, normalize
-from ..models import Fiche, Lieu, Organisation, Quartier, State, Thematique, User
-from ..text import slugify
-from ..vocabulary import LANGUES, PUBLICS
+from ..models import Access, Fiche, Lieu, Organisation, Quartier, State, Thematique, User
+from ..text import fold, slugify
+from ..vocabulary import CONDITIONS_ACCES, LANGUES, PUBLICS, TYPES_SERVICE
 from . import fiches
 from .geography import find_quartier, quartier_for
 
 RESUME_MAX = 280
 SERVICE_LIEU_PREFIX = "service:"
+QUOTE_MAX = 120  # a refused value is quoted in a warning up to this length, then « … »
 
 # Columns holding lists: in a CSV cell, their values are separated by "|" (or "," when there is no "|").
 LIST_COLUMNS = frozenset(
@@ -64,6 +83,7 @@ LIST_COLUMNS = frozenset(
 # Codes that an export may write as JSON numbers: read as text (pydantic does not turn numbers into text).
 TEXT_COLUMNS = ("id", "structure_id", "siret", "code_postal", "code_insee", "telephone")
 ADDRESS_FIELDS = ("adresse", "complement_adresse", "code_postal", "commune", "code_insee")
+ACCESS_FIELDS = ("acces_plain_pied", "toilettes_adaptees", "boucle_magnetique", "langue_des_signes")
 
 # French names of data·inclusion fields, for the reasons of rejected rows.
 FIELD_NAMES = {
@@ -222,6 +242,56 @@ class Record:
         return None if value in (None, "", []) else value
 
 
+# --- the extension object ``guide`` ----------------------------------------------------------------
+AccessValue = Literal["oui", "non", "inconnu"]
+
+
+class _Extension(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="ignore")
+
+
+class GuideLieu(_Extension):
+    id: str = pydantic.Field(min_length=1, max_length=150)
+    nom: str = pydantic.Field(min_length=1, max_length=200)
+    adresse: str = pydantic.Field("", max_length=300)
+    complement_adresse: str = pydantic.Field("", max_length=300)
+    code_postal: str = pydantic.Field("", pattern=r"^(\d{5})?$")
+    commune: str = pydantic.Field("", max_length=120)
+    code_insee: str = pydantic.Field("", pattern=r"^(\w{5})?$")
+    latitude: float | None = None
+    longitude: float | None = None
+    quartier: str | None = None
+    acces_plain_pied: AccessValue = "inconnu"
+    toilettes_adaptees: AccessValue = "inconnu"
+    boucle_magnetique: AccessValue = "inconnu"
+    langue_des_signes: AccessValue = "inconnu"
+
+
+class GuideStructure(_Extension):
+    sigle: str | None = pydantic.Field(None, max_length=40)
+    reseau_porteur: str | None = pydantic.Field(None, max_length=200)
+    lieux: list[GuideLieu] | None = pydantic.Field(None, max_length=100)
+
+
+class GuideClosure(_Extension):
+    debut: dt.date
+    fin: dt.date
+    message: str = pydantic.Field("", max_length=200)
+
+
+class GuideService(_Extension):
+    resume: str | None = pydantic.Field(None, max_length=RESUME_MAX)
+    type_service: str | None = None
+    publics: list[str] | None = None
+    thematiques: list[str] | None = None
+    conditions_acces: list[str] | None = None
+    age_min: int | None = pydantic.Field(None, ge=0, le=120)
+    age_max: int | None = pydantic.Field(None, ge=0, le=120)
+    horaires_precisions: str | None = pydantic.Field(None, max_length=500)
+    fermetures: list[GuideClosure] | None = pydantic.Field(None, max_length=50)
+    lieux: list[str] | None = pydantic.Field(None, max_length=20)
+
+
 @dataclass
 class _Place:
     """Where a structure or a service happens, normalised."""
@@ -235,9 +305,11 @@ class _Place:
     latitude: float | None = None
     longitude: float | None = None
     quartier: Quartier | None = None
+    access: dict[str, Access] = field(default_factory=dict)  # only from the ``guide`` extension
 
     def values(self) -> dict[str, Any]:
         return {
+            **self.access,
             "nom": self.nom,
             "adresse": self.adresse,
             "complement_adresse": self.complement_adresse,
@@ -413,6 +485,39 @@ def _validate(model: type[pydantic.BaseModel], record: Record) -> Any:
         raise RowError(french_reason(error)) from None
 
 
+def _extension(model: type[_Extension], record: Record) -> Any:
+    """The row's validated ``guide`` object, or None when it has none."""
+    value = record.data.get("guide") if record.data else None
+    if value is None:
+        return None
+    try:
+        return model.model_validate(value)
+    except pydantic.ValidationError as error:
+        raise RowError(f"champ guide : {french_reason(error)}") from None
+
+
+def _clean(value: str | None) -> str:
+    """Free text without its invisible characters (bidi controls, zero-width spaces…), stripped."""
+    return normalize.strip_invisible(value or "").strip()
+
+
+def _quote(value: Any) -> str:
+    """A refused value as quoted in a message: at most QUOTE_MAX characters, then « … »."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= QUOTE_MAX else text[:QUOTE_MAX].rstrip() + "…"
+
+
+_ARTICLES = frozenset({"l", "la", "le", "les"})
+
+
+def quartier_key(value: str) -> str:
+    """A quartier name reduced to what tells it apart: « La Fontaine-du-Bac » → "fontaine du bac"."""
+    words = re.findall(r"[a-z0-9]+", fold(value))
+    if len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
 def resume_of(description: str, limit: int = RESUME_MAX) -> str:
     """The first sentence(s) of a description, cut cleanly to at most ``limit`` characters."""
     text = " ".join((description or "").split())
@@ -440,17 +545,25 @@ def uid_for(source: str, identifier: str) -> str:
 
 
 def import_inventory(
-    db: Session, path: str | Path, *, publish: bool = False, actor: User | None = None
+    db: Session,
+    path: str | Path,
+    *,
+    publish: bool = False,
+    actor: User | None = None,
+    drafts: bool = False,
+    author: Callable[[Organisation], User | None] | None = None,
 ) -> ImportReport:
     """Import a data·inclusion v1 export; see the module's documentation.
 
     The caller owns the transaction: the rows are flushed, not committed. With ``publish``, new and
-    changed fiches are published; otherwise they await review ("à valider").
+    changed fiches are published; otherwise they await review ("à valider"), or with ``drafts`` new
+    fiches stay drafts (the caller brings them to their state). ``author`` gives who writes the first
+    version of an organisation's new fiches (default: ``actor``).
     """
     structures_path, services_path = locate(path)
     structure_records = read_records(structures_path)
     service_records = read_records(services_path)
-    importer = _Importer(db, publish=publish, actor=actor)
+    importer = _Importer(db, publish=publish, actor=actor, drafts=drafts, author=author)
     with db.begin_nested():  # an unexpected error leaves nothing of the import behind
         for record in structure_records:
             importer.structure(record)
@@ -461,10 +574,21 @@ def import_inventory(
 
 
 class _Importer:
-    def __init__(self, db: Session, *, publish: bool, actor: User | None) -> None:
+    def __init__(
+        self,
+        db: Session,
+        *,
+        publish: bool,
+        actor: User | None,
+        drafts: bool = False,
+        author: Callable[[Organisation], User | None] | None = None,
+    ) -> None:
         self.db = db
         self.publish = publish
         self.actor = actor
+        self.drafts = drafts
+        self.author = author
+        self._quartier_keys: dict[str, Quartier] | None = None
         self.report = ImportReport()
         self.structures: dict[tuple[str, str], _StructureEntry] = {}
         self.rejected_structures: set[tuple[str, str]] = set()
@@ -486,10 +610,16 @@ class _Importer:
                 raise RowError("identifiant en double dans le fichier des structures")
             parsed = _validate(Structure, record)
             key = (parsed.source, parsed.id)
-            organisation_values = self._organisation_values(record, parsed)
-            place = self._place(record, parsed, nom=parsed.nom, fallback=None)
+            extension = _extension(GuideStructure, record)
+            organisation_values = self._organisation_values(record, parsed, extension)
+            if extension is not None and extension.lieux is not None:
+                place = None
+                guide_places = [(item.id.strip(), self._guide_place(item)) for item in extension.lieux]
+            else:
+                place = self._place(record, parsed, nom=parsed.nom, fallback=None)
+                guide_places = None
             with self.db.begin_nested():
-                entry, outcome = self._write_structure(parsed, organisation_values, place)
+                entry, outcome = self._write_structure(parsed, organisation_values, place, guide_places)
         except RowError as error:
             self._reject(self.report.organisations, record, error.message, key)
             return
@@ -510,10 +640,16 @@ class _Importer:
                 raise RowError("identifiant en double dans le fichier des services")
             self.seen_services.add(key)
             entry = self._structure_of(parsed)
+            extension = _extension(GuideService, record)
             content = self._content(record, parsed, entry)
-            place = self._service_place(record, parsed, entry)
+            if extension is not None:
+                self._apply_extension(content, extension)
+            if extension is not None and extension.lieux is not None:
+                place, lieux = None, self._lieux_by_id(parsed.source, extension.lieux)
+            else:
+                place, lieux = self._service_place(record, parsed, entry), None
             with self.db.begin_nested():
-                outcome = self._write_service(parsed, entry, content, place)
+                outcome = self._write_service(parsed, entry, content, place, lieux)
         except RowError as error:
             self._reject(self.report.fiches, record, error.message)
             return
@@ -540,7 +676,9 @@ class _Importer:
 
     # --- structures ---
 
-    def _organisation_values(self, record: Record, parsed: Structure) -> dict[str, Any]:
+    def _organisation_values(
+        self, record: Record, parsed: Structure, extension: GuideStructure | None = None
+    ) -> dict[str, Any]:
         _check_identifier(parsed.source, parsed.id)
         reseaux = sorted(ReseauPorteur(r).label for r in parsed.reseaux_porteurs or [])
         reseau_porteur = ""
@@ -549,18 +687,29 @@ class _Importer:
             if len(candidate) > 200:
                 break
             reseau_porteur = candidate
-        return {
-            "nom": parsed.nom.strip(),
-            "description": (parsed.description or "").strip(),
+        if extension is not None and extension.reseau_porteur is not None:
+            reseau_porteur = _clean(extension.reseau_porteur)
+        values = {
+            "nom": _clean(parsed.nom),
+            "description": _clean(parsed.description),
             "siret": self._optional(normalize.siret, parsed.siret, "SIRET") or None,
             "telephone": self._optional(normalize.phone, parsed.telephone, "téléphone"),
             "courriel": self._optional(normalize.email, record.data.get("courriel"), "courriel"),
             "site_web": self._optional(normalize.url, record.data.get("site_web"), "site web"),
             "reseau_porteur": reseau_porteur,
         }
+        if not values["nom"]:
+            raise RowError("nom : champ vide")
+        if extension is not None and extension.sigle is not None:
+            values["sigle"] = _clean(extension.sigle)
+        return values
 
     def _write_structure(
-        self, parsed: Structure, values: dict[str, Any], place: _Place | None
+        self,
+        parsed: Structure,
+        values: dict[str, Any],
+        place: _Place | None,
+        guide_places: list[tuple[str, _Place]] | None = None,
     ) -> tuple[_StructureEntry, str]:
         db = self.db
         organisation = db.scalar(
@@ -576,7 +725,14 @@ class _Importer:
             outcome = "created"
         else:
             outcome = "updated" if _assign(organisation, values) else "unchanged"
-        lieu, lieu_changed = self._write_lieu(parsed.source, parsed.id, place, organisation)
+        if guide_places is None:
+            lieu, lieu_changed = self._write_lieu(parsed.source, parsed.id, place, organisation)
+        else:
+            lieu, lieu_changed = None, False
+            for lieu_id, guide_place in guide_places:
+                written, changed = self._write_lieu(parsed.source, lieu_id, guide_place, organisation)
+                lieu = lieu or written
+                lieu_changed = lieu_changed or changed
         if lieu_changed and outcome == "unchanged":
             outcome = "updated"
         db.flush()
@@ -612,12 +768,63 @@ class _Importer:
             if len(given[name]) > limit:
                 raise RowError(f"{name.replace('_', ' ')} : trop long ({limit} caractères au plus)")
         if raw_quartier is not None:
-            quartier = find_quartier(self.db, raw_quartier)
-            if quartier is None:
-                raise RowError(f"quartier inconnu : « {raw_quartier} »")
+            quartier = self._find_quartier(raw_quartier)
         else:
             quartier = quartier_for(self.db, latitude, longitude)
         return _Place(nom=nom[:200], latitude=latitude, longitude=longitude, quartier=quartier, **given)
+
+    def _find_quartier(self, value: Any) -> Quartier:
+        """A quartier by code or name, names compared tolerantly (see :func:`quartier_key`)."""
+        quartier = find_quartier(self.db, value)
+        if quartier is None:
+            if self._quartier_keys is None:
+                self._quartier_keys = {}
+                for candidate in self.db.scalars(select(Quartier).order_by(Quartier.id)):
+                    for name in (candidate.nom, candidate.code, candidate.slug):
+                        if name and quartier_key(name):
+                            self._quartier_keys.setdefault(quartier_key(name), candidate)
+            quartier = self._quartier_keys.get(quartier_key(str(value)))
+        if quartier is None:
+            raise RowError(f"quartier inconnu : « {_quote(value)} »")
+        return quartier
+
+    def _guide_place(self, item: GuideLieu) -> _Place:
+        """A lieu of the ``guide`` extension of a structure."""
+        latitude = longitude = None
+        if item.latitude is not None and item.longitude is not None:
+            try:
+                latitude, longitude = normalize.latitude(item.latitude), normalize.longitude(item.longitude)
+            except normalize.NormalizeError as error:
+                raise RowError(error.message) from None
+        if item.quartier:
+            quartier = self._find_quartier(item.quartier)
+        else:
+            quartier = quartier_for(self.db, latitude, longitude)
+        nom = _clean(item.nom)
+        if not item.id.strip() or not nom:
+            raise RowError("lieu : identifiant et nom attendus")
+        return _Place(
+            nom=nom,
+            adresse=_clean(item.adresse),
+            complement_adresse=_clean(item.complement_adresse),
+            code_postal=item.code_postal,
+            commune=_clean(item.commune),
+            code_insee=item.code_insee,
+            latitude=latitude,
+            longitude=longitude,
+            quartier=quartier,
+            access={name: Access(getattr(item, name)) for name in ACCESS_FIELDS},
+        )
+
+    def _lieux_by_id(self, source: str, ids: list[str]) -> list[Lieu]:
+        """The lieux a service's ``guide`` extension names, given earlier by the structures."""
+        lieux: list[Lieu] = []
+        for lieu_id in dict.fromkeys(i.strip() for i in ids):
+            lieu = self.db.scalar(select(Lieu).where(Lieu.source == source, Lieu.source_id == lieu_id))
+            if lieu is None:
+                raise RowError(f"lieu inconnu : « {_quote(lieu_id)} » n'est le lieu d'aucune structure")
+            lieux.append(lieu)
+        return lieux
 
     def _coordinates(self, parsed: Structure | Service) -> tuple[float | None, float | None]:
         if parsed.latitude is None and parsed.longitude is None:
@@ -697,19 +904,19 @@ class _Importer:
     def _content(self, record: Record, parsed: Service, entry: _StructureEntry) -> dict[str, Any]:
         """The fiche content data·inclusion carries (fields it does not carry are left out)."""
         _check_identifier(parsed.source, parsed.id)
-        description = parsed.description.strip()
+        description = _clean(parsed.description)
         publics = {p.value for p in parsed.publics or []}
         content: dict[str, Any] = {
-            "nom": parsed.nom.strip(),
+            "nom": _clean(parsed.nom),
             "resume": resume_of(description),
             "description": description,
             "type_service": parsed.type.value if parsed.type else None,
             "publics": [code for code in PUBLICS if code in publics],
-            "publics_precisions": (parsed.publics_precisions or "").strip(),
-            "conditions_precisions": (parsed.conditions_acces or "").strip(),
+            "publics_precisions": _clean(parsed.publics_precisions),
+            "conditions_precisions": _clean(parsed.conditions_acces),
             "frais": parsed.frais.value if parsed.frais else None,
-            "frais_precisions": (parsed.frais_precisions or "").strip(),
-            "contact_nom": (parsed.contact_nom_prenom or "").strip(),
+            "frais_precisions": _clean(parsed.frais_precisions),
+            "contact_nom": _clean(parsed.contact_nom_prenom),
             "telephone": self._optional(normalize.phone, parsed.telephone, "téléphone"),
             "courriel": self._optional(normalize.email, record.data.get("courriel"), "courriel"),
             "site_web": self._optional(
@@ -719,6 +926,8 @@ class _Importer:
             ),
             "thematiques": self._thematiques(parsed),
         }
+        if not content["nom"]:
+            raise RowError("nom : champ vide")
         if len(content["contact_nom"]) > 120:
             raise RowError("contact : trop long (120 caractères au plus)")
         opening = (parsed.horaires_accueil or "").strip()
@@ -728,7 +937,7 @@ class _Importer:
         if opening:
             message = hours.validate(opening)
             if message:
-                self._warn(f"{label} « {opening} » ignorés : {message}")
+                self._warn(f"{label} « {_quote(opening)} » ignorés : {message}")
             else:
                 content["horaires"] = opening
         elif parsed.horaires_accueil is not None or "horaires_accueil" in (record.data or {}):
@@ -736,6 +945,51 @@ class _Importer:
         if record.data and "langues" in record.data:
             content["langues"] = self._langues(record.data.get("langues"))
         return content
+
+    def _apply_extension(self, content: dict[str, Any], extension: GuideService) -> None:
+        """The fields of a service's ``guide`` object, over those mapped from data·inclusion."""
+        if extension.resume is not None:
+            content["resume"] = _clean(extension.resume)
+        if extension.type_service is not None:
+            if extension.type_service in TYPES_SERVICE:
+                content["type_service"] = extension.type_service
+            else:
+                self._warn(f"type de service inconnu ignoré : « {_quote(extension.type_service)} »")
+        if extension.publics is not None:
+            content["publics"] = self._codes(extension.publics, PUBLICS, "public(s)")
+        if extension.conditions_acces is not None:
+            content["conditions_acces"] = self._codes(
+                extension.conditions_acces, CONDITIONS_ACCES, "condition(s) d'accès"
+            )
+        if extension.thematiques is not None:
+            known = {slug for slug, _codes in self.thematiques}
+            content["thematiques"] = self._codes(extension.thematiques, known, "thématique(s)")
+        if (
+            extension.age_min is not None
+            and extension.age_max is not None
+            and extension.age_min > extension.age_max
+        ):
+            raise RowError("âge minimum supérieur à l'âge maximum")
+        for name in ("age_min", "age_max"):
+            if getattr(extension, name) is not None:
+                content[name] = getattr(extension, name)
+        if extension.horaires_precisions is not None:
+            content["horaires_precisions"] = _clean(extension.horaires_precisions)
+        if extension.fermetures is not None:
+            if any(closure.fin < closure.debut for closure in extension.fermetures):
+                raise RowError("fermeture : la fin précède le début")
+            content["fermetures"] = [
+                {"debut": c.debut.isoformat(), "fin": c.fin.isoformat(), "message": _clean(c.message)}
+                for c in extension.fermetures
+            ]
+
+    def _codes(self, values: list[str], known: Any, label: str) -> list[str]:
+        """The known codes among ``values``, in their order; the others dropped with a warning."""
+        codes = list(dict.fromkeys(str(value).strip() for value in values if str(value).strip()))
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            self._warn(f"{label} inconnu(s) ignoré(s) : {_quote(', '.join(unknown))}")
+        return [code for code in codes if code in known]
 
     def _thematiques(self, parsed: Service) -> list[str]:
         codes = sorted(t.value for t in parsed.thematiques or [])
@@ -760,19 +1014,30 @@ class _Importer:
         return [code for code in LANGUES if code in codes]
 
     def _write_service(
-        self, parsed: Service, entry: _StructureEntry, content: dict[str, Any], place: _Place | None
+        self,
+        parsed: Service,
+        entry: _StructureEntry,
+        content: dict[str, Any],
+        place: _Place | None,
+        lieux: list[Lieu] | None = None,
     ) -> str:
         db = self.db
         organisation = entry.organisation
         lieu_changed = False
-        if place is not None:
+        if lieux is not None:  # named by the ``guide`` extension
+            for lieu in lieux:
+                if organisation not in lieu.organisations:
+                    lieu.organisations.append(organisation)
+                    lieu_changed = True
+            content["lieux"] = [lieu.id for lieu in lieux]
+        elif place is not None:
             lieu, lieu_changed = self._write_lieu(
                 parsed.source, SERVICE_LIEU_PREFIX + parsed.id, place, organisation
             )
             db.flush()
+            content["lieux"] = [lieu.id]
         else:
-            lieu = entry.lieu
-        content["lieux"] = [lieu.id] if lieu is not None else []
+            content["lieux"] = [entry.lieu.id] if entry.lieu is not None else []
         fiche = db.scalar(select(Fiche).where(Fiche.source == parsed.source, Fiche.source_id == parsed.id))
         if fiche is None:
             uid = uid_for(parsed.source, parsed.id)
@@ -782,13 +1047,14 @@ class _Importer:
                 db,
                 organisation,
                 {**fiches.content_of(None), **content},
-                self.actor,
+                self.author(organisation) if self.author else self.actor,
                 source=parsed.source,
                 source_id=parsed.id,
                 uid=uid,
                 note=f"Import data·inclusion ({parsed.source})",
             )
-            fiches.transition(db, fiche, "publish" if self.publish else "submit", self.actor)
+            if self.publish or not self.drafts:
+                fiches.transition(db, fiche, "publish" if self.publish else "submit", self.actor)
             return "created"
         if fiche.state == State.ARCHIVED:
             raise RowError(
@@ -833,7 +1099,7 @@ class _Importer:
         try:
             return normalizer(str(value).strip())
         except normalize.NormalizeError as error:
-            self._warn(f"{label} « {value} » ignoré : {error.message}")
+            self._warn(f"{label} « {_quote(value)} » ignoré : {error.message}")
             return ""
 
 

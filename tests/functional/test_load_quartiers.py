@@ -15,12 +15,12 @@ from shapely.geometry import Point, shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from guide import demo_data
 from guide.db import make_engine, make_session_factory
 from guide.models import IndexChange, Lieu, Quartier
 from guide.scripts.load_quartiers import main
 from guide.scripts.migrate import upgrade
 from guide.services import geography
+from guide.services.demo import DEMO_QUARTIERS, demo_lieux
 from guide.services.quartiers import QuartierFileError, load_geojson
 from guide.text import slugify
 
@@ -31,7 +31,7 @@ JAUDE_L93 = (706348.6, 6519735.1)
 LAMBERT93 = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}}
 CRS84 = {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}
 
-# Demo lieux (guide/demo_data.py) used below, with the quartier the IRIS-like file puts them in.
+# Demo lieux (guide/demo/structures.json) used below, with the quartier the IRIS-like file puts them in.
 EXPECTED = {
     "lis": "631130101",
     "mediatheque-jaude": "631130101",
@@ -164,7 +164,7 @@ def test_lambert93_constants_round_trip() -> None:
     # Every demo lieu of the test file falls where EXPECTED says, computed with the formula alone.
     boxes = {"631130101": (705900, 6519200, 707000, 6520300)}
     for key, code in EXPECTED.items():
-        lieu = next(item for item in demo_data.LIEUX if item["key"] == key)
+        lieu = next(item for item in demo_lieux() if item["key"] == key)
         lx, ly = lambert93_forward(lieu["latitude"], lieu["longitude"])
         if code in boxes:
             x0, y0, x1, y1 = boxes[code]
@@ -177,7 +177,7 @@ def test_lambert93_constants_round_trip() -> None:
 def demo_like(db: Session, *, schematic: bool = True) -> tuple[dict[str, Quartier], dict[str, Lieu]]:
     """The demo's schematic quartiers and a few demo lieux placed in them, plus one without coordinates."""
     quartiers = {}
-    for item in demo_data.QUARTIERS:
+    for item in DEMO_QUARTIERS:
         quartier = Quartier(
             code=item["code"],
             nom=item["nom"],
@@ -188,7 +188,7 @@ def demo_like(db: Session, *, schematic: bool = True) -> tuple[dict[str, Quartie
         db.add(quartier)
         quartiers[item["code"]] = quartier
     lieux = {}
-    for item in demo_data.LIEUX:
+    for item in demo_lieux():
         if item["key"] in EXPECTED:
             lieu = Lieu(
                 nom=item["nom"],

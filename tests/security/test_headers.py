@@ -13,9 +13,9 @@ import pytest
 from pyramid.exceptions import ConfigurationError
 from pyramid.interfaces import IRoutesMapper
 
-from guide.demo_data import DEMO_PASSWORD
 from guide.headers import content_security_policy, tile_source
 from guide.models import Edition, Helpline, Quartier, Synonym, Thematique
+from guide.services.demo import DEMO_PASSWORD
 from tests.live import live_site
 
 from ..factories import PASSWORD

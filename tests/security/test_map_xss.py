@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from guide.db import make_engine, make_session_factory
-from guide.demo_data import DEMO_PASSWORD
 from guide.models import Lieu, Organisation, Quartier, User
+from guide.services.demo import DEMO_PASSWORD, DEMO_QUARTIERS, demo_lieux
 from tests.live import live_site
 
 ADMIN = "admin@guide.localhost"
@@ -153,16 +153,15 @@ def test_names_elsewhere_are_text(admin_page, poisoned_site):
 def test_svg_maps_draw_names_as_text_without_style():
     """The server-drawn maps (home, quartier and fiche pages, print edition) with the payloads as names: the
     names are text of <title>/<text>, nothing else; no style attribute or element (the CSP refuses them)."""
-    from guide import demo_data
     from guide.services.mapsvg import MapMarker, render_locator, render_map
 
     quartiers = [
         Quartier(id=rank, code=f"Q{rank}", nom=marker(f"q{rank}"), slug=f"q{rank}", geometry=item["geometry"])
-        for rank, item in enumerate(demo_data.QUARTIERS, start=1)
+        for rank, item in enumerate(DEMO_QUARTIERS, start=1)
     ]
     markers = [
         MapMarker(item["latitude"], item["longitude"], attack(f"l{rank}", 4), url=f"/fiche/{rank}")
-        for rank, item in enumerate(demo_data.LIEUX, start=1)
+        for rank, item in enumerate(demo_lieux(), start=1)
     ]
     lieu = Lieu(nom=attack("l0", 4), latitude=markers[0].latitude, longitude=markers[0].longitude)
     lieu.quartier_id = 1
