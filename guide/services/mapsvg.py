@@ -372,6 +372,66 @@ def _label_position(
     return best[0], best[1], best_hits == 0
 
 
+# --- style -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapStyle:
+    """Everything that decides how a map looks, apart from what is drawn: sizes, colours, font, label rules.
+
+    ``height=None`` follows the shape of the area. The other sizes (margins, marker radii, halo width, line
+    height) are proportional to ``font_size``.
+    """
+
+    width: float = 640
+    height: float | None = None
+    font_size: float = 11.43
+    font_family: str = FONT_FAMILY
+    numbered: bool = False  # markers show their number (the print edition)
+    with_labels: bool = True  # quartier names inside the polygons
+    label_counts: bool = True  # each label also gives the quartier's number of fiches
+    ink: str = INK
+    muted: str = MUTED
+    background: str = BACKGROUND
+    frame: str = FRAME
+    outline: str = OUTLINE
+    fills: tuple[str, ...] = FILLS
+    highlight_fill: str = HIGHLIGHT_FILL
+    highlight_outline: str = HIGHLIGHT_OUTLINE
+    marker_fill: str = MARKER_FILL
+    marker_outline: str = MARKER_OUTLINE
+    marker_text: str = MARKER_TEXT
+    leader: str = LEADER
+
+    @classmethod
+    def sized(cls, width: float, font_size: float | None = None, **options: Any) -> MapStyle:
+        """A style for a map ``width`` wide; the font size, unless given, follows the width (8 to 14)."""
+        return cls(width=width, font_size=font_size or max(8.0, min(14.0, width / 56)), **options)
+
+    def margin(self, with_markers: bool) -> float:
+        """Room around the drawing; numbered markers at the edge need more."""
+        return max(12.0, self.font_size * (2.5 if self.numbered and with_markers else 1.5))
+
+    def note_height(self, with_note: bool) -> float:
+        return self.font_size * 2.0 if with_note else 0.0
+
+    @property
+    def line_height(self) -> float:
+        return self.font_size * 1.2
+
+    @property
+    def marker_text_size(self) -> float:
+        return self.font_size * 0.85
+
+    def fill(self, count: int | None, largest: int, highlighted: bool) -> str:
+        """The fill of a quartier: highlighted, or one of four shades for its share of the largest count."""
+        if highlighted:
+            return self.highlight_fill
+        if not count or largest <= 0:
+            return self.fills[0]
+        return self.fills[min(3, 1 + int(3 * (count - 1) / largest))]
+
+
 # --- rendering -------------------------------------------------------------------------------------------
 
 
@@ -381,6 +441,30 @@ class _Shape:
     geometry: BaseGeometry  # projected, clipped
     count: int | None
     highlighted: bool
+
+
+@dataclass
+class _Scene:
+    """What one map draws, projected: the quartiers' shapes and the marker spots, in SVG units."""
+
+    projection: _Projection
+    shapes: list[_Shape]
+    spots: list[_Spot]
+    located: list[MapMarker]
+    schematic: bool
+    note_height: float
+
+    @property
+    def map_height(self) -> float:
+        return self.projection.height
+
+    @property
+    def total_height(self) -> float:
+        return self.projection.height + self.note_height
+
+    @property
+    def largest(self) -> int:
+        return max((s.count or 0 for s in self.shapes), default=0)
 
 
 def _highlight_ids(highlight: Any) -> set[int]:
@@ -393,48 +477,29 @@ def _highlight_ids(highlight: Any) -> set[int]:
     return {item.id if isinstance(item, Quartier) else int(item) for item in highlight}
 
 
-def _fill(count: int | None, largest: int, highlighted: bool) -> str:
-    if highlighted:
-        return HIGHLIGHT_FILL
-    if not count or largest <= 0:
-        return FILLS[0]
-    return FILLS[min(3, 1 + int(3 * (count - 1) / largest))]
-
-
 def _digest(payload: Any) -> str:
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.blake2b(text.encode(), digest_size=5).hexdigest()
 
 
-def _render(
+def _scene(
     quartiers: Sequence[Quartier],
     markers: Sequence[MapMarker],
+    style: MapStyle,
     *,
     counts: dict[int, int] | None,
-    link_for: Callable[[Quartier], str | None] | None,
-    width: float,
-    height: float | None,
-    numbered: bool,
     highlight: Any,
-    title: str,
-    description: str | None,
-    with_labels: bool,
     fit: tuple[float, float, float, float] | None,
-    id_prefix: str | None,
-    font_size: float | None,
-    label_counts: bool,
-) -> Markup:
+) -> _Scene | None:
+    """The quartiers and markers projected into the map's box, or None when there is nothing to draw."""
     highlighted_ids = _highlight_ids(highlight)
     ordered = sorted(quartiers, key=lambda q: (fold(q.nom or ""), q.code or "", q.id or 0))
     drawable = [(q, g) for q in ordered if (g := _polygonal(q.geometry)) is not None]
     located = [m for m in markers if m.latitude is not None and m.longitude is not None]
-
-    fs = font_size or max(8.0, min(14.0, width / 56))
-    margin = max(12.0, fs * (2.5 if numbered and located else 1.5))
     if fit is None:
         boxes = [g.bounds for _, g in drawable] + [(m.longitude, m.latitude) * 2 for m in located]
         if not boxes:
-            return Markup("")
+            return None
         fit = (
             min(b[0] for b in boxes),
             min(b[1] for b in boxes),
@@ -442,12 +507,10 @@ def _render(
             max(b[3] for b in boxes),
         )
     schematic = any(q.schematic for q, _ in drawable)
-    note_height = fs * 2.0 if schematic else 0.0
-    projection = _Projection(fit, width, None if height is None else height - note_height, margin)
-    map_height = projection.height
-    total_height = map_height + note_height
-    view = box(-2, -2, projection.width + 2, map_height + 2)
-
+    note_height = style.note_height(schematic)
+    height = None if style.height is None else style.height - note_height
+    projection = _Projection(fit, style.width, height, style.margin(bool(located)))
+    view = box(-2, -2, projection.width + 2, projection.height + 2)
     shapes: list[_Shape] = []
     for quartier, geometry in drawable:
         projected = projection.geometry(geometry)
@@ -458,60 +521,64 @@ def _render(
             continue
         count = None if counts is None else int(counts.get(quartier.id, 0))
         shapes.append(_Shape(quartier, projected, count, quartier.id in highlighted_ids))
-    largest = max((s.count or 0 for s in shapes), default=0)
-    spots = _spots(located, projection, numbered, fs)
-    has_links = bool(link_for) or any(m.url for m in located)
+    spots = _spots(located, projection, style.numbered, style.font_size)
+    return _Scene(projection, shapes, spots, located, schematic, note_height)
 
-    if id_prefix is None:
-        id_prefix = "carte-" + _digest(
-            [
-                title,
-                [(s.quartier.id, s.quartier.code, s.quartier.nom, s.count, s.highlighted) for s in shapes],
-                [(m.latitude, m.longitude, m.label, m.url, m.number) for m in located],
-                [width, height, numbered],
-            ]
+
+def _description(scene: _Scene, counts: dict[int, int] | None) -> str:
+    """The default <desc>: how many quartiers, their counts, how many points."""
+    shapes, located = scene.shapes, scene.located
+    sentences = [f"{len(shapes)} quartier{'s' if len(shapes) > 1 else ''}."]
+    if counts is not None and shapes:
+        sentences.append(
+            "Nombre de fiches par quartier : "
+            + " ; ".join(f"{s.quartier.nom} : {fiches_label(s.count or 0)}" for s in shapes)
+            + "."
         )
-    title_id, desc_id = f"{id_prefix}-titre", f"{id_prefix}-desc"
+    if located:
+        sentences.append(f"{len(located)} point{'s' if len(located) > 1 else ''} sur la carte.")
+    return " ".join(sentences)
 
-    if description is None:
-        sentences = [f"{len(shapes)} quartier{'s' if len(shapes) > 1 else ''}."]
-        if counts is not None and shapes:
-            sentences.append(
-                "Nombre de fiches par quartier : "
-                + " ; ".join(f"{s.quartier.nom} : {fiches_label(s.count or 0)}" for s in shapes)
-                + "."
-            )
-        if located:
-            sentences.append(f"{len(located)} point{'s' if len(located) > 1 else ''} sur la carte.")
-        description = " ".join(sentences)
-    if schematic:
-        description += " " + SCHEMATIC_NOTE
 
-    svg_width, svg_height = _num(projection.width), _num(total_height)
+def _svg_open(
+    scene: _Scene, style: MapStyle, *, map_id: str, has_links: bool, title: str, description: str
+) -> str:
+    """The <svg> element, labelled by its <title> and <desc>."""
+    title_id, desc_id = _attr(f"{map_id}-titre"), _attr(f"{map_id}-desc")
+    svg_width, svg_height = _num(scene.projection.width), _num(scene.total_height)
     # No style attribute and no <style> element (the Content-Security-Policy allows style sheets from the
     # site only): the size and the hover and focus outlines are in guide/static/guide.css (.quartier-map).
-    title_id, desc_id = _attr(title_id), _attr(desc_id)
-    out: list[str] = [
-        f'<svg xmlns="{SVG_NS}" class="quartier-map" id="{_attr(id_prefix)}" '
+    return (
+        f'<svg xmlns="{SVG_NS}" class="quartier-map" id="{_attr(map_id)}" '
         f'width="{svg_width}" height="{svg_height}" viewBox="0 0 {svg_width} {svg_height}" '
         f'role="{"group" if has_links else "img"}" aria-labelledby="{title_id} {desc_id}" '
-        f'font-family="{_attr(FONT_FAMILY)}">',
-        f'<title id="{title_id}">{escape(title)}</title>',
-        f'<desc id="{desc_id}">{escape(description)}</desc>',
-    ]
-    out.append(
-        f'<rect x="0.5" y="0.5" width="{_num(projection.width - 1)}" height="{_num(total_height - 1)}" '
-        f'fill="{BACKGROUND}" stroke="{FRAME}"/>'
+        f'font-family="{_attr(style.font_family)}">'
+        f'<title id="{title_id}">{escape(title)}</title>'
+        f'<desc id="{desc_id}">{escape(description)}</desc>'
     )
 
-    # Polygons: the highlighted ones last, so that their outline is on top.
-    out.append('<g class="quartiers" stroke-linejoin="round">')
-    for item in sorted(shapes, key=lambda s: s.highlighted):
+
+def _background_layer(scene: _Scene, style: MapStyle) -> str:
+    return (
+        f'<rect x="0.5" y="0.5" width="{_num(scene.projection.width - 1)}" '
+        f'height="{_num(scene.total_height - 1)}" fill="{style.background}" stroke="{style.frame}"/>'
+    )
+
+
+def _quartiers_layer(
+    scene: _Scene, style: MapStyle, link_for: Callable[[Quartier], str | None] | None
+) -> str:
+    """One path per quartier, in a link when it has one, titled with its name and count; the highlighted
+    ones last, so that their outline is on top."""
+    largest = scene.largest
+    out = ['<g class="quartiers" stroke-linejoin="round">']
+    for item in sorted(scene.shapes, key=lambda s: s.highlighted):
         quartier = item.quartier
         label = quartier.nom if item.count is None else f"{quartier.nom} — {fiches_label(item.count)}"
+        fill = style.fill(item.count, largest, item.highlighted)
         path = (
-            f'<path d="{_path_data(item.geometry)}" fill="{_fill(item.count, largest, item.highlighted)}" '
-            f'fill-rule="evenodd" stroke="{HIGHLIGHT_OUTLINE if item.highlighted else OUTLINE}" '
+            f'<path d="{_path_data(item.geometry)}" fill="{fill}" '
+            f'fill-rule="evenodd" stroke="{style.highlight_outline if item.highlighted else style.outline}" '
             f'stroke-width="{"2.5" if item.highlighted else "1"}"/>'
         )
         href = link_for(quartier) if link_for else None
@@ -523,108 +590,176 @@ def _render(
         else:
             out.append(f'<g data-quartier="{code}"><title>{escape(label)}</title>{path}</g>')
     out.append("</g>")
+    return "".join(out)
 
-    # Labels: name and count inside each polygon, clear of the markers, with a white halo.
-    if with_labels and shapes:
-        obstacles = [spot.box(fs * 0.2) for spot in spots]
-        obstacles += [
-            LineString([(spot.anchor_x, spot.anchor_y), (spot.x, spot.y)]).buffer(fs * 0.2)
-            for spot in spots
-            if spot.moved
-        ]
-        placed: list[BaseGeometry] = []
-        halo: list[str] = []
-        ink: list[str] = []
-        line_height = fs * 1.2
-        # The largest quartiers first: where labels would collide, the smaller quartier's label gives way
-        # (to its count alone on the main map; its <title> and the list beside the map still name it).
-        for item in sorted(shapes, key=lambda s: (-s.geometry.area, s.quartier.code or "")):
-            part = max(_polygons(item.geometry), key=lambda p: p.area)
-            minx, miny, maxx, maxy = part.bounds
-            if maxy - miny < line_height * 1.2 or maxx - minx < fs * 3:
-                continue  # a sliver at the edge of the view: no room for a label
-            point = part.representative_point()
-            room = _label_room(part, point.x, point.y)
-            candidates = [[(text, False) for text in _wrap(item.quartier.nom, room * 0.92, fs)]]
-            if label_counts and item.count is not None:
-                candidates[0].append((fiches_label(item.count), True))
-                candidates.append([(fiches_label(item.count), True)])
-            for lines in candidates:
-                texts = [text for text, _ in lines]
-                x, y, clear = _label_position(part, texts, fs, obstacles, placed, projection.width)
-                if clear:
-                    break
-            else:
-                continue
-            placed.append(_label_box(x, y, texts, fs))
-            first = y - (len(lines) - 1) * line_height / 2 + fs * 0.35
-            for rank, (text, bold) in enumerate(lines):
-                weight = ' font-weight="bold"' if bold else ""
-                line_y = _num(first + rank * line_height)
-                line = f'<text x="{_num(x)}" y="{line_y}"{weight}>{escape(text)}</text>'
-                halo.append(line)
-                ink.append(line)
-        out.append(
-            f'<g class="labels" aria-hidden="true" pointer-events="none" font-size="{_num(fs)}" '
-            f'text-anchor="middle">'
-            f'<g fill="{BACKGROUND}" stroke="{BACKGROUND}" stroke-width="{_num(fs * 0.3)}" '
-            f'stroke-linejoin="round">{"".join(halo)}</g>'
-            f'<g fill="{INK}">{"".join(ink)}</g></g>'
+
+def _label_lines(item: _Shape, part: BaseGeometry, style: MapStyle) -> list[list[tuple[str, bool]]]:
+    """The label candidates of a quartier, preferred first: its name (wrapped) and count, then the count
+    alone. Each line is (text, bold)."""
+    point = part.representative_point()
+    room = _label_room(part, point.x, point.y)
+    candidates = [[(text, False) for text in _wrap(item.quartier.nom, room * 0.92, style.font_size)]]
+    if style.label_counts and item.count is not None:
+        candidates[0].append((fiches_label(item.count), True))
+        candidates.append([(fiches_label(item.count), True)])
+    return candidates
+
+
+def _labels_layer(scene: _Scene, style: MapStyle) -> str:
+    """Name and count inside each polygon, clear of the markers, with a white halo."""
+    fs = style.font_size
+    obstacles = [spot.box(fs * 0.2) for spot in scene.spots]
+    obstacles += [
+        LineString([(spot.anchor_x, spot.anchor_y), (spot.x, spot.y)]).buffer(fs * 0.2)
+        for spot in scene.spots
+        if spot.moved
+    ]
+    placed: list[BaseGeometry] = []
+    halo: list[str] = []
+    ink: list[str] = []
+    line_height = style.line_height
+    # The largest quartiers first: where labels would collide, the smaller quartier's label gives way
+    # (to its count alone on the main map; its <title> and the list beside the map still name it).
+    for item in sorted(scene.shapes, key=lambda s: (-s.geometry.area, s.quartier.code or "")):
+        part = max(_polygons(item.geometry), key=lambda p: p.area)
+        minx, miny, maxx, maxy = part.bounds
+        if maxy - miny < line_height * 1.2 or maxx - minx < fs * 3:
+            continue  # a sliver at the edge of the view: no room for a label
+        for lines in _label_lines(item, part, style):
+            texts = [text for text, _ in lines]
+            x, y, clear = _label_position(part, texts, fs, obstacles, placed, scene.projection.width)
+            if clear:
+                break
+        else:
+            continue
+        placed.append(_label_box(x, y, texts, fs))
+        first = y - (len(lines) - 1) * line_height / 2 + fs * 0.35
+        for rank, (text, bold) in enumerate(lines):
+            weight = ' font-weight="bold"' if bold else ""
+            line_y = _num(first + rank * line_height)
+            line = f'<text x="{_num(x)}" y="{line_y}"{weight}>{escape(text)}</text>'
+            halo.append(line)
+            ink.append(line)
+    return (
+        f'<g class="labels" aria-hidden="true" pointer-events="none" font-size="{_num(fs)}" '
+        f'text-anchor="middle">'
+        f'<g fill="{style.background}" stroke="{style.background}" stroke-width="{_num(fs * 0.3)}" '
+        f'stroke-linejoin="round">{"".join(halo)}</g>'
+        f'<g fill="{style.ink}">{"".join(ink)}</g></g>'
+    )
+
+
+def _leaders(spots: list[_Spot], style: MapStyle) -> str:
+    """A line from each fanned-out spot to its true place, and a dot at that place."""
+    moved = [spot for spot in spots if spot.moved]
+    if not moved:
+        return ""
+    anchors = sorted({(_num(spot.anchor_x), _num(spot.anchor_y)) for spot in moved})
+    return (
+        f'<g aria-hidden="true" stroke="{style.leader}" stroke-width="1" fill="{style.leader}">'
+        + "".join(
+            f'<line x1="{_num(s.anchor_x)}" y1="{_num(s.anchor_y)}" x2="{_num(s.x)}" y2="{_num(s.y)}"/>'
+            for s in moved
         )
+        + "".join(f'<circle cx="{x}" cy="{y}" r="{_num(style.font_size * 0.25)}"/>' for x, y in anchors)
+        + "</g>"
+    )
 
-    # Markers: one spot per place, fanned out (with a leader line to the true place) where crowded.
-    if spots:
-        text_size = fs * 0.85
-        out.append(f'<g class="markers" font-size="{_num(text_size)}" text-anchor="middle">')
-        moved = [spot for spot in spots if spot.moved]
-        if moved:
-            anchors = sorted({(_num(spot.anchor_x), _num(spot.anchor_y)) for spot in moved})
-            out.append(
-                f'<g aria-hidden="true" stroke="{LEADER}" stroke-width="1" fill="{LEADER}">'
-                + "".join(
-                    f'<line x1="{_num(s.anchor_x)}" y1="{_num(s.anchor_y)}" '
-                    f'x2="{_num(s.x)}" y2="{_num(s.y)}"/>'
-                    for s in moved
-                )
-                + "".join(f'<circle cx="{x}" cy="{y}" r="{_num(fs * 0.25)}"/>' for x, y in anchors)
-                + "</g>"
-            )
-        for spot in spots:
-            common = f'fill="{MARKER_FILL}" stroke="{MARKER_OUTLINE}" stroke-width="1.5" class="spot"'
-            if spot.half_width == spot.half_height:
-                shape_svg = (
-                    f'<circle cx="{_num(spot.x)}" cy="{_num(spot.y)}" r="{_num(spot.half_width)}" {common}/>'
-                )
-            else:
-                shape_svg = (
-                    f'<rect x="{_num(spot.x - spot.half_width)}" y="{_num(spot.y - spot.half_height)}" '
-                    f'width="{_num(2 * spot.half_width)}" height="{_num(2 * spot.half_height)}" '
-                    f'rx="{_num(min(spot.half_width, text_size * 0.75))}" {common}/>'
-                )
-            body = [f"<title>{escape(_spot_title(spot))}</title>", shape_svg]
-            if spot.lines:
-                first = spot.y - (len(spot.lines) - 1) * text_size * 0.6 + text_size * 0.36
-                body.extend(
-                    f'<text x="{_num(spot.x)}" y="{_num(first + rank * text_size * 1.2)}" '
-                    f'fill="{MARKER_TEXT}" font-weight="bold" aria-hidden="true">{escape(line)}</text>'
-                    for rank, line in enumerate(spot.lines)
-                )
-            urls = {m.url for m in spot.markers}
-            url = urls.pop() if len(urls) == 1 else None
-            if url:
-                out.append(f'<a href="{_attr(url)}">{"".join(body)}</a>')
-            else:
-                out.append(f"<g>{''.join(body)}</g>")
-        out.append("</g>")
 
-    if schematic:
-        note = SCHEMATIC_NOTE
-        if len(note) * fs * 0.9 * 0.55 > projection.width - fs * 1.6:
-            note = SCHEMATIC_NOTE_SHORT
-        out.append(
-            f'<text x="{_num(fs * 0.8)}" y="{_num(map_height + note_height * 0.6)}" '
-            f'font-size="{_num(fs * 0.9)}" fill="{MUTED}" font-style="italic">{escape(note)}</text>'
+def _marker(spot: _Spot, style: MapStyle) -> str:
+    """One spot: a circle (a dot or one or two digits) or a rounded box (several numbers), titled."""
+    text_size = style.marker_text_size
+    common = f'fill="{style.marker_fill}" stroke="{style.marker_outline}" stroke-width="1.5" class="spot"'
+    if spot.half_width == spot.half_height:
+        shape_svg = f'<circle cx="{_num(spot.x)}" cy="{_num(spot.y)}" r="{_num(spot.half_width)}" {common}/>'
+    else:
+        shape_svg = (
+            f'<rect x="{_num(spot.x - spot.half_width)}" y="{_num(spot.y - spot.half_height)}" '
+            f'width="{_num(2 * spot.half_width)}" height="{_num(2 * spot.half_height)}" '
+            f'rx="{_num(min(spot.half_width, text_size * 0.75))}" {common}/>'
         )
+    body = [f"<title>{escape(_spot_title(spot))}</title>", shape_svg]
+    if spot.lines:
+        first = spot.y - (len(spot.lines) - 1) * text_size * 0.6 + text_size * 0.36
+        body.extend(
+            f'<text x="{_num(spot.x)}" y="{_num(first + rank * text_size * 1.2)}" '
+            f'fill="{style.marker_text}" font-weight="bold" aria-hidden="true">{escape(line)}</text>'
+            for rank, line in enumerate(spot.lines)
+        )
+    urls = {m.url for m in spot.markers}
+    url = urls.pop() if len(urls) == 1 else None
+    if url:
+        return f'<a href="{_attr(url)}">{"".join(body)}</a>'
+    return f"<g>{''.join(body)}</g>"
+
+
+def _markers_layer(scene: _Scene, style: MapStyle) -> str:
+    """One spot per place, fanned out (with a leader line to the true place) where crowded."""
+    return (
+        f'<g class="markers" font-size="{_num(style.marker_text_size)}" text-anchor="middle">'
+        + _leaders(scene.spots, style)
+        + "".join(_marker(spot, style) for spot in scene.spots)
+        + "</g>"
+    )
+
+
+def _note_layer(scene: _Scene, style: MapStyle) -> str:
+    """Under the map: the schematic note (the short one when the long one does not fit)."""
+    fs = style.font_size
+    note = SCHEMATIC_NOTE
+    if len(note) * fs * 0.9 * 0.55 > scene.projection.width - fs * 1.6:
+        note = SCHEMATIC_NOTE_SHORT
+    return (
+        f'<text x="{_num(fs * 0.8)}" y="{_num(scene.map_height + scene.note_height * 0.6)}" '
+        f'font-size="{_num(fs * 0.9)}" fill="{style.muted}" font-style="italic">{escape(note)}</text>'
+    )
+
+
+def _render(
+    quartiers: Sequence[Quartier],
+    markers: Sequence[MapMarker],
+    style: MapStyle,
+    *,
+    counts: dict[int, int] | None = None,
+    link_for: Callable[[Quartier], str | None] | None = None,
+    highlight: Any = None,
+    title: str,
+    description: str | None = None,
+    fit: tuple[float, float, float, float] | None = None,
+    id_prefix: str | None = None,
+) -> Markup:
+    """The map as SVG: the layers below, bottom to top, in one <svg>."""
+    scene = _scene(quartiers, markers, style, counts=counts, highlight=highlight, fit=fit)
+    if scene is None:
+        return Markup("")
+    has_links = bool(link_for) or any(m.url for m in scene.located)
+    if id_prefix is None:
+        id_prefix = "carte-" + _digest(
+            [
+                title,
+                [
+                    (s.quartier.id, s.quartier.code, s.quartier.nom, s.count, s.highlighted)
+                    for s in scene.shapes
+                ],
+                [(m.latitude, m.longitude, m.label, m.url, m.number) for m in scene.located],
+                [style.width, style.height, style.numbered],
+            ]
+        )
+    if description is None:
+        description = _description(scene, counts)
+    if scene.schematic:
+        description += " " + SCHEMATIC_NOTE
+    out = [
+        _svg_open(scene, style, map_id=id_prefix, has_links=has_links, title=title, description=description),
+        _background_layer(scene, style),
+        _quartiers_layer(scene, style, link_for),
+    ]
+    if style.with_labels and scene.shapes:
+        out.append(_labels_layer(scene, style))
+    if scene.spots:
+        out.append(_markers_layer(scene, style))
+    if scene.schematic:
+        out.append(_note_layer(scene, style))
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 - every text and attribute above is escaped
 
@@ -657,22 +792,17 @@ def render_map(
     For the print edition pass no ``link_for`` and markers without ``url``: WeasyPrint's SVG renderer
     treats ``<a>`` as text and draws nothing of the shapes inside a link.
     """
+    style = MapStyle.sized(width, font_size, height=height, numbered=numbered, with_labels=with_labels)
     return _render(
         list(quartiers),
         list(markers),
+        style,
         counts=counts,
         link_for=link_for,
-        width=width,
-        height=height,
-        numbered=numbered,
         highlight=highlight,
         title=title,
         description=description,
-        with_labels=with_labels,
-        fit=None,
         id_prefix=id_prefix,
-        font_size=font_size,
-        label_counts=True,
     )
 
 
@@ -732,21 +862,22 @@ def render_locator(
         title = "Situation du lieu" if len(lieux) == 1 else "Situation des lieux"
     names = ", ".join(f"{m.number}. {m.label}" if m.number else m.label for m in markers)
     description = f"{names}." if names else None
-    fs = max(8.0, min(12.0, width / 30))
+    style = MapStyle(
+        width=width,
+        height=height,
+        font_size=max(8.0, min(12.0, width / 30)),
+        numbered=len(lieux) > 1,
+        with_labels=with_labels,
+        label_counts=False,
+    )
     return _render(
         list(quartiers),
         markers,
-        counts=None,
+        style,
         link_for=link_for,
-        width=width,
-        height=height,
-        numbered=len(lieux) > 1,
         highlight={lieu.quartier_id for lieu in lieux if lieu.quartier_id is not None},
         title=title,
         description=description,
-        with_labels=with_labels,
         fit=(west, south, east, north),
         id_prefix=id_prefix,
-        font_size=fs,
-        label_counts=False,
     )
