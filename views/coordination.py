@@ -15,6 +15,7 @@ from guide.models import Fiche, MemberRole, Organisation, Quartier, SiteRole, St
 from guide.models.directory import DirectoryChange
 from guide.permissions import Permission
 from guide.services import directory, fiches
+from guide.slugs import unique_slug
 from guide.text import slugify
 from schemas.accounts import InvitationSchema, StaffInvitationSchema
 from schemas.directory import QuartierSchema, ThematiqueSchema
@@ -74,14 +75,6 @@ def directory_change_send_back(request: Any) -> Any:
     )
 
 
-def _unique_slug(request: Any, name: str) -> str:
-    base = slugify(name)
-    slug, n = base, 2
-    while request.dbsession.scalar(select(Organisation.id).where(Organisation.slug == slug)) is not None:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 @view_config(
     route_name="coord_organisations", renderer="coord_organisations.jinja2", permission=Permission.COORDINATE
 )
@@ -105,7 +98,8 @@ def coord_organisation_add(request: Any) -> Any:
     if result.valid:
         assert result.appstruct is not None
         organisation = Organisation(
-            slug=_unique_slug(request, result.appstruct["nom"]), nom=result.appstruct["nom"]
+            slug=unique_slug(request.dbsession, Organisation, result.appstruct["nom"]),
+            nom=result.appstruct["nom"],
         )
         apply_organisation_form(request, organisation, result.appstruct)
         request.dbsession.add(organisation)
