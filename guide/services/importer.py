@@ -58,7 +58,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import hours, normalize
 from ..models import Access, Fiche, Lieu, Organisation, Quartier, State, Thematique, User
-from ..text import fold, slugify
+from ..slugs import unique_slug
+from ..text import fold
 from ..vocabulary import CONDITIONS_ACCES, LANGUES, PUBLICS, TYPES_SERVICE
 from . import fiches
 from .geography import find_quartier, quartier_for
@@ -719,7 +720,10 @@ class _Importer:
         )
         if organisation is None:
             organisation = Organisation(
-                slug=self._unique_slug(values["nom"]), source=parsed.source, source_id=parsed.id, **values
+                slug=unique_slug(db, Organisation, values["nom"]),
+                source=parsed.source,
+                source_id=parsed.id,
+                **values,
             )
             db.add(organisation)
             outcome = "created"
@@ -741,14 +745,6 @@ class _Importer:
                 if fiche.is_public:
                     fiches.log_index_change(db, fiche)
         return _StructureEntry(organisation, lieu), outcome
-
-    def _unique_slug(self, nom: str) -> str:
-        base = slugify(nom)
-        slug, n = base, 1
-        while self.db.scalar(select(Organisation.id).where(Organisation.slug == slug)) is not None:
-            n += 1
-            slug = f"{base[:75]}-{n}"
-        return slug
 
     # --- places ---
 
