@@ -20,7 +20,6 @@ from .models import Quartier
 from .services.mapsvg import MapMarker, fiches_label
 
 LEAFLET_DIR = xstatic.pkg.leaflet.BASE_DIR
-LEAFLET_VERSION = xstatic.pkg.leaflet.VERSION
 COORDINATE_DECIMALS = 6  # about 10 cm, plenty for a web map
 
 

@@ -26,7 +26,6 @@ from limits.strategies import MovingWindowRateLimiter
 
 # name -> default rate ("N/second|minute|hour|day", several separated by ";")
 LIMITS: dict[str, str] = {
-    "login": "10/minute;60/hour",  # per (account, client)
     "password_reset": "3/hour;10/day",  # per account and per client
     "error_report": "5/hour",  # per client
     "pdf": "10/minute;60/hour",  # per client, on-demand fiche and selection PDFs

@@ -53,12 +53,6 @@ def parse_geometry(geometry: dict[str, Any]) -> BaseGeometry:
     return parsed
 
 
-def geometry_of(quartier: Quartier) -> BaseGeometry | None:
-    if not quartier.geometry:
-        return None
-    return parse_geometry(quartier.geometry)
-
-
 @dataclass(frozen=True)
 class _Entry:
     quartier_id: int
