@@ -3,7 +3,8 @@
 * :mod:`.analysis` — the French analyzer; :mod:`.schema` — the index's fields and weights;
 * :mod:`.indexer` — documents built from the fiches' published versions, kept in step through the change
   log (:class:`guide.models.IndexChange`), with the pointer stored beside the index;
-* :mod:`.service` — :class:`SearchService`: queries, synonyms, facets, sorting, corrections, misses.
+* :mod:`.service` — :class:`SearchService`: queries, synonyms, facets, sorting, corrections;
+* :mod:`.misses` — searches without results, counted in memory and written in batches off the request.
 
 ``includeme`` opens (or creates) the index in ``<var_dir>/index`` (``search.index_dir`` or the
 ``GUIDE_SEARCH_INDEX_DIR`` environment variable to put it elsewhere — each process may keep its own),
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from guide.models import IndexChange
 from guide.services.demo import DEMO_SYNONYMS, ensure_synonyms
 
+from .misses import FLUSH_SECONDS, MissRecorder
 from .service import (
     FACETS,
     SORTS,
@@ -42,6 +44,7 @@ __all__ = [
     "BoundSearch",
     "FacetValue",
     "Hit",
+    "MissRecorder",
     "SearchParameterError",
     "SearchParams",
     "SearchResults",
@@ -63,7 +66,7 @@ def seed_synonyms(db: Session) -> int:
 
 class BoundSearch:
     """``request.search``: the process's :class:`SearchService`, with the request's database session
-    for polling the change log and recording queries without results."""
+    for polling the change log (queries without results are counted off the request: :mod:`.misses`)."""
 
     def __init__(self, service: SearchService, request: Any) -> None:
         self.service = service
@@ -106,8 +109,13 @@ def _after_commit(success: bool, request: Any) -> None:
     request.registry["search"].catch_up(timeout=AFTER_COMMIT_TIMEOUT)
 
 
+def _write_misses(request: Any) -> None:
+    request.registry["search"].misses.after_request()
+
+
 def _on_new_request(event_: Any) -> None:
     request = event_.request
+    request.add_finished_callback(_write_misses)
     try:
         transaction = request.tm.get()
     except Exception:  # noqa: BLE001 - no transaction for this request (pyramid_tm inactive): nothing to do
@@ -121,7 +129,10 @@ def includeme(config: Any) -> None:
     settings = config.get_settings()
     factory = config.registry["dbsession_factory"]
     service = SearchService(
-        index_dir(settings), factory, poll_seconds=float(settings.get("search.poll_seconds", 2.0))
+        index_dir(settings),
+        factory,
+        poll_seconds=float(settings.get("search.poll_seconds", 2.0)),
+        misses_flush_seconds=float(settings.get("search.misses_flush_seconds", FLUSH_SECONDS)),
     )
     config.registry["search"] = service
     service.catch_up()  # a process that starts catches up with what was committed while it was away

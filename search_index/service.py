@@ -20,13 +20,11 @@ import heapq
 import json
 import logging
 import math
-import re
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -34,17 +32,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from whoosh import query as wq
 
 from guide import hours
-from guide.models import Quartier, SearchMiss, Synonym, Thematique
+from guide.models import Quartier, Synonym, Thematique
 from guide.models.search import split_terms
 from guide.vocabulary import LANGUES, PUBLICS
 
 from . import analysis
 from .indexer import WRITE_TIMEOUT, ApplyReport, IndexFolder
+from .misses import FLUSH_SECONDS, MissRecorder
 from .schema import FIELD_WEIGHTS
 
 logger = logging.getLogger(__name__)
 
-PARIS = ZoneInfo("Europe/Paris")
 SORTS: dict[str, str] = {"pertinence": "Pertinence", "nom": "Nom", "distance": "Distance"}
 FACETS: dict[str, str] = {
     "thematique": "Thématique",
@@ -497,9 +495,11 @@ class SearchService:
         session_factory: sessionmaker[Session] | None = None,
         *,
         poll_seconds: float = 2.0,
+        misses_flush_seconds: float = FLUSH_SECONDS,
     ) -> None:
         self.folder = IndexFolder(index_dir)
         self.session_factory = session_factory
+        self.misses = MissRecorder(session_factory, flush_seconds=misses_flush_seconds)
         self.poll_seconds = poll_seconds
         self._snapshot: _Snapshot | None = None
         self._snapshot_lock = threading.Lock()
@@ -809,9 +809,9 @@ class SearchService:
         db: Session | None = None,
         record_miss: bool = True,
     ) -> SearchResults:
-        """Search the public fiches. ``db`` (the request's session) is used to poll the change log,
-        to load synonyms and labels, and to record a query that found nothing; without it the service
-        opens its own session when it needs one."""
+        """Search the public fiches. ``db`` (the request's session) is used to poll the change log and
+        to load synonyms and labels; without it the service opens its own session when it needs one. A
+        query that found nothing is counted in memory (:attr:`misses`), written later off the request."""
         started = time.perf_counter()
         self._poll(db)
         params = self.validate(
@@ -829,7 +829,7 @@ class SearchService:
             per_page=per_page,
             db=db,
         )
-        now = _paris(now)
+        now = hours.local(now)  # the guide's zone (the timezone setting)
         snap = self.snapshot()
         units, highlight = self.parse_query(params.q)
         text_mask, scores = self._match(snap, units)
@@ -849,7 +849,7 @@ class SearchService:
         if units and text_mask == 0:
             suggestion = self._suggest(snap, params.q, filter_masks, work)
             if record_miss and params.page == 1:
-                self._record_miss(params.q, db)
+                self.misses.record(params.q)  # in memory: written in batches, off the request
         return SearchResults(
             query=params.q,
             total=total,
@@ -1060,34 +1060,6 @@ class SearchService:
             if self._count(snap, text, filter_masks):
                 return text
         return None
-
-    def _record_miss(self, q: str, db: Session | None) -> None:
-        """Only the query (lower case) and the hour: nothing that tells who searched. A query that looks
-        like an e-mail address or a telephone number is not kept at all."""
-        if _looks_personal(q):
-            return
-        at = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
-        try:
-            with self._session(db) as session:
-                session.add(SearchMiss(query=q.lower()[:MAX_QUERY_LENGTH], at=at))
-        except Exception:
-            logger.exception("could not record a search without results")
-
-
-_PHONE = re.compile(r"(?:\d[\s.\-/]?){6,}")
-
-
-def _looks_personal(q: str) -> bool:
-    return "@" in q or _PHONE.search(q) is not None
-
-
-def _paris(moment: dt.datetime | None) -> dt.datetime:
-    """``moment`` in Paris time; naive values are Paris wall-clock time, as in the hours service."""
-    if moment is None:
-        return dt.datetime.now(PARIS)
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        return moment.replace(tzinfo=PARIS)
-    return moment.astimezone(PARIS)
 
 
 def _expression_query(terms: tuple[str, ...], boost: float) -> wq.Query:

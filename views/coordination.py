@@ -15,6 +15,7 @@ from guide.models import Fiche, MemberRole, Organisation, Quartier, SiteRole, St
 from guide.models.directory import DirectoryChange
 from guide.permissions import Permission
 from guide.services import directory, fiches
+from guide.services.quartiers import QuartierConflict, add_quartier, update_quartier
 from guide.slugs import unique_slug
 from guide.text import slugify
 from schemas.accounts import InvitationSchema, StaffInvitationSchema
@@ -167,12 +168,11 @@ def coord_quartiers(request: Any) -> Any:
     if result.valid:
         assert result.appstruct is not None
         values = result.appstruct
-        if request.dbsession.scalar(select(Quartier).where(Quartier.code == values["code"])):
-            result.fail("code", "Ce code est déjà utilisé par un autre quartier.")
-        elif request.dbsession.scalar(select(Quartier).where(Quartier.nom == values["nom"])):
-            result.fail("nom", "Un quartier porte déjà ce nom.")
+        try:
+            add_quartier(request.dbsession, values["nom"], values["code"])
+        except QuartierConflict as conflict:
+            result.fail(conflict.field, conflict.message)
         else:
-            request.dbsession.add(Quartier(slug=slugify(values["nom"]), **values))
             request.session.flash(f"Le quartier « {values['nom']} » est ajouté.", "success")
             return HTTPSeeOther(request.route_path("coord_quartiers"))
     rows = request.dbsession.scalars(select(Quartier).order_by(Quartier.nom)).all()
@@ -196,13 +196,11 @@ def coord_quartier_edit(request: Any) -> Any:
     if result.valid:
         assert result.appstruct is not None
         values = result.appstruct
-        clash = request.dbsession.scalar(
-            select(Quartier).where(Quartier.code == values["code"], Quartier.id != quartier.id)
-        )
-        if clash is not None:
-            result.fail("code", "Ce code est déjà utilisé par un autre quartier.")
+        try:
+            update_quartier(request.dbsession, quartier, values["nom"], values["code"])
+        except QuartierConflict as conflict:
+            result.fail(conflict.field, conflict.message)
         else:
-            quartier.nom, quartier.code = values["nom"], values["code"]
             request.session.flash("Le quartier est enregistré.", "success")
             return HTTPSeeOther(request.route_path("coord_quartiers"))
     return {

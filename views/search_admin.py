@@ -7,7 +7,7 @@ from typing import Any
 
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from guide.models import SearchMiss, Synonym, utcnow
 from guide.models.search import split_terms
@@ -19,15 +19,7 @@ from .rendering import process_form
 from .resources import get_or_404
 
 MISSES_DAYS = 90  # the page shows this many days
-MISSES_KEPT_DAYS = 365  # older queries are deleted when the page is read
 MISSES_SHOWN = 200
-
-
-def includeme(config: Any) -> None:
-    config.add_route("coord_synonyms", "/coordination/synonymes")
-    config.add_route("coord_synonym_edit", "/coordination/synonymes/{synonym_id}")
-    config.add_route("coord_synonym_delete", "/coordination/synonymes/{synonym_id}/supprimer")
-    config.add_route("coord_misses", "/coordination/recherches-sans-resultat")
 
 
 def _normalised(terms: str) -> str:
@@ -103,17 +95,18 @@ def coord_synonym_delete(request: Any) -> Any:
 
 @view_config(route_name="coord_misses", renderer="coord_misses.jinja2", permission=Permission.COORDINATE)
 def coord_misses(request: Any) -> Any:
-    now = utcnow()
+    """The most frequent queries without results of the last days (read only: the counts are written,
+    and the old ones deleted, by :class:`search_index.MissRecorder`)."""
     db = request.dbsession
-    db.execute(delete(SearchMiss).where(SearchMiss.at < now - dt.timedelta(days=MISSES_KEPT_DAYS)))
-    since = now - dt.timedelta(days=MISSES_DAYS)
-    count = func.count(SearchMiss.id).label("count")
+    since = utcnow().date() - dt.timedelta(days=MISSES_DAYS)
+    count = func.sum(SearchMiss.count).label("count")
+    last = func.max(SearchMiss.day).label("last")
     rows = db.execute(
-        select(SearchMiss.query, count, func.max(SearchMiss.at).label("last"))
-        .where(SearchMiss.at >= since)
+        select(SearchMiss.query, count, last)
+        .where(SearchMiss.day >= since)
         .group_by(SearchMiss.query)
-        .order_by(count.desc(), func.max(SearchMiss.at).desc(), SearchMiss.query)
+        .order_by(count.desc(), last.desc(), SearchMiss.query)
         .limit(MISSES_SHOWN)
     ).all()
-    total = db.scalar(select(func.count(SearchMiss.id)).where(SearchMiss.at >= since)) or 0
+    total = db.scalar(select(func.sum(SearchMiss.count)).where(SearchMiss.day >= since)) or 0
     return {"rows": rows, "total": total, "days": MISSES_DAYS}

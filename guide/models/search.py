@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String, Text
+from sqlalchemy import Date, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .meta import Base, utcnow
@@ -38,13 +38,22 @@ def split_terms(value: str) -> list[str]:
 
 
 class SearchMiss(Base):
-    """A public search that found nothing: the query text and the hour, nothing about who searched."""
+    """Public searches that found nothing, counted per normalised query (lower case, single spaces) and
+    day: nothing about who searched, nor when within the day. Written in batches off the request (see
+    :mod:`search_index.misses`)."""
 
     __tablename__ = "search_miss"
+    __table_args__ = (UniqueConstraint("query", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     query: Mapped[str] = mapped_column(String(200))
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    count: Mapped[int] = mapped_column(default=0)
 
     def __repr__(self) -> str:
-        return f"<SearchMiss {self.query!r}>"
+        return f"<SearchMiss {self.query!r} {self.day} ×{self.count}>"
+
+
+def normalise_query(q: str) -> str:
+    """The form a query without results is counted under: lower case, single spaces, 200 characters."""
+    return " ".join(q.lower().split())[:200].rstrip()
