@@ -6,6 +6,12 @@ bounds of what is drawn with a margin. The output is plain SVG (paths, circles, 
 attributes, no CSS variables, font "DejaVu Sans") so that browsers, librsvg and WeasyPrint draw it alike,
 and it is deterministic: the same input gives the same bytes (the print edition embeds it).
 
+Labels: each quartier's name and count, inside its polygon, clear of the markers and of the other labels;
+a label that does not fit in its polygon's bounding box is shrunk (``MapStyle.label_scales``), then
+reduced to the count, then left out — the quartier's ``<title>`` and the list beside the map still name
+it. Under the map: the schematic note for schematic contours, the source (« Source : IGN, contours
+IRIS ») for official ones, on screen and in print alike.
+
 Accessibility: the ``<svg>`` is labelled by its ``<title>`` and ``<desc>`` (``aria-labelledby``); each
 quartier is a link whose ``<title>`` reads « Nom du quartier — N fiches »; each marker carries the fiche's
 title. A map without links is ``role="img"``; a map with links is ``role="group"``, because ``role="img"``
@@ -18,7 +24,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import textwrap
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +59,14 @@ LEADER = "#1b1b1f"
 
 SCHEMATIC_NOTE = "Contours schématiques : les limites des quartiers sont approximatives."
 SCHEMATIC_NOTE_SHORT = "Contours schématiques"
+# Official contours carry their source. The Quartier model has no source column (adding one needs a
+# migration): the source is read from the codes guide-load-quartiers keeps, IRIS codes (INSEE commune code
+# and 4 digits) for IGN's IRIS contours, QPV codes (QP063001, QN06301M) for ANCT's priority quartiers.
+SOURCES = (
+    (re.compile(r"(?:[0-9]{2}|2[AB])[0-9]{7}"), "IGN, contours IRIS", "IGN"),
+    (re.compile(r"Q[PN][0-9]{3}[0-9A-Z]{3}"), "ANCT, quartiers prioritaires", "ANCT"),
+)
+UNKNOWN_SOURCE = ("contours officiels chargés dans le guide", "contours officiels")
 
 
 @dataclass(frozen=True)
@@ -331,6 +347,49 @@ def _label_box(x: float, y: float, lines: list[str], fs: float) -> BaseGeometry:
     return box(x - half_width, y - half_height, x + half_width, y + half_height)
 
 
+# Advance widths of DejaVu Sans, in em, by class of character (measured on the font: within about 10 %
+# of each character's own width); bold is about 10 % wider.
+_NARROW_CHARS = frozenset("ijlIJ.,;:!'’|")
+_SEMI_NARROW_CHARS = frozenset("frt -()/")
+_WIDE_CHARS = frozenset("mwMW&@")
+
+
+def _text_width(text: str, size: float, bold: bool = False) -> float:
+    """An estimate of the width of ``text`` drawn in DejaVu Sans at ``size``."""
+    total = 0.0
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char):
+            continue
+        if char in _NARROW_CHARS:
+            total += 0.3
+        elif char in _SEMI_NARROW_CHARS:
+            total += 0.39
+        elif char in _WIDE_CHARS:
+            total += 0.9
+        elif char.isdigit():
+            total += 0.636
+        elif char.isupper():
+            total += 0.7
+        else:
+            total += 0.6
+    return total * size * (1.1 if bold else 1.0)
+
+
+def _fit_label(
+    lines: list[tuple[str, bool]], size: float, bounds: tuple[float, ...], x: float, y: float
+) -> tuple[float, float] | None:
+    """(x, y) moved so that the label, halo included, lies inside ``bounds`` (a polygon's bounding box),
+    or None when it is wider or taller than the box."""
+    minx, miny, maxx, maxy = bounds
+    half_width = max(_text_width(text, size, bold) for text, bold in lines) / 2 + size * 0.15
+    half_height = len(lines) * size * 0.6
+    if 2 * half_width > maxx - minx or 2 * half_height > maxy - miny:
+        return None
+    return min(max(x, minx + half_width), maxx - half_width), min(
+        max(y, miny + half_height), maxy - half_height
+    )
+
+
 def _label_position(
     polygon: BaseGeometry,
     lines: list[str],
@@ -408,12 +467,21 @@ class MapStyle:
         """A style for a map ``width`` wide; the font size, unless given, follows the width (8 to 14)."""
         return cls(width=width, font_size=font_size or max(8.0, min(14.0, width / 56)), **options)
 
+    label_scales: tuple[float, ...] = (1.0, 0.85, 0.72)  # a label that does not fit is shrunk, then dropped
+    min_label_size: float = 7.0
+
+    def label_sizes(self) -> list[float]:
+        """The font sizes a quartier label may take, largest first."""
+        sizes = [self.font_size * scale for scale in self.label_scales]
+        return [size for rank, size in enumerate(sizes) if rank == 0 or size >= self.min_label_size]
+
     def margin(self, with_markers: bool) -> float:
         """Room around the drawing; numbered markers at the edge need more."""
         return max(12.0, self.font_size * (2.5 if self.numbered and with_markers else 1.5))
 
-    def note_height(self, with_note: bool) -> float:
-        return self.font_size * 2.0 if with_note else 0.0
+    def note_height(self, lines: int) -> float:
+        """Room under the map for ``lines`` lines of notes."""
+        return self.font_size * (0.8 + 1.2 * lines) if lines else 0.0
 
     @property
     def line_height(self) -> float:
@@ -452,6 +520,7 @@ class _Scene:
     spots: list[_Spot]
     located: list[MapMarker]
     schematic: bool
+    sources: list[tuple[str, str]]  # (long, short) source of the official contours drawn
     note_height: float
 
     @property
@@ -507,7 +576,8 @@ def _scene(
             max(b[3] for b in boxes),
         )
     schematic = any(q.schematic for q, _ in drawable)
-    note_height = style.note_height(schematic)
+    sources = _sources([q for q, _ in drawable if not q.schematic])
+    note_height = style.note_height(int(schematic) + bool(sources))
     height = None if style.height is None else style.height - note_height
     projection = _Projection(fit, style.width, height, style.margin(bool(located)))
     view = box(-2, -2, projection.width + 2, projection.height + 2)
@@ -522,7 +592,26 @@ def _scene(
         count = None if counts is None else int(counts.get(quartier.id, 0))
         shapes.append(_Shape(quartier, projected, count, quartier.id in highlighted_ids))
     spots = _spots(located, projection, style.numbered, style.font_size)
-    return _Scene(projection, shapes, spots, located, schematic, note_height)
+    return _Scene(projection, shapes, spots, located, schematic, sources, note_height)
+
+
+def _sources(official: Sequence[Quartier]) -> list[tuple[str, str]]:
+    """The sources of official contours, (long, short), in the order of SOURCES, unknown ones last."""
+    found: list[tuple[str, str]] = []
+    unknown = False
+    for pattern, long, short in SOURCES:
+        if any(pattern.fullmatch(q.code or "") for q in official):
+            found.append((long, short))
+    for quartier in official:
+        if not any(pattern.fullmatch(quartier.code or "") for pattern, _, _ in SOURCES):
+            unknown = True
+    return [*found, UNKNOWN_SOURCE] if unknown else found
+
+
+def _source_note(sources: list[tuple[str, str]], short: bool) -> str:
+    """« Source : IGN, contours IRIS » (« Sources : … ; … » for several)."""
+    texts = [item[1] if short else item[0] for item in sources]
+    return f"Source{'s' if len(texts) > 1 else ''} : {' ; '.join(texts)}"
 
 
 def _description(scene: _Scene, counts: dict[int, int] | None) -> str:
@@ -605,6 +694,29 @@ def _label_lines(item: _Shape, part: BaseGeometry, style: MapStyle) -> list[list
     return candidates
 
 
+def _place_label(
+    item: _Shape,
+    part: BaseGeometry,
+    style: MapStyle,
+    obstacles: list[BaseGeometry],
+    placed: list[BaseGeometry],
+    width: float,
+) -> tuple[list[tuple[str, bool]], float, float, float] | None:
+    """The first label (lines, font size, x, y) clear of the other labels that fits in the quartier's
+    bounding box: name and count, then the count alone, each at the style's font size then shrunk.
+    None when none does."""
+    for lines in _label_lines(item, part, style):
+        texts = [text for text, _ in lines]
+        for size in style.label_sizes():
+            x, y, clear = _label_position(part, texts, size, obstacles, placed, width)
+            if not clear:
+                continue
+            fitted = _fit_label(lines, size, part.bounds, x, y)
+            if fitted is not None:
+                return lines, size, *fitted
+    return None
+
+
 def _labels_layer(scene: _Scene, style: MapStyle) -> str:
     """Name and count inside each polygon, clear of the markers, with a white halo."""
     fs = style.font_size
@@ -625,19 +737,20 @@ def _labels_layer(scene: _Scene, style: MapStyle) -> str:
         minx, miny, maxx, maxy = part.bounds
         if maxy - miny < line_height * 1.2 or maxx - minx < fs * 3:
             continue  # a sliver at the edge of the view: no room for a label
-        for lines in _label_lines(item, part, style):
-            texts = [text for text, _ in lines]
-            x, y, clear = _label_position(part, texts, fs, obstacles, placed, scene.projection.width)
-            if clear:
-                break
-        else:
-            continue
-        placed.append(_label_box(x, y, texts, fs))
-        first = y - (len(lines) - 1) * line_height / 2 + fs * 0.35
+        chosen = _place_label(item, part, style, obstacles, placed, scene.projection.width)
+        if chosen is None:
+            continue  # its <title> and the list beside the map still name it
+        lines, size, x, y = chosen
+        texts = [text for text, _ in lines]
+        placed.append(_label_box(x, y, texts, size))
+        line_height = size * 1.2
+        first = y - (len(lines) - 1) * line_height / 2 + size * 0.35
+        # A shrunk label says its size; the others take the group's.
+        font_size = "" if size == fs else f' font-size="{_num(size)}"'
         for rank, (text, bold) in enumerate(lines):
             weight = ' font-weight="bold"' if bold else ""
             line_y = _num(first + rank * line_height)
-            line = f'<text x="{_num(x)}" y="{line_y}"{weight}>{escape(text)}</text>'
+            line = f'<text x="{_num(x)}" y="{line_y}"{font_size}{weight}>{escape(text)}</text>'
             halo.append(line)
             ink.append(line)
     return (
@@ -703,16 +816,25 @@ def _markers_layer(scene: _Scene, style: MapStyle) -> str:
     )
 
 
-def _note_layer(scene: _Scene, style: MapStyle) -> str:
-    """Under the map: the schematic note (the short one when the long one does not fit)."""
+def _notes_layer(scene: _Scene, style: MapStyle) -> str:
+    """Under the map: the schematic note and the source of official contours (each in its short form when
+    the long one does not fit)."""
     fs = style.font_size
-    note = SCHEMATIC_NOTE
-    if len(note) * fs * 0.9 * 0.55 > scene.projection.width - fs * 1.6:
-        note = SCHEMATIC_NOTE_SHORT
-    return (
-        f'<text x="{_num(fs * 0.8)}" y="{_num(scene.map_height + scene.note_height * 0.6)}" '
-        f'font-size="{_num(fs * 0.9)}" fill="{style.muted}" font-style="italic">{escape(note)}</text>'
-    )
+    room = scene.projection.width - fs * 1.6
+    notes = []
+    if scene.schematic:
+        notes.append((SCHEMATIC_NOTE, SCHEMATIC_NOTE_SHORT))
+    if scene.sources:
+        notes.append((_source_note(scene.sources, False), _source_note(scene.sources, True)))
+    out = []
+    for rank, (long, short) in enumerate(notes):
+        note = long if len(long) * fs * 0.9 * 0.55 <= room else short
+        y = scene.map_height + fs * (1.2 + 1.2 * rank)
+        out.append(
+            f'<text x="{_num(fs * 0.8)}" y="{_num(y)}" '
+            f'font-size="{_num(fs * 0.9)}" fill="{style.muted}" font-style="italic">{escape(note)}</text>'
+        )
+    return "".join(out)
 
 
 def _render(
@@ -749,6 +871,8 @@ def _render(
         description = _description(scene, counts)
     if scene.schematic:
         description += " " + SCHEMATIC_NOTE
+    if scene.sources:
+        description += " " + _source_note(scene.sources, False) + "."
     out = [
         _svg_open(scene, style, map_id=id_prefix, has_links=has_links, title=title, description=description),
         _background_layer(scene, style),
@@ -758,8 +882,8 @@ def _render(
         out.append(_labels_layer(scene, style))
     if scene.spots:
         out.append(_markers_layer(scene, style))
-    if scene.schematic:
-        out.append(_note_layer(scene, style))
+    if scene.schematic or scene.sources:
+        out.append(_notes_layer(scene, style))
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 - every text and attribute above is escaped
 

@@ -366,6 +366,141 @@ def test_leaflet_files_and_partial(map_app: webtest.TestApp) -> None:
     assert map_app.get("/carte.geojson").json["type"] == "FeatureCollection"
 
 
+# --- Labels that fit, sources of official contours ----------------------------------------------------
+
+# Advance widths of DejaVu Sans and DejaVu Sans Bold (thousandths of an em), read from the fonts with
+# fontTools: an oracle independent of the renderer's own estimate.
+_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -'.,()éèêàâçôûîïÉ–"
+_REGULAR = (
+    "613 635 550 635 615 352 635 634 278 278 579 278 974 634 612 635 635 411 521 392 634 592 818 592 592 525 "
+    "684 686 698 770 632 575 775 752 295 295 656 557 863 748 787 603 787 695 635 611 732 684 989 685 611 685 "
+    "636 636 636 636 636 636 636 636 636 636 318 361 275 318 318 390 390 615 615 615 613 613 550 612 634 278 "
+    "278 632 500"
+)
+_BOLD = (
+    "675 716 593 716 678 435 716 712 343 343 665 343 1042 712 687 716 716 493 595 478 712 652 924 645 652 "
+    "582 774 762 734 830 683 683 821 837 372 372 775 637 995 837 850 733 850 770 720 682 812 774 1103 771 "
+    "724 725 696 696 696 696 696 696 696 696 696 696 348 415 306 380 380 457 457 678 678 678 675 675 593 "
+    "687 712 343 343 683 500"
+)
+ADVANCE = {
+    False: dict(zip(_CHARS, (int(v) / 1000 for v in _REGULAR.split()), strict=True)),
+    True: dict(zip(_CHARS, (int(v) / 1000 for v in _BOLD.split()), strict=True)),
+}
+
+
+def drawn_labels(root: ET.Element) -> list[tuple[str, float, float, float, bool]]:
+    """(text, x, baseline y, font size, bold) of every quartier label line."""
+    group = root.find(".//svg:g[@class='labels']", NS)
+    if group is None:
+        return []
+    size = float(group.get("font-size"))
+    ink = group.findall("svg:g", NS)[1]
+    return [
+        (
+            text.text,
+            float(text.get("x")),
+            float(text.get("y")),
+            float(text.get("font-size", size)),
+            text.get("font-weight") == "bold",
+        )
+        for text in ink.findall("svg:text", NS)
+    ]
+
+
+def quartier_polygons(root: ET.Element) -> dict[str, Polygon]:
+    result = {}
+    for group in root.findall(".//svg:g[@class='quartiers']/*", NS):
+        (ring, *_) = sorted(rings(group.find("svg:path", NS).get("d")), key=lambda r: -Polygon(r).area)
+        result[group.get("data-quartier")] = Polygon(ring)
+    return result
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        pytest.param(lambda: render_map(iris_quartiers(), counts={1: 4, 2: 0, 3: 12, 4: 1}), id="small-iris"),
+        pytest.param(
+            lambda: render_map(demo_quartiers(), demo_markers(), counts={}, width=300, height=320),
+            id="narrow",
+        ),
+        pytest.param(lambda: render_map(demo_quartiers(), width=200), id="tiny"),
+        pytest.param(
+            lambda: render_locator(
+                [_lieu(p["nom"], p["latitude"], p["longitude"], None) for p in demo_lieux()[:3]],
+                demo_quartiers(),
+            ),
+            id="locator",
+        ),
+    ],
+)
+def test_every_label_lies_within_its_quartier_bounding_box(svg: Any) -> None:
+    root = parse(svg())
+    polygons = quartier_polygons(root)
+    labels = drawn_labels(root)
+    assert labels
+    for text, x, y, size, bold in labels:
+        middle = Point(x, y - size * 0.35)
+        (polygon,) = [p for p in polygons.values() if p.contains(middle)]
+        minx, miny, maxx, maxy = polygon.bounds
+        half = sum(ADVANCE[bold].get(char, 1.0) for char in text) * size / 2
+        assert minx <= x - half and x + half <= maxx, text
+        assert miny <= y - size * 0.8 and y + size * 0.25 <= maxy, text
+
+
+def test_a_label_that_does_not_fit_is_shrunk_then_left_out() -> None:
+    root = parse(render_map(iris_quartiers(), counts={1: 4, 2: 0, 3: 12, 4: 1}))
+    by_text = {text: (size, bold) for text, _, _, size, bold in drawn_labels(root)}
+    regular = by_text["Jaude - Gaillard - Lecoq"][0]
+    # The narrow quartier keeps its name and count, in a smaller font.
+    assert {"Jardin", "Lecoq -", "Bargoin", "12 fiches"} <= set(by_text)
+    assert by_text["12 fiches"][0] < regular
+    # The smallest keeps only its count; its name stays in its <title> (and in the list beside the map).
+    assert "1 fiche" in by_text
+    assert not any("Cité" in text for text in by_text)
+    titles = [t.text for t in root.findall(".//svg:g[@class='quartiers']//svg:title", NS)]
+    assert "Cité administrative du Puy-de-Dôme — 1 fiche" in titles
+    # On a small map only the large quartiers keep a label; on a tiny one, none.
+    small = [text for text, *_ in drawn_labels(parse(render_map(iris_quartiers(), counts={1: 4}, width=160)))]
+    assert "Lecoq" in small and "Jardin" not in small and "1 fiche" not in small
+    assert drawn_labels(parse(render_map(iris_quartiers(), width=100))) == []
+
+
+def notes(root: ET.Element) -> list[str]:
+    return [t.text for t in root.findall("svg:text", NS)]
+
+
+def test_official_contours_carry_their_source() -> None:
+    iris = parse(render_map(iris_quartiers()))
+    assert notes(iris) == ["Source : IGN, contours IRIS"]
+    assert iris.find("svg:desc", NS).text.endswith("Source : IGN, contours IRIS.")
+    # Priority quartiers (QPV) come from the ANCT; both in one map name both.
+    qpv = iris_quartiers()
+    qpv[0].code, qpv[1].code = "QP063001", "QN06301M"
+    assert notes(parse(render_map(qpv))) == ["Sources : IGN, contours IRIS ; ANCT, quartiers prioritaires"]
+    assert notes(parse(render_map(qpv[:2]))) == ["Source : ANCT, quartiers prioritaires"]
+    # Codes of no known source: the contours are still said to be official.
+    assert notes(parse(render_map(demo_quartiers(schematic=False)))) == [
+        "Source : contours officiels chargés dans le guide"
+    ]
+    # Schematic contours have their note and no source; a map of both has both lines.
+    assert notes(parse(render_map(demo_quartiers()))) == [
+        "Contours schématiques : les limites des quartiers sont approximatives."
+    ]
+    mixed = parse(render_map([*iris_quartiers(), *demo_quartiers()[:1]]))
+    assert notes(mixed) == [
+        "Contours schématiques : les limites des quartiers sont approximatives.",
+        "Source : IGN, contours IRIS",
+    ]
+    # A narrow map gets the short form.
+    assert notes(parse(render_map(iris_quartiers(), width=100))) == ["Source : IGN"]
+    # The source is printed too: WeasyPrint draws it into the PDF.
+    weasyprint = pytest.importorskip("weasyprint")
+    pdf = weasyprint.HTML(string=f"<html><body>{render_map(iris_quartiers())}</body></html>").write_pdf()
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Source : IGN, contours IRIS" in " ".join(text.split())
+
+
 # --- Golden files: the exact SVG of a few maps -------------------------------------------------------
 # Regenerate after a deliberate change with GUIDE_REGENERATE_MAPS=1, then look at the diff (and at the maps:
 # ``rsvg-convert tests/data/mapsvg/NAME.svg -o NAME.png``).
