@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from markupsafe import Markup
 
-from . import normalize
-
-PARIS = ZoneInfo("Europe/Paris")
+from . import hours, normalize
 
 
 def date_fr(value: dt.date | dt.datetime | str | None, fmt: str = "d MMMM y") -> str:
-    """« 22 novembre 2026 »; datetimes in Paris time; ISO strings (closures stored as JSON) accepted."""
+    """« 22 novembre 2026 »; datetimes in the guide's zone; ISO strings (closures stored as JSON) accepted."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
@@ -23,7 +20,7 @@ def date_fr(value: dt.date | dt.datetime | str | None, fmt: str = "d MMMM y") ->
         except ValueError:
             return value
     if isinstance(value, dt.datetime):
-        return format_datetime(value.astimezone(PARIS), fmt, locale="fr_FR")
+        return format_datetime(value.astimezone(hours.timezone()), fmt, locale="fr_FR")
     return format_date(value, fmt, locale="fr_FR")
 
 

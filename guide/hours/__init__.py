@@ -13,7 +13,8 @@
 Time zone: every wall-clock time is in the guide's zone, whatever the server's: the ``timezone``
 setting, given once at start-up to :func:`configure` (by :func:`includeme`), Europe/Paris by default.
 Public functions accept naive datetimes (read as the guide's wall-clock time) and aware datetimes in any
-zone (converted); see :mod:`~guide.hours.library` for what the library is given.
+zone (converted); :func:`local` and :func:`today` give the same to other modules; see
+:mod:`~guide.hours.library` for what the library is given.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 from .description import describe, describe_safe
 from .grid import grid_to_osm, osm_to_grid, validate_grid
-from .library import COORDINATES, COUNTRY, DEFAULT_TIMEZONE, configure, timezone
+from .library import COORDINATES, COUNTRY, DEFAULT_TIMEZONE, configure, local, timezone, today
 from .model import DAYS
 from .open_status import NO_HOURS, UNAVAILABLE, OpenStatus, status, today_hours
 from .validation import EXAMPLE, MAX_LENGTH, MAX_RULES, MAX_TIME_SPANS, complexity_problem, validate
@@ -48,9 +49,11 @@ __all__ = [
     "describe_safe",
     "grid_to_osm",
     "includeme",
+    "local",
     "osm_to_grid",
     "status",
     "timezone",
+    "today",
     "today_hours",
     "validate",
     "validate_grid",

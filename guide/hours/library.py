@@ -98,6 +98,11 @@ def local(moment: datetime | None) -> datetime:
     return existing(moment)
 
 
+def today() -> date:
+    """Today's date in the guide's zone."""
+    return datetime.now(_zone).date()
+
+
 def midnight(day: date) -> datetime:
     return existing(datetime.combine(day, time(), _zone))
 

@@ -11,6 +11,7 @@ from typing import Any
 import plaster
 from sqlalchemy.orm import Session
 
+from .. import hours
 from ..db import make_engine, make_session_factory
 from ..settings import resolve
 
@@ -23,7 +24,9 @@ def load_settings(config_uri: str) -> dict[str, Any]:
         logging.basicConfig(level=logging.INFO)
     raw = dict(loader.get_settings("app:main"))
     raw.setdefault("here", str(Path(config_uri.split("#")[0]).resolve().parent))
-    return resolve(raw)
+    settings = resolve(raw)
+    hours.configure(settings["timezone"])  # what the app factory does for the web process
+    return settings
 
 
 @contextmanager

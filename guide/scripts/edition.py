@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from sqlalchemy import update
 
+from .. import hours
 from ..db import make_engine, make_session_factory
 from ..models import Edition, EditionStatus, utcnow
 from ..settings import resolve
@@ -70,7 +71,9 @@ def _settings(config_uri: str | None) -> dict[str, Any]:
         return load_settings(config_uri)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s [%(name)s] %(message)s")
     # The script signs nothing: a placeholder secret keeps resolve() from writing a key file.
-    return resolve({"here": os.getcwd(), "secret": "not-used-by-guide-edition"})
+    settings = resolve({"here": os.getcwd(), "secret": "not-used-by-guide-edition"})
+    hours.configure(settings["timezone"])  # the dates printed in the edition
+    return settings
 
 
 def run(

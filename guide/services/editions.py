@@ -38,7 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import hours, normalize
-from ..formatting import PARIS, date_fr, paragraphs, tel_uri, upper_first
+from ..formatting import date_fr, paragraphs, tel_uri, upper_first
 from ..models import (
     Edition,
     EditionItem,
@@ -278,7 +278,7 @@ def freeze(db: Session, edition: Edition, today: dt.date | None = None) -> int:
             )
         )
     edition.snapshot = {"helplines": _helpline_data(helplines(db))}
-    edition.data_date = today or dt.datetime.now(PARIS).date()
+    edition.data_date = today or hours.today()
     db.flush()
     return len(entries)
 
@@ -332,7 +332,7 @@ def _hours_problem(value: str) -> str | None:
 
 def preflight(db: Session, edition: Edition, today: dt.date | None = None) -> list[Problem]:
     """What would print badly, fiche by fiche, in the order of the edition."""
-    today = today or dt.datetime.now(PARIS).date()
+    today = today or hours.today()
     limit = SUMMARY_LIMITS.get(edition.page_format, SUMMARY_LIMITS["A5"])
     problems: list[Problem] = []
     for entry in entries_for(db, edition):
@@ -592,7 +592,7 @@ def build_document(
         grouping=edition.grouping,
         chapters=[],
         helplines=lines,
-        data_date=edition.data_date or dt.datetime.now(PARIS).date(),
+        data_date=edition.data_date or hours.today(),
         site_url=site_url,
     )
     by_title: dict[str, Chapter] = {}
@@ -952,7 +952,7 @@ def render_fiche_html(
         stylesheets if stylesheets is not None else stylesheet_files("fiche.css"),
         fiche=fiche,
         locator=_locator(db, entries[0].version, fiche_id),
-        printed=dt.datetime.now(PARIS).date(),
+        printed=hours.today(),
         created=utcnow(),
         level=level,
         **kw,
@@ -968,7 +968,7 @@ def fiche_print_levels(db: Session, fiche_id: int, site_url: str) -> list[str] |
     fiche = print_fiche(entries[0], 1, site_url)
     context = {
         "locator": _locator(db, entries[0].version, fiche_id),
-        "printed": dt.datetime.now(PARIS).date(),
+        "printed": hours.today(),
         "created": utcnow(),
     }
     pages: list[str] = []
@@ -1014,7 +1014,7 @@ def render_selection_html(
         stylesheets if stylesheets is not None else stylesheet_files(css),
         fiches=fiches,
         large=large,
-        printed=dt.datetime.now(PARIS).date(),
+        printed=hours.today(),
         created=utcnow(),
         helplines=_helpline_data(helplines(db))[:4] if not large else [],
         **kw,

@@ -36,6 +36,7 @@ _VERSIONED = (
     (_ROOT / "templates" / "print", "*"),
     (_ROOT / "guide" / "static" / "print", "*"),
     (_ROOT / "guide" / "services", "*.py"),
+    (_ROOT / "guide" / "hours", "*.py"),  # the hours as written on a page
     (_ROOT / "guide", "*.py"),
 )
 
@@ -62,10 +63,11 @@ def content_key(kind: str, parts: Any) -> str:
     return f"{kind}-{hashlib.sha256(payload.encode()).hexdigest()[:40]}"
 
 
-def today_paris() -> dt.date:
-    from ..formatting import PARIS
+def local_today() -> dt.date:
+    """Today in the guide's zone (the timezone setting): cached PDFs show the date they were made."""
+    from .. import hours
 
-    return dt.datetime.now(PARIS).date()
+    return hours.today()
 
 
 def fiche_key(db: Any, fiche_id: int, site_url: str) -> str | None:
@@ -76,7 +78,7 @@ def fiche_key(db: Any, fiche_id: int, site_url: str) -> str | None:
     if not entries:
         return None
     entry = entries[0]
-    return content_key("fiche", [site_url, today_paris(), entry.fiche_id, entry.version.id, entry.snapshot])
+    return content_key("fiche", [site_url, local_today(), entry.fiche_id, entry.version.id, entry.snapshot])
 
 
 def selection_key(db: Any, fiche_ids: Sequence[int], site_url: str, variant: str, *extra: Any) -> str:
@@ -86,7 +88,7 @@ def selection_key(db: Any, fiche_ids: Sequence[int], site_url: str, variant: str
     entries = [(e.fiche_id, e.version.id, e.snapshot) for e in live_entries(db, fiche_ids)]
     return content_key(
         f"selection-{variant}",
-        [site_url, today_paris(), entries, _helpline_data(helplines(db)), list(extra)],
+        [site_url, local_today(), entries, _helpline_data(helplines(db)), list(extra)],
     )
 
 
