@@ -14,8 +14,20 @@ def make_config(global_config: dict[str, Any] | None = None, **settings: Any) ->
     merged.update(settings)
     effective = settings_module.resolve(merged)
     config = Configurator(settings=effective, locale_negotiator=lambda request: "fr")
-    config.include("guide.core")  # database session, security, workflow check, mail, static files
+    # Every include the application makes, in order. Tweens are placed by their own under/over constraints
+    # (outermost first: security headers, Host filter, malformed requests, NUL bytes, then pyramid_tm).
+    config.include("guide.workflow")  # refuse to start with an inconsistent workflow
+    config.include("guide.tweens")  # request filters: foreign Host, malformed or oversized request, NUL bytes
+    config.include("guide.headers")  # CSP, nosniff, Referrer- and Permissions-Policy on every response
+    config.include("guide.db")  # request.dbsession: one request, one transaction (pyramid_tm, pyramid_retry)
+    config.include("guide.security")  # sessions, CSRF, security policy, request.user
+    config.include("guide.caching")  # no cookie for anonymous visitors; Cache-Control/ETag on every response
+    config.include("guide.ratelimit")  # request.ratelimiter: one limiter for anonymous-triggered work
+    config.include("guide.mail")  # request.mailer: SMTP or files in var/mail/, sent after commit
+    config.include("guide.maps")  # Leaflet served from the site (no CDN), request.leaflet_path()
+    config.include("guide.core")  # static files, the uploaded logos' folder, colander/deform translations
     config.include("guide.hours")  # opening hours computed in the zone of the timezone setting
+    config.include("guide.services.pdfworker")  # registry["pdf_service"]: fiche PDFs cached, queued, rendered
     config.include("schemas")  # deform renderer with French translations
     config.include("search_index")  # search index kept in step after each commit
     config.include("views")  # routes and pages: public guide, partner space, coordination

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from markupsafe import escape
 from pyramid.response import Response
+from pyramid.tweens import INGRESS
 
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -313,3 +314,14 @@ def nul_byte_tween_factory(handler: Callable[[Any], Any], registry: Any) -> Call
         return handler(request)
 
     return tween
+
+
+def includeme(config: Any) -> None:
+    """The request filters, outermost first; the security headers' tween wraps them (guide.headers)."""
+    config.add_tween("guide.tweens.host_tween_factory", under=INGRESS)  # only site_url's Host; URLs from it
+    config.add_tween(  # 400/413 for undecodable, oversized or overfull requests, before any view
+        "guide.tweens.malformed_request_tween_factory", under="guide.tweens.host_tween_factory"
+    )
+    config.add_tween(  # refuse NUL bytes before any view
+        "guide.tweens.nul_byte_tween_factory", under="guide.tweens.malformed_request_tween_factory"
+    )

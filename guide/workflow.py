@@ -131,3 +131,7 @@ def get(name: str) -> Transition:
 
 def available(state: State) -> list[Transition]:
     return [t for t in TRANSITIONS if state in t.sources]
+
+
+def includeme(config: object) -> None:
+    check()  # refuse to start with an inconsistent workflow

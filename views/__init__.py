@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .editions import selection_ids
 from .resources import fiche_factory, lieu_factory, organisation_factory
 
 
 def add_routes(config: Any) -> None:
+    """Every route of the site, in matching order (the views are found by ``config.scan``)."""
     # public guide
     config.add_route("home", "/")
     config.add_route("fiche", "/fiche/{ref}", factory=fiche_factory)
@@ -68,11 +70,37 @@ def add_routes(config: Any) -> None:
     # administration
     config.add_route("admin_users", "/admin/comptes")
     config.add_route("admin_user", "/admin/comptes/{user_id}")
+    # search administration (views/search_admin.py)
+    config.add_route("coord_synonyms", "/coordination/synonymes")
+    config.add_route("coord_synonym_edit", "/coordination/synonymes/{synonym_id}")
+    config.add_route("coord_synonym_delete", "/coordination/synonymes/{synonym_id}/supprimer")
+    config.add_route("coord_misses", "/coordination/recherches-sans-resultat")
+    # print: annual edition, helplines, fiche PDFs and the agents' selection (views/editions.py)
+    config.add_route("editions", "/coordination/editions")
+    config.add_route("edition_new", "/coordination/editions/nouvelle")
+    config.add_route("edition", "/coordination/editions/{edition_id}")
+    config.add_route("edition_edit", "/coordination/editions/{edition_id}/modifier")
+    config.add_route("edition_preview", "/coordination/editions/{edition_id}/apercu")
+    config.add_route("edition_check", "/coordination/editions/{edition_id}/verification")
+    config.add_route("edition_generate", "/coordination/editions/{edition_id}/generer")
+    config.add_route("edition_regenerate", "/coordination/editions/{edition_id}/regenerer")
+    config.add_route("edition_generation", "/coordination/editions/{edition_id}/generation")
+    config.add_route("edition_progress", "/coordination/editions/{edition_id}/progression")
+    config.add_route("edition_pdf", "/coordination/editions/{edition_id}/pdf")
+    config.add_route("helplines", "/coordination/numeros-utiles")
+    config.add_route("helpline_edit", "/coordination/numeros-utiles/{helpline_id}")
+    config.add_route("helpline_delete", "/coordination/numeros-utiles/{helpline_id}/supprimer")
+    config.add_route("fiche_pdf", "/fiche/{ref}/pdf", factory=fiche_factory)
+    config.add_route("selection", "/selection")
+    config.add_route("selection_add", "/selection/ajouter")
+    config.add_route("selection_remove", "/selection/retirer")
+    config.add_route("selection_clear", "/selection/vider")
+    config.add_route("selection_print", "/selection/imprimer")
+    config.add_route("selection_pdf", "/selection.pdf")
 
 
 def includeme(config: Any) -> None:
     config.include(".rendering")  # Jinja2 templates, filters and French formats
-    add_routes(config)
-    config.include(".search_admin")  # coordinators' synonyms and queries without results
-    config.include(".editions")  # annual print edition, fiche PDFs and the agents' selection
+    add_routes(config)  # every route of the site
+    config.add_request_method(selection_ids, "selection_ids")  # the agent's selection of fiches to print
     config.scan(".")

@@ -41,39 +41,13 @@ from guide.settings import as_bool
 from schemas.edition import HelplineSchema, edition_schema
 
 from .rendering import process_form
-from .resources import fiche_factory, get_or_404, parse_id
+from .resources import get_or_404, parse_id
 
 log = logging.getLogger(__name__)
 
 SELECTION_KEY = "guide.selection"
 # A generation that has not reported any progress for this long is taken as interrupted.
 STALE_AFTER = dt.timedelta(minutes=5)
-
-
-def includeme(config: Any) -> None:
-    config.add_route("editions", "/coordination/editions")
-    config.add_route("edition_new", "/coordination/editions/nouvelle")
-    config.add_route("edition", "/coordination/editions/{edition_id}")
-    config.add_route("edition_edit", "/coordination/editions/{edition_id}/modifier")
-    config.add_route("edition_preview", "/coordination/editions/{edition_id}/apercu")
-    config.add_route("edition_check", "/coordination/editions/{edition_id}/verification")
-    config.add_route("edition_generate", "/coordination/editions/{edition_id}/generer")
-    config.add_route("edition_regenerate", "/coordination/editions/{edition_id}/regenerer")
-    config.add_route("edition_generation", "/coordination/editions/{edition_id}/generation")
-    config.add_route("edition_progress", "/coordination/editions/{edition_id}/progression")
-    config.add_route("edition_pdf", "/coordination/editions/{edition_id}/pdf")
-    config.add_route("helplines", "/coordination/numeros-utiles")
-    config.add_route("helpline_edit", "/coordination/numeros-utiles/{helpline_id}")
-    config.add_route("helpline_delete", "/coordination/numeros-utiles/{helpline_id}/supprimer")
-    config.add_route("fiche_pdf", "/fiche/{ref}/pdf", factory=fiche_factory)
-    config.add_route("selection", "/selection")
-    config.add_route("selection_add", "/selection/ajouter")
-    config.add_route("selection_remove", "/selection/retirer")
-    config.add_route("selection_clear", "/selection/vider")
-    config.add_route("selection_print", "/selection/imprimer")
-    config.add_route("selection_pdf", "/selection.pdf")
-    config.add_request_method(selection_ids, "selection_ids")
-    config.include("guide.services.pdfworker")  # request.registry["pdf_service"]: cache, queue, worker
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
