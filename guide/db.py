@@ -10,6 +10,7 @@ pyramid_retry runs the request again (``retry.attempts``, 3 by default) in a fre
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import zope.sqlalchemy
@@ -95,12 +96,27 @@ def _configure_sqlite(engine: Engine) -> None:
         )
 
 
+SessionListeners = Iterable[tuple[str, Callable[..., Any]]]
+
+
+def listen_sessions(factory: sessionmaker[Session], listeners: SessionListeners) -> None:
+    """Register session event listeners (``(event name, function)``) on the sessions of ``factory``:
+    the one way the application listens to its sessions (never globally on ``Session``)."""
+    for name, function in listeners:
+        if not event.contains(factory, name, function):
+            event.listen(factory, name, function)
+
+
 def make_session_factory(bind: Any, **kwargs: Any) -> sessionmaker[Session]:
-    from .services import indexlog
+    """The session factory of the application, the console scripts and the tests, with the core's
+    session listeners (the search room adds its own: ``search_index.includeme``)."""
+    from .services import geography, indexlog
 
     factory = sessionmaker(bind=bind, expire_on_commit=False, **kwargs)
     # organisations, lieux and thématiques show on public fiches: log their changes for the search index
-    event.listen(factory, "before_flush", indexlog.before_flush)
+    listen_sessions(factory, [("before_flush", indexlog.before_flush)])
+    # the quartier polygons cached in a session are forgotten when quartiers change or the transaction ends
+    listen_sessions(factory, geography.SESSION_LISTENERS)
     return factory
 
 

@@ -19,9 +19,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from guide.db import listen_sessions
 from guide.models import IndexChange
 from guide.services.demo import DEMO_SYNONYMS, ensure_synonyms
 
@@ -136,8 +136,7 @@ def includeme(config: Any) -> None:
     )
     config.registry["search"] = service
     service.catch_up()  # a process that starts catches up with what was committed while it was away
-    if not event.contains(factory, "after_flush", _flag_index_changes):
-        event.listen(factory, "after_flush", _flag_index_changes)
+    listen_sessions(factory, [("after_flush", _flag_index_changes)])
     config.add_subscriber(_on_new_request, NewRequest)
     config.add_request_method(
         lambda request: BoundSearch(request.registry["search"], request), "search", reify=True

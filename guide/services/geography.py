@@ -25,7 +25,7 @@ import shapely
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Quartier
@@ -102,17 +102,22 @@ def _quartier_changes(session: Session) -> bool:
     )
 
 
-@event.listens_for(Session, "after_flush")
 def _forget_after_flush(session: Session, flush_context: Any) -> None:
     if _SESSION_KEY in session.info and _quartier_changes(session):
         del session.info[_SESSION_KEY]
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-@event.listens_for(Session, "after_soft_rollback")
 def _forget_after_transaction(session: Session, *args: Any) -> None:
     session.info.pop(_SESSION_KEY, None)  # another transaction may see other polygons
+
+
+# Registered on every session factory by guide.db.make_session_factory.
+SESSION_LISTENERS = (
+    ("after_flush", _forget_after_flush),
+    ("after_commit", _forget_after_transaction),
+    ("after_rollback", _forget_after_transaction),
+    ("after_soft_rollback", _forget_after_transaction),
+)
 
 
 def quartier_index(db: Session) -> QuartierIndex:

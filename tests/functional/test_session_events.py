@@ -1,0 +1,24 @@
+"""Session events are registered one way: on the application's session factory, never globally."""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.orm import Session
+
+from guide.db import make_session_factory
+from guide.services import geography, indexlog
+
+
+def test_the_core_listeners_are_on_the_factory_and_not_on_every_session():
+    factory = make_session_factory(None)
+    for name, function in [("before_flush", indexlog.before_flush), *geography.SESSION_LISTENERS]:
+        assert event.contains(factory, name, function)
+        assert not event.contains(Session, name, function)
+
+
+def test_a_session_of_the_factory_forgets_the_quartier_index_with_its_transaction():
+    session = make_session_factory(create_engine("sqlite://"))()
+    session.execute(text("select 1"))
+    session.info["guide.quartier_index"] = object()
+    session.rollback()
+    assert "guide.quartier_index" not in session.info
