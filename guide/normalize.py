@@ -7,6 +7,7 @@ else, so they can be used on untrusted input.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -68,7 +69,7 @@ PHONE_MESSAGE = "Numéro de téléphone non reconnu : indiquez 10 chiffres, par 
 # ones: « 0263 », « 0269 », « 0596 6x »), metropolitan otherwise (the 08 and 09 numbers are shared by the
 # whole numbering plan); the country code decides where a tel: link rings.
 _FRENCH_COUNTRY_CODES = frozenset({33, 262, 590, 594, 596})
-_OVERSEAS_REGIONS = ("RE", "YT", "GP", "GF", "MQ")
+_OVERSEAS_COUNTRY_CODES = (262, 590, 594, 596)
 _LINE_TYPES = frozenset(
     {
         phonenumbers.PhoneNumberType.FIXED_LINE,
@@ -84,47 +85,68 @@ _PHONE_CHARACTERS = re.compile(r"\+?[0-9\s.\-/()]+")
 def _parse(value: object) -> phonenumbers.PhoneNumber | str:
     """A French number (metropolitan or overseas) or, as its digits, a short number (« 3919 »)."""
     text = _text(value, PHONE_MESSAGE)
+    number = _parse_text(text) if len(text) <= _PHONE_MAX_LENGTH else None
+    if number is None:
+        raise NormalizeError(PHONE_MESSAGE)
+    return number
+
+
+# Pages and printed editions show the same stored numbers again and again; phonenumbers takes about 0.1 ms
+# to check one. Longer texts are no phone number, whatever their separators, and are not kept.
+_PHONE_MAX_LENGTH = 50
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_text(text: str) -> phonenumbers.PhoneNumber | str | None:
+    """What :func:`_parse` returns, or None when ``text`` is not a French number."""
     if text.lower().startswith("tel:"):
         text = text[4:]
     text = text.replace("(0)", "")
     if not text or not _PHONE_CHARACTERS.fullmatch(text):
-        raise NormalizeError(PHONE_MESSAGE)
+        return None
     digits = re.sub(r"[^0-9]", "", text)
     international = text.startswith("+") or digits.startswith("00")
     if not international and len(digits) == 11 and digits.startswith("33") and digits[2] != "0":
         international = True  # « 33 4 73 98 07 81 », the + forgotten
     if international:
-        number = _valid(f"+{digits.removeprefix('00')}", None)
+        number = _valid(f"+{digits.removeprefix('00')}")
     elif len(digits) == 10 and digits[0] == "0" and digits[1] != "0":
         # The trunk 0 is required: « 4 73 98 07 81 » is ambiguous and refused.
-        lines = (_valid(digits, region, _LINE_TYPES) for region in _OVERSEAS_REGIONS)
+        # The national significant number is what follows the trunk 0 (no parsing needed: the shape is
+        # checked above, and phonenumbers' parser is slow enough to show on a printed edition).
+        national = int(digits[1:])
+        lines = (_checked(code, national, _LINE_TYPES) for code in _OVERSEAS_COUNTRY_CODES)
         number = next((line for line in lines if line is not None), None)
         if number is None:
-            number = _valid(digits, "FR")
+            number = _checked(33, national)
     else:
         if digits and not digits.startswith("0") and len(digits) <= 6:
             short = phonenumbers.PhoneNumber(country_code=33, national_number=int(digits))
             if shortnumberinfo.is_valid_short_number_for_region(short, "FR"):
                 return digits  # emergency numbers, 3919, 115, the European 116 xxx helplines…
         number = None
-    if number is None:
-        raise NormalizeError(PHONE_MESSAGE)
     return number
 
 
-def _valid(
-    text: str, region: str | None, types: frozenset[int] | None = None
-) -> phonenumbers.PhoneNumber | None:
-    """``text`` read as a number of ``region``, if it is a valid French one with a 9-digit national part
-    (and of one of ``types``, when given)."""
+def _valid(text: str) -> phonenumbers.PhoneNumber | None:
+    """``text``, an international number (« +33… »), if it is a valid French one."""
     try:
-        number = phonenumbers.parse(text, region)
+        number = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException:
         return None
+    return _checked(number.country_code, number.national_number)
+
+
+def _checked(
+    country_code: int, national: int, types: frozenset[int] | None = None
+) -> phonenumbers.PhoneNumber | None:
+    """The number, if it is French (metropolitan or overseas), valid, with a 9-digit national part, and
+    of one of ``types`` when given."""
+    number = phonenumbers.PhoneNumber(country_code=country_code, national_number=national)
     if (
-        number.country_code in _FRENCH_COUNTRY_CODES
+        country_code in _FRENCH_COUNTRY_CODES
+        and len(str(national)) == 9
         and phonenumbers.is_valid_number(number)
-        and len(str(number.national_number)) == 9
         and (types is None or phonenumbers.number_type(number) in types)
     ):
         return number

@@ -108,6 +108,7 @@ def test_phone(value, expected):
         "1234",
         "0800",
         "33 04 73 98 07 81",
+        "04 73 98 07 81 " * 1000,  # too long to be a number, however it is spaced
     ],
 )
 def test_phone_rejects(value):
