@@ -1,29 +1,47 @@
-"""Shared fixtures: a migrated database (SQLite, or PostgreSQL with GUIDE_TEST_DATABASE_URL), a
-transaction per test rolled back at the end, the WSGI app bound to it, and a real SMTP server."""
+"""Shared fixtures: migrated databases (SQLite, or PostgreSQL with GUIDE_TEST_DATABASE_URL), a transaction
+per test rolled back at the end, the WSGI app bound to it, and a real SMTP server.
+
+What is expensive is done once per worker (warehouse's tests/conftest.py is the model):
+
+* two databases, migrated once: an empty one, and one holding the test world (``factories.build_world``),
+  committed once. A test that asks for ``world`` runs on the second, any other on the first; either way in a
+  transaction rolled back at its end, so each test sees the database as it was built.
+* the application, configured once per distinct settings (``app``): each test gets the cached app rebound to
+  its own session factory, with a fresh search service, PDF service and rate-limit counters. Its ``var_dir``
+  is emptied before each test and given a copy of the search index built once for that database, so the
+  index always matches what the test's database holds. Settings a test changes make another cached app; a
+  ``var_dir`` or session factory of the test's own makes an app that is not cached.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 import pytest
 import webtest
 from aiosmtpd.controller import Controller
 from hypothesis import settings as hypothesis_settings
+from pyramid.config import Configurator
 from sqlalchemy import make_url, text
 from sqlalchemy.orm import Session
 
+import search_index
 from guide import main
 from guide.db import make_engine, make_session_factory
 from guide.models import Base
 from guide.scripts.migrate import upgrade
 from guide.services import accounts
+from guide.services.pdfworker import PdfService
 
 # Timings vary on a loaded 2-core machine: hypothesis checks behaviour, not speed.
 hypothesis_settings.register_profile("guide", deadline=None)
@@ -74,8 +92,67 @@ def engine(database_url: str) -> Iterator[Any]:
     engine.dispose()
 
 
+@dataclass
+class WorldDatabase:
+    """The second database of a worker: the test world committed once, and its search index."""
+
+    engine: Any
+    ids: dict[str, dict[str, int]]
+    index: Path  # a search index folder matching this database, copied into each test's var_dir
+
+
+@dataclass
+class IndexTemplates:
+    empty: Path
+    world: Path
+
+
+def _search_service(settings: dict[str, Any], session_factory: Any) -> Any:
+    """A search service created as the app creates it (``search_index.includeme``: open the index in
+    ``var_dir``, catch up with the change log, listen to the factory's flushes). The throwaway
+    configurator is never committed: only the service it registers is kept."""
+    config = Configurator(settings=settings)
+    config.registry["dbsession_factory"] = session_factory
+    search_index.includeme(config)
+    return config.registry["search"]
+
+
+@pytest.fixture(scope="session")
+def world_database(
+    engine: Any, database_url: str, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Iterator[WorldDatabase]:
+    if engine.dialect.name == "postgresql":
+        name = f"{make_url(database_url).database}_world"
+        url = fresh_postgres_database(database_url, name)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'world.sqlite'}"
+    upgrade(url)
+    world_engine = make_engine(url)
+    factory = make_session_factory(world_engine)
+    with factory() as db:
+        ids = factories.build_world(db).ids()
+        db.commit()
+    var_dir = tmp_path_factory.mktemp("world-index")
+    _search_service({"var_dir": str(var_dir)}, factory)
+    yield WorldDatabase(world_engine, ids, var_dir / "index")
+    world_engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def empty_index(engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    var_dir = tmp_path_factory.mktemp("empty-index")
+    _search_service({"var_dir": str(var_dir)}, make_session_factory(engine))
+    return var_dir / "index"
+
+
+def _uses_world(request: pytest.FixtureRequest) -> bool:
+    return "world" in request.fixturenames
+
+
 @pytest.fixture
-def connection(engine: Any) -> Iterator[Any]:
+def connection(request: pytest.FixtureRequest, engine: Any) -> Iterator[Any]:
+    if _uses_world(request):
+        engine = request.getfixturevalue("world_database").engine
     with engine.connect() as conn:
         outer = conn.begin()
         yield conn
@@ -150,13 +227,27 @@ def mailbox(smtp_server: tuple[Controller, Mailbox]) -> Iterator[Mailbox]:
     wait_for_mail()  # a late mail of this test must not land in the next test's mailbox
 
 
+@pytest.fixture(scope="session")
+def shared_var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``var_dir`` of the cached apps, emptied before each test (``app_settings``)."""
+    return tmp_path_factory.mktemp("var")
+
+
 @pytest.fixture
 def app_settings(
-    tmp_path: Any, session_factory: Any, smtp_server: tuple[Controller, Mailbox]
+    request: pytest.FixtureRequest,
+    shared_var_dir: Path,
+    session_factory: Any,
+    smtp_server: tuple[Controller, Mailbox],
 ) -> dict[str, Any]:
+    # a var_dir as a new process finds it: no upload, mail, PDF or edition of another test, and the search
+    # index of this test's database as built once (the index is derived data a rollback does not undo)
+    index = request.getfixturevalue("world_database").index if _uses_world(request) else None
+    shutil.rmtree(shared_var_dir, ignore_errors=True)
+    shutil.copytree(index or request.getfixturevalue("empty_index"), shared_var_dir / "index")
     controller = smtp_server[0]
     return {
-        "var_dir": str(tmp_path / "var"),
+        "var_dir": str(shared_var_dir),
         "secret": "test-secret-" + "x" * 32,
         "database_url": "sqlite://",  # unused: the session factory below is injected
         "guide.session_factory": session_factory,
@@ -169,9 +260,51 @@ def app_settings(
     }
 
 
+def _cache_key(settings: dict[str, Any], var_dir: Path, session_factory: Any) -> tuple[Any, ...] | None:
+    """The key of the cached app for these settings; None when the test's app must be its own."""
+    if (
+        settings.get("var_dir") != str(var_dir)
+        or settings.get("guide.session_factory") is not session_factory
+    ):
+        return None
+    rest = {key: value for key, value in settings.items() if key != "guide.session_factory"}
+    if not all(isinstance(value, str | int | float | bool | type(None)) for value in rest.values()):
+        return None
+    return tuple(sorted(rest.items()))
+
+
+def _rebind(app: Any, session_factory: Any) -> None:
+    """The cached ``app`` as a new process for this test: its session factory, a search service on the index
+    copied into var_dir, no PDF job nor rate-limit count of another test."""
+    registry = app.registry
+    registry.settings["guide.session_factory"] = session_factory
+    registry["dbsession_factory"] = session_factory
+    registry["search"] = _search_service(registry.settings, session_factory)
+    registry["pdf_service"] = PdfService(registry.settings)
+    registry["ratelimiter"].reset()
+
+
+@pytest.fixture(scope="session")
+def _app_cache() -> dict[tuple[Any, ...], Any]:
+    return {}
+
+
 @pytest.fixture
-def app(app_settings: dict[str, Any]) -> Any:
-    return main({}, **app_settings)
+def app(
+    app_settings: dict[str, Any],
+    shared_var_dir: Path,
+    session_factory: Any,
+    _app_cache: dict[tuple[Any, ...], Any],
+) -> Any:
+    key = _cache_key(app_settings, shared_var_dir, session_factory)
+    if key is None:
+        return main({}, **app_settings)
+    cached = _app_cache.get(key)
+    if cached is None:
+        cached = _app_cache[key] = main({}, **app_settings)
+    else:
+        _rebind(cached, session_factory)
+    return cached
 
 
 @pytest.fixture
@@ -180,11 +313,10 @@ def testapp(app: Any) -> webtest.TestApp:
 
 
 @pytest.fixture
-def world(db: Session) -> factories.World:
-    """Two organisations with partners, a coordinator, an admin, thématiques and fiches in every state."""
-    world = factories.build_world(db)
-    db.commit()
-    return world
+def world(db: Session, world_database: WorldDatabase) -> factories.World:
+    """Two organisations with partners, a coordinator, an admin, thématiques and fiches in every state:
+    committed once per worker (``world_database``), loaded in the test's session."""
+    return factories.load_world(db, world_database.ids)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from guide.models import (
@@ -73,6 +74,22 @@ class World:
     orgs: dict[str, Organisation] = field(default_factory=dict)
     fiches: dict[str, Fiche] = field(default_factory=dict)
     lieux: dict[str, Lieu] = field(default_factory=dict)
+
+    def ids(self) -> dict[str, dict[str, int]]:
+        """The primary keys of the world's objects, to load them again in another session."""
+        return {kind: {key: obj.id for key, obj in getattr(self, kind).items()} for kind in _WORLD_MODELS}
+
+
+_WORLD_MODELS: dict[str, type] = {"users": User, "orgs": Organisation, "fiches": Fiche, "lieux": Lieu}
+
+
+def load_world(db: Session, ids: dict[str, dict[str, int]]) -> World:
+    """The world committed once (``build_world`` then ``World.ids``), loaded in ``db``: one query per kind."""
+    world = World()
+    for kind, model in _WORLD_MODELS.items():
+        rows = {obj.id: obj for obj in db.scalars(select(model).where(model.id.in_(ids[kind].values())))}
+        getattr(world, kind).update({key: rows[pk] for key, pk in ids[kind].items()})
+    return world
 
 
 def build_world(db: Session) -> World:
