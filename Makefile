@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 WORKERS ?= 2
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(WORKERS)
 
-.PHONY: bench messages serve test test-sqlite test-postgres test-browser lint format migrate demo clean browser-deps
+.PHONY: bench messages serve test test-sqlite test-postgres test-browser coverage lint format migrate demo clean browser-deps
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,16 +37,22 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
 
-## Sets up and runs every test: lint, then the whole suite (browser tests included) on SQLite and on PostgreSQL
-test: $(STAMP) browser-deps lint test-sqlite test-postgres
+## Sets up and runs every test: lint, then the whole suite (browser tests included) on SQLite and on PostgreSQL,
+## then prints the branch coverage of both runs together
+test: $(STAMP) browser-deps lint test-sqlite test-postgres coverage
 
+# branch coverage (pyproject.toml [tool.coverage]): the SQLite run starts the data, the PostgreSQL run adds to it
 test-sqlite: $(STAMP)
-	$(PYTEST)
+	$(PYTEST) --cov --cov-report=
 
 test-postgres: $(STAMP)
 	@url=$$(.ci/pg.sh start $(PGDIR)) && \
 	  trap '.ci/pg.sh stop $(PGDIR)' EXIT && \
-	  GUIDE_TEST_DATABASE_URL="$$url" $(PYTEST)
+	  GUIDE_TEST_DATABASE_URL="$$url" $(PYTEST) --cov --cov-append --cov-report=
+
+## Branch coverage of guide/ schemas/ views/ search_index/ measured by the last test runs
+coverage: $(STAMP)
+	$(BIN)/coverage report
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -57,7 +63,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) var *.egg-info .pytest_cache .ruff_cache .coverage .coverage.*
 
 ## Extract translatable strings (UI text is written in French, marked for gettext)
 messages: $(STAMP)
