@@ -31,7 +31,8 @@ _zone = ZoneInfo(DEFAULT_TIMEZONE)
 def configure(timezone: str | None) -> None:
     """Use ``timezone`` (an IANA name such as « America/Cayenne ») for every wall-clock time.
 
-    Raises ValueError for an unknown zone, so that a mistyped setting stops the start-up.
+    Raises ValueError for an unknown zone, so that a mistyped setting stops the start-up.  The zone is
+    process-wide (one guide per process, as the app factory and the console scripts set it up).
     """
     global _zone
     name = (timezone or "").strip() or DEFAULT_TIMEZONE
