@@ -41,6 +41,7 @@ from guide.db import make_engine, make_session_factory
 from guide.models import Base
 from guide.scripts.migrate import upgrade
 from guide.services import accounts
+from guide.services.demo import load_demo
 from guide.services.pdfworker import PdfService
 
 # Timings vary on a loaded 2-core machine: hypothesis checks behaviour, not speed.
@@ -93,18 +94,13 @@ def engine(database_url: str) -> Iterator[Any]:
 
 
 @dataclass
-class WorldDatabase:
-    """The second database of a worker: the test world committed once, and its search index."""
+class PreparedDatabase:
+    """A database of a worker holding data committed once (the test world, the demo guide), and a search
+    index built from it (copied into each test's var_dir)."""
 
     engine: Any
-    ids: dict[str, dict[str, int]]
-    index: Path  # a search index folder matching this database, copied into each test's var_dir
-
-
-@dataclass
-class IndexTemplates:
-    empty: Path
-    world: Path
+    data: Any  # what the builder returned (the world's ids)
+    index: Path
 
 
 def _search_service(settings: dict[str, Any], session_factory: Any) -> Any:
@@ -117,25 +113,47 @@ def _search_service(settings: dict[str, Any], session_factory: Any) -> Any:
     return config.registry["search"]
 
 
+def _prepared_database(
+    name: str, build: Any, engine: Any, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> PreparedDatabase:
+    if engine.dialect.name == "postgresql":
+        url = fresh_postgres_database(database_url, f"{make_url(database_url).database}_{name}")
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / (name + '.sqlite')}"
+    upgrade(url)
+    prepared = make_engine(url)
+    factory = make_session_factory(prepared)
+    with factory() as db:
+        data = build(db)
+        db.commit()
+    var_dir = tmp_path_factory.mktemp(f"{name}-index")
+    _search_service({"var_dir": str(var_dir)}, factory)
+    return PreparedDatabase(prepared, data, var_dir / "index")
+
+
+def _load_demo(db: Session) -> None:
+    load_demo(db)
+    search_index.seed_synonyms(db)
+
+
 @pytest.fixture(scope="session")
 def world_database(
-    engine: Any, database_url: str, tmp_path_factory: pytest.TempPathFactory, worker_id: str
-) -> Iterator[WorldDatabase]:
-    if engine.dialect.name == "postgresql":
-        name = f"{make_url(database_url).database}_world"
-        url = fresh_postgres_database(database_url, name)
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'world.sqlite'}"
-    upgrade(url)
-    world_engine = make_engine(url)
-    factory = make_session_factory(world_engine)
-    with factory() as db:
-        ids = factories.build_world(db).ids()
-        db.commit()
-    var_dir = tmp_path_factory.mktemp("world-index")
-    _search_service({"var_dir": str(var_dir)}, factory)
-    yield WorldDatabase(world_engine, ids, var_dir / "index")
-    world_engine.dispose()
+    engine: Any, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PreparedDatabase]:
+    prepared = _prepared_database(
+        "world", lambda db: factories.build_world(db).ids(), engine, database_url, tmp_path_factory
+    )
+    yield prepared
+    prepared.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_database(
+    engine: Any, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PreparedDatabase]:
+    prepared = _prepared_database("demo", _load_demo, engine, database_url, tmp_path_factory)
+    yield prepared
+    prepared.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -145,14 +163,22 @@ def empty_index(engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return var_dir / "index"
 
 
-def _uses_world(request: pytest.FixtureRequest) -> bool:
-    return "world" in request.fixturenames
+# fixture a test asks for -> the prepared database it then runs on (any other test: the empty one)
+PREPARED = {"world": "world_database", "demo_guide": "demo_database"}
+
+
+def _prepared(request: pytest.FixtureRequest) -> PreparedDatabase | None:
+    wanted = [PREPARED[name] for name in PREPARED if name in request.fixturenames]
+    if len(wanted) > 1:
+        raise pytest.UsageError(f"{request.node.nodeid}: one of {sorted(PREPARED)} per test")
+    return request.getfixturevalue(wanted[0]) if wanted else None
 
 
 @pytest.fixture
 def connection(request: pytest.FixtureRequest, engine: Any) -> Iterator[Any]:
-    if _uses_world(request):
-        engine = request.getfixturevalue("world_database").engine
+    prepared = _prepared(request)
+    if prepared is not None:
+        engine = prepared.engine
     with engine.connect() as conn:
         outer = conn.begin()
         yield conn
@@ -242,9 +268,10 @@ def app_settings(
 ) -> dict[str, Any]:
     # a var_dir as a new process finds it: no upload, mail, PDF or edition of another test, and the search
     # index of this test's database as built once (the index is derived data a rollback does not undo)
-    index = request.getfixturevalue("world_database").index if _uses_world(request) else None
+    prepared = _prepared(request)
     shutil.rmtree(shared_var_dir, ignore_errors=True)
-    shutil.copytree(index or request.getfixturevalue("empty_index"), shared_var_dir / "index")
+    index = prepared.index if prepared is not None else request.getfixturevalue("empty_index")
+    shutil.copytree(index, shared_var_dir / "index")
     controller = smtp_server[0]
     return {
         "var_dir": str(shared_var_dir),
@@ -313,10 +340,17 @@ def testapp(app: Any) -> webtest.TestApp:
 
 
 @pytest.fixture
-def world(db: Session, world_database: WorldDatabase) -> factories.World:
+def world(db: Session, world_database: PreparedDatabase) -> factories.World:
     """Two organisations with partners, a coordinator, an admin, thématiques and fiches in every state:
     committed once per worker (``world_database``), loaded in the test's session."""
-    return factories.load_world(db, world_database.ids)
+    return factories.load_world(db, world_database.data)
+
+
+@pytest.fixture
+def demo_guide(demo_database: PreparedDatabase) -> Path:
+    """The test runs on the demo guide and its synonyms, committed once per worker (``demo_database``).
+    Returns a search index folder built from it, to copy (the app's var_dir already has a copy)."""
+    return demo_database.index
 
 
 @pytest.fixture

@@ -1,12 +1,13 @@
 """Search quality on the demo guide: French queries and the fiches a resident expects to find.
 
-Each test loads the demo guide (73 fiches, 61 published) and its synonyms, and builds an index in a
-temporary folder.
+Each test runs on the demo guide (73 fiches, 61 published) and its synonyms, committed once per worker
+(``demo_guide``), with a copy of its index in a temporary folder.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections import Counter
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -18,8 +19,7 @@ from sqlalchemy import select
 from guide import hours
 from guide.models import Access, Fiche, State
 from guide.services import fiches
-from guide.services.demo import load_demo
-from search_index import SearchParameterError, SearchService, seed_synonyms
+from search_index import SearchParameterError, SearchService
 from search_index.analysis import fold
 
 # A Tuesday morning, in term time, outside public holidays.
@@ -28,10 +28,8 @@ COMBAUDE = (45.7948, 3.099)  # Espace Combaude, La Gauthière
 
 
 @pytest.fixture
-def guide(db, session_factory, tmp_path):
-    load_demo(db)
-    seed_synonyms(db)
-    db.commit()
+def guide(db, demo_guide, session_factory, tmp_path):
+    shutil.copytree(demo_guide, tmp_path / "index")  # the demo's index, built once (tests/conftest.py)
     service = SearchService(tmp_path / "index", session_factory)
     public = [f for f in db.scalars(select(Fiche)) if f.is_public]
     hidden = [f for f in db.scalars(select(Fiche)) if not f.is_public]
