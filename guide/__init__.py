@@ -14,6 +14,8 @@ def make_config(global_config: dict[str, Any] | None = None, **settings: Any) ->
     merged.update(settings)
     effective = settings_module.resolve(merged)
     config = Configurator(settings=effective, locale_negotiator=lambda request: "fr")
+    # typed once; a setting that does not parse stops the start-up (guide.settings.settings_of reads it)
+    config.registry[settings_module.REGISTRY_KEY] = settings_module.parse(effective)
     # Every include the application makes, in order. Tweens are placed by their own under/over constraints
     # (outermost first: security headers, Host filter, malformed requests, NUL bytes, then pyramid_tm).
     config.include("guide.workflow")  # refuse to start with an inconsistent workflow

@@ -22,6 +22,8 @@ from pyramid.csrf import check_csrf_token, get_csrf_token
 from pyramid.events import NewResponse
 from pyramid.exceptions import BadCSRFToken
 
+from .settings import settings_of
+
 SESSION_COOKIE = "guide_session"  # the cookie name given to the session factory in guide.security
 PUBLIC_MAX_AGE = 60  # seconds: short, a published change shows within a minute
 
@@ -66,7 +68,7 @@ def check_same_origin_or_token(request: Any) -> None:
     else:
         claimed = None
     if claimed is not None:
-        expected = _origin(request.registry.settings.get("site_url", ""))
+        expected = _origin(settings_of(request.registry).site_url)
         if expected is None or _origin(claimed) != expected:
             raise BadCSRFToken("Cross-site request")
         return

@@ -9,11 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .settings import settings_of
+
 
 def includeme(config: Any) -> None:
     config.add_static_view("static", "guide:static", cache_max_age=3600)
     # uploaded logos, re-encoded on upload (guide.services.uploads)
-    logos = Path(config.get_settings()["var_dir"]) / "uploads" / "logos"
+    logos = Path(settings_of(config.registry).var_dir) / "uploads" / "logos"
     logos.mkdir(parents=True, exist_ok=True)
     config.add_static_view("media/logos", str(logos), cache_max_age=86400)
     config.add_translation_dirs("colander:locale/", "deform:locale/")

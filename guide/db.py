@@ -19,6 +19,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
 
+from .settings import settings_of
+
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITE_LOCK_OPTION = "guide_write_lock"  # execution option: SQLite transactions begin with the write lock
 RETRY_ATTEMPTS = 3
@@ -138,7 +140,7 @@ def includeme(config: Any) -> None:
     config.include("pyramid_tm")
     session_factory = settings.get("guide.session_factory")
     if session_factory is None:
-        engine = make_engine(settings["database_url"])
+        engine = make_engine(settings_of(config.registry).database_url)
         session_factory = make_session_factory(engine)
     config.registry["dbsession_factory"] = session_factory
 

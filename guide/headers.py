@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 from pyramid.exceptions import ConfigurationError
 from pyramid.tweens import INGRESS, MAIN
 
+from .settings import Settings, coerce, settings_of
+
 # Browser features the guide uses: geolocation, for « Autour de moi » on the results page; nothing else.
 DISABLED_FEATURES = (
     "accelerometer",
@@ -64,9 +66,9 @@ def tile_source(tile_url: str) -> str | None:
     return f"{parts.scheme}://{host}"
 
 
-def content_security_policy(settings: Mapping[str, Any], *, pdf: bool = False) -> str:
+def content_security_policy(settings: Settings | Mapping[str, Any], *, pdf: bool = False) -> str:
     images = ["'self'", "data:"]
-    source = tile_source(str(settings.get("map.tile_url") or ""))
+    source = tile_source(coerce(settings).map_tile_url)
     if source:
         images.append(source)
     directives = {
@@ -84,7 +86,7 @@ def content_security_policy(settings: Mapping[str, Any], *, pdf: bool = False) -
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
-def security_headers(settings: Mapping[str, Any], *, pdf: bool = False) -> dict[str, str]:
+def security_headers(settings: Settings | Mapping[str, Any], *, pdf: bool = False) -> dict[str, str]:
     return {
         "Content-Security-Policy": content_security_policy(settings, pdf=pdf),
         "X-Content-Type-Options": "nosniff",
@@ -95,8 +97,9 @@ def security_headers(settings: Mapping[str, Any], *, pdf: bool = False) -> dict[
 
 
 def security_headers_tween_factory(handler: Callable[[Any], Any], registry: Any) -> Callable[[Any], Any]:
-    pages = security_headers(registry.settings)  # computed once: a bad map.tile_url stops the start-up
-    pdfs = security_headers(registry.settings, pdf=True)
+    settings = settings_of(registry)
+    pages = security_headers(settings)  # computed once: a bad map.tile_url stops the start-up
+    pdfs = security_headers(settings, pdf=True)
 
     def tween(request: Any) -> Any:
         response = handler(request)

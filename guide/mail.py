@@ -7,26 +7,28 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from .settings import as_bool
+from .settings import Settings, coerce, settings_of
 
 log = logging.getLogger(__name__)
 
 
 class Mailer:
-    def __init__(self, settings: dict[str, Any]) -> None:
-        self.backend = settings.get("mail.backend", "file")
-        self.host = settings.get("mail.host", "localhost")
-        self.port = int(settings.get("mail.port", 25))
-        self.sender = settings.get("mail.sender", "ne-pas-repondre@guide.localhost")
-        self.starttls = as_bool(settings.get("mail.starttls", "false"))
-        self.username = settings.get("mail.username", "")
-        self.password = settings.get("mail.password", "")
-        self.folder = Path(settings["var_dir"]) / "mail"
+    def __init__(self, settings: Settings | Mapping[str, Any]) -> None:
+        typed = coerce(settings)
+        self.backend = typed.mail_backend
+        self.host = typed.mail_host
+        self.port = typed.mail_port
+        self.sender = typed.mail_sender
+        self.starttls = typed.mail_starttls
+        self.username = typed.mail_username
+        self.password = typed.mail_password
+        self.folder = Path(typed.var_dir) / "mail"
 
     def build(self, to: str, subject: str, body: str) -> EmailMessage:
         message = EmailMessage()
@@ -67,6 +69,6 @@ class Mailer:
 
 
 def includeme(config: Any) -> None:
-    mailer = Mailer(config.get_settings())
+    mailer = Mailer(settings_of(config.registry))
     config.registry["mailer"] = mailer
     config.add_request_method(lambda request: request.registry["mailer"], "mailer", reify=True)

@@ -18,11 +18,14 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+
+from .settings import Settings, coerce, settings_of
 
 # name -> default rate ("N/second|minute|hour|day", several separated by ";")
 LIMITS: dict[str, str] = {
@@ -34,12 +37,12 @@ LIMITS: dict[str, str] = {
 
 
 class RateLimiter:
-    def __init__(self, settings: dict[str, Any] | None = None) -> None:
-        settings = settings or {}
+    def __init__(self, settings: Settings | Mapping[str, Any] | None = None) -> None:
+        overrides = coerce(settings).ratelimit
         self.storage = MemoryStorage()
         self.strategy = MovingWindowRateLimiter(self.storage)
         self.rates = {
-            name: [parse(part) for part in str(settings.get(f"ratelimit.{name}", default)).split(";") if part]
+            name: [parse(part) for part in overrides.get(name, default).split(";") if part]
             for name, default in LIMITS.items()
         }
 
@@ -84,6 +87,6 @@ def client_ip(request: Any) -> str:
 
 
 def includeme(config: Any) -> None:
-    limiter = RateLimiter(config.get_settings())
+    limiter = RateLimiter(settings_of(config.registry))
     config.registry["ratelimiter"] = limiter
     config.add_request_method(lambda request: request.registry["ratelimiter"], "ratelimiter", reify=True)

@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from .models import Fiche, Lieu, MemberRole, Organisation, SiteRole, State, User
 from .permissions import COORDINATOR_PERMS, Permission, org_principal, role_principal, user_principal
-from .settings import as_bool
+from .settings import Settings, settings_of
 
 log = logging.getLogger(__name__)
 
@@ -184,10 +184,8 @@ class GuideSecurityPolicy:
         return []
 
 
-def _lifetimes(settings: Any) -> tuple[float, float]:
-    idle = float(settings.get("session.idle_minutes", 120)) * 60
-    maximum = float(settings.get("session.max_hours", 12)) * 3600
-    return idle, maximum
+def _lifetimes(settings: Settings) -> tuple[float, float]:
+    return settings.session_idle_minutes * 60, settings.session_max_hours * 3600
 
 
 def get_user(request: Any) -> User | None:
@@ -201,7 +199,7 @@ def get_user(request: Any) -> User | None:
     except (TypeError, ValueError, IndexError, KeyError):
         session.pop(AUTH_KEY, None)
         return None
-    idle, maximum = _lifetimes(request.registry.settings)
+    idle, maximum = _lifetimes(settings_of(request.registry))
     moment = now()
     if moment - seen_at > idle or moment - login_at > maximum or login_at > moment + SEEN_RESOLUTION:
         session.pop(AUTH_KEY, None)
@@ -232,18 +230,17 @@ def shorten_flash(message: Any) -> Any:
     return message[:cut] + "…"
 
 
-def cookie_secure(settings: Any) -> bool:
+def cookie_secure(settings: Settings) -> bool:
     """``session.secure`` when set, otherwise whether the site is served over https."""
-    explicit = str(settings.get("session.secure", "") or "").strip()
-    if explicit:
-        return as_bool(explicit)
-    return str(settings.get("site_url", "")).strip().lower().startswith("https://")
+    if settings.session_secure is not None:
+        return settings.session_secure
+    return settings.site_url.strip().lower().startswith("https://")
 
 
-def session_factory(settings: Any) -> Any:
+def session_factory(settings: Settings) -> Any:
     idle, _maximum = _lifetimes(settings)
     base = SignedCookieSessionFactory(
-        settings["secret"],
+        settings.secret,
         cookie_name="guide_session",
         httponly=True,
         samesite="Lax",
@@ -282,8 +279,7 @@ def session_factory(settings: Any) -> Any:
 
 
 def includeme(config: Any) -> None:
-    settings = config.get_settings()
-    config.set_session_factory(session_factory(settings))
+    config.set_session_factory(session_factory(settings_of(config.registry)))
     config.set_csrf_storage_policy(SessionCSRFStoragePolicy())
     config.set_default_csrf_options(require_csrf=True)
     config.set_security_policy(GuideSecurityPolicy())

@@ -20,6 +20,8 @@ from markupsafe import escape
 from pyramid.response import Response
 from pyramid.tweens import INGRESS
 
+from .settings import settings_of
+
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
@@ -34,7 +36,7 @@ def refuse(request: Any, status: int, title: str, message: str) -> Response:
     """A French error page (JSON under /api/) that needs nothing of the request but its raw path."""
     if _is_api(request):
         return Response(json_body={"erreur": message}, status=status, charset="utf-8")
-    home = site_address(str(request.registry.settings.get("site_url") or "")).path + "/"
+    home = site_address(settings_of(request.registry).site_url).path + "/"
     html = (
         f"<!doctype html><html lang=fr><meta charset=utf-8><title>{escape(title)}</title>"
         f"<h1>{escape(title)}</h1><p>{escape(message)}</p>"
@@ -117,13 +119,12 @@ def host_tween_factory(handler: Callable[[Any], Any], registry: Any) -> Callable
 
     A Host without a port stands for site_url's default port (a proxy on 443 in front of waitress)."""
 
-    settings = registry.settings
-    site_address(str(settings.get("site_url") or "http://localhost"))  # a malformed site_url stops start-up
+    settings = settings_of(registry)
+    site_address(settings.site_url, settings.allowed_hosts)  # a malformed site_url stops start-up
 
     def tween(request: Any) -> Any:
-        site = site_address(
-            str(settings.get("site_url") or "http://localhost"), str(settings.get("allowed_hosts") or "")
-        )
+        settings = settings_of(registry)  # read per request: a test server learns its port after start-up
+        site = site_address(settings.site_url, settings.allowed_hosts)
         environ = request.environ
         claimed = _forwarded_hosts(environ)
         if environ.get("HTTP_HOST") is not None:  # HTTP/1.0 may omit it: then site_url's is used
@@ -232,9 +233,9 @@ def malformed_request_tween_factory(handler: Callable[[Any], Any], registry: Any
     a body larger than ``request.max_bytes`` or more than ``request.max_fields`` fields: answer 400 or 413
     with a French message before any view (or WebOb) trips over it."""
 
-    settings = registry.settings
-    max_bytes = int(settings.get("request.max_bytes") or 10 * 1024 * 1024)
-    max_fields = int(settings.get("request.max_fields") or 1000)
+    settings = settings_of(registry)
+    max_bytes = settings.request_max_bytes
+    max_fields = settings.request_max_fields
 
     def check(request: Any) -> Response | None:
         environ = request.environ

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,9 @@ from sqlalchemy.orm import Session
 from guide.db import listen_sessions
 from guide.models import IndexChange
 from guide.services.demo import DEMO_SYNONYMS, ensure_synonyms
+from guide.settings import Settings, coerce, settings_of
 
-from .misses import FLUSH_SECONDS, MissRecorder
+from .misses import MissRecorder
 from .service import (
     FACETS,
     SORTS,
@@ -92,9 +94,10 @@ class BoundSearch:
         return getattr(self.service, name)
 
 
-def index_dir(settings: dict[str, Any]) -> Path:
-    configured = os.environ.get("GUIDE_SEARCH_INDEX_DIR") or settings.get("search.index_dir")
-    return Path(configured) if configured else Path(settings["var_dir"]) / "index"
+def index_dir(settings: Settings | Mapping[str, Any]) -> Path:
+    typed = coerce(settings)
+    configured = os.environ.get("GUIDE_SEARCH_INDEX_DIR") or typed.search_index_dir
+    return Path(configured) if configured else Path(typed.var_dir) / "index"
 
 
 def _flag_index_changes(session: Session, _flush_context: Any) -> None:
@@ -126,13 +129,13 @@ def _on_new_request(event_: Any) -> None:
 def includeme(config: Any) -> None:
     from pyramid.events import NewRequest
 
-    settings = config.get_settings()
+    settings = settings_of(config.registry)
     factory = config.registry["dbsession_factory"]
     service = SearchService(
         index_dir(settings),
         factory,
-        poll_seconds=float(settings.get("search.poll_seconds", 2.0)),
-        misses_flush_seconds=float(settings.get("search.misses_flush_seconds", FLUSH_SECONDS)),
+        poll_seconds=settings.search_poll_seconds,
+        misses_flush_seconds=settings.search_misses_flush_seconds,
     )
     config.registry["search"] = service
     service.catch_up()  # a process that starts catches up with what was committed while it was away

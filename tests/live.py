@@ -24,6 +24,7 @@ from guide import main
 from guide.db import make_engine, make_session_factory
 from guide.scripts.migrate import upgrade
 from guide.services.demo import load_demo
+from guide.settings import override
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -94,7 +95,7 @@ def live_site(
     )
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     site_url = settings.get("site_url") or f"http://127.0.0.1:{server.effective_port}"
-    app.registry.settings["site_url"] = site_url  # the only Host the site answers to
+    override(app.registry, site_url=site_url)  # the only Host the site answers to
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

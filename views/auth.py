@@ -16,6 +16,7 @@ from pyramid.view import view_config
 from guide.models import MemberRole, Organisation, SiteRole, TokenPurpose
 from guide.ratelimit import client_ip
 from guide.services import accounts
+from guide.settings import settings_of
 from schemas.accounts import LoginSchema, NewPasswordSchema, ResetRequestSchema
 
 from .rendering import process_form
@@ -91,7 +92,7 @@ def login(request: Any) -> Any:
     assert result.appstruct is not None
     email, password = result.appstruct["email"], result.appstruct["password"]
     ip = client_ip(request)
-    policy = accounts.ThrottlePolicy.from_settings(request.registry.settings)
+    policy = accounts.ThrottlePolicy.from_settings(settings_of(request.registry))
     minutes = accounts.login_wait(request.dbsession, email, ip, policy)
     if minutes:
         request.response.status = 429
@@ -135,7 +136,7 @@ RESET_SENT = (
 
 def _reset_body(request: Any, link: str, hours: int) -> str:
     return (
-        f"Bonjour,\n\nPour choisir un nouveau mot de passe sur le {request.registry.settings['site_name']}, "
+        f"Bonjour,\n\nPour choisir un nouveau mot de passe sur le {settings_of(request.registry).site_name}, "
         f"ouvrez ce lien (valable {hours} heures, une seule fois) :\n\n{link}\n\n"
         "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.\n"
     )
@@ -160,7 +161,7 @@ def reset_request(request: Any) -> Any:
         request.response.status = 429
         result.fail("email", "Trop de demandes de lien pour le moment : réessayez dans une heure.")
         return page
-    hours = int(request.registry.settings["token.reset_hours"])
+    hours = settings_of(request.registry).token_reset_hours
     user, token = accounts.request_reset(
         request.dbsession, email, client_ip(request), dt.timedelta(hours=hours)
     )
@@ -274,7 +275,7 @@ def send_invitation(
     Whether the address already has an account changes the mail, never what the inviter sees: an
     existing account is asked to accept (once logged in), nothing is granted before that.
     """
-    days = int(request.registry.settings["token.invitation_days"])
+    days = settings_of(request.registry).token_invitation_days
     user, token = accounts.invite(
         request.dbsession,
         email,
@@ -289,7 +290,7 @@ def send_invitation(
     if not user.active:  # its link is refused: only an administrator reactivates an account
         return message
     link = request.route_url("invitation", token=token)
-    site_name = request.registry.settings["site_name"]
+    site_name = settings_of(request.registry).site_name
     where = f" pour la structure « {organisation.nom} »" if organisation is not None else ""
     if user.password_hash:
         what = f"la structure « {organisation.nom} »" if organisation is not None else "la coordination"

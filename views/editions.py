@@ -36,8 +36,9 @@ from guide.models import (
 )
 from guide.ratelimit import client_ip
 from guide.security import Permission
-from guide.services import editions, pdfcache, pdfworker
-from guide.settings import as_bool
+from guide.services import edition_queue, editions, pdfcache, pdfworker
+from guide.services.edition_queue import is_stale
+from guide.settings import settings_of
 from schemas.edition import HelplineSchema, edition_schema
 
 from .rendering import process_form
@@ -46,28 +47,17 @@ from .resources import get_or_404, parse_id
 log = logging.getLogger(__name__)
 
 SELECTION_KEY = "guide.selection"
-# A generation that has not reported any progress for this long is taken as interrupted.
-STALE_AFTER = dt.timedelta(minutes=5)
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
-def _settings(request: Any) -> dict[str, Any]:
-    return request.registry.settings
-
-
 def _site_url(request: Any) -> str:
-    return _settings(request).get("site_url") or request.application_url
+    return settings_of(request.registry).site_url or request.application_url
 
 
 def _edition(request: Any) -> Edition:
     return get_or_404(request, Edition, "edition_id")
-
-
-def is_stale(edition: Edition, now: dt.datetime | None = None) -> bool:
-    """A generation asked for or running, with no news for :data:`STALE_AFTER`: its process is gone."""
-    return edition.busy and (now or utcnow()) - edition.updated_at > STALE_AFTER
 
 
 def _choices(request: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -102,7 +92,7 @@ def _filters_label(request: Any, edition: Edition) -> str:
 def _pdf_path(request: Any, edition: Edition) -> Path | None:
     if not edition.pdf_file:
         return None
-    path = editions.editions_dir(_settings(request)["var_dir"]) / edition.pdf_file
+    path = editions.editions_dir(settings_of(request.registry).var_dir) / edition.pdf_file
     return path if path.is_file() else None
 
 
@@ -280,28 +270,14 @@ def edition_check(request: Any) -> Any:
 
 def _start(request: Any, edition: Edition) -> Any:
     db = request.dbsession
-    others = db.scalars(
-        select(Edition).where(
-            Edition.id != edition.id,
-            Edition.status.in_([EditionStatus.QUEUED, EditionStatus.RUNNING]),
-        )
-    ).all()
-    running = [other for other in others if not is_stale(other)]
-    if running:
-        request.session.flash(
-            f"L'édition « {running[0].title} » est en cours de génération : attendez qu'elle soit terminée "
-            "(une seule à la fois, pour que le site reste rapide).",
-            "error",
-        )
+    try:
+        queued = edition_queue.enqueue(db, edition)
+    except edition_queue.AnotherEditionRunning as busy:
+        request.session.flash(busy.message, "error")
         return HTTPSeeOther(request.route_path("edition", edition_id=edition.id))
-    if edition.busy and not is_stale(edition):
+    if not queued:
         return HTTPSeeOther(request.route_path("edition_generation", edition_id=edition.id))
-    edition.status = EditionStatus.QUEUED
-    edition.progress = 0
-    edition.message = "En attente du démarrage"
-    edition.updated_at = utcnow()
-    settings = _settings(request)
-    if as_bool(settings.get("editions.run_inline", "false")):
+    if settings_of(request.registry).editions_run_inline:
         _run_inline(request, edition)
     else:
         db.flush()
@@ -313,7 +289,7 @@ def _start(request: Any, edition: Edition) -> Any:
             from guide.scripts.edition import spawn
 
             try:
-                spawn(settings, edition_id)
+                spawn(request.registry.settings, edition_id)  # the effective settings, as strings
             except OSError:
                 log.exception("Could not start the generation of edition %s", edition_id)
 
@@ -332,7 +308,7 @@ def _run_inline(request: Any, edition: Edition) -> None:
         editions.generate(
             request.dbsession,
             edition,
-            var_dir=_settings(request)["var_dir"],
+            var_dir=settings_of(request.registry).var_dir,
             site_url=_site_url(request),
             progress=progress,
         )

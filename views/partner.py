@@ -28,6 +28,7 @@ from guide.models import (
 from guide.permissions import Permission
 from guide.services import directory, fiches, geography, memberships, uploads
 from guide.services.fiches import ConflictError
+from guide.settings import settings_of
 from guide.vocabulary import ACCESSIBILITY_FIELDS
 from schemas.accounts import CommentSchema, MemberInvitationSchema
 from schemas.directory import LieuSchema, organisation_schema
@@ -105,9 +106,9 @@ ORGANISATION_FIELDS = (
 
 
 def org_schema(request: Any) -> Any:
-    settings = request.registry.settings
-    max_bytes = int(settings["upload.max_bytes"])
-    return organisation_schema(uploads.FileTempStore(settings["var_dir"], max_bytes), max_bytes)
+    settings = settings_of(request.registry)
+    max_bytes = settings.upload_max_bytes
+    return organisation_schema(uploads.FileTempStore(str(settings.var_dir), max_bytes), max_bytes)
 
 
 def organisation_values(request: Any, logo: str | None, values: dict[str, Any]) -> dict[str, Any]:
@@ -120,9 +121,9 @@ def organisation_values(request: Any, logo: str | None, values: dict[str, Any]) 
         logo = None
     upload = values.get("logo")
     if upload and upload.get("fp") is not None:
-        settings = request.registry.settings
-        max_bytes = int(settings["upload.max_bytes"])
-        logo = uploads.store_logo_upload(settings["var_dir"], upload, max_bytes)  # and removes its temp file
+        settings = settings_of(request.registry)
+        # (store_logo_upload removes the temporary file)
+        logo = uploads.store_logo_upload(str(settings.var_dir), upload, settings.upload_max_bytes)
     data["logo"] = logo
     return data
 

@@ -14,6 +14,7 @@ from guide.maps import geojson_feature_collection
 from guide.models import Fiche, Lieu, Organisation, Quartier, Thematique, version_lieu
 from guide.services.fiches import public_fiches_query
 from guide.services.mapsvg import MapMarker, render_locator, render_map
+from guide.settings import settings_of
 from guide.text import slugify
 
 
@@ -86,7 +87,7 @@ def map_context(request: Any, *, highlight: Quartier | None = None) -> dict[str,
             (q.nom, request.route_path("quartier", slug=q.slug), counts[q.id]) for q in quartiers
         ],
         "geojson_url": request.route_path("map_geojson"),
-        "tile_url": request.registry.settings.get("map.tile_url", ""),
+        "tile_url": settings_of(request.registry).map_tile_url,
         "highlight_code": highlight.code if highlight else None,
     }
 
@@ -196,7 +197,7 @@ def manifest(request: Any) -> Any:
     request.response.content_type = "application/manifest+json"
     icon = "guide:static/icons/icon-{}.png"
     return {
-        "name": request.registry.settings["site_name"],
+        "name": settings_of(request.registry).site_name,
         "short_name": "Guide",
         "description": "Les services sociaux, de santé, juridiques, familiaux, jeunesse et culturels "
         "de Clermont-Ferrand.",

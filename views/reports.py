@@ -11,6 +11,7 @@ from guide.models import ErrorReport, Fiche, utcnow
 from guide.ratelimit import client_ip
 from guide.security import Permission
 from guide.services import reports
+from guide.settings import settings_of
 from schemas.report import ReportSchema
 
 from .public import fiche_url
@@ -23,7 +24,7 @@ def report_form(request: Any) -> Any:
     fiche: Fiche = request.context
     if not fiche.is_public or fiche.published_version is None:
         raise HTTPNotFound()
-    secret = request.registry.settings["secret"]
+    secret = settings_of(request.registry).secret
     result = process_form(
         request,
         ReportSchema(),
@@ -62,7 +63,9 @@ def report_form(request: Any) -> Any:
         return response
     reports.submit(db, fiche, result.appstruct["message"], result.appstruct.get("contact", ""), hashed)
     # coordinators get at most one mail per period, whatever the number of reports
-    reports.send_report_digest(db, request.mailer, request.registry.settings, transaction_manager=request.tm)
+    reports.send_report_digest(
+        db, request.mailer, settings_of(request.registry), transaction_manager=request.tm
+    )
     request.session.flash("Merci ! Votre signalement est transmis à la coordination du guide.", "success")
     return HTTPSeeOther(fiche_url(request, fiche))
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..settings import settings_of
 from .description import describe, describe_safe
 from .grid import grid_to_osm, osm_to_grid, validate_grid
 from .library import COORDINATES, COUNTRY, DEFAULT_TIMEZONE, configure, local, timezone, today
@@ -62,4 +63,4 @@ __all__ = [
 
 def includeme(config: Any) -> None:
     """Pyramid hook: opening hours computed in the zone of the ``timezone`` setting."""
-    configure(config.get_settings().get("timezone"))
+    configure(settings_of(config.registry).timezone)

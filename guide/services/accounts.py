@@ -6,7 +6,9 @@ import datetime as dt
 import hashlib
 import math
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -24,6 +26,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..settings import Settings, coerce
 
 _hasher = PasswordHasher()
 # Verifying against this keeps the time of a login for an unknown email like a known one.
@@ -123,12 +126,13 @@ class ThrottlePolicy:
     client_ceiling: int = 50
 
     @classmethod
-    def from_settings(cls, settings: dict[str, object]) -> ThrottlePolicy:
+    def from_settings(cls, settings: Settings | Mapping[str, Any]) -> ThrottlePolicy:
+        typed = coerce(settings)
         return cls(
-            max_attempts=int(str(settings.get("login.max_attempts", 5))),
-            first_delay=dt.timedelta(minutes=float(str(settings.get("login.window_minutes", 15)))),
-            account_ceiling=int(str(settings.get("login.account_max_per_hour", 100))),
-            client_ceiling=int(str(settings.get("login.client_max_per_hour", 50))),
+            max_attempts=typed.login_max_attempts,
+            first_delay=dt.timedelta(minutes=typed.login_window_minutes),
+            account_ceiling=typed.login_account_max_per_hour,
+            client_ceiling=typed.login_client_max_per_hour,
         )
 
 

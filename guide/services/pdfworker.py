@@ -28,11 +28,12 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..settings import Settings, coerce, settings_of
 from .pdfcache import PdfCache
 
 log = logging.getLogger(__name__)
@@ -139,20 +140,19 @@ class Outcome:
 class PdfService:
     """The cache, the queue and the worker of one app (``request.registry["pdf_service"]``)."""
 
-    def __init__(self, settings: dict[str, Any]) -> None:
-        self.cache = PdfCache(
-            Path(settings["var_dir"]) / "cache" / "pdf",
-            int(float(settings.get("pdf.cache_max_mb", 200)) * 1024 * 1024),
-        )
-        self.max_pending = int(settings.get("pdf.max_pending", 8))
-        self.wait_seconds = float(settings.get("pdf.wait_seconds", 4))
-        self.refresh_seconds = int(settings.get("pdf.refresh_seconds", 3))
-        self.nice = int(settings.get("pdf.nice", 10))
-        self.tasks_per_worker = int(settings.get("pdf.tasks_per_worker", 50))
+    def __init__(self, settings: Settings | Mapping[str, Any]) -> None:
+        typed = coerce(settings)
+        max_bytes = int(typed.pdf_cache_max_mb * 1024 * 1024)
+        self.cache = PdfCache(Path(typed.var_dir) / "cache" / "pdf", max_bytes)
+        self.max_pending = typed.pdf_max_pending
+        self.wait_seconds = typed.pdf_wait_seconds
+        self.refresh_seconds = typed.pdf_refresh_seconds
+        self.nice = typed.pdf_nice
+        self.tasks_per_worker = typed.pdf_tasks_per_worker
         # a render queued longer than this is taken as stuck: the worker is killed and started again
-        self.render_timeout = float(settings.get("pdf.render_timeout", 300))
+        self.render_timeout = typed.pdf_render_timeout
         self._started: dict[str, float] = {}
-        self._waiting = threading.BoundedSemaphore(max(1, int(settings.get("pdf.max_waiting", 2))))
+        self._waiting = threading.BoundedSemaphore(max(1, typed.pdf_max_waiting))
         self._lock = threading.Lock()
         self._jobs: dict[str, cf.Future[int]] = {}
         # None: the shared process pool; tests may put another executor here
@@ -273,4 +273,4 @@ class PdfService:
 
 
 def includeme(config: Any) -> None:
-    config.registry["pdf_service"] = PdfService(config.get_settings())
+    config.registry["pdf_service"] = PdfService(settings_of(config.registry))

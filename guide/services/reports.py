@@ -23,13 +23,13 @@ from sqlalchemy.orm import Session
 
 from ..models import ErrorReport, Fiche, SiteRole, User, utcnow
 from ..models.report import ReportDigest, UsedReportStamp
+from ..settings import Settings, coerce
 
 MAX_PER_HOUR = 5
 # Robots post at once; a person who pastes a prepared text can send within a couple of seconds
 # (3 s refused real messages). The honeypot field does most of the work against robots.
 MIN_SECONDS_TO_FILL = 2
 MAX_FORM_AGE = 24 * 3600
-DIGEST_MINUTES = 60  # setting "report.digest_minutes" overrides it
 DIGEST_SHOWN = 10  # reports quoted in one digest mail; the others are counted and linked
 DIGEST_KEEP_DAYS = 30
 
@@ -129,12 +129,8 @@ def open_reports(db: Session) -> list[ErrorReport]:
 # --- the coordinators' digest ---------------------------------------------------------------------
 
 
-def digest_period(settings: Mapping[str, Any]) -> dt.timedelta:
-    try:
-        minutes = int(settings.get("report.digest_minutes", DIGEST_MINUTES))
-    except (TypeError, ValueError):
-        minutes = DIGEST_MINUTES
-    return dt.timedelta(minutes=max(minutes, 1))
+def digest_period(settings: Settings | Mapping[str, Any]) -> dt.timedelta:
+    return dt.timedelta(minutes=max(coerce(settings).report_digest_minutes, 1))
 
 
 def _digest_body(reports: list[ErrorReport], link: str) -> str:
@@ -162,7 +158,7 @@ def _digest_body(reports: list[ErrorReport], link: str) -> str:
 def send_report_digest(
     db: Session,
     mailer: Any,
-    settings: Mapping[str, Any],
+    settings: Settings | Mapping[str, Any],
     *,
     transaction_manager: Any = None,
     now: dt.datetime | None = None,
@@ -198,7 +194,7 @@ def send_report_digest(
     coordinators = db.scalars(
         select(User).where(User.role.in_([SiteRole.COORDINATOR, SiteRole.ADMIN]), User.active.is_(True))
     ).all()
-    link = str(settings.get("site_url", "")).rstrip("/") + "/coordination/signalements"
+    link = coerce(settings).site_url.rstrip("/") + "/coordination/signalements"
     count = len(pending)
     subject = (
         "Un nouveau signalement dans le guide"

@@ -19,6 +19,7 @@ from guide import main
 from guide.db import make_engine, make_session_factory
 from guide.scripts.migrate import upgrade
 from guide.services.demo import load_demo
+from guide.settings import override
 from tests.live import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - moved; `browser` is in tests/live.py too
 
 from ..conftest import fresh_postgres_database
@@ -61,7 +62,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterat
         **{"mail.backend": "file"},
     )
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    app.registry.settings["site_url"] = f"http://127.0.0.1:{server.effective_port}"  # the only Host served
+    override(app.registry, site_url=f"http://127.0.0.1:{server.effective_port}")  # the only Host served
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
