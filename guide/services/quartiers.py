@@ -32,7 +32,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import Fiche, FicheVersion, Lieu, Quartier, version_lieu
-from ..text import fold, slugify
+from ..slugs import free_slug, unique_slug
+from ..text import fold
 from .fiches import log_index_change
 from .geography import QuartierIndex
 
@@ -141,8 +142,7 @@ def check_quartier(db: Session, nom: str, code: str, quartier: Quartier | None =
 def unique_quartier_slug(db: Session, nom: str) -> str:
     """The slug of ``nom`` (for URLs), with -2, -3… added if another quartier has it already (two long
     names that begin alike, names without letters)."""
-    taken = set(db.scalars(select(Quartier.slug)))
-    return _unique_slug(nom, "", taken)
+    return unique_slug(db, Quartier, nom, max_length=_SLUG_LENGTH)
 
 
 def add_quartier(db: Session, nom: str, code: str) -> Quartier:
@@ -519,13 +519,9 @@ def _unique_name(item: _Incoming, names: dict[str, Quartier], own: Quartier | No
 
 
 def _unique_slug(nom: str, code: str, slugs: set[str]) -> str:
-    slug = slugify(nom, max_length=_SLUG_LENGTH)
-    if slug in slugs and code:
-        slug = slugify(f"{nom} {code}", max_length=_SLUG_LENGTH)
-    base, n = slug, 1
-    while slug in slugs:
-        n += 1
-        slug = f"{base[: _SLUG_LENGTH - 6]}-{n}"
+    """A slug no quartier of ``slugs`` has (the name's, then the name and code's, then numbered); added."""
+    second = f"{nom} {code}" if code else ""
+    slug = free_slug(nom, slugs.__contains__, max_length=_SLUG_LENGTH, second_choice=second)
     slugs.add(slug)
     return slug
 
