@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 from whoosh.analysis import Filter, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
 from whoosh.lang import stopwords_for_language
+
+from guide.text import fold as fold_text
 
 APOSTROPHES = "'’ʼ`´"
 # Words that lose their vowel before another word: l'école, d'accès, qu'il, jusqu'à, lorsqu'on…
@@ -30,14 +31,13 @@ ELIDED = frozenset(
     {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu", "quelqu"}
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 
 @functools.lru_cache(maxsize=100_000)
 def fold(word: str) -> str:
-    """Lower case, accents and ligatures folded: « Œuvre Épicée » → « oeuvre epicee »."""
-    decomposed = unicodedata.normalize("NFKD", word.translate(_LIGATURES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    """:func:`guide.text.fold` (lower case, accents and ligatures folded: « Œuvre Épicée » → « oeuvre
+    epicee »), cached: the analyzer folds every word of every document and query, and words repeat."""
+    return fold_text(word)
 
 
 class FrenchTokenizer(Tokenizer):

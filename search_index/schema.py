@@ -24,7 +24,7 @@ FIELD_WEIGHTS: dict[str, float] = {
     "autres": 0.8,
 }
 FACET_FIELDS = ("thematique", "public", "quartier", "langue")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: terms folded by guide.text.fold (« ø » → « o »); an older index is rebuilt
 
 
 def build_schema() -> Schema:

@@ -15,14 +15,14 @@ import pytest
 from whoosh import reading
 
 from guide.models import Synonym
-from search_index.service import (
+from search_index.params import (
     MAX_CORRECTED_WORDS,
     MAX_CORRECTION_TRIES,
     MAX_EXPANSIONS,
     MAX_QUERY_WORDS,
     MAX_SYNONYMS,
-    closest_combinations,
 )
+from search_index.suggestions import closest_combinations
 
 ATTACK = "aidr aidee aidei aideo aideu aidey aidet aidel aiden caas ceas cias cuas cyas"
 EVERY_FILTER = {

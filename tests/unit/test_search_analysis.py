@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from search_index.analysis import analyse, fold, words
-from search_index.service import SynonymTable, edit_distance, mark, snippet
+from search_index.highlight import mark, snippet
+from search_index.suggestions import edit_distance
+from search_index.synonyms import SynonymTable
 
 
 @pytest.mark.parametrize(
@@ -125,3 +127,9 @@ def test_highlighting_escapes_and_marks_inflected_forms():
     assert extract.startswith("… ") and extract.endswith(" …")
     assert len(extract) < 300
     assert str(snippet("Résumé <court>", "", frozenset())) == "Résumé &lt;court&gt;"
+
+
+def test_the_index_folds_words_as_the_rest_of_the_guide_does():
+    # One fold for slugs, sorting and the index: ligatures spelt out, « ø » included.
+    assert fold("Œuvre des cœurs Søren") == "oeuvre des coeurs soren"
+    assert analyse("Søren") == analyse("soren")

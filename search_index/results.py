@@ -1,0 +1,127 @@
+"""What a search returns: the results page, its hits and the facet counts.
+
+One job: the shapes the views and the JSON API read (:class:`SearchResults`, :class:`Hit`,
+:class:`FacetValue`), and a hit made from a document's stored payload (distance, opening status, today's
+hours) — highlighting is computed lazily, only for the hits a page shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from markupsafe import Markup
+
+from guide import hours
+
+from .highlight import mark, snippet
+
+
+class FacetValue(NamedTuple):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Hit:
+    fiche_id: int
+    uid: str
+    nom: str
+    resume: str
+    structure: str
+    quartier: str
+    url: str
+    horaires: str
+    fermetures: list[dict[str, str]]
+    status: hours.OpenStatus
+    today: str
+    distance_km: float | None
+    latitude: float | None
+    longitude: float | None
+    thematiques: list[str] = field(default_factory=list)
+    lieux: list[dict[str, Any]] = field(default_factory=list)
+    description: str = ""
+    highlight: frozenset[str] = frozenset()
+
+    # Highlighting analyses the text: done only for the hits a page actually shows.
+    @functools.cached_property
+    def snippet(self) -> Markup:
+        """An extract of the summary or description with the query's words in <mark>."""
+        return snippet(self.resume, self.description, self.highlight)
+
+    @functools.cached_property
+    def title(self) -> Markup:
+        """The name, with the query's words in <mark>."""
+        return mark(self.nom, self.highlight)
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    sort: str
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None
+    position: tuple[float, float] | None = None
+    filters: dict[str, Any] = field(default_factory=dict)
+    milliseconds: float = 0.0
+    # What the search cost: words (query units matched), expansions (synonym alternatives), lookups (close
+    # words looked up in the vocabulary), corrections (corrected queries counted) — each bounded above.
+    work: dict[str, int] = field(default_factory=dict)
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1 = map(math.radians, a)
+    lat2, lon2 = map(math.radians, b)
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def make_hit(
+    payload: dict[str, Any],
+    highlight: frozenset[str],
+    position: tuple[float, float] | None,
+    now: dt.datetime,
+) -> Hit:
+    latitude = longitude = None
+    distance = None
+    located = [
+        lieu for lieu in payload["lieux"] if lieu["latitude"] is not None and lieu["longitude"] is not None
+    ]
+    if located:
+        nearest = located[0]
+        if position is not None:
+            nearest = min(
+                located, key=lambda lieu: haversine_km(position, (lieu["latitude"], lieu["longitude"]))
+            )
+            distance = round(haversine_km(position, (nearest["latitude"], nearest["longitude"])), 2)
+        latitude, longitude = nearest["latitude"], nearest["longitude"]
+    return Hit(
+        fiche_id=payload["fiche_id"],
+        uid=payload["uid"],
+        nom=payload["nom"],
+        resume=payload["resume"],
+        structure=payload["structure"],
+        quartier=payload["quartier"],
+        url=payload["url"],
+        horaires=payload["horaires"],
+        fermetures=payload["fermetures"],
+        status=hours.status(payload["horaires"], payload["fermetures"], now),
+        today=hours.today_hours(payload["horaires"], now, payload["fermetures"]),
+        distance_km=distance,
+        latitude=latitude,
+        longitude=longitude,
+        thematiques=list(payload["thematiques"]),
+        lieux=list(payload["lieux"]),
+        description=payload["description"],
+        highlight=highlight,
+    )

@@ -1,0 +1,246 @@
+"""The in-memory snapshot of one index generation, and the ranking of documents (BM25 over Whoosh's postings).
+
+One job: answer « which documents, with which score » fast. A :class:`Snapshot` holds an open searcher
+and, beside it, columns read once from the documents' stored payloads (facet values as bit sets — Python
+integers, one bit per document —, names, coordinates, opening hours), so that a search is a few integer ANDs
+and popcounts plus cached posting lists. A :class:`Segment` is one Whoosh segment's columns: a segment never
+changes (only deletions do), so a new generation re-reads only its new segments.
+
+Ranking — why it is hand-written (issue 10): each query word is scored by BM25 (:data:`K1`, :data:`B`) per
+field over Whoosh's postings, weighted by :data:`~search_index.schema.FIELD_WEIGHTS` and summed (BM25F-like);
+a word's synonyms compete with it (the best form counts, at :data:`~search_index.synonyms.SYNONYM_BOOST`).
+``make bench`` (bench/bench_search.py, « ranking » table) runs the same queries through Whoosh's own
+searcher with ``whoosh.scoring.BM25F`` and the same fields, weights and filters. DECISION_PLACEHOLDER
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from whoosh import query as wq
+
+from guide import hours
+
+from . import analysis
+from .params import FACETS
+from .schema import FIELD_WEIGHTS
+
+_BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
+
+
+def bits_of(docnums: Sequence[int] | Iterator[int], size: int) -> int:
+    buffer = bytearray((size + 7) // 8)
+    for d in docnums:
+        buffer[d >> 3] |= 1 << (d & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def docnums_of(mask: int, size: int) -> list[int]:
+    out: list[int] = []
+    for i, byte in enumerate(mask.to_bytes((size + 7) // 8, "little")):
+        if byte:
+            base = i << 3
+            out.extend(base + bit for bit in _BITS[byte])
+    return out
+
+
+K1 = 1.2  # BM25 term-frequency saturation
+B = 0.75  # BM25 length normalisation
+TERM_CACHE = 4096
+UNIT_CACHE = 512
+_FACET_KEYS = (
+    ("thematique", "thematiques"),
+    ("public", "publics"),
+    ("quartier", "quartiers"),
+    ("langue", "langues"),
+)
+
+
+class Segment:
+    """The columns of one Whoosh segment, read once: a segment's documents never change (only their
+    deletion does), so a new index generation re-reads only its new segments."""
+
+    def __init__(self, reader: Any) -> None:
+        self.size = reader.doc_count_all()
+        self.payloads: list[dict[str, Any] | None] = [None] * self.size
+        postings: dict[str, dict[str, list[int]]] = {
+            facet: {} for facet in (*FACETS, "gratuit", "accessible")
+        }
+        hours_groups: dict[tuple[str, str], list[int]] = {}
+        names = []
+        for local in reader.all_doc_ids():
+            p = json.loads(reader.stored_fields(local)["payload"])
+            self.payloads[local] = p
+            for facet, key in _FACET_KEYS:
+                for value in p[key]:
+                    postings[facet].setdefault(value, []).append(local)
+            for flag in ("gratuit", "accessible"):
+                if p[flag]:
+                    postings[flag].setdefault("1", []).append(local)
+            closures = json.dumps(p["fermetures"], sort_keys=True) if p["fermetures"] else ""
+            hours_groups.setdefault((p["horaires"], closures), []).append(local)
+            names.append((analysis.fold(p["nom"]), p["fiche_id"], local))
+        self.masks = {
+            facet: {value: bits_of(docs, self.size) for value, docs in values.items()}
+            for facet, values in postings.items()
+        }
+        self.hours = {key: bits_of(docs, self.size) for key, docs in hours_groups.items()}
+        self.names = sorted(names)
+        self.lengths = {
+            name: [reader.doc_field_length(d, name, 0) or 0 for d in range(self.size)]
+            for name in FIELD_WEIGHTS
+        }
+
+
+class Snapshot:
+    """One generation of the index: its reader, the columns of its segments put end to end, and caches
+    of posting lists and scores (a snapshot never changes, so they never go stale)."""
+
+    def __init__(self, index: Any, segments: dict[str, Segment]) -> None:
+        self.lock = threading.Lock()  # Whoosh readers are not meant to be used by two threads at once
+        self.generation = index.latest_generation()
+        self.searcher = index.searcher()
+        reader = self.searcher.reader()
+        self.size = reader.doc_count_all()
+        self.payloads: list[dict[str, Any] | None] = [None] * self.size
+        self.lengths: dict[str, list[int]] = {name: [] for name in FIELD_WEIGHTS}
+        masks: dict[str, dict[str, int]] = {}
+        hours_masks: dict[tuple[str, str], int] = {}
+        live = 0
+        names: list[tuple[str, int, int]] = []
+        kept: dict[str, Segment] = {}
+        for segment_reader, offset in reader.leaf_readers():
+            if segment_reader.segment() is None:  # an empty index: Whoosh gives a reader without segment
+                continue
+            key = segment_reader.segment().segment_id()
+            segment = segments.get(key) or Segment(segment_reader)
+            kept[key] = segment
+            local_live = bits_of(segment_reader.all_doc_ids(), segment.size)
+            live |= local_live << offset
+            for local in segment_reader.all_doc_ids():
+                self.payloads[offset + local] = segment.payloads[local]
+            for facet, values in segment.masks.items():
+                target = masks.setdefault(facet, {})
+                for value, mask in values.items():
+                    target[value] = target.get(value, 0) | (mask & local_live) << offset
+            for hours_key, mask in segment.hours.items():
+                hours_masks[hours_key] = hours_masks.get(hours_key, 0) | (mask & local_live) << offset
+            names += [(name, fiche_id, offset + local) for name, fiche_id, local in segment.names]
+            for name in FIELD_WEIGHTS:
+                self.lengths[name] += segment.lengths[name]
+        segments.clear()
+        segments.update(kept)
+        self.live = live
+        self.count = live.bit_count()
+        self.masks = {facet: {v: m for v, m in values.items() if m} for facet, values in masks.items()}
+        self.hours = {k: m for k, m in hours_masks.items() if m}
+        names.sort()
+        self.by_name = [d for _name, _id, d in names if self.payloads[d] is not None]
+        self.name_rank = [0] * self.size
+        for position, d in enumerate(self.by_name):
+            self.name_rank[d] = position
+        self.coordinates = [
+            [
+                (lieu["latitude"], lieu["longitude"])
+                for lieu in p["lieux"]
+                if lieu["latitude"] is not None and lieu["longitude"] is not None
+            ]
+            if p
+            else []
+            for p in self.payloads
+        ]
+        total = max(1, self.size)
+        self.average_length = {name: max(1.0, sum(self.lengths[name]) / total) for name in FIELD_WEIGHTS}
+        self._terms: dict[tuple[str, str], dict[int, float]] = {}
+        self._units: dict[Any, tuple[int, dict[int, float]]] = {}
+        self._open: tuple[dt.datetime, int] | None = None
+
+    def open_mask(self, now: dt.datetime) -> int:
+        """The documents open at ``now`` (to the minute), one status computation per distinct hours."""
+        minute = now.replace(second=0, microsecond=0)
+        cached = self._open
+        if cached is not None and cached[0] == minute:
+            return cached[1]
+        mask = 0
+        for (horaires, fermetures), members in self.hours.items():
+            closures = json.loads(fermetures) if fermetures else None
+            if hours.status(horaires, closures, minute).is_open:
+                mask |= members
+        self._open = (minute, mask)
+        return mask
+
+    def term_scores(self, field_name: str, term: str) -> dict[int, float]:
+        """BM25 score of ``term`` in ``field_name`` for each document containing it."""
+        key = (field_name, term)
+        cached = self._terms.get(key)
+        if cached is not None:
+            return cached
+        scores: dict[int, float] = {}
+        lengths, average = self.lengths[field_name], self.average_length[field_name]
+        with self.lock:
+            reader = self.searcher.reader()
+            if (field_name, term) in reader:
+                matcher = reader.postings(field_name, term)
+                items = []
+                while matcher.is_active():
+                    items.append((matcher.id(), matcher.weight()))
+                    matcher.next()
+                idf = math.log(1 + (self.count - len(items) + 0.5) / (len(items) + 0.5))
+                for d, tf in items:
+                    norm = K1 * (1 - B + B * lengths[d] / average)
+                    scores[d] = idf * tf * (K1 + 1) / (tf + norm)
+        if len(self._terms) >= TERM_CACHE:
+            self._terms.clear()
+        self._terms[key] = scores
+        return scores
+
+    def phrase_docs(self, terms: tuple[str, ...]) -> set[int]:
+        """The documents where ``terms`` follow each other (one word between them at most) in a field.
+
+        Whoosh's phrase matching is slow: it runs only on the fields where some document holds every term
+        (known from the cached posting lists), so an expression the index does not hold costs nothing."""
+        fields = []
+        for name in FIELD_WEIGHTS:
+            postings = sorted((self.term_scores(name, term) for term in terms), key=len)
+            if postings[0] and all(any(d in other for d in postings[0]) for other in postings[1:]):
+                fields.append(name)
+        if not fields:
+            return set()
+        query = wq.Or([wq.Phrase(name, list(terms), slop=1) for name in fields])
+        with self.lock:
+            return set(self.searcher.docs_for_query(query))
+
+    def unit(self, alternatives: tuple[tuple[tuple[str, ...], float], ...]) -> tuple[int, dict[int, float]]:
+        """(matching documents, score by document) for one word of the query and its synonyms.
+
+        An alternative's score is the weighted sum over fields of its BM25 scores (BM25F-like); the unit
+        scores the best of its alternatives.
+        """
+        cached = self._units.get(alternatives)
+        if cached is not None:
+            return cached
+        scores: dict[int, float] = {}
+        for terms, boost in alternatives:
+            allowed = self.phrase_docs(terms) if len(terms) > 1 else None
+            if allowed is not None and not allowed:
+                continue
+            found: dict[int, float] = {}
+            for name, weight in FIELD_WEIGHTS.items():
+                factor = weight * boost / len(terms)  # a phrase counts as one word
+                for term in terms:
+                    for d, score in self.term_scores(name, term).items():
+                        if allowed is None or d in allowed:
+                            found[d] = found.get(d, 0.0) + factor * score
+            for d, score in found.items():
+                if score > scores.get(d, 0.0):
+                    scores[d] = score  # the best of the word's forms
+        result = (bits_of(scores, self.size) & self.live, scores)
+        if len(self._units) >= UNIT_CACHE:
+            self._units.clear()
+        self._units[alternatives] = result
+        return result
