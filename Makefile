@@ -26,9 +26,9 @@ migrate: $(STAMP)
 demo: migrate
 	$(BIN)/guide-demo $(INI)
 
-## Sets everything up (venv, install, migrations, demo data on first run) and serves http://localhost:6543
+## Sets everything up (venv, install, migrations, demo data on first run) and serves the ini's [server:main] listen
 serve: demo
-	@echo "Le guide est servi sur http://localhost:6543 (Ctrl+C pour arrêter)."
+	@echo "Le guide est servi sur $$($(BIN)/python -m guide.scripts.address $(INI)) (Ctrl+C pour arrêter)."
 	$(BIN)/pserve $(INI)
 
 ## Chromium for the browser tests (Debian's package; browsers cannot be downloaded here)

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
+import email_validator
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from phonenumbers import shortnumberinfo
@@ -238,6 +239,12 @@ def siret(value: str) -> str:
 # --------------------------------------------------------------------------------------------------
 
 EMAIL_MESSAGE = "Adresse électronique non valide : elle doit ressembler à nom@exemple.fr."
+# The demo accounts are @guide.localhost: that special-use domain (RFC 6761) names this machine and
+# reaches nobody else, so it is accepted like any domain; the other special-use ones (.test, .invalid,
+# .onion…) stay refused. email-validator has no option for it: its list is adjusted here, once.
+email_validator.SPECIAL_USE_DOMAIN_NAMES[:] = [
+    name for name in email_validator.SPECIAL_USE_DOMAIN_NAMES if name != "localhost"
+]
 
 
 def email(value: str) -> str:
