@@ -238,6 +238,18 @@ class Settings:
         "Intervalle d'écriture des recherches sans résultat",
         "How often searches without results are written",
     )
+    request_id_trusted: bool = _setting(
+        "request_id.trusted",
+        False,
+        "Garder l'en-tête X-Request-Id reçu (si le proxy le pose toujours) ; sinon un identifiant neuf",
+        "Keep the X-Request-Id header received (only when the proxy always sets it); else a new id",
+    )
+    health_min_free_mb: float = _setting(
+        "health.min_free_mb",
+        500.0,
+        "En dessous de cet espace libre dans var_dir (Mo), /sante signale une alerte",
+        "Below this free space in var_dir (MB), /sante reports a warning",
+    )
     # ratelimit.<action> overrides of guide.ratelimit.LIMITS ("N/minute;M/hour"), by action name
     ratelimit: Mapping[str, str] = dataclasses.field(
         default_factory=dict,

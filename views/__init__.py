@@ -21,6 +21,7 @@ def add_routes(config: Any) -> None:
     config.add_route("api_search", "/api/v1/search")
     config.add_route("manifest", "/manifest.webmanifest")
     config.add_route("api_fiche", "/api/v1/fiches/{id}")
+    config.add_route("health", "/sante")  # monitoring: views/health.py
     # accounts
     config.add_route("login", "/connexion")
     config.add_route("logout", "/deconnexion")
