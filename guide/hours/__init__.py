@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..settings import settings_of
-from .description import describe, describe_safe
+from .description import describe, describe_safe, is_described
 from .grid import grid_to_osm, osm_to_grid, validate_grid
 from .library import COORDINATES, COUNTRY, DEFAULT_TIMEZONE, configure, local, timezone, today
 from .model import DAYS
@@ -50,6 +50,7 @@ __all__ = [
     "describe_safe",
     "grid_to_osm",
     "includeme",
+    "is_described",
     "local",
     "osm_to_grid",
     "status",

@@ -44,7 +44,7 @@ def _realize(rules: Sequence[Rule], first: date, count: int) -> list[tuple[int, 
     limit = count * DAY_MINUTES
     for offset in range(-1, count):
         day = first + timedelta(days=offset)
-        evaluated = fold(rules, day.weekday(), library.is_public_holiday(day), on(day))
+        evaluated = fold(rules, day.weekday(), library.is_public_holiday(day), on(day), day)
         for piece in evaluated.pieces:
             start, end = (
                 max(offset * DAY_MINUTES + piece.start, 0),
@@ -94,6 +94,13 @@ def _sample_windows(rules: Sequence[Rule]) -> list[tuple[date, int]]:
         if rule.period is not None:
             for item in rule.period.items:
                 windows.update((day, 1) for day in item.edges(_REFERENCE_YEAR))
+        if rule.monthly or rule.weeks is not None:
+            # whole months (every nth weekday, first and last) and the turn of a year of 53 weeks
+            windows.update((date(_REFERENCE_YEAR, month, 1), 31) for month in (2, 3, 8))
+            windows.add((date(2026, 12, 21), 21))
+        if rule.dates is not None:
+            for limit in rule.dates:
+                windows.add((limit - timedelta(days=1), 3))
     return sorted(windows)
 
 

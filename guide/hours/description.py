@@ -11,6 +11,7 @@ by day (« semaine du 7 juillet 2025 : … »).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 
@@ -32,6 +33,7 @@ from .model import (
     base,
     fold,
     merge_adjacent,
+    on,
     runs,
     within,
 )
@@ -39,6 +41,8 @@ from .validation import complexity_problem, explain
 from .wording import DAY_LABELS, DAY_MINUTES, date_fr, hm, join
 
 logger = logging.getLogger(__name__)
+
+_BY_APPOINTMENT = re.compile(r"^sur (rendez-vous|rdv)\b", re.IGNORECASE)
 
 
 def _days_text(days: Sequence[int]) -> str:
@@ -141,6 +145,8 @@ def _week_phrases(week: Sequence[Day], reference: Sequence[Day] | None) -> list[
         )
         if len(days) == 7 and reference is None and whole_day_note:
             phrases.append(pieces[0].comment)  # « "sur rendez-vous" » alone
+        elif len(days) == 7 and reference is None and _BY_APPOINTMENT.search(day.closed_comment):
+            phrases.append(f"uniquement {day.closed_comment}")  # « off "sur rendez-vous" »
         else:
             phrases.append(_day_phrase(_days_text(days), day))
     return phrases
@@ -191,8 +197,112 @@ def _describe_rules(rules: Sequence[Rule]) -> str:
         label = "pendant les vacances scolaires"
         day = Day((), rule.comment) if rule.state == CLOSED else Day(rule.pieces())
         parts.append(_day_phrase(label, day))
+    parts.extend(_irregular_phrase(rule) for rule in rules if rule.irregular)
     parts.extend(_holiday_phrases(contexts, periods, normal, holiday))
     return " ; ".join(parts) or "fermé"
+
+
+def _ordinal(n: int) -> str:
+    return {1: "1er", -1: "dernier", -2: "avant-dernier"}.get(n, f"{n}e" if n > 0 else f"{-n}e avant la fin")
+
+
+def _weeks_text(weeks: frozenset[int], after_days: bool) -> str:
+    """« les semaines impaires », « (le lundi) des semaines paires », « les semaines 5, 9 et 13 »."""
+    article = "des" if after_days else "les"
+    if len(weeks) >= 26 and all(week % 2 for week in weeks):
+        return f"{article} semaines impaires"
+    if len(weeks) >= 26 and not any(week % 2 for week in weeks):
+        return f"{article} semaines paires"
+    numbers = [str(run[0]) if len(run) == 1 else f"{run[0]} à {run[-1]}" for run in runs(sorted(weeks))]
+    if len(weeks) == 1:
+        return f"{'de la' if after_days else 'la'} semaine {numbers[0]}"
+    return f"{article} semaines {join(numbers)}"
+
+
+def _dates_text(first: date, last: date) -> str:
+    if first == last:
+        return f"le {date_fr(first)} {first.year}"
+    if first.year == last.year:
+        return f"du {date_fr(first)} au {date_fr(last)} {last.year}"
+    return f"du {date_fr(first)} {first.year} au {date_fr(last)} {last.year}"
+
+
+def _irregular_label(rule: Rule) -> str:
+    """« le 1er et le 3e mercredi du mois », « le lundi, les semaines impaires », « du 21 décembre… »."""
+    items = []
+    if rule.weekdays:
+        items.append(_days_text(sorted(rule.weekdays)))
+    if rule.monthly:
+        by_day: dict[int, list[int]] = {}
+        for weekday, n in sorted(rule.monthly):
+            by_day.setdefault(weekday, []).append(n)
+        monthly = [
+            f"{join([f'le {_ordinal(n)}' for n in sorted(ns, key=lambda n: (n < 0, abs(n)))])} "
+            f"{DAY_LABELS[weekday]}"
+            for weekday, ns in by_day.items()
+        ]
+        items.append(f"{join(monthly)} du mois")
+    label = join(items)
+    if rule.weeks is not None:
+        label = f"{label} {_weeks_text(rule.weeks, True)}" if label else _weeks_text(rule.weeks, False)
+    if rule.dates is not None:
+        dates = _dates_text(*rule.dates)
+        label = f"{dates}, {label}" if label else dates
+    return label
+
+
+def _irregular_phrase(rule: Rule) -> str:
+    if rule.state == CLOSED:
+        if rule.spans is not None:
+            raise Unsupported("partial closing on irregular dates")
+        return _day_phrase(_irregular_label(rule), Day((), rule.comment))
+    return _day_phrase(_irregular_label(rule), Day(rule.pieces()))
+
+
+def _short_pieces(day: Day) -> str:
+    """« 14 h – 17 h », « 9 h – 12 h, 14 h – 17 h (sur rendez-vous) »."""
+    pieces = merge_adjacent(day.pieces)
+    if len(pieces) == 1 and pieces[0].start == 0 and pieces[0].end == DAY_MINUTES and pieces[0].comment:
+        return pieces[0].comment
+    text = ", ".join(f"{hm(piece.start)} – {hm(piece.end)}" for piece in pieces)
+    notes = {_annotation(piece) for piece in pieces} - {""}
+    return f"{text} ({join(sorted(notes))})" if notes else text
+
+
+def next_dates(rules: Sequence[Rule], today: date, count: int = 2, horizon: int = 120) -> str:
+    """« prochaines permanences : mercredi 2 décembre et mercredi 16 décembre, 14 h – 17 h » for rules
+    that apply to some weeks or some weekdays of the month only; "" for regular hours."""
+    if not any(rule.monthly or rule.weeks is not None for rule in rules):
+        return ""
+    opened: list[tuple[date, Day]] = []
+    closed: list[date] = []
+    for offset in range(horizon):
+        day = today + timedelta(days=offset)
+        holiday = library.is_public_holiday(day)
+        actual = fold(rules, day.weekday(), holiday, on(day), day)
+        if actual.display_key() == fold(rules, day.weekday(), holiday, on(day)).display_key():
+            continue
+        if actual.closed and len(closed) < count:
+            closed.append(day)
+        elif not actual.closed and len(opened) < count:
+            opened.append((day, actual))
+        if len(opened) == count and len(closed) == count:
+            break
+
+    def when(day: date) -> str:
+        return f"{DAY_LABELS[day.weekday()]} {date_fr(day, today)}"
+
+    parts = []
+    if opened:
+        texts = {_short_pieces(day) for _date, day in opened}
+        if len(texts) == 1:
+            parts.append(f"prochaines permanences : {join([when(d) for d, _day in opened])}, {texts.pop()}")
+        else:
+            listed = join([f"{when(d)} ({_short_pieces(day)})" for d, day in opened])
+            parts.append(f"prochaines permanences : {listed}")
+    if closed:
+        parts.append(f"prochaines fermetures : {join([when(d) for d in closed])}")
+    return " ; ".join(parts)
 
 
 def _holiday_phrases(
@@ -235,7 +345,8 @@ def _public_holidays_between(first_year: int, last_year: int) -> frozenset[date]
 
 
 @library.per_zone_cache(maxsize=512)
-def _describe_structured(text: str) -> str | None:
+def _describe_structured(text: str) -> tuple[str, tuple[Rule, ...]] | None:
+    """The description of ``text`` and the rules it was written from, or None (outside the subset)."""
     candidates = [text]
     normalized = str(library.compile_hours(text).normalize())
     if normalized != text:
@@ -245,10 +356,19 @@ def _describe_structured(text: str) -> str | None:
         if rules is None:
             continue
         try:
-            return _describe_rules(rules)
+            return _describe_rules(rules), rules
         except Unsupported as exc:
             logger.debug("Opening hours %r not described from rules: %s", candidate, exc)
     return None
+
+
+def is_described(value: str) -> bool:
+    """True when ``value`` (valid) is described as rules, not as the current week (« semaine du … »)."""
+    text = (value or "").strip()
+    try:
+        return not text or (not complexity_problem(text) and _describe_structured(text) is not None)
+    except ParserError:
+        return False
 
 
 def _sampled_week(oh: OpeningHours, monday: date) -> list[Day]:
@@ -301,7 +421,9 @@ def describe(value: str, *, now: datetime | None = None) -> str:
         raise ValueError(explain(text, str(exc))) from exc
     structured = _describe_structured(text)
     if structured is not None:
-        return structured
+        description, rules = structured
+        upcoming = next_dates(rules, library.local(now).date())
+        return f"{description} ; {upcoming}" if upcoming else description
     return _describe_week(oh, now)
 
 

@@ -136,7 +136,9 @@ def osm_to_grid(
     except ParserError:
         return None
     rules = checked_rules(text, text)
-    if rules is None or any(rule.period is not None or rule.holidays - {"PH"} for rule in rules):
+    if rules is None or any(
+        rule.period is not None or rule.irregular or rule.holidays - {"PH"} for rule in rules
+    ):
         return None
     normal = [fold(rules, weekday, False, base) for weekday in range(7)]
     holiday = [fold(rules, weekday, True, base) for weekday in range(7)]

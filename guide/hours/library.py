@@ -11,8 +11,8 @@ clocks go forward, often reached by « now + 8 days »): every datetime goes thr
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -109,8 +109,70 @@ def midnight(day: date) -> datetime:
 
 
 def intervals(oh: OpeningHours, start: datetime, end: datetime) -> Iterable[tuple]:
-    """``oh.intervals`` between two aware datetimes, normalised to existing local times first."""
-    return oh.intervals(existing(start), existing(end))
+    """``oh.intervals`` between two aware datetimes, normalised to existing local times first.
+
+    With a fallback rule (« || »), opening-hours-py 2.1.4's interval iterator disagrees with its own
+    ``state()`` and depends on where it starts: from a Sunday, « Mo-Fr 09:00-17:30 || "sur rendez-vous" »
+    gives « sur rendez-vous » up to Tuesday, while ``state()`` says Monday is open 9 h–17 h 30.  Such
+    strings are asked one day at a time (each day's answer agrees with ``state()``), every interval is
+    checked against ``state()`` at its start and middle, and a day that still disagrees is rebuilt from
+    ``state()`` alone.  Other strings go to the library in one call, as fast as before.
+    """
+    start, end = existing(start), existing(end)
+    if "||" not in str(oh):
+        return oh.intervals(start, end)
+    return _merged(_day_by_day(oh, start, end))
+
+
+def _day_by_day(oh: OpeningHours, start: datetime, end: datetime) -> Iterable[tuple]:
+    cursor = start
+    while cursor < end:
+        stop = min(midnight(cursor.date() + timedelta(days=1)), end)
+        day = [
+            (max(first, cursor), min(last, stop), state, comment)
+            for first, last, state, comment in oh.intervals(cursor, stop)
+            if first < stop and last > cursor
+        ]
+        if not all(_agrees(oh, first, last, state, comment) for first, last, state, comment in day):
+            day = _from_states(oh, cursor, stop)
+        yield from day
+        cursor = stop
+
+
+def _agrees(oh: OpeningHours, first: datetime, last: datetime, state: Any, comment: str) -> bool:
+    middle = existing(first + (last - first) / 2)
+    return all(tuple(oh.state(moment)) == (state, comment) for moment in (first, middle))
+
+
+def _from_states(oh: OpeningHours, start: datetime, stop: datetime) -> list[tuple]:
+    """The intervals of one day read from ``state()`` minute by minute (slow, but right)."""
+    result: list[tuple] = []
+    moment = start
+    while moment < stop:
+        state, comment = oh.state(moment)
+        following = existing(moment + timedelta(minutes=1))
+        if result and result[-1][2:] == (state, comment):
+            result[-1] = (result[-1][0], following, state, comment)
+        else:
+            result.append((moment, following, state, comment))
+        moment = following
+    if result:
+        result[-1] = (result[-1][0], stop, *result[-1][2:])
+    return result
+
+
+def _merged(pieces: Iterable[tuple]) -> Iterator[tuple]:
+    """Touching intervals with the same state and comment joined (a night crossing midnight is one)."""
+    current = None
+    for piece in pieces:
+        if current is not None and current[1] == piece[0] and current[2:] == piece[2:]:
+            current = (current[0], piece[1], *piece[2:])
+            continue
+        if current is not None:
+            yield current
+        current = piece
+    if current is not None:
+        yield current
 
 
 @per_zone_cache(maxsize=4096)

@@ -21,6 +21,7 @@ UNKNOWN = "unknown"
 CLOSED = "closed"
 NORMAL = "normal"
 ADDITIONAL = "additional"
+FALLBACK = "fallback"  # after « || »: applies only to days that no earlier rule matched
 
 
 class Unsupported(Exception):
@@ -170,8 +171,18 @@ class Period:
         return join(list(dict.fromkeys(item.text() for item in self.items)))
 
 
+def nth_in_month(day: date) -> tuple[int, int]:
+    """Which occurrence of its weekday ``day`` is in its month, from the start and from the end (-1)."""
+    length = calendar.monthrange(day.year, day.month)[1]
+    return (day.day - 1) // 7 + 1, -((length - day.day) // 7 + 1)
+
+
 @dataclass(frozen=True)
 class Rule:
+    """One rule.  ``monthly``, ``weeks`` and ``dates`` make it irregular: it applies to some dates only
+    (« We[1,3] », « week 1-53/2 », « 2026 Dec 21-2027 Jan 03 »), so the regular week leaves it out and
+    only an actual date (``fold(..., day=)``) can tell whether it applies."""
+
     operator: str
     period: Period | None
     weekdays: frozenset[int] | None  # None: no weekday selector
@@ -179,11 +190,33 @@ class Rule:
     spans: tuple[tuple[int, int, bool], ...] | None  # (start, end, open end); None: the whole day
     state: str
     comment: str
+    monthly: frozenset[tuple[int, int]] = frozenset()  # (weekday, nth): « We[1,3] » → (2, 1), (2, 3)
+    weeks: frozenset[int] | None = None  # ISO week numbers
+    dates: tuple[date, date] | None = None  # a range of dates with their years, inclusive
 
-    def matches(self, weekday: int, is_holiday: bool, period_ok: Callable[[Period | None], bool]) -> bool:
+    @property
+    def irregular(self) -> bool:
+        return bool(self.monthly) or self.weeks is not None or self.dates is not None
+
+    def matches(
+        self,
+        weekday: int,
+        is_holiday: bool,
+        period_ok: Callable[[Period | None], bool],
+        day: date | None = None,
+    ) -> bool:
         if not period_ok(self.period):
             return False
-        if self.weekdays is None and not self.holidays:
+        if self.irregular:
+            if day is None:
+                return False
+            if self.dates is not None and not self.dates[0] <= day <= self.dates[1]:
+                return False
+            if self.weeks is not None and day.isocalendar().week not in self.weeks:
+                return False
+        if self.weekdays is None and not self.holidays and not self.monthly:
+            return True
+        if self.monthly and day is not None and any((weekday, n) in self.monthly for n in nth_in_month(day)):
             return True
         return (self.weekdays is not None and weekday in self.weekdays) or (
             "PH" in self.holidays and is_holiday
@@ -199,33 +232,42 @@ class Rule:
 
 
 def fold(
-    rules: Sequence[Rule], weekday: int, is_holiday: bool, period_ok: Callable[[Period | None], bool]
+    rules: Sequence[Rule],
+    weekday: int,
+    is_holiday: bool,
+    period_ok: Callable[[Period | None], bool],
+    day: date | None = None,
 ) -> Day:
-    """The day, by applying the matching rules in order, as the library does.
+    """The day, by applying the matching rules in order, as the library does; without ``day``, the
+    regular day (irregular rules left out).
 
     A normal rule replaces the whole day, except a closing rule with times, which only closes those
     times; an additional rule (after « , ») adds its times to the day.
     """
-    day = CLOSED_DAY
+    result = CLOSED_DAY
+    matched = False
     for rule in rules:
-        if not rule.matches(weekday, is_holiday, period_ok):
+        if rule.operator == FALLBACK and matched:
             continue
+        if not rule.matches(weekday, is_holiday, period_ok, day):
+            continue
+        matched = True
         if rule.state == CLOSED:
             if rule.spans is None:
-                day = Day((), rule.comment)
+                result = Day((), rule.comment)
             else:
-                pieces = day.pieces
+                pieces = result.pieces
                 for start, end, _open_end in rule.spans:
                     pieces = subtract(pieces, start, end)
-                day = Day(pieces, day.closed_comment)
-        elif rule.operator == NORMAL:
-            day = Day(rule.pieces())
+                result = Day(pieces, result.closed_comment)
+        elif rule.operator in (NORMAL, FALLBACK):
+            result = Day(rule.pieces())
         else:
-            pieces = day.pieces
+            pieces = result.pieces
             for piece in rule.pieces():
                 pieces = paint(pieces, piece)
-            day = Day(pieces)
-    return day
+            result = Day(pieces)
+    return result
 
 
 def base(period: Period | None) -> bool:

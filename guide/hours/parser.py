@@ -8,8 +8,21 @@ comments; anything else (years, weeks, Easter, offsets, sunrise…) raises
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from .model import ADDITIONAL, CLOSED, DAYS, NORMAL, OPEN, UNKNOWN, Period, PeriodItem, Rule, Unsupported
+from .model import (
+    ADDITIONAL,
+    CLOSED,
+    DAYS,
+    FALLBACK,
+    NORMAL,
+    OPEN,
+    UNKNOWN,
+    Period,
+    PeriodItem,
+    Rule,
+    Unsupported,
+)
 from .wording import DAY_MINUTES
 
 _WEEKDAY_INDEX = {code.lower(): index for index, code in enumerate(DAYS)}
@@ -21,6 +34,18 @@ _MONTH_INDEX = {
 }
 _CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 _DAYNUM = re.compile(r"([0-9]{1,2})(?![0-9:])")
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_DATED = re.compile(
+    rf"([0-9]{{4}}) ({_MONTHS}) ?([0-9]{{1,2}})(?:-(?:([0-9]{{4}}) )?(?:({_MONTHS}) ?)?([0-9]{{1,2}}))?"
+    r"(?![0-9:+])",
+    re.IGNORECASE,
+)
+_WEEKS = re.compile(
+    r"week ?([0-9]{1,2}(?:-[0-9]{1,2})?(?:/[0-9]{1,2})?(?:,[0-9]{1,2}(?:-[0-9]{1,2})?"
+    r"(?:/[0-9]{1,2})?)*) ",
+    re.IGNORECASE,
+)
+_WEEK_ITEM = re.compile(r"([0-9]{1,2})(?:-([0-9]{1,2}))?(?:/([0-9]{1,2}))?")
 _MODIFIERS = {"open": OPEN, "closed": CLOSED, "off": CLOSED, "unknown": UNKNOWN}
 
 
@@ -79,7 +104,12 @@ class Parser:
             if self.pos >= len(self.text):
                 return tuple(rules)
             if self.text.startswith("||", self.pos):
-                raise Unsupported("fallback rule")
+                operator = FALLBACK
+                self.pos += 2
+                self._skip_spaces()
+                continue
+            if operator == FALLBACK:
+                raise Unsupported("rules after a fallback rule")
             separator = self.text[self.pos]
             if separator == ";":
                 operator = NORMAL
@@ -96,15 +126,20 @@ class Parser:
         weekdays: frozenset[int] | None = None
         holidays: frozenset[str] = frozenset()
         spans = None
+        dates = None
+        weeks = None
+        monthly: frozenset[tuple[int, int]] = frozenset()
         if self.text.startswith("24/7", self.pos):
             self.pos += 4
         else:
-            period = self.period()
-            if period is not None:
+            dates = self.dated_range()
+            period = None if dates is not None else self.period()
+            if period is not None or dates is not None:
                 if self.text.startswith(":", self.pos):
                     self.pos += 1
                 self._skip_spaces()
-            weekdays, holidays = self.weekday_selector()
+            weeks = self.week_selector()
+            weekdays, holidays, monthly = self.weekday_selector()
             if weekdays is not None or holidays:
                 save = self.pos
                 self._skip_spaces()
@@ -117,12 +152,58 @@ class Parser:
         state, comment = self.modifier()
         if self.pos == start:
             raise Unsupported("empty rule")
-        return Rule(operator, period, weekdays, holidays, spans, state, comment)
+        rule = Rule(operator, period, weekdays, holidays, spans, state, comment, monthly, weeks, dates)
+        if rule.irregular and (operator != NORMAL or period is not None or holidays):
+            raise Unsupported("irregular dates mixed with other selectors")
+        return rule
+
+    def dated_range(self) -> tuple[date, date] | None:
+        """« 2026 Dec 21-2027 Jan 03 », « 2026 Dec 24 », « 2026 Dec 21-Jan 03 »; None without a year."""
+        match = _DATED.match(self.text, self.pos)
+        if not match:
+            if re.match(r"[0-9]{4}(?![0-9:])", self._rest()):
+                raise Unsupported("years without a date")
+            return None
+        year, month, day, last_year, last_month, last_day = match.groups()
+        try:
+            first = date(int(year), _MONTH_INDEX[month.lower()], int(day))
+            if last_day is None:
+                last = first
+            else:
+                last = date(
+                    int(last_year or year),
+                    _MONTH_INDEX[(last_month or month).lower()],
+                    int(last_day),
+                )
+        except (KeyError, ValueError) as exc:
+            raise Unsupported("impossible date") from exc
+        if last_year is None and last < first and last_month is not None:
+            last = last.replace(year=first.year + 1)
+        if last < first:
+            raise Unsupported("date range going backwards")
+        self.pos = match.end()
+        return first, last
+
+    def week_selector(self) -> frozenset[int] | None:
+        """« week 1-53/2 », « week 02,04 » → ISO week numbers; None without « week »."""
+        match = _WEEKS.match(self.text, self.pos)
+        if not match:
+            if self._rest().lower().startswith("week"):
+                raise Unsupported("week selector")
+            return None
+        weeks: set[int] = set()
+        for first, last, step in _WEEK_ITEM.findall(match.group(1)):
+            low, high = int(first), int(last or first)
+            if not 1 <= low <= high <= 53:
+                raise Unsupported("week out of range")
+            weeks.update(range(low, high + 1, int(step or 1)))
+        self.pos = match.end()
+        return frozenset(weeks)
 
     def period(self) -> Period | None:
         rest = self._rest().lower()
-        if re.match(r"[0-9]{4}", rest) or rest.startswith(("week", "easter")):
-            raise Unsupported("years, weeks and Easter")
+        if re.match(r"[0-9]{4}", rest) or rest.startswith("easter"):
+            raise Unsupported("years and Easter")
         if self._month_at(self.pos) is None:
             return None
         items = []
@@ -177,7 +258,24 @@ class Parser:
         self.pos = match.end()
         return int(match.group(1))
 
-    def weekday_selector(self) -> tuple[frozenset[int] | None, frozenset[str]]:
+    def nth(self) -> frozenset[int]:
+        """« [1,3] », « [2] », « [-1] », « [1-3] » after a weekday (the brackets included)."""
+        end = self.text.find("]", self.pos)
+        inside = self.text[self.pos + 1 : end] if end > 0 else ""
+        if not re.fullmatch(r"-?[1-5](?:-[1-5])?(?:,-?[1-5](?:-[1-5])?)*", inside):
+            raise Unsupported("nth weekday with offsets")
+        numbers: set[int] = set()
+        for item in inside.split(","):
+            first, _, last = item.lstrip("-").partition("-")
+            sign = -1 if item.startswith("-") else 1
+            numbers.update(sign * n for n in range(int(first), int(last or first) + 1))
+        self.pos = end + 1
+        if re.match(r" [+-][0-9]", self._rest()):
+            raise Unsupported("nth weekday with day offsets")
+        return frozenset(numbers)
+
+    def weekday_selector(self) -> tuple[frozenset[int] | None, frozenset[str], frozenset[tuple[int, int]]]:
+        monthly: set[tuple[int, int]] = set()
         days: set[int] = set()
         holidays: set[str] = set()
         seen_weekday = False
@@ -195,7 +293,13 @@ class Parser:
                 seen_weekday = True
                 self.pos += 2
                 if self.text.startswith("[", self.pos):
-                    raise Unsupported("nth weekday of the month")
+                    monthly.update((weekday, n) for n in self.nth())
+                    previous_is_holiday = False
+                    following = self.pos + 1
+                    if self.text.startswith(",", self.pos) and self._weekday_at(following) is not None:
+                        self.pos += 1
+                        continue
+                    break
                 last = self._weekday_at(self.pos + 1) if self.text.startswith("-", self.pos) else None
                 if last is not None:
                     self.pos += 3
@@ -216,7 +320,7 @@ class Parser:
             if not (comma or space):
                 break
             self.pos += 1
-        return (frozenset(days) if seen_weekday else None), frozenset(holidays)
+        return (frozenset(days) if seen_weekday else None), frozenset(holidays), frozenset(monthly)
 
     def _at_time(self) -> bool:
         rest = self._rest()

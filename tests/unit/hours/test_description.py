@@ -167,11 +167,8 @@ def test_describe_invalid_raises_a_french_value_error():
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        # the first Monday of the month: outside the structured subset, described week by week
-        ("Mo[1] 09:00-12:00", "semaine du 7 juillet 2025 : le lundi de 9 h à 12 h"),
         ("2025 Mo 10:00-12:00", "semaine du 7 juillet 2025 : le lundi de 10 h à 12 h"),
         ("Mo-Fr 10:00-12:00/01:00", "semaine du 7 juillet 2025 : du lundi au vendredi de 10 h à 12 h"),
-        ("week 01-10 Mo 10:00-12:00", "semaine du 7 juillet 2025 : fermé"),
         # the evening opening is cut by Tuesday's rule, as the library evaluates it
         (
             "Mo-Su 22:00-02:00; Tu off",
@@ -186,8 +183,11 @@ def test_describe_falls_back_to_the_current_week(value, expected):
 
 def test_describe_fallback_week_contains_public_holidays():
     # Monday 14 July 2025 is a public holiday: that week, the place is closed on Monday.
-    text = hours.describe("Mo-Fr 09:00-12:00; PH off; Mo[1] 14:00-15:00", now=at(date(2025, 7, 16), 10))
-    assert text == "semaine du 14 juillet 2025 : du mardi au vendredi de 9 h à 12 h"
+    value = "Mo-Fr 09:00-12:00; Sa 10:00-12:00/01:00; PH off"  # a repetition: outside the subset
+    text = hours.describe(value, now=at(date(2025, 7, 16), 10))
+    assert (
+        text == "semaine du 14 juillet 2025 : du mardi au vendredi de 9 h à 12 h ; le samedi de 10 h à 12 h"
+    )
 
 
 def test_describe_sunrise_is_computed_for_clermont_ferrand():
