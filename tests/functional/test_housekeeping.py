@@ -108,7 +108,7 @@ def test_expired_rows_and_stale_files_are_purged_and_recent_ones_kept(tmp_path, 
 def test_a_failing_step_is_logged_the_others_run_and_the_exit_code_says_so(
     tmp_path, smtp_server, mailbox, monkeypatch, caplog
 ):
-    ini, factory, engine = _instance(tmp_path, smtp_server)
+    ini, _factory, engine = _instance(tmp_path, smtp_server)
     stale = tmp_path / "uploads" / "tmp" / "abandoned"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"x")
