@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 INI ?= development.ini
 PGDIR ?= /tmp/guide-pg-$(shell id -u)-$(notdir $(CURDIR))
 STAMP := $(VENV)/.installed
-# pytest-xdist workers (one per core on the 2-core CI machine); WORKERS=0 runs in one process
+# pytest-xdist workers (one per core on the 2-core CI machine); WORKERS=0 runs in one process. worksteal: an idle
+# worker takes tests queued for the other, so that a few long tests (PDF layouts) at the end keep both busy
 WORKERS ?= 2
-PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(WORKERS)
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(WORKERS) --dist worksteal
 
 .PHONY: bench messages serve test test-sqlite test-postgres test-browser coverage lint format migrate demo clean browser-deps
 
@@ -50,8 +51,9 @@ test-postgres: $(STAMP)
 	  trap '.ci/pg.sh stop $(PGDIR)' EXIT && \
 	  GUIDE_TEST_DATABASE_URL="$$url" $(PYTEST) --cov --cov-append --cov-report=
 
-## Branch coverage of guide/ schemas/ views/ search_index/ measured by the last test runs
+## Branch coverage of guide/ schemas/ views/ search_index/ measured by the last test runs (with their subprocesses)
 coverage: $(STAMP)
+	@$(BIN)/coverage combine --append --quiet 2>/dev/null || true
 	$(BIN)/coverage report
 
 lint: $(STAMP)
