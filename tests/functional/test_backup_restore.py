@@ -111,8 +111,10 @@ def _answers(testapp: webtest.TestApp, paths: list[str]) -> dict[str, tuple[int,
 def _paths(db: Any) -> list[str]:
     paths = ["/", "/recherche", "/recherche?q=aide", "/recherche?q=logement+jeunes", "/carte.geojson"]
     paths += ["/api/v1/search", "/api/v1/search?q=sante", "/api/v1/search?q=emploi"]
-    for fiche_id in db.scalars(select(Fiche.id).order_by(Fiche.id)):
-        paths += [f"/fiche/{fiche_id}", f"/api/v1/fiches/{fiche_id}"]
+    for fiche_id, public in db.execute(select(Fiche.id, Fiche.is_public).order_by(Fiche.id)):
+        paths += (
+            [f"/fiche/{fiche_id}", f"/api/v1/fiches/{fiche_id}"] if public else [f"/api/v1/fiches/{fiche_id}"]
+        )
     paths += [
         f"/structure/{slug}" for slug in db.scalars(select(Organisation.slug).order_by(Organisation.id))
     ]
@@ -181,11 +183,11 @@ def test_a_guide_backed_up_while_serving_restores_identical(tmp_path, worker_id)
     hammer = Hammer(source_app)
     hammer.start()
     try:
-        hammer.wait_for(3)
+        hammer.wait_for(2)
         before = hammer.count
         archive = tmp_path / "sauvegarde.tar.gz"
         assert backup_script.main([source_ini, "-o", str(archive)]) == 0
-        hammer.wait_for(max(before, hammer.count) + 3)
+        hammer.wait_for(max(before, hammer.count) + 2)
     finally:
         hammer.stop.set()
         hammer.join()
