@@ -16,8 +16,8 @@ from guide.models.directory import DirectoryChange
 from guide.permissions import Permission
 from guide.services import directory, fiches
 from guide.services.quartiers import QuartierConflict, add_quartier, update_quartier
+from guide.services.thematiques import ThematiqueConflict, add_thematique
 from guide.slugs import unique_slug
-from guide.text import slugify
 from schemas.accounts import InvitationSchema, StaffInvitationSchema
 from schemas.directory import QuartierSchema, ThematiqueSchema
 
@@ -223,19 +223,13 @@ def coord_thematiques(request: Any) -> Any:
     if result.valid:
         assert result.appstruct is not None
         values = result.appstruct
-        slug = slugify(values["label"])
-        if request.dbsession.scalar(select(Thematique).where(Thematique.slug == slug)):
-            result.fail("label", "Une thématique porte déjà ce nom.")
-        else:
-            request.dbsession.add(
-                Thematique(
-                    slug=slug,
-                    label=values["label"],
-                    icon=values["icon"],
-                    position=values["position"],
-                    di_codes=sorted(values["di_codes"]),
-                )
+        try:
+            add_thematique(
+                request.dbsession, values["label"], values["icon"], values["position"], values["di_codes"]
             )
+        except ThematiqueConflict as conflict:
+            result.fail("label", conflict.message)
+        else:
             request.session.flash(f"La thématique « {values['label']} » est ajoutée.", "success")
             return HTTPSeeOther(request.route_path("coord_thematiques"))
     rows = request.dbsession.scalars(select(Thematique).order_by(Thematique.position, Thematique.label)).all()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from guide.models import Organisation, Quartier
+from guide.services import thematiques
 from guide.slugs import unique_slug
 
 
@@ -23,3 +25,11 @@ def test_a_new_organisation_named_like_another_gets_its_own_address(testapp, wor
     created = db.scalar(select(Organisation).where(Organisation.nom == "Alpha"))
     assert created.slug == "alpha-2"
     assert world.orgs["a"].slug == "alpha"
+
+
+def test_a_thematique_named_like_another_is_refused_not_numbered(world, db):
+    with pytest.raises(thematiques.ThematiqueConflict):
+        thematiques.add_thematique(db, "SANTÉ !", "", 1, [])
+    added = thematiques.add_thematique(db, "Œuvres sociales", "", 9, ["famille", "sante"])
+    db.flush()
+    assert (added.slug, added.di_codes) == ("oeuvres-sociales", ["famille", "sante"])
