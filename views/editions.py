@@ -34,8 +34,8 @@ from guide.models import (
     Thematique,
     utcnow,
 )
+from guide.permissions import Permission
 from guide.ratelimit import client_ip
-from guide.security import Permission
 from guide.services import edition_queue, editions, pdfcache, pdfworker
 from guide.services.edition_queue import is_stale
 from guide.settings import settings_of

@@ -8,8 +8,8 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from guide.models import ErrorReport, Fiche, utcnow
+from guide.permissions import Permission
 from guide.ratelimit import client_ip
-from guide.security import Permission
 from guide.services import reports
 from guide.settings import settings_of
 from schemas.report import ReportSchema

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from guide.models import SearchMiss, Synonym, utcnow
 from guide.models.search import split_terms
-from guide.security import Permission
+from guide.permissions import Permission
 from schemas.search import SynonymSchema
 from search_index.analysis import analyse
 
