@@ -2,9 +2,9 @@
 
 200 when the process can serve, 503 when it cannot (database unreachable, search index unreadable). Each
 check says ``ok``, ``alerte`` (works, but someone should look: little disk space, index behind the change
-log, PDF queue full) or ``panne``; the top-level ``etat`` is the worst of them. Cheap (three indexed
-reads, a small file, a ``statvfs``), no session, no cookie, not rate-limited, never cached, no secret
-(no address, path or version).
+log, PDF queue full, an edition generation without news) or ``panne``; the top-level ``etat`` is the
+worst of them. Cheap (four small reads, a small file, a ``statvfs``), no session, no cookie, not
+rate-limited, never cached, no secret (no address, path or version).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any
 from pyramid.view import view_config
 from sqlalchemy import func, select, text
 
-from guide.models import IndexChange, utcnow
+from guide.models import Edition, EditionStatus, IndexChange, utcnow
+from guide.services.edition_queue import STALE_AFTER
 from guide.settings import settings_of
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,19 @@ def _database_reads(session_factory: Any, applied: int) -> dict[str, Any]:
         behind = session.execute(
             select(func.count(), func.min(IndexChange.at)).where(IndexChange.id > applied)
         ).one()
+        editions = session.execute(
+            select(func.count(), func.min(Edition.updated_at)).where(
+                Edition.status.in_([EditionStatus.QUEUED, EditionStatus.RUNNING])
+            )
+        ).one()
         session.rollback()
-    return {"last": last, "behind": behind[0] or 0, "oldest": behind[1]}
+    return {
+        "last": last,
+        "behind": behind[0] or 0,
+        "oldest": behind[1],
+        "editions": editions[0] or 0,
+        "edition_news": editions[1],
+    }
 
 
 def _index_state(registry: Any) -> tuple[dict[str, Any], int]:
@@ -61,15 +73,21 @@ def _index_state(registry: Any) -> tuple[dict[str, Any], int]:
     }, state.last_id
 
 
+def _age(moment: dt.datetime | None) -> float:
+    """Seconds since ``moment`` (naive datetimes are UTC: SQLite gives them back so), 0 for None."""
+    if moment is None:
+        return 0.0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return max((utcnow() - moment).total_seconds(), 0.0)
+
+
 def _index_check(index: dict[str, Any] | None, reads: dict[str, Any] | None) -> dict[str, Any]:
     if index is None:
         return {"etat": DOWN, "message": "Index de recherche illisible"}
     if reads is None:
         return {"etat": WARNING, **index, "message": "Retard inconnu : base injoignable"}
-    oldest = reads["oldest"]
-    if oldest is not None and oldest.tzinfo is None:
-        oldest = oldest.replace(tzinfo=dt.UTC)
-    age = max((utcnow() - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
+    age = _age(reads["oldest"])
     result = {
         **index,
         "dernier_changement": reads["last"],
@@ -78,6 +96,19 @@ def _index_check(index: dict[str, Any] | None, reads: dict[str, Any] | None) -> 
     }
     late = index["reconstruction_attendue"] or age > INDEX_LAG_ALERT.total_seconds()
     return {"etat": WARNING if late else OK, **result}
+
+
+def _editions_check(reads: dict[str, Any] | None) -> dict[str, Any]:
+    """The annual edition's generations under way (each a ``guide-edition`` process): how many, and how
+    long since the oldest one last reported progress (an alert past ``edition_queue.STALE_AFTER``)."""
+    if reads is None:
+        return {"etat": WARNING, "message": "Inconnu : base injoignable"}
+    silent = _age(reads["edition_news"])
+    return {
+        "etat": WARNING if silent > STALE_AFTER.total_seconds() else OK,
+        "en_cours": reads["editions"],
+        "sans_nouvelles_secondes": round(silent),
+    }
 
 
 def _pdf_check(registry: Any) -> dict[str, Any]:
@@ -125,6 +156,7 @@ def health(registry: Any) -> dict[str, Any]:
     checks = {
         "base": database,
         "index": _index_check(index, reads),
+        "editions": _editions_check(reads),
         "pdf": _pdf_check(registry),
         "disque": _disk_check(str(settings.var_dir), settings.health_min_free_mb),
     }

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.exc import OperationalError
 
-from guide.models import IndexChange
+from guide.models import Edition, EditionStatus, IndexChange
 
 
 def test_a_healthy_process_answers_200_without_cookie_nor_cache(testapp):
@@ -76,3 +76,19 @@ def test_little_free_disk_space_is_a_warning_not_a_failure(testapp, app, monkeyp
     assert response.status_int == 200
     assert response.json["disque"]["etat"] == "alerte"
     assert response.json["etat"] == "alerte"
+
+
+def test_an_edition_generation_without_news_is_reported(testapp, db):
+    assert testapp.get("/sante").json["editions"] == {
+        "etat": "ok",
+        "en_cours": 0,
+        "sans_nouvelles_secondes": 0,
+    }
+    silent_since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)
+    db.add(Edition(title="Guide 2027", year=2027, status=EditionStatus.RUNNING, updated_at=silent_since))
+    db.flush()
+    response = testapp.get("/sante")
+    assert response.status_int == 200
+    editions = response.json["editions"]
+    assert editions["etat"] == "alerte" and editions["en_cours"] == 1
+    assert editions["sans_nouvelles_secondes"] >= 1800
