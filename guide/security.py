@@ -2,8 +2,7 @@
 
 Nothing about permissions is stored: a fiche's ACL is computed, when asked, from its organisation, its
 state and the organisation's "direct publication" flag (``fiche_acl``; ``acl_for`` picks the function of
-each kind of context). Permissions and principals are named in the leaf module ``guide.permissions``;
-``Permission`` is re-exported here for the callers that import it from this module.
+each kind of context). Permissions and principals are named in the leaf module ``guide.permissions``.
 
 Sessions are signed cookies, so the server cannot delete one: it refuses it instead. At login the
 session receives the account's ``session_generation`` and the login time; ``get_user`` refuses a
