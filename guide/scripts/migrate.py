@@ -1,4 +1,8 @@
-"""guide-migrate CONFIG.ini — bring the database to the latest schema."""
+"""guide-migrate CONFIG.ini — bring the database to the latest schema.
+
+Any earlier released schema is upgraded (tests/functional/test_upgrades.py). Downgrades are not supported: to
+go back to an older version of the guide, restore the backup made before the upgrade (guide-restore).
+"""
 
 from __future__ import annotations
 
@@ -31,7 +35,9 @@ def upgrade(database_url: str, connection: Any = None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="guide-migrate", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="guide-migrate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("config_uri", help="le fichier de configuration, par exemple development.ini")
     parser.add_argument("--revision", help="créer une nouvelle migration avec ce message (développeurs)")
     args = parser.parse_args(argv)
