@@ -57,6 +57,8 @@ class OpeningHoursWidget(Widget):
                 "ph_off": bool(cstruct.get("ph_off")),
                 "raw": cstruct.get("raw", ""),
                 "grid_errors": cstruct.get("_errors", {}),
+                "reading_warning": cstruct.get("_warning", ""),
+                "confirmed": False,
             }
         raw = "" if cstruct in (colander.null, None) else str(cstruct)
         parsed = (
@@ -66,12 +68,17 @@ class OpeningHoursWidget(Widget):
         )
         empty = [("", "")] * self.slots
         if parsed is None:
+            # A saved string read otherwise than it most likely means: shown, already confirmed (it was
+            # saved so), and asked again only if the partner changes it.
+            warning = hours.reading_warning(raw)
             return {
                 "mode": "raw",
                 "grid": dict.fromkeys(hours.DAYS, empty),
                 "ph_off": False,
                 "raw": raw,
                 "grid_errors": {},
+                "reading_warning": warning or "",
+                "confirmed": bool(warning),
             }
         grid, ph_off = parsed
         padded = {
@@ -79,7 +86,15 @@ class OpeningHoursWidget(Widget):
             + [("", "")] * (self.slots - len(grid.get(code, [])))
             for code in hours.DAYS
         }
-        return {"mode": "grid", "grid": padded, "ph_off": ph_off, "raw": raw, "grid_errors": {}}
+        return {
+            "mode": "grid",
+            "grid": padded,
+            "ph_off": ph_off,
+            "raw": raw,
+            "grid_errors": {},
+            "reading_warning": "",
+            "confirmed": False,
+        }
 
     def _is_extra_slot(self, key: str) -> bool:
         match = _SLOT_FIELD.match(key)
@@ -103,6 +118,19 @@ class OpeningHoursWidget(Widget):
         pstruct = {k: v for k, v in pstruct.items() if isinstance(v, str)}
         if pstruct.get("mode") == "raw":
             raw = pstruct.get("raw", "").strip()
+            # A valid string whose reading differs from what it most likely means (« Su, PH off » opens
+            # Sundays 24 h/24) is kept, with a warning, until the partner ticks « Confirmer ces horaires »
+            # (the box carries the string it confirms: changing the string asks again).
+            if raw and pstruct.get("confirm_reading", "").strip() != raw:
+                warning = hours.reading_warning(raw)
+                if warning:
+                    value = dict(pstruct, _warning=warning)
+                    raise colander.Invalid(
+                        field.schema,
+                        "Vérifiez ces horaires : lisez l'avertissement sous le champ, puis corrigez-les ou "
+                        "cochez « Confirmer ces horaires ».",
+                        value,
+                    )
             return raw or colander.null  # its length is checked first thing by the field's validator
         grid: dict[str, list[tuple[str, str]]] = {}
         errors = self._extra_slots(pstruct)

@@ -7,6 +7,9 @@
   :mod:`~guide.hours.parser` and :mod:`~guide.hours.check`);
 * :func:`grid_to_osm`, :func:`osm_to_grid`, :func:`validate_grid` — the weekly grid of the edit form
   (:mod:`~guide.hours.grid`);
+* :func:`reading_warning` — a valid string that most likely does not mean what the library reads
+  (« Su, PH off » opens Sundays 24 h/24), for the form to ask for a confirmation
+  (:mod:`~guide.hours.reading`);
 * :func:`status`, :func:`today_hours` — « Ouvert maintenant — ferme à 17 h » for residents
   (:mod:`~guide.hours.open_status`).
 
@@ -27,6 +30,7 @@ from .grid import grid_to_osm, osm_to_grid, validate_grid
 from .library import COORDINATES, COUNTRY, DEFAULT_TIMEZONE, configure, local, timezone, today
 from .model import DAYS
 from .open_status import NO_HOURS, UNAVAILABLE, OpenStatus, status, today_hours
+from .reading import reading_warning
 from .validation import EXAMPLE, MAX_LENGTH, MAX_RULES, MAX_TIME_SPANS, complexity_problem, validate
 from .wording import DAY_LABELS, MONTH_LABELS
 
@@ -53,6 +57,7 @@ __all__ = [
     "is_described",
     "local",
     "osm_to_grid",
+    "reading_warning",
     "status",
     "timezone",
     "today",

@@ -248,6 +248,8 @@ def _irregular_label(rule: Rule) -> str:
     if rule.dates is not None:
         dates = _dates_text(*rule.dates)
         label = f"{dates}, {label}" if label else dates
+    if rule.period is not None:
+        label = f"{rule.period.text()}, {label}"
     return label
 
 

@@ -60,6 +60,7 @@ class Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
+        self.bounds: list[tuple[int, int]] = []  # where each rule read starts and ends in ``text``
 
     # low-level helpers
 
@@ -99,7 +100,9 @@ class Parser:
         operator = NORMAL
         self._skip_spaces()
         while True:
+            start = self.pos
             rules.append(self.rule(operator))
+            self.bounds.append((start, self.pos))
             self._skip_spaces()
             if self.pos >= len(self.text):
                 return tuple(rules)
@@ -153,7 +156,7 @@ class Parser:
         if self.pos == start:
             raise Unsupported("empty rule")
         rule = Rule(operator, period, weekdays, holidays, spans, state, comment, monthly, weeks, dates)
-        if rule.irregular and (operator != NORMAL or period is not None or holidays):
+        if rule.irregular and (operator != NORMAL or holidays):
             raise Unsupported("irregular dates mixed with other selectors")
         return rule
 
