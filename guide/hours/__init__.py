@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..settings import settings_of
-from .description import describe, describe_safe, is_described
+from .description import describe, describe_safe, is_described, print_problem
 from .grid import grid_to_osm, osm_to_grid, validate_grid
 from .library import COORDINATES, COUNTRY, DEFAULT_TIMEZONE, configure, local, timezone, today
 from .model import DAYS
@@ -57,6 +57,7 @@ __all__ = [
     "is_described",
     "local",
     "osm_to_grid",
+    "print_problem",
     "reading_warning",
     "status",
     "timezone",

@@ -37,7 +37,7 @@ from .model import (
     runs,
     within,
 )
-from .validation import complexity_problem, explain
+from .validation import complexity_problem, explain, validate
 from .wording import DAY_LABELS, DAY_MINUTES, date_fr, hm, join
 
 logger = logging.getLogger(__name__)
@@ -362,6 +362,24 @@ def _describe_structured(text: str) -> tuple[str, tuple[Rule, ...]] | None:
         except Unsupported as exc:
             logger.debug("Opening hours %r not described from rules: %s", candidate, exc)
     return None
+
+
+def print_problem(value: str) -> str | None:
+    """Why ``value`` would print badly (the raw string, or only this week as « semaine du … »), in French
+    with what to do; None when it prints as sentences (or is empty).  The print check list refuses to
+    generate an edition while a fiche has such hours."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if validate(text):
+        return "Les horaires ne sont pas compris : la chaîne brute serait imprimée. Corrigez-les."
+    if is_described(text):
+        return None
+    return (
+        "Horaires trop particuliers : seule la semaine en cours serait imprimée (« semaine du … »), fausse "
+        "le reste de l'année. Réécrivez-les (par exemple « We[1,3] 14:00-17:00 » pour le 1er et le 3e "
+        "mercredi du mois) ou mettez le détail dans « Précisions sur les horaires »."
+    )
 
 
 def is_described(value: str) -> bool:

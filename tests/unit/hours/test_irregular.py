@@ -123,3 +123,19 @@ def test_fallback_from_the_previous_day_keeps_monday_open() -> None:
     ]
     assert [state for _start, _end, state in found] == [oh.state(monday_noon)[0]]
     assert found[0][0] == library.local(at(MONDAY, 9))
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("", None),
+        ("We[1,3] 14:00-17:00", None),
+        ('Mo-Fr 9:00-17:30 || "sur rendez-vous"', None),
+        ("Mo-Fr sunrise-sunset", "Horaires trop particuliers : seule la semaine en cours serait imprimée"),
+        ("lundi 9h-12h", "Les horaires ne sont pas compris : la chaîne brute serait imprimée"),
+    ],
+)
+def test_print_problem_names_hours_that_would_print_as_a_fallback(value: str, problem: str | None) -> None:
+    found = hours.print_problem(value)
+    assert (found or "")[: len(problem or "")] == (problem or "")
+    assert (found is None) == (problem is None)
