@@ -125,6 +125,12 @@ def explain(value: str, error: str) -> str:
     """The French message for ``value``, which the library refused with ``error``."""
     index = _error_index(value, error)
     word = _word_around(value, index)
+    if len(word) > 30 and "," in word:
+        # « 09:00-12:00,14:00-17:00,18:00-19:00x »: quote the slot at fault, not the whole list
+        start = value.rfind(",", 0, index) + 1
+        end = value.find(",", index)
+        piece = value[max(start, value.find(word, max(0, index - len(word)))) : end if end > 0 else None]
+        word = _word_around(piece, 0) or word
     advice, quote = _advice(value, index, word)
     if quote is None:
         return f"Horaires non reconnus : {advice}"
@@ -175,8 +181,20 @@ def _advice(value: str, index: int, word: str) -> tuple[str, str | None]:
         return "pour indiquer une fermeture, écrivez off, par exemple « We off » ou « PH off ».", word
     if any(token in _HOLIDAY_WORDS for token in tokens):
         return "les jours fériés s'écrivent PH, par exemple « PH off » pour « fermé les jours fériés ».", word
-    if "ph" in tokens or "sh" in tokens:
+    previous_is_time = bool(re.search(r"\d{1,2}:\d{2}\+?$", before))
+    if previous_is_time and tokens and tokens[0] in _VALID_CODES:
+        return "séparez les règles par un point-virgule, par exemple Mo-Fr 09:00-12:00; Sa 09:00-12:00.", word
+    typed = [token for token in re.split(r"[-,:/\s]+", word) if token]
+    if any(token.lower() in ("ph", "sh") and token not in ("PH", "SH") for token in typed):
         return "écrivez PH (jours fériés) et SH (vacances scolaires) en majuscules, par exemple PH off.", word
+    if typed and typed[0] in ("PH", "SH") and re.search(r"\b(?:PH|SH|Mo|Tu|We|Th|Fr|Sa|Su) $", value[:index]):
+        pair = re.search(r"\b(?:PH|SH|Mo|Tu|We|Th|Fr|Sa|Su) $", value[:index])
+        assert pair is not None
+        return (
+            "séparez les jours par une virgule, sans espace, par exemple "
+            f"« {pair.group(0).strip()},{typed[0]} off ».",
+            f"{pair.group(0)}{typed[0]}",
+        )
     if word.lower() in {"et", "&", "+"}:
         return (
             "séparez les créneaux d'une même journée par une virgule, par exemple 09:00-12:00,14:00-17:00.",
@@ -230,13 +248,18 @@ def _advice(value: str, index: int, word: str) -> tuple[str, str | None]:
         )
     if value[index] == " " and index > 0 and value[index - 1] == " ":
         return "n'utilisez qu'une seule espace entre deux éléments.", word
-    previous_is_time = bool(re.search(r"\d{1,2}:\d{2}\+?$", before))
-    if previous_is_time and re.match(r"\d{1,2}:\d{2}", word):
+    glued = re.match(r"[^\s,;\"]+", value[index:])
+    if glued and value[index - 1 : index].isdigit() and previous_is_time and not value[index].isdigit():
+        time_text = re.search(r"\d{1,2}:\d{2}$", before)
+        return (
+            f"« {glued.group(0)} » est collé à l'heure {time_text.group(0) if time_text else ''} : "
+            "supprimez-le ou séparez-le par un point-virgule.",
+            word,
+        )
+    if previous_is_time and re.match(r"\d{1,2}:\d{2}", value[index:]):
         return (
             "séparez les créneaux d'une même journée par une virgule, sans espace, "
             "par exemple 09:00-12:00,14:00-17:00.",
             word,
         )
-    if previous_is_time and tokens and tokens[0] in _VALID_CODES:
-        return "séparez les règles par un point-virgule, par exemple Mo-Fr 09:00-12:00; Sa 09:00-12:00.", word
     return f"vérifiez l'écriture. Exemple valide : {EXAMPLE}.", word or value[index:].strip()

@@ -54,4 +54,13 @@ def capitalize(text: str) -> str:
 
 
 def shorten(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """``text`` cut to about ``limit`` characters after a space, a comma or a semicolon, never mid-word
+    (a single word up to twice the limit is kept whole)."""
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(separator, 0, limit) for separator in " ,;")
+    if cut >= limit // 3:
+        return text[: cut + (1 if text[cut] in ",;" else 0)].rstrip() + "…"
+    if len(text) <= 2 * limit:
+        return text
+    return text[: 2 * limit - 1] + "…"

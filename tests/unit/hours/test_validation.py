@@ -162,7 +162,47 @@ def test_validate_quotes_the_part_after_non_ascii_text():
 def test_validate_shortens_long_quotes():
     message = hours.validate("Mo-Fr " + "x" * 80)
     assert message is not None
-    assert "« " + "x" * 29 + "… »" in message
+    assert "« " + "x" * 59 + "… »" in message  # a word longer than twice the limit: cut anyway
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # already in capitals: the mistake is the missing semicolon, not the case
+        ("Mo-Fr 09:00-12:00 PH off", "près de « PH » : séparez les règles par un point-virgule"),
+        (
+            "Mo-Fr 09:00-12:00; ph off",
+            "près de « ph » : écrivez PH (jours fériés) et SH (vacances scolaires) en",
+        ),
+        (
+            "Mo-Fr 09:00-12:00; SH PH off",
+            "près de « SH PH » : séparez les jours par une virgule, sans espace",
+        ),
+        # the slot at fault is quoted whole, not a fragment of the list cut mid-time
+        (
+            "Mo-Fr 09:00-12:00,14:00-17:00,18:00-19:00x",
+            "près de « 18:00-19:00x » : « x » est collé à l'heure 19:00",
+        ),
+    ],
+)
+def test_advice_names_the_real_mistake(value, expected):
+    message = hours.validate(value)
+    assert message is not None and expected in message
+    assert "en majuscules" not in message or "ph" in value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mo-Fr 09:00-12:00 sur rendez-vous uniquement", "Mo-Fr 09:00-12:00 sur…"),
+        ("09:00-12:00,14:00-17:00,18:00-19:00,20:00-21:00", "09:00-12:00,14:00-17:00,…"),
+        ("Lundi-vendredi-samedi-dimanche-x", "Lundi-vendredi-samedi-dimanche-x"),
+    ],
+)
+def test_shorten_never_cuts_a_word(text, expected):
+    from guide.hours.wording import shorten
+
+    assert shorten(text) == expected
 
 
 def _spans(count: int) -> str:
