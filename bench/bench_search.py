@@ -10,6 +10,12 @@ search index, and measures:
   bounded number of requests;
 * the same for waitress serving a static file of the results page's size (the ceiling);
 * the size of the home page;
+* the rebuild of the index (`guide-reindex`'s code path) in a process of its own: wall time and peak RSS
+  (`ru_maxrss`) after the rebuild, then after the in-memory snapshot a first search builds — target at
+  50 000 fiches: ≤ 30 s and ≤ 600 MB;
+* ranking: the same queries and filters ranked by our BM25 over Whoosh's postings
+  (`search_index.snapshot`) and by Whoosh's own searcher with `whoosh.scoring.BM25F` (same fields, weights,
+  synonyms and filters): p50/p95 of the top 10, and how far the two top 10 agree;
 * the worst case: in-process search time of adversarial queries built to make a search work hard (many
   misspelt words, repeated words, 200-letter words, unicode junk, words with large synonym groups, every
   filter, the last page) — target ≤ 100 ms each at 1 000 fiches.
@@ -19,12 +25,15 @@ with status 1 and says how many failed.
 
 Targets on a 2-core machine at 10 000 fiches: API p95 ≤ 50 ms, HTML results p95 ≤ 80 ms, reindex ≤ 30 s,
 home page ≤ 150 KB. Usage: python bench/bench_search.py [--sizes 1000,10000,50000] [--requests 400]
+[--no-http] (in-process figures only: reindex, search, ranking, worst case).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
+import json
 import math
 import os
 import random
@@ -41,6 +50,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
+from whoosh import query as wq
+from whoosh import scoring
 
 from guide.db import make_engine, make_session_factory
 from guide.models import Fiche, FicheVersion, Lieu, Organisation, State, Synonym, Thematique, utcnow
@@ -344,7 +355,168 @@ def search_paths(prefix: str) -> list[str]:
     return [f"{prefix}?{urlencode({'q': q, **f})}" for q in QUERIES for f in FILTERS]
 
 
-def bench_size(size: int, requests: int) -> dict[str, Any]:
+REINDEX_CHILD = textwrap.dedent("""
+    import json, resource, sys, time
+    from guide.db import make_engine, make_session_factory
+    from search_index import SearchService
+    url, folder = sys.argv[1:3]
+    factory = make_session_factory(make_engine(url))
+    def peak_mb():
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    def cpu_s():
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    service = SearchService(folder, factory)
+    start_mb, start_cpu = peak_mb(), cpu_s()
+    with factory() as db:
+        count, seconds = service.reindex_all(db)
+    reindex_mb, cpu = peak_mb(), cpu_s() - start_cpu
+    started = time.perf_counter()
+    service.snapshot()
+    snapshot_s = time.perf_counter() - started
+    print(json.dumps({"count": count, "seconds": seconds, "cpu": cpu, "start_mb": start_mb,
+                      "reindex_mb": reindex_mb, "snapshot_s": snapshot_s, "snapshot_mb": peak_mb()}))
+""")
+
+
+def measure_reindex(url: str, folder: Path) -> dict[str, float]:
+    """Rebuild the index in a process of its own, so that its peak RSS is the rebuild's (and then the
+    snapshot's) alone: documents, wall and CPU seconds (the CPU time says more than the wall time on a
+    machine other processes share), and peak MB at start, after the rebuild, after the snapshot."""
+    out = subprocess.run(
+        [sys.executable, "-c", REINDEX_CHILD, url, str(folder)], check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _whoosh_expression(terms: tuple[str, ...], boost: float) -> wq.Query:
+    from search_index.schema import FIELD_WEIGHTS
+
+    if len(terms) == 1:
+        return wq.Or([wq.Term(f, terms[0], boost=w * boost) for f, w in FIELD_WEIGHTS.items()])
+    return wq.Or([wq.Phrase(f, list(terms), slop=1, boost=w * boost) for f, w in FIELD_WEIGHTS.items()])
+
+
+def whoosh_query(service: Any, q: str) -> wq.Query | None:
+    """Our query as a Whoosh query: every word (unit) must match; a word's forms (itself, its synonyms at
+    SYNONYM_BOOST) compete as a DisjunctionMax, as ours keep the best form; within a form the fields add up
+    with their weights (BM25F)."""
+    units, _highlight = service.parse_query(q)
+    if not units:
+        return None
+    return wq.And([wq.DisjunctionMax([_whoosh_expression(t, boost) for t, boost in unit]) for unit in units])
+
+
+def compare_ranking(service: Any, repeat: int = 3) -> dict[str, Any]:
+    """The same queries × filters, top 10 by our ranking and by Whoosh's searcher with BM25F.
+
+    « ours cold »: the snapshot's posting and score caches emptied before each query (the first time a word
+    is searched); « ours warm »: as a busy server runs. Overlap: the share of Whoosh's top 10 in ours;
+    « up to ties »: counting as agreeing a Whoosh hit that ours scores as high as its own 10th (generated
+    fiches share their texts, so many scores tie and the tie-breaks differ: ours by name, Whoosh's by
+    document number)."""
+    from search_index.params import SearchParams
+    from search_index.snapshot import docnums_of
+
+    snap = service.snapshot()
+    now = dt.datetime.now(dt.UTC)
+    searcher = service.folder.index.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+    cold: list[float] = []
+    warm: list[float] = []
+    theirs: list[float] = []
+    overlap: list[float] = []
+    tie_overlap: list[float] = []
+    same_total = compared = 0
+
+    def ours(q: str, filters: dict[str, str]) -> tuple[list[int], list[dict[int, float]], int]:
+        units, _highlight = service.parse_query(q)
+        text_mask, scores = service._match(snap, units)
+        final = text_mask
+        for name, value in filters.items():
+            final &= service._filter_mask(snap, name, value, now)
+        docs = service._ordered_page(snap, scores, final, SearchParams(q=q, per_page=10), 0)
+        return docs, scores, final.bit_count()
+
+    def whoosh_filter(filters: dict[str, str]) -> Any:
+        parts: list[wq.Query] = []
+        for name, value in filters.items():
+            if name in ("gratuit", "accessible"):
+                parts.append(wq.Term("flags", name))
+            elif name != "ouvert":
+                parts.append(wq.Term(name, value))
+        if "ouvert" in filters:  # computed from opening hours at search time: no Whoosh field holds it
+            allowed = set(docnums_of(snap.open_mask(now), snap.size))
+            if parts:
+                allowed &= set(searcher.docs_for_query(wq.And(parts)))
+            return allowed
+        return wq.And(parts) if len(parts) > 1 else (parts[0] if parts else None)
+
+    for q in [q for q in QUERIES if q]:
+        for filters in FILTERS:
+            for _ in range(repeat):
+                snap._terms.clear()
+                snap._units.clear()
+                t0 = time.perf_counter()
+                ours(q, filters)
+                cold.append((time.perf_counter() - t0) * 1000)
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                docs, scores, total = ours(q, filters)
+                warm.append((time.perf_counter() - t0) * 1000)
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                query = whoosh_query(service, q)
+                results = searcher.search(query, limit=10, filter=whoosh_filter(filters)) if query else None
+                top = [hit.docnum for hit in results] if results is not None else []
+                theirs.append((time.perf_counter() - t0) * 1000)
+            their_total = len(results) if results is not None else 0
+            compared += 1
+            same_total += their_total == total
+            if not top and not docs:
+                overlap.append(1.0)
+                tie_overlap.append(1.0)
+                continue
+            overlap.append(len(set(top) & set(docs)) / max(len(top), len(docs)))
+
+            ours_score = {d: sum(s.get(d, 0.0) for s in scores) for d in {*docs, *top}}
+            floor = min((ours_score[d] for d in docs), default=0.0) - 1e-9
+            agree = sum(1 for d in top if d in docs or ours_score[d] >= floor)
+            tie_overlap.append(agree / max(len(top), len(docs)))
+    searcher.close()
+    return {
+        "cold": percentiles(cold),
+        "warm": percentiles(warm),
+        "whoosh": percentiles(theirs),
+        "overlap": statistics.mean(overlap),
+        "tie_overlap": statistics.mean(tie_overlap),
+        "same_total": same_total,
+        "compared": compared,
+    }
+
+
+def locals_for_row(
+    size: int,
+    count: int,
+    generated: float,
+    reindex: dict[str, float],
+    reindex_seconds: float,
+    in_p50: float,
+    in_p95: float,
+    worst: list[tuple[float, str]],
+) -> dict[str, Any]:
+    return {
+        "size": size,
+        "indexed": count,
+        "generate_s": generated,
+        "reindex": reindex,
+        "reindex_s": reindex_seconds,
+        "in_p50": in_p50,
+        "in_p95": in_p95,
+        "worst": worst,
+    }
+
+
+def bench_size(size: int, requests: int, http: bool = True) -> dict[str, Any]:
     from search_index import SearchService
 
     with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as tmp:
@@ -354,9 +526,10 @@ def bench_size(size: int, requests: int) -> dict[str, Any]:
         generated = time.perf_counter() - started
         engine = make_engine(url)
         factory = make_session_factory(engine)
+        reindex = measure_reindex(url, Path(tmp) / "index")
+        count, reindex_seconds = reindex["count"], reindex["seconds"]
         service = SearchService(Path(tmp) / "index", factory)
-        with factory() as db:
-            count, reindex_seconds = service.reindex_all(db)
+        ranking = compare_ranking(service)
         timings = []
         for query in QUERIES:
             for filters in FILTERS:
@@ -389,6 +562,18 @@ def bench_size(size: int, requests: int) -> dict[str, Any]:
                 worst.append((max(elapsed), query))
         worst.sort(reverse=True)
         engine.dispose()
+        if not http:
+            nothing = (math.nan, math.nan, math.nan, 0)
+            return {
+                **locals_for_row(size, count, generated, reindex, reindex_seconds, in_p50, in_p95, worst),
+                "worst_failed": worst_failed,
+                "ranking": ranking,
+                "api": nothing,
+                "html": nothing,
+                "static": nothing,
+                "home_kb": math.nan,
+                "page_kb": math.nan,
+            }
 
         app, port = serve("app", url, tmp)
         try:
@@ -413,14 +598,9 @@ def bench_size(size: int, requests: int) -> dict[str, Any]:
             server.terminate()
             server.wait()
     return {
-        "size": size,
-        "indexed": count,
-        "generate_s": generated,
-        "reindex_s": reindex_seconds,
-        "in_p50": in_p50,
-        "in_p95": in_p95,
-        "worst": worst,
+        **locals_for_row(size, count, generated, reindex, reindex_seconds, in_p50, in_p95, worst),
         "worst_failed": worst_failed,
+        "ranking": ranking,
         "api": api,
         "html": html,
         "static": static,
@@ -435,8 +615,9 @@ def main() -> int:
     )
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--no-http", action="store_true", help="in-process figures only")
     args = parser.parse_args()
-    rows = [bench_size(int(size), args.requests) for size in args.sizes.split(",")]
+    rows = [bench_size(int(size), args.requests, http=not args.no_http) for size in args.sizes.split(",")]
     print()
     print(f"Search benchmark — {os.cpu_count()} CPU, {args.requests} requests per endpoint, 8 clients")
     header = (
@@ -494,6 +675,63 @@ def main() -> int:
                     f"{statistics.median(times) if times else math.nan:.1f}",
                     f"{r['worst_failed']}",
                     repr(slowest[:50]),
+                ]
+            )
+        )
+    print()
+    print("Reindex — guide-reindex's code path in a process of its own; target at 50 000: ≤ 30 s, ≤ 600 MB")
+    header = (
+        "fiches",
+        "reindex s",
+        "peak MB after reindex",
+        "snapshot s",
+        "peak MB after snapshot",
+        "start MB",
+    )
+    print(" | ".join(header))
+    print(" | ".join("---" for _ in header))
+    for r in rows:
+        x = r["reindex"]
+        print(
+            " | ".join(
+                [
+                    f"{r['indexed']:,}".replace(",", " "),
+                    f"{x['seconds']:.1f} ({x['cpu']:.1f})",
+                    f"{x['reindex_mb']:.0f}",
+                    f"{x['snapshot_s']:.1f}",
+                    f"{x['snapshot_mb']:.0f}",
+                    f"{x['start_mb']:.0f}",
+                ]
+            )
+        )
+    print()
+    print(
+        "Ranking — top 10 of the same queries × filters: our BM25 over Whoosh's postings vs Whoosh's "
+        "searcher with BM25F (in-process)"
+    )
+    header = (
+        "fiches",
+        "ours cold p50/p95 ms",
+        "ours warm p50/p95 ms",
+        "Whoosh BM25F p50/p95 ms",
+        "top-10 overlap",
+        "overlap up to ties",
+        "same totals",
+    )
+    print(" | ".join(header))
+    print(" | ".join("---" for _ in header))
+    for r in rows:
+        k = r["ranking"]
+        print(
+            " | ".join(
+                [
+                    f"{r['indexed']:,}".replace(",", " "),
+                    f"{k['cold'][0]:.1f} / {k['cold'][1]:.1f}",
+                    f"{k['warm'][0]:.1f} / {k['warm'][1]:.1f}",
+                    f"{k['whoosh'][0]:.1f} / {k['whoosh'][1]:.1f}",
+                    f"{k['overlap']:.0%}",
+                    f"{k['tie_overlap']:.0%}",
+                    f"{k['same_total']}/{k['compared']}",
                 ]
             )
         )

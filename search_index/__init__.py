@@ -3,7 +3,10 @@
 * :mod:`.analysis` — the French analyzer; :mod:`.schema` — the index's fields and weights;
 * :mod:`.indexer` — documents built from the fiches' published versions, kept in step through the change
   log (:class:`guide.models.IndexChange`), with the pointer stored beside the index;
-* :mod:`.service` — :class:`SearchService`: queries, synonyms, facets, sorting, corrections;
+* :mod:`.service` — :class:`SearchService`: polling the change log, searching, facet counts, sorting;
+  it uses :mod:`.params` (the parameters, their validation and bounds), :mod:`.synonyms` (the query as
+  units), :mod:`.snapshot` (the index's columns in memory and the BM25 ranking), :mod:`.results` (hits),
+  :mod:`.highlight` (``<mark>``) and :mod:`.suggestions` (« Vouliez-vous dire »);
 * :mod:`.misses` — searches without results, counted in memory and written in batches off the request.
 
 ``includeme`` opens (or creates) the index in ``<var_dir>/index`` (``search.index_dir`` or the

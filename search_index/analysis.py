@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.analysis import Filter, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
-from whoosh.lang import stopwords_for_language
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
+from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from guide.text import fold as fold_text
 
@@ -119,10 +119,14 @@ class FoldFilter(Filter):
 
 STOPWORDS = frozenset(stopwords_for_language("fr")) | {"qu", "cet", "cette", "aux", "ni", "or", "donc"}
 FOLDED_STOPWORDS = frozenset(fold(word) for word in STOPWORDS)
+_SPELLING_STOPS = STOPWORDS | FOLDED_STOPWORDS
+_stem = stemmer_for_language("fr")
+_OUTCOMES: dict[bool, dict[str, tuple[str, str | None]]] = {True: {}, False: {}}
 
 
-def french_analyzer() -> Any:
-    """Words → lower case → folded → stop words out (positions renumbered) → French Snowball stems."""
+def french_chain() -> Any:
+    """Words → lower case → folded → stop words out (positions renumbered) → French Snowball stems, as a
+    chain of Whoosh filters: the reference :class:`FrenchAnalyzer` is checked against (tests)."""
     return (
         FrenchTokenizer()
         | LowercaseFilter()
@@ -132,11 +136,129 @@ def french_analyzer() -> Any:
     )
 
 
-def spelling_analyzer() -> Any:
-    """Whole words in lower case, accents kept: the vocabulary « Vouliez-vous dire » picks from."""
+def spelling_chain() -> Any:
+    """Whole words in lower case, accents kept, stop words out, as a chain of Whoosh filters (reference)."""
     return (
         FrenchTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOPWORDS | FOLDED_STOPWORDS, minsize=3)
     )
+
+
+class FrenchAnalyzer(Analyzer):
+    """The tokens of :func:`french_chain` (or :func:`spelling_chain` with ``stem=False``), in one pass.
+
+    Why not the chain: a rebuild analyses every word of every fiche, and a chain of five generators costs
+    about half of Whoosh's indexing time in Python calls per word. Words repeat, so each distinct word's
+    outcome (its term, or that it is a stop word) is computed once and kept in a bounded table. Same
+    arguments as a Whoosh analyzer (positions renumbered past stop words, characters, ``removestops``,
+    ``no_morph``)."""
+
+    CACHE = 200_000  # distinct words remembered; the table is emptied when full
+
+    def __init__(self, stem: bool = True) -> None:
+        self.stem = stem
+
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is self.__class__ and other.stem == self.stem  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.__class__.__name__, self.stem))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"stem": self.stem}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.stem = state["stem"]
+
+    def has_morph(self) -> bool:
+        return self.stem
+
+    def _outcome(self, word: str) -> tuple[str, str | None]:
+        """(the word as a stop word would read, its term — None for a stop word)."""
+        table = _OUTCOMES[self.stem]
+        found = table.get(word)
+        if found is None:
+            lower = word.lower()
+            if self.stem:
+                folded = fold(lower)
+                term = _stem(folded) if len(folded) >= 2 and folded not in FOLDED_STOPWORDS else None
+                found = (folded, term)
+            else:
+                kept = len(lower) >= 3 and lower not in _SPELLING_STOPS
+                found = (lower, lower if kept else None)
+            if len(table) >= self.CACHE:
+                table.clear()
+            table[word] = found
+        return found
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        no_morph: bool = False,
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = value
+            spans: Iterator[tuple[str, int, int]] = iter([(value, 0, len(value))])
+        else:
+            spans = _words(value)
+        pos = start_pos
+        renumbered: int | None = None
+        for word, start, end in spans:
+            stopped_text, term = self._outcome(word)
+            if positions:
+                t.pos = pos
+                pos += 1
+            if keeporiginal:
+                t.original = word
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            t.boost = 1.0
+            if term is None:
+                if removestops:
+                    continue
+                t.text, t.stopped = stopped_text, True
+            else:
+                if positions:
+                    renumbered = t.pos if renumbered is None else renumbered + 1
+                    t.pos = renumbered
+                t.text = stopped_text if no_morph else term
+                t.stopped = False
+            yield t
+
+
+def _words(value: str) -> Iterator[tuple[str, int, int]]:
+    """The words :class:`FrenchTokenizer` yields: (word, start, end), elided articles left out."""
+    length = len(value)
+    for match in _WORD.finditer(value):
+        end = match.end()
+        word = match.group(0)
+        if (
+            end + 1 < length
+            and value[end] in APOSTROPHES
+            and value[end + 1].isalnum()
+            and word.lower() in ELIDED
+        ):
+            continue
+        yield word, match.start(), end
+
+
+def french_analyzer() -> Any:
+    """Words → lower case → folded → stop words out (positions renumbered) → French Snowball stems."""
+    return FrenchAnalyzer(stem=True)
+
+
+def spelling_analyzer() -> Any:
+    """Whole words in lower case, accents kept: the vocabulary « Vouliez-vous dire » picks from."""
+    return FrenchAnalyzer(stem=False)
 
 
 _ANALYZER = french_analyzer()

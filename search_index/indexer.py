@@ -48,8 +48,11 @@ GAP_TTL = 15 * 60.0  # seconds a missing change-log id is waited for
 MAX_GAPS = 5000
 GAP_WINDOW = 200  # after a rebuild, ids this far below the pointer that are missing become gaps
 WRITE_TIMEOUT = 5.0  # seconds to wait for another writer of the same folder
-BATCH = 500
-REBUILD_MB = 256  # Whoosh's sorting pool for a rebuild: less spills to disk, and is much slower
+BATCH = 500  # fiches loaded (and documents built) at a time
+# Whoosh's sorting pool for a rebuild, in MB (its estimate: the process grows by about twice as much). Less
+# spills sorted runs to disk more often and merges them at commit; 128 keeps a 50,000-fiche rebuild well under
+# 600 MB. One process (procs=1): a multiprocessing writer multiplies the pools.
+REBUILD_MB = 128
 
 
 def fiche_path(fiche_id: int, nom: str) -> str:
@@ -75,15 +78,30 @@ def load_fiches(db: Session, ids: Iterable[int]) -> dict[int, Fiche]:
     return found
 
 
-def iter_public_fiches(db: Session) -> Iterator[Fiche]:
-    """Every public fiche, in batches (eager-loaded), without holding all of them at once."""
-    ids = list(db.scalars(select(Fiche.id).where(Fiche.is_public).order_by(Fiche.id)))
-    for start in range(0, len(ids), BATCH):
-        batch = load_fiches(db, ids[start : start + BATCH])
-        for fiche_id in ids[start : start + BATCH]:
-            fiche = batch.get(fiche_id)
-            if fiche is not None:
-                yield fiche
+def iter_public_fiches(db: Session, batch: int = BATCH) -> Iterator[Fiche]:
+    """Every public fiche, by id, streamed: ``batch`` fiches at a time (keyset pagination on the id), each
+    batch with its published content eager-loaded in a short-lived session on ``db``'s connection (the same
+    transaction) that is closed before the next batch — so at most one batch of ORM objects is alive, and
+    ``db``'s identity map is left as it was."""
+    db.flush()  # what the caller has not flushed yet is part of the transaction the batches read
+    connection = db.connection()
+    last = 0
+    while True:
+        with Session(bind=connection, autoflush=False) as reader:
+            fiches = list(
+                reader.scalars(
+                    select(Fiche)
+                    .where(Fiche.is_public, Fiche.id > last)
+                    .order_by(Fiche.id)
+                    .limit(batch)
+                    .options(*published_content_loading())
+                )
+            )
+            if not fiches:
+                return
+            last = fiches[-1].id
+            yield from fiches
+            del fiches
 
 
 def build_document(fiche: Fiche) -> dict[str, Any] | None:
@@ -273,7 +291,7 @@ class IndexFolder:
     def _writer(self, timeout: float, limitmb: int = 32) -> Iterator[Any]:
         """This process's lock, then Whoosh's writer lock (which other processes also take)."""
         with self._locked(timeout):
-            writer = self.index.writer(timeout=timeout, limitmb=limitmb)
+            writer = self.index.writer(timeout=timeout, limitmb=limitmb, procs=1)
             try:
                 yield writer
             except BaseException:

@@ -154,6 +154,10 @@ class SearchService:
         with self._snapshot_lock:
             snap = self._snapshot
             if snap is None or snap.generation != self.folder.index.latest_generation():
+                # Let the old generation go first: after a rebuild none of its segments is kept, and holding
+                # it while the new one is read would need the memory of both (searches under way keep
+                # theirs until they end).
+                self._snapshot = snap = None
                 snap = Snapshot(self.folder.index, self._segments)
                 self._snapshot = snap
         return snap
@@ -250,7 +254,7 @@ class SearchService:
         pages = max(1, math.ceil(total / params.per_page))
         start = (params.page - 1) * params.per_page
         page_docs = self._ordered_page(snap, scores, final, params, start) if total > start else []
-        hits = [make_hit(snap.payloads[d], highlight, params.position, now) for d in page_docs]  # type: ignore[arg-type]
+        hits = [make_hit(snap.payload(d), highlight, params.position, now) for d in page_docs]
         suggestion = None
         work = {"words": len(units), "expansions": sum(len(unit) - 1 for unit in units)}
         if units and text_mask == 0:

@@ -63,19 +63,29 @@ _FACET_KEYS = (
 
 class Segment:
     """The columns of one Whoosh segment, read once: a segment's documents never change (only their
-    deletion does), so a new index generation re-reads only its new segments."""
+    deletion does), so a new index generation re-reads only its new segments.
+
+    Payloads are kept as their JSON text (a few times smaller than the parsed dictionaries) and parsed again
+    only for the hits a page shows (:meth:`Snapshot.payload`)."""
 
     def __init__(self, reader: Any) -> None:
         self.size = reader.doc_count_all()
-        self.payloads: list[dict[str, Any] | None] = [None] * self.size
+        self.payloads: list[str | None] = [None] * self.size
+        self.coordinates: list[tuple[tuple[float, float], ...]] = [()] * self.size
         postings: dict[str, dict[str, list[int]]] = {
             facet: {} for facet in (*FACETS, "gratuit", "accessible")
         }
         hours_groups: dict[tuple[str, str], list[int]] = {}
         names = []
         for local in reader.all_doc_ids():
-            p = json.loads(reader.stored_fields(local)["payload"])
-            self.payloads[local] = p
+            text = reader.stored_fields(local)["payload"]
+            p = json.loads(text)
+            self.payloads[local] = text
+            self.coordinates[local] = tuple(
+                (lieu["latitude"], lieu["longitude"])
+                for lieu in p["lieux"]
+                if lieu["latitude"] is not None and lieu["longitude"] is not None
+            )
             for facet, key in _FACET_KEYS:
                 for value in p[key]:
                     postings[facet].setdefault(value, []).append(local)
@@ -107,13 +117,19 @@ class Snapshot:
         self.searcher = index.searcher()
         reader = self.searcher.reader()
         self.size = reader.doc_count_all()
-        self.payloads: list[dict[str, Any] | None] = [None] * self.size
+        self.payloads: list[str | None] = [None] * self.size
+        self.coordinates: list[tuple[tuple[float, float], ...]] = []
         self.lengths: dict[str, list[int]] = {name: [] for name in FIELD_WEIGHTS}
         masks: dict[str, dict[str, int]] = {}
         hours_masks: dict[tuple[str, str], int] = {}
         live = 0
         names: list[tuple[str, int, int]] = []
         kept: dict[str, Segment] = {}
+        current = {
+            r.segment().segment_id() for r, _offset in reader.leaf_readers() if r.segment() is not None
+        }
+        for key in [key for key in segments if key not in current]:
+            del segments[key]  # gone from the index (merged, or a rebuild): free it before reading new ones
         for segment_reader, offset in reader.leaf_readers():
             if segment_reader.segment() is None:  # an empty index: Whoosh gives a reader without segment
                 continue
@@ -131,6 +147,7 @@ class Snapshot:
             for hours_key, mask in segment.hours.items():
                 hours_masks[hours_key] = hours_masks.get(hours_key, 0) | (mask & local_live) << offset
             names += [(name, fiche_id, offset + local) for name, fiche_id, local in segment.names]
+            self.coordinates += segment.coordinates
             for name in FIELD_WEIGHTS:
                 self.lengths[name] += segment.lengths[name]
         segments.clear()
@@ -144,21 +161,15 @@ class Snapshot:
         self.name_rank = [0] * self.size
         for position, d in enumerate(self.by_name):
             self.name_rank[d] = position
-        self.coordinates = [
-            [
-                (lieu["latitude"], lieu["longitude"])
-                for lieu in p["lieux"]
-                if lieu["latitude"] is not None and lieu["longitude"] is not None
-            ]
-            if p
-            else []
-            for p in self.payloads
-        ]
         total = max(1, self.size)
         self.average_length = {name: max(1.0, sum(self.lengths[name]) / total) for name in FIELD_WEIGHTS}
         self._terms: dict[tuple[str, str], dict[int, float]] = {}
         self._units: dict[Any, tuple[int, dict[int, float]]] = {}
         self._open: tuple[dt.datetime, int] | None = None
+
+    def payload(self, docnum: int) -> dict[str, Any]:
+        """The stored payload of a live document (see :func:`search_index.indexer.build_document`)."""
+        return json.loads(self.payloads[docnum])  # type: ignore[arg-type]
 
     def open_mask(self, now: dt.datetime) -> int:
         """The documents open at ``now`` (to the minute), one status computation per distinct hours."""

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from search_index.analysis import analyse, fold, words
+from search_index.analysis import (
+    analyse,
+    fold,
+    french_analyzer,
+    french_chain,
+    spelling_analyzer,
+    spelling_chain,
+    words,
+)
 from search_index.highlight import mark, snippet
 from search_index.suggestions import edit_distance
 from search_index.synonyms import SynonymTable
@@ -133,3 +141,56 @@ def test_the_index_folds_words_as_the_rest_of_the_guide_does():
     # One fold for slugs, sorting and the index: ligatures spelt out, « ø » included.
     assert fold("Œuvre des cœurs Søren") == "oeuvre des coeurs soren"
     assert analyse("Søren") == analyse("soren")
+
+
+TEXTS = [
+    "L'accompagnement des Enfants à la Santé, jusqu'à l'école : aujourd'hui, qu'il pleuve ou non !",
+    "Œuvre des cœurs — Bala'bulles, 12 rue de l’Église ; IVG, PMI, CCAS et CAF… Søren & Æsa",
+    "a à de du le la les un une et ou est sont était cette cet aux ni or donc",
+    "Permanence juridique gratuite avec un avocat : violences conjugales, droits des femmes",
+    "",
+    "   ",
+    "e\u0301cole ÉCOLE école Ecole",
+]
+
+
+def _tokens(analyzer, text, **kwargs):
+    return [
+        (
+            t.text,
+            t.stopped,
+            getattr(t, "pos", None),
+            getattr(t, "startchar", None),
+            getattr(t, "endchar", None),
+        )
+        for t in analyzer(text, **kwargs)
+    ]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"positions": True, "chars": True},
+        {"positions": True, "chars": True, "removestops": False},
+        {"positions": True, "start_pos": 7, "start_char": 100, "chars": True},
+        {"no_morph": True},
+        {"tokenize": False},
+    ],
+)
+@pytest.mark.parametrize(
+    ("fused", "chain"), [(french_analyzer, french_chain), (spelling_analyzer, spelling_chain)]
+)
+def test_the_one_pass_analyzer_gives_the_tokens_of_the_filter_chain(text, kwargs, fused, chain):
+    # Indexing uses the one-pass analyzer for speed: the index must hold exactly what the chain would give.
+    reference = chain()
+    if kwargs.get("no_morph"):
+        reference = type(reference)(
+            *[item for item in reference.items if not getattr(item, "is_morph", False)]
+        )
+        kwargs = {}
+        assert _tokens(fused(), text, no_morph=True) == _tokens(reference, text)
+        return
+    assert _tokens(fused(), text, **kwargs) == _tokens(reference, text, **kwargs)
+    assert _tokens(fused(), text, **kwargs) == _tokens(fused(), text, **kwargs)  # the cached outcomes
