@@ -48,10 +48,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
+import guide.print as printing  # noqa: E402
 from guide.db import make_engine, make_session_factory  # noqa: E402
 from guide.models import Fiche, Membership, Quartier, State, User  # noqa: E402
 from guide.scripts.migrate import upgrade  # noqa: E402
-from guide.services import editions, reports  # noqa: E402
+from guide.services import reports  # noqa: E402
 from guide.services.demo import DEMO_PASSWORD, DEMO_USERS, load_demo  # noqa: E402
 
 SECRET = "bench-load-secret-" + "x" * 40
@@ -104,7 +105,7 @@ def build_guide(url: str) -> Guide:
     engine = make_engine(url)
     with make_session_factory(engine)() as db:
         load_demo(db)  # what guide-demo does
-        editions.seed_helplines(db)
+        printing.seed_helplines(db)
         db.commit()
         published = list(
             db.scalars(select(Fiche.id).where(Fiche.state == State.PUBLISHED).order_by(Fiche.id))
@@ -360,7 +361,7 @@ class Client:
             for fiche_id in self.selection:
                 self._selection_post("ajouter", fiche_id)
         elif self.random.random() < 0.4:  # a new content: a render the cache does not have
-            if len(self.selection) >= editions.MAX_SELECTION:
+            if len(self.selection) >= printing.MAX_SELECTION:
                 self._selection_post(
                     "retirer", self.selection.pop(self.random.randrange(len(self.selection)))
                 )

@@ -37,10 +37,11 @@ from sqlalchemy import select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import guide.print as printing  # noqa: E402
 from guide.db import make_engine, make_session_factory  # noqa: E402
 from guide.models import Edition, Fiche, Organisation, State  # noqa: E402
 from guide.scripts.migrate import upgrade  # noqa: E402
-from guide.services import editions, fiches  # noqa: E402
+from guide.services import fiches  # noqa: E402
 from guide.services.demo import load_demo  # noqa: E402
 
 
@@ -51,7 +52,7 @@ def build_guide(url: str, total: int) -> tuple[int, int]:
     engine = make_engine(url)
     with make_session_factory(engine)() as db:
         load_demo(db)
-        editions.seed_helplines(db)
+        printing.seed_helplines(db)
         published = list(db.scalars(select(Fiche).where(Fiche.state == State.PUBLISHED).order_by(Fiche.id)))
         organisations = list(db.scalars(select(Organisation).order_by(Organisation.id)))
         models = [fiches.content_of(f.published_version) for f in published]

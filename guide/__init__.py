@@ -30,7 +30,7 @@ def make_config(global_config: dict[str, Any] | None = None, **settings: Any) ->
     config.include("guide.maps")  # Leaflet served from the site (no CDN), request.leaflet_path()
     config.include("guide.core")  # static files, the uploaded logos' folder, colander/deform translations
     config.include("guide.hours")  # opening hours computed in the zone of the timezone setting
-    config.include("guide.services.pdfworker")  # registry["pdf_service"]: fiche PDFs cached, queued, rendered
+    config.include("guide.print.worker")  # registry["pdf_service"]: fiche PDFs cached, queued, rendered
     config.include("schemas")  # deform renderer with French translations
     config.include("search_index")  # search index kept in step after each commit
     config.include("views")  # routes and pages: public guide, partner space, coordination

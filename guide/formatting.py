@@ -1,8 +1,10 @@
-"""French formats shared by the web pages and the printed guide (Jinja2 filters)."""
+"""French formats shared by the web pages and the printed guide (Jinja2 filters): dates, phone numbers,
+addresses shown to a reader, and French typography (the non-breaking spaces a printed line needs)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from babel.dates import format_date, format_datetime
 from markupsafe import Markup
@@ -47,3 +49,41 @@ def paragraphs(value: str | None) -> Markup:
 def upper_first(value: str | None) -> str:
     """« du lundi au vendredi » → « Du lundi au vendredi » (the rest unchanged, unlike ``capitalize``)."""
     return value[:1].upper() + value[1:] if value else ""
+
+
+def format_phone(value: str) -> str:
+    """A phone number as the French write it (« 04 73 42 63 63 »); what does not parse is left as it is."""
+    if not value:
+        return ""
+    try:
+        return normalize.phone(value)
+    except normalize.NormalizeError:
+        return value
+
+
+def display_url(url: str) -> str:
+    """An address as printed for a reader: no scheme, no « www. », no trailing slash."""
+    return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+
+
+# --- French typography ----------------------------------------------------------------------------------
+
+NBSP = "\u00a0"
+_BEFORE_PUNCTUATION = re.compile(r"[ \t]+([:;!?%»])")
+_AFTER_QUOTE = re.compile(r"«[ \t]+")
+_CLOCK = re.compile(r"(\d) h( \d\d)?")
+
+
+def french_spaces(text: str) -> str:
+    """French typography: a non-breaking space before « : ; ! ? % » » and after « « », so that a line
+    never starts with them."""
+    if not text:
+        return text
+    return _AFTER_QUOTE.sub(f"«{NBSP}", _BEFORE_PUNCTUATION.sub(f"{NBSP}\\1", text))
+
+
+def unbreakable_times(text: str) -> str:
+    """« 13 h 30 » with non-breaking spaces, so that a time is never cut at the end of a line."""
+    return _CLOCK.sub(
+        lambda m: f"{m.group(1)}{NBSP}h" + (f"{NBSP}{m.group(2)[1:]}" if m.group(2) else ""), text
+    )

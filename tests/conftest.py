@@ -39,10 +39,10 @@ import search_index
 from guide import main
 from guide.db import make_engine, make_session_factory
 from guide.models import Base
+from guide.print.worker import PdfService
 from guide.scripts.migrate import upgrade
 from guide.services import accounts
 from guide.services.demo import load_demo
-from guide.services.pdfworker import PdfService
 
 # Timings vary on a loaded 2-core machine: hypothesis checks behaviour, not speed.
 hypothesis_settings.register_profile("guide", deadline=None)

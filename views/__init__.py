@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .editions import selection_ids
+import guide.print
+from templates import print_loader
+
 from .resources import fiche_factory, lieu_factory, organisation_factory
+from .selection import selection_ids
 
 
 def add_routes(config: Any) -> None:
@@ -76,7 +79,8 @@ def add_routes(config: Any) -> None:
     config.add_route("coord_synonym_edit", "/coordination/synonymes/{synonym_id}")
     config.add_route("coord_synonym_delete", "/coordination/synonymes/{synonym_id}/supprimer")
     config.add_route("coord_misses", "/coordination/recherches-sans-resultat")
-    # print: annual edition, helplines, fiche PDFs and the agents' selection (views/editions.py)
+    # print: annual edition (views/editions.py), helplines (views/helplines.py), fiche PDFs and the agents'
+    # selection (views/selection.py)
     config.add_route("editions", "/coordination/editions")
     config.add_route("edition_new", "/coordination/editions/nouvelle")
     config.add_route("edition", "/coordination/editions/{edition_id}")
@@ -102,6 +106,7 @@ def add_routes(config: Any) -> None:
 
 def includeme(config: Any) -> None:
     config.include(".rendering")  # Jinja2 templates, filters and French formats
+    guide.print.configure(print_loader())  # the printed guide renders the print templates of templates/
     add_routes(config)  # every route of the site
     config.add_request_method(selection_ids, "selection_ids")  # the agent's selection of fiches to print
     config.scan(".")

@@ -104,7 +104,7 @@ class EditionItem(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("fiche_version.id", ondelete="CASCADE"))
     chapter: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer)
-    # The organisation and the lieux as they were (they are not versioned): see guide.services.editions.
+    # The organisation and the lieux as they were (they are not versioned): see guide.print.selection.
     snapshot: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     edition: Mapped[Edition] = relationship(back_populates="items")

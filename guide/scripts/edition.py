@@ -8,6 +8,10 @@ site) and copies its PDF to ``-o``; the second generates an edition opened on th
 ``<var_dir>/editions/``). The web app starts the second form in a separate process, without an ini file:
 ``python -m guide.scripts.edition --edition 12`` with ``GUIDE_DATABASE_URL`` and ``GUIDE_VAR_DIR`` set. The
 edition's status and progress are written to the database as it goes, so that its page can follow.
+
+The print templates belong to the ``templates`` room, which the core does not import: this script renders
+them through the loader the project advertises as the entry point ``guide.print_templates`` (``setup.cfg``),
+as :mod:`guide.print` explains.
 """
 
 from __future__ import annotations
@@ -89,7 +93,7 @@ def run(
     quiet: bool = False,
 ) -> int:
     """Generate one edition (an existing one, or a new one for ``year``); 0 when the PDF is written."""
-    from ..services import editions
+    from ..print import generate
 
     stream = stream or sys.stderr
     engine = make_engine(settings["database_url"])
@@ -142,7 +146,7 @@ def run(
             db.commit()
 
         started = time.monotonic()
-        path = editions.generate(
+        path = generate(
             db, edition, var_dir=settings["var_dir"], site_url=settings["site_url"], progress=report
         )
         db.commit()
@@ -177,7 +181,7 @@ def spawn(settings: dict[str, Any], edition_id: int) -> subprocess.Popen[bytes]:
     know its ini file); its output goes to ``<var_dir>/editions/edition-ID.log``. A thread waits for it so
     that it leaves no zombie behind.
     """
-    from ..services.editions import editions_dir
+    from ..print import editions_dir
 
     env = dict(os.environ)
     env["GUIDE_DATABASE_URL"] = settings["database_url"]

@@ -20,8 +20,8 @@ from email.message import EmailMessage
 from typing import Any
 
 from ..mail import Mailer
+from ..print.worker import PdfService
 from ..services import housekeeping
-from ..services.pdfworker import PdfService
 from ..services.reports import send_report_digest
 from ..services.uploads import purge_stale_temp_files
 from ..settings import coerce

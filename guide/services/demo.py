@@ -178,7 +178,7 @@ def load_demo(db: Session) -> dict[str, int] | None:
         organisations[key].direct_publication = True
     _bring_to_states(db, users, coordinator)
     counts["synonymes"] = ensure_synonyms(db)
-    from .editions import seed_helplines
+    from ..print import seed_helplines
 
     seed_helplines(db)  # emergency and helpline numbers printed at the back of the paper guide
     db.flush()

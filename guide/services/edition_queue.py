@@ -1,6 +1,6 @@
 """The queue of the annual edition's generations: one at a time, and a generation without news is lost.
 
-The generation itself (selection, document, PDF) is in :mod:`guide.services.editions`; this module decides
+The generation itself (selection, document, PDF) is in :mod:`guide.print`; this module decides
 whether a generation may start and when a started one is taken as interrupted.
 """
 

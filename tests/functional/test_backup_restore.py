@@ -24,6 +24,7 @@ import webtest
 from PIL import Image
 from sqlalchemy import inspect, select, text
 
+import guide.print as printing
 from guide import main
 from guide.db import make_engine, make_session_factory
 from guide.models import Edition, Fiche, Organisation, Quartier, State, User
@@ -32,7 +33,7 @@ from guide.scripts import backup as backup_script
 from guide.scripts import restore as restore_script
 from guide.scripts.backup import code_head
 from guide.scripts.migrate import upgrade
-from guide.services import editions, fiches, uploads
+from guide.services import fiches, uploads
 from guide.services.demo import load_demo
 from tests.live import site_database
 
@@ -87,11 +88,11 @@ def _fill(db: Any, var_dir: Path) -> None:
     edition = Edition(title="Guide de la sauvegarde", year=2026, filters={"thematiques": [], "quartiers": []})
     db.add(edition)
     db.flush()
-    editions.freeze(db, edition)
+    printing.freeze(db, edition)
     # the PDF itself is weasyprint's work (tested elsewhere): its bytes are what the backup must keep
-    edition.pdf_file = editions.pdf_name(edition)
-    (editions.editions_dir(var_dir) / edition.pdf_file).write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
-    (editions.editions_dir(var_dir) / f"edition-{edition.id}.log").write_text("journal, pas sauvegardé\n")
+    edition.pdf_file = printing.pdf_name(edition)
+    (printing.editions_dir(var_dir) / edition.pdf_file).write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    (printing.editions_dir(var_dir) / f"edition-{edition.id}.log").write_text("journal, pas sauvegardé\n")
     edition.status = EditionStatus.DONE
 
 
@@ -243,9 +244,9 @@ def test_a_guide_backed_up_while_serving_restores_identical(tmp_path, worker_id)
     def edition_text(engine: Any) -> str:
         with make_session_factory(engine)() as db:
             edition = db.scalars(select(Edition)).one()
-            document = editions.build_document(db, edition, "http://localhost")
+            document = printing.build_document(db, edition, "http://localhost")
             document.created = edition.created_at  # the moment of rendering, printed in the PDF's metadata
-            return editions.render_edition_html(document)
+            return printing.render_edition_html(document)
 
     assert edition_text(target_engine) == edition_text(source_engine)
     source_engine.dispose()

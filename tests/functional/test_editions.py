@@ -15,12 +15,13 @@ import webtest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+import guide.print as printing
 from guide import main
 from guide.db import make_engine, make_session_factory
 from guide.models import Edition, EditionItem, EditionStatus, Fiche, Helpline, Organisation, Quartier, State
 from guide.scripts import edition as edition_script
 from guide.scripts.migrate import upgrade
-from guide.services import editions, fiches
+from guide.services import fiches
 from guide.services.demo import load_demo
 
 from .. import factories
@@ -86,14 +87,14 @@ def new_edition(db: Any, **kw: Any) -> Edition:
 
 
 def generate(db: Any, edition: Edition, tmp_path: Path) -> Pdf:
-    path = editions.generate(db, edition, var_dir=tmp_path, site_url=SITE)
+    path = printing.generate(db, edition, var_dir=tmp_path, site_url=SITE)
     return Pdf(path.read_bytes())
 
 
 @pytest.fixture
 def demo(db):
     load_demo(db)
-    editions.seed_helplines(db)
+    printing.seed_helplines(db)
     db.commit()
 
 
@@ -155,7 +156,7 @@ def test_demo_edition_pdf(db, demo, tmp_path):
         assert pdf.texts[page - 1].strip(), "chapter page is empty"
 
     # The indexes give, entry after entry, the page where each fiche really is.
-    document = editions.build_document(db, edition, SITE)
+    document = printing.build_document(db, edition, SITE)
     org_expected = [pdf.pages[f.anchor] for group in document.organisations for f in group.fiches]
     quartier_expected = [pdf.pages[f.anchor] for group in document.quartiers for f in group.fiches]
     assert len(org_expected) == 61
@@ -213,7 +214,7 @@ def test_edition_by_quartier_in_a4_with_a_selection(db, world, tmp_path):
     assert "Quartiertest" in pdf.text(pdf.pages["chapitre-1"])
     edition_other = new_edition(db, filters={"quartiers": [other.id]})
     with pytest.raises(ValueError, match="Aucune fiche"):
-        editions.generate(db, edition_other, var_dir=tmp_path, site_url=SITE)
+        printing.generate(db, edition_other, var_dir=tmp_path, site_url=SITE)
 
 
 def test_selection_by_thematique_puts_each_fiche_once(db, world):
@@ -226,11 +227,11 @@ def test_selection_by_thematique_puts_each_fiche_once(db, world):
         base_number=fiche.current_version.number,
         can_publish=True,
     )
-    entries = editions.select_entries(db, "thematique", {})
+    entries = printing.select_entries(db, "thematique", {})
     assert [e.fiche_id for e in entries].count(fiche.id) == 1
     # its first thématique by position (accès aux droits, 1) is its chapter
     assert next(e.chapter for e in entries if e.fiche_id == fiche.id) == "Accès aux droits"
-    only_sante = editions.select_entries(db, "thematique", {"thematiques": ["sante"]})
+    only_sante = printing.select_entries(db, "thematique", {"thematiques": ["sante"]})
     assert [(e.fiche_id, e.chapter) for e in only_sante] == [(fiche.id, "Santé")]
 
 
@@ -238,7 +239,7 @@ def test_selection_by_thematique_puts_each_fiche_once(db, world):
 
 
 def test_regenerating_a_past_edition_prints_the_same_text(db, world, tmp_path):
-    editions.seed_helplines(db)
+    printing.seed_helplines(db)
     edition = new_edition(db)
     first = generate(db, edition, tmp_path)
     frozen = {item.fiche_id: item.version_id for item in edition.items}
@@ -260,7 +261,7 @@ def test_regenerating_a_past_edition_prints_the_same_text(db, world, tmp_path):
     fiches.transition(db, world.fiches["published_c"], "archive", world.users["coord"])
     fiches.transition(db, world.fiches["pending_a"], "publish", world.users["coord"])
     db.flush()
-    assert "Titre tout neuf" in [e.version.nom for e in editions.select_entries(db)]
+    assert "Titre tout neuf" in [e.version.nom for e in printing.select_entries(db)]
 
     edition.status = EditionStatus.QUEUED
     second = generate(db, edition, tmp_path)
@@ -296,7 +297,7 @@ def test_preflight_lists_what_would_print_badly(db, world):
     fine = world.fiches["published_a"]
     db.flush()
     edition = new_edition(db)
-    problems = editions.preflight(db, edition)
+    problems = printing.preflight(db, edition)
     kinds = {(p.fiche_id, p.kind) for p in problems}
     assert (no_hours.id, "horaires") in kinds
     assert (no_address.id, "adresse") in kinds
@@ -306,7 +307,7 @@ def test_preflight_lists_what_would_print_badly(db, world):
     assert not [p for p in problems if p.fiche_id == fine.id]
     # In A4 the compact fiche has room for the long summary (216 characters).
     assert (long_summary.id, "resume") not in {
-        (p.fiche_id, p.kind) for p in editions.preflight(db, new_edition(db, page_format="A4"))
+        (p.fiche_id, p.kind) for p in printing.preflight(db, new_edition(db, page_format="A4"))
     }
 
 
@@ -400,9 +401,9 @@ def test_edition_form_rejects_bad_values(testapp, world, login):
 
 
 def test_helplines_are_managed_by_coordinators(testapp, world, login, db):
-    editions.seed_helplines(db)
+    printing.seed_helplines(db)
     db.commit()
-    assert editions.seed_helplines(db) == 0  # seeded once
+    assert printing.seed_helplines(db) == 0  # seeded once
     login("coord@test.fr")
     page = testapp.get("/coordination/numeros-utiles")
     for number in ("17", "112", "115", "119", "3919"):
@@ -438,7 +439,7 @@ def _file_database(tmp_path: Path) -> tuple[str, Any]:
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
         factories.build_world(session)
-        editions.seed_helplines(session)
+        printing.seed_helplines(session)
         session.commit()
     return url, engine
 

@@ -11,7 +11,8 @@ from pypdf import PdfReader
 from pyramid.renderers import render
 from pyramid.request import Request, apply_request_extensions
 
-from guide.services import editions, fiches
+import guide.print as printing
+from guide.services import fiches
 
 from .. import factories
 from .helpers import post, visible
@@ -135,7 +136,7 @@ def test_selection_takes_published_fiches_only(testapp, world, db):
 
 def test_selection_is_limited_to_50_fiches(testapp, world, db):
     extra = []
-    for n in range(editions.MAX_SELECTION):
+    for n in range(printing.MAX_SELECTION):
         fiche = fiches.create_fiche(db, world.orgs["b"], factories.content(nom=f"Service {n}"), None)
         fiches.transition(db, fiche, "publish", None)
         extra.append(fiche.id)
@@ -180,7 +181,7 @@ def test_selection_printable_page_and_pdf(testapp, world):
 
 
 def test_selection_in_large_print(testapp, world, db):
-    editions.seed_helplines(db)
+    printing.seed_helplines(db)
     db.commit()
     chosen = [world.fiches[k] for k in ("published_a", "published_b")]
     for fiche in chosen:
@@ -224,6 +225,6 @@ def test_selection_checkbox_partial(app, testapp, world):
 
 
 def editions_selection_key() -> str:
-    from views.editions import SELECTION_KEY
+    from views.selection import SELECTION_KEY
 
     return SELECTION_KEY

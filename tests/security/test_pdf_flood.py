@@ -20,9 +20,11 @@ import pytest
 import webtest
 from pypdf import PdfReader
 
+import guide.print as printing
 from guide import main
-from guide.services import editions, fiches, pdfworker
-from guide.services.pdfcache import PdfCache
+from guide.print import worker as pdfworker
+from guide.print.cache import PdfCache
+from guide.services import fiches
 
 from ..functional.helpers import post, visible
 
@@ -230,8 +232,8 @@ def test_a_render_under_way_in_another_app_process_is_not_started_again(
 
 def test_the_printable_selection_page_is_built_once_per_content(app, testapp, world, monkeypatch):
     calls = []
-    real = editions.render_selection_html
-    monkeypatch.setattr(editions, "render_selection_html", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    real = printing.render_selection_html
+    monkeypatch.setattr(printing, "render_selection_html", lambda *a, **kw: calls.append(1) or real(*a, **kw))
     for key in ("published_a", "published_b"):
         post(testapp, "/selection/ajouter", {"fiche_id": str(world.fiches[key].id)})
     pages = [testapp.get("/selection/imprimer").text for _ in range(4)]

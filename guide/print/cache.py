@@ -25,19 +25,25 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import hours
+from .helplines import helpline_data, helplines
+from .rendering import template_sources
+from .selection import live_entries
+
 # Bump when the output changes for a reason the hashed files below do not show.
 CACHE_FORMAT = 1
 # A render announced by a marker older than this is taken as lost (its process died).
 PENDING_FOR = 180
 
-_ROOT = Path(__file__).resolve().parent.parent.parent
+_GUIDE = Path(__file__).resolve().parent.parent
 # Whole folders rather than named modules: the print code may move between modules without stale PDFs.
 _VERSIONED = (
-    (_ROOT / "templates" / "print", "*"),
-    (_ROOT / "guide" / "static" / "print", "*"),
-    (_ROOT / "guide" / "services", "*.py"),
-    (_ROOT / "guide" / "hours", "*.py"),  # the hours as written on a page
-    (_ROOT / "guide", "*.py"),
+    (_GUIDE / "static" / "print", "*"),  # print stylesheets and fonts
+    (_GUIDE / "print", "*.py"),
+    (_GUIDE / "services", "*.py"),  # the fiches' query, the QR codes
+    (_GUIDE / "services" / "mapsvg", "*.py"),  # the maps
+    (_GUIDE / "hours", "*.py"),  # the hours as written on a page
+    (_GUIDE, "*.py"),  # French formats, vocabulary
 )
 
 
@@ -52,8 +58,12 @@ def code_version() -> str:
     for folder, pattern in _VERSIONED:
         for path in sorted(folder.glob(pattern)):
             if path.is_file():
-                digest.update(str(path.relative_to(_ROOT)).encode())
+                digest.update(str(path.relative_to(_GUIDE.parent)).encode())
                 digest.update(path.read_bytes())
+    # the print templates, through the loader the templates room handed in (the core knows no path of theirs)
+    for name, source in template_sources():
+        digest.update(name.encode())
+        digest.update(source.encode())
     return digest.hexdigest()[:16]
 
 
@@ -65,14 +75,11 @@ def content_key(kind: str, parts: Any) -> str:
 
 def local_today() -> dt.date:
     """Today in the guide's zone (the timezone setting): cached PDFs show the date they were made."""
-    from .. import hours
-
     return hours.today()
 
 
 def fiche_key(db: Any, fiche_id: int, site_url: str) -> str | None:
     """The key of a fiche's one-page PDF (None when it is not public)."""
-    from .editions import live_entries
 
     entries = live_entries(db, [fiche_id])
     if not entries:
@@ -83,12 +90,11 @@ def fiche_key(db: Any, fiche_id: int, site_url: str) -> str | None:
 
 def selection_key(db: Any, fiche_ids: Sequence[int], site_url: str, variant: str, *extra: Any) -> str:
     """The key of the agents' selection in one ``variant`` (``pdf``, ``pdf-gros``, ``page``...)."""
-    from .editions import _helpline_data, helplines, live_entries
 
     entries = [(e.fiche_id, e.version.id, e.snapshot) for e in live_entries(db, fiche_ids)]
     return content_key(
         f"selection-{variant}",
-        [site_url, local_today(), entries, _helpline_data(helplines(db)), list(extra)],
+        [site_url, local_today(), entries, helpline_data(helplines(db)), list(extra)],
     )
 
 

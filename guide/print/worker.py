@@ -3,7 +3,7 @@
 A request builds the HTML of its document (cheap: a few tens of milliseconds for 50 fiches) and hands it to
 :class:`PdfService`, which
 
-* answers from the file cache (:mod:`.pdfcache`) when the same content was rendered before;
+* answers from the file cache (:mod:`.cache`) when the same content was rendered before;
 * otherwise, when the client is within its rate limit and fewer than ``pdf.max_pending`` renders are under
   way, queues the layout in a process pool of ONE spawned process, niced (``pdf.nice``), started on the first
   render and replaced after ``pdf.tasks_per_worker`` renders (WeasyPrint's memory), when it dies (its jobs
@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ..settings import Settings, coerce, settings_of
-from .pdfcache import PdfCache
+from .cache import PdfCache
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +61,12 @@ class Job:
 
 def layout(job: Job) -> bytes:
     """The PDF of a job (WeasyPrint; run in the worker process)."""
-    from .editions import _font_config, _html
+    from .layout import font_config, html_document
 
     for rank, html in enumerate(job.htmls):
         if not job.one_page:
-            return _html(html).write_pdf(font_config=_font_config())
-        rendering = _html(html).render(font_config=_font_config())
+            return html_document(html).write_pdf(font_config=font_config())
+        rendering = html_document(html).render(font_config=font_config())
         if len(rendering.pages) == 1 or rank == len(job.htmls) - 1:
             return rendering.copy(rendering.pages[:1]).write_pdf()
     raise ValueError("a job without HTML")

@@ -1,0 +1,129 @@
+"""Printing on demand: one published fiche on one A4 page, and the agents' selection (normal or large print),
+as HTML for the browser or for the PDF worker (:mod:`.worker`)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import hours
+from ..models import FicheVersion, Quartier, utcnow
+from .document import print_fiche
+from .helplines import helpline_data, helplines
+from .rendering import render_html, stylesheet_files
+from .selection import live_entries
+
+
+def _locator(db: Session, version: FicheVersion, fiche_id: int) -> Markup:
+    """The small map of where the fiche's lieux are (empty when none has coordinates)."""
+    from ..services.mapsvg import render_locator
+
+    if not any(lieu.latitude is not None and lieu.longitude is not None for lieu in version.lieux):
+        return Markup("")
+    quartiers = list(db.scalars(select(Quartier)))
+    return render_locator(version.lieux, quartiers, width=300, height=200, id_prefix=f"situation-{fiche_id}")
+
+
+def render_fiche_html(
+    db: Session,
+    fiche_id: int,
+    site_url: str,
+    stylesheets: Sequence[str] | None = None,
+    *,
+    level: int = 0,
+    **kw: Any,
+) -> str | None:
+    """The one-page print of a published fiche (None when it is not public). ``level`` 1 and 2 make it
+    more compact when it does not fit on one page (smaller type, then a shortened description)."""
+    entries = live_entries(db, [fiche_id])
+    if not entries:
+        return None
+    fiche = print_fiche(entries[0], 1, site_url)
+    if level >= 2 and len(fiche.description) > 900:
+        fiche.description = fiche.description[:900].rsplit(" ", 1)[0] + " […] (suite sur la fiche en ligne)"
+    return render_html(
+        "fiche.jinja2",
+        stylesheets if stylesheets is not None else stylesheet_files("fiche.css"),
+        fiche=fiche,
+        locator=_locator(db, entries[0].version, fiche_id),
+        printed=hours.today(),
+        created=utcnow(),
+        level=level,
+        **kw,
+    )
+
+
+def fiche_print_levels(db: Session, fiche_id: int, site_url: str) -> list[str] | None:
+    """The HTML of a fiche's one-page print at each level of compactness, most readable first, without
+    repeats (None when the fiche is not public): what the PDF worker, which has no database, lays out."""
+    entries = live_entries(db, [fiche_id])
+    if not entries:
+        return None
+    fiche = print_fiche(entries[0], 1, site_url)
+    context = {
+        "locator": _locator(db, entries[0].version, fiche_id),
+        "printed": hours.today(),
+        "created": utcnow(),
+    }
+    pages: list[str] = []
+    for level in range(3):
+        if level == 2 and len(fiche.description) > 900:
+            fiche = dataclasses.replace(
+                fiche,
+                description=fiche.description[:900].rsplit(" ", 1)[0] + " […] (suite sur la fiche en ligne)",
+            )
+        html = render_html("fiche.jinja2", stylesheet_files("fiche.css"), fiche=fiche, level=level, **context)
+        if not pages or html != pages[-1]:
+            pages.append(html)
+    return pages
+
+
+def render_fiche_pdf(db: Session, fiche_id: int, site_url: str) -> bytes | None:
+    """A published fiche on one A4 page (None when the fiche is not public), laid out here: the site hands
+    this work to its PDF worker (:mod:`.worker`)."""
+    from .worker import Job, layout
+
+    pages = fiche_print_levels(db, fiche_id, site_url)
+    return None if pages is None else layout(Job(tuple(pages), one_page=True))
+
+
+def render_selection_html(
+    db: Session,
+    fiche_ids: Sequence[int],
+    site_url: str,
+    *,
+    large: bool = False,
+    stylesheets: Sequence[str] | None = None,
+    **kw: Any,
+) -> str:
+    """The agents' selection, to hand to the person at the desk; ``large``: the large-print version
+    (FALC-friendly: big type, short lines, no hyphenation, pictograms for phone, address and hours)."""
+    fiches = [
+        print_fiche(entry, number, site_url)
+        for number, entry in enumerate(live_entries(db, fiche_ids), start=1)
+    ]
+    css = "selection-large.css" if large else "selection.css"
+    return render_html(
+        "selection.jinja2",
+        stylesheets if stylesheets is not None else stylesheet_files(css),
+        fiches=fiches,
+        large=large,
+        printed=hours.today(),
+        created=utcnow(),
+        helplines=helpline_data(helplines(db))[:4] if not large else [],
+        **kw,
+    )
+
+
+def render_selection_pdf(
+    db: Session, fiche_ids: Sequence[int], site_url: str, *, large: bool = False
+) -> bytes:
+    """The selection as a PDF, laid out here (the site hands this work to :mod:`.worker`)."""
+    from .worker import Job, layout
+
+    return layout(Job((render_selection_html(db, fiche_ids, site_url, large=large),)))
