@@ -212,8 +212,9 @@ class FrenchAnalyzer(Analyzer):
             spans = _words(value)
         pos = start_pos
         renumbered: int | None = None
+        known = _OUTCOMES[self.stem].get
         for word, start, end in spans:
-            stopped_text, term = self._outcome(word)
+            stopped_text, term = known(word) or self._outcome(word)
             if positions:
                 t.pos = pos
                 pos += 1
