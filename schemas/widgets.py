@@ -11,8 +11,10 @@ from deform.widget import Widget
 from guide import hours
 
 SLOTS_PER_DAY = 3
+MONTHLY_ROWS = 2  # « le 1er et le 3e mercredi du mois » rows under the week
 _TIME = re.compile(r"^(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?$")
-_SLOT_FIELD = re.compile(r"^(Mo|Tu|We|Th|Fr|Sa|Su)-([0-9]{1,9})-(?:start|end)$")
+_SLOT_FIELD = re.compile(r"^(Mo|Tu|We|Th|Fr|Sa|Su|m[0-9])-([0-9]{1,9})-(?:start|end|rdv)$")
+_NTH_LABELS = {1: "1er", 2: "2e", 3: "3e", 4: "4e", 5: "5e", -1: "dernier"}
 
 
 def _parse_time(value: str) -> str | None:
@@ -39,14 +41,41 @@ class OpeningHoursWidget(Widget):
         values.update(state)
         values["days"] = [(code, hours.DAY_LABELS[i]) for i, code in enumerate(hours.DAYS)]
         values["slots"] = range(self.slots)
+        values["nths"] = [(str(n), _NTH_LABELS[n]) for n in hours.NTHS]
         return field.renderer(self.template, **values)
+
+    def _empty_rows(self) -> list[dict[str, Any]]:
+        return [
+            {"day": "", "nths": set(), "slots": [("", "", False)] * self.slots} for _ in range(MONTHLY_ROWS)
+        ]
+
+    def _typed_rows(self, cstruct: dict[str, Any]) -> list[dict[str, Any]]:
+        return [
+            {
+                "day": cstruct.get(f"m{r}-day", ""),
+                "nths": {str(n) for n in hours.NTHS if cstruct.get(f"m{r}-nth-{n}")},
+                "slots": [
+                    (
+                        cstruct.get(f"m{r}-{i}-start", ""),
+                        cstruct.get(f"m{r}-{i}-end", ""),
+                        bool(cstruct.get(f"m{r}-{i}-rdv")),
+                    )
+                    for i in range(self.slots)
+                ],
+            }
+            for r in range(MONTHLY_ROWS)
+        ]
 
     def state_from(self, cstruct: Any) -> dict[str, Any]:
         """What to show: from an OSM string, or from what was typed (after an error)."""
         if isinstance(cstruct, dict):  # the typed input, redisplayed as is
             grid = {
                 code: [
-                    (cstruct.get(f"{code}-{i}-start", ""), cstruct.get(f"{code}-{i}-end", ""))
+                    (
+                        cstruct.get(f"{code}-{i}-start", ""),
+                        cstruct.get(f"{code}-{i}-end", ""),
+                        bool(cstruct.get(f"{code}-{i}-rdv")),
+                    )
                     for i in range(self.slots)
                 ]
                 for code in hours.DAYS
@@ -54,6 +83,8 @@ class OpeningHoursWidget(Widget):
             return {
                 "mode": cstruct.get("mode", "grid"),
                 "grid": grid,
+                "monthly": self._typed_rows(cstruct),
+                "closed": bool(cstruct.get("closed")),
                 "ph_off": bool(cstruct.get("ph_off")),
                 "raw": cstruct.get("raw", ""),
                 "grid_errors": cstruct.get("_errors", {}),
@@ -61,12 +92,10 @@ class OpeningHoursWidget(Widget):
                 "confirmed": False,
             }
         raw = "" if cstruct in (colander.null, None) else str(cstruct)
-        parsed = (
-            hours.osm_to_grid(raw, max_slots=self.slots)
-            if raw
-            else ({code: [] for code in hours.DAYS}, False)
-        )
-        empty = [("", "")] * self.slots
+        parsed = hours.read_grid(raw, max_slots=self.slots)
+        if parsed is not None and len(parsed.monthly) > MONTHLY_ROWS:
+            parsed = None
+        empty = [("", "", False)] * self.slots
         if parsed is None:
             # A saved string read otherwise than it most likely means: shown, already confirmed (it was
             # saved so), and asked again only if the partner changes it.
@@ -79,17 +108,27 @@ class OpeningHoursWidget(Widget):
                 "grid_errors": {},
                 "reading_warning": warning or "",
                 "confirmed": bool(warning),
+                "monthly": self._empty_rows(),
+                "closed": False,
             }
-        grid, ph_off = parsed
         padded = {
-            code: [(s[:5], e[:5]) for s, e in grid.get(code, [])]
-            + [("", "")] * (self.slots - len(grid.get(code, [])))
+            code: list(parsed.days.get(code, []))
+            + [("", "", False)] * (self.slots - len(parsed.days.get(code, [])))
             for code in hours.DAYS
         }
+        rows = self._empty_rows()
+        for row, (code, nths, slots) in zip(rows, parsed.monthly, strict=False):
+            row.update(
+                day=code,
+                nths={str(n) for n in nths},
+                slots=list(slots) + [("", "", False)] * (self.slots - len(slots)),
+            )
         return {
             "mode": "grid",
             "grid": padded,
-            "ph_off": ph_off,
+            "monthly": rows,
+            "closed": parsed.closed,
+            "ph_off": parsed.closed_on_public_holidays,
             "raw": raw,
             "grid_errors": {},
             "reading_warning": "",
@@ -132,32 +171,58 @@ class OpeningHoursWidget(Widget):
                         value,
                     )
             return raw or colander.null  # its length is checked first thing by the field's validator
-        grid: dict[str, list[tuple[str, str]]] = {}
+        grid: dict[str, list[tuple[str, str, bool]]] = {}
         errors = self._extra_slots(pstruct)
         for index, code in enumerate(hours.DAYS):
             if code in errors:
                 continue
-            slots = []
-            for i in range(self.slots):
-                start_text = pstruct.get(f"{code}-{i}-start", "").strip()
-                end_text = pstruct.get(f"{code}-{i}-end", "").strip()
-                if not start_text and not end_text:
-                    continue
-                start, end = _parse_time(start_text), _parse_time(end_text)
-                if start is None or end is None:
-                    errors[code] = (
-                        f"{hours.DAY_LABELS[index].capitalize()} : indiquez le début et la fin de chaque "
-                        "créneau, par exemple 09:00 et 12:00."
-                    )
-                    break
-                slots.append((start, end))
-            if code not in errors:
-                grid[code] = sorted(slots)
+            label = hours.DAY_LABELS[index].capitalize()
+            slots = self._slots(pstruct, code, label, errors)
+            if slots is not None:
+                grid[code] = slots
+        monthly = []
+        for r in range(MONTHLY_ROWS):
+            day = pstruct.get(f"m{r}-day", "").strip()
+            nths = [n for n in hours.NTHS if pstruct.get(f"m{r}-nth-{n}")]
+            label = "Chaque mois"
+            if day in hours.DAYS:
+                label = f"Chaque mois, le {hours.DAY_LABELS[hours.DAYS.index(day)]}"
+            slots = self._slots(pstruct, f"m{r}", label, errors)
+            if slots and day not in hours.DAYS:
+                errors[f"m{r}"] = f"{label} : choisissez le jour de la semaine."
+            elif slots:
+                monthly.append((day, tuple(nths), slots))
         if not errors:
             errors = hours.validate_grid(grid)
+        osm = ""
+        if not errors:
+            try:
+                osm = hours.grid_to_osm(
+                    grid, bool(pstruct.get("ph_off")), monthly=monthly, closed=bool(pstruct.get("closed"))
+                )
+            except ValueError as exc:
+                errors = {"grid": str(exc)}
         if errors:
             value = {key: text for key, text in pstruct.items() if not self._is_extra_slot(key)}
             value["_errors"] = errors
             raise colander.Invalid(field.schema, " ".join(errors.values()), value)
-        osm = hours.grid_to_osm(grid, bool(pstruct.get("ph_off")))
         return osm or colander.null
+
+    def _slots(
+        self, pstruct: dict[str, str], prefix: str, label: str, errors: dict[str, str]
+    ) -> list[tuple[str, str, bool]] | None:
+        """The slots typed in a row (a day, or ``m0`` for a monthly row); None after an error."""
+        slots = []
+        for i in range(self.slots):
+            start_text = pstruct.get(f"{prefix}-{i}-start", "").strip()
+            end_text = pstruct.get(f"{prefix}-{i}-end", "").strip()
+            if not start_text and not end_text:
+                continue
+            start, end = _parse_time(start_text), _parse_time(end_text)
+            if start is None or end is None:
+                errors[prefix] = (
+                    f"{label} : indiquez le début et la fin de chaque créneau, par exemple 09:00 et 12:00."
+                )
+                return None
+            slots.append((start, end, bool(pstruct.get(f"{prefix}-{i}-rdv"))))
+        return sorted(slots)

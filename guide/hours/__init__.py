@@ -26,7 +26,7 @@ from typing import Any
 
 from ..settings import settings_of
 from .description import describe, describe_safe, is_described, print_problem
-from .grid import grid_to_osm, osm_to_grid, validate_grid
+from .grid import APPOINTMENT, NTHS, GridForm, grid_to_osm, osm_to_grid, read_grid, validate_grid
 from .library import COORDINATES, COUNTRY, DEFAULT_TIMEZONE, configure, local, timezone, today
 from .model import DAYS
 from .open_status import NO_HOURS, UNAVAILABLE, OpenStatus, status, today_hours
@@ -35,6 +35,7 @@ from .validation import EXAMPLE, MAX_LENGTH, MAX_RULES, MAX_TIME_SPANS, complexi
 from .wording import DAY_LABELS, MONTH_LABELS
 
 __all__ = [
+    "APPOINTMENT",
     "COORDINATES",
     "COUNTRY",
     "DAYS",
@@ -46,7 +47,9 @@ __all__ = [
     "MAX_TIME_SPANS",
     "MONTH_LABELS",
     "NO_HOURS",
+    "NTHS",
     "UNAVAILABLE",
+    "GridForm",
     "OpenStatus",
     "complexity_problem",
     "configure",
@@ -58,6 +61,7 @@ __all__ = [
     "local",
     "osm_to_grid",
     "print_problem",
+    "read_grid",
     "reading_warning",
     "status",
     "timezone",

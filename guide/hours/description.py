@@ -20,6 +20,7 @@ from opening_hours import OpeningHours, ParserError, State
 from . import library
 from .check import checked_rules, minutes_from
 from .model import (
+    ADDITIONAL,
     CLOSED,
     CLOSED_DAY,
     NORMAL,
@@ -90,6 +91,9 @@ def _span_text(piece: Piece) -> str:
 
 def _pieces_text(pieces: Sequence[Piece]) -> str:
     notes = [_annotation(piece) for piece in pieces]
+    if "" in notes and any(_BY_APPOINTMENT.search(note) for note in notes):
+        # « de 9 h à 12 h (sans rendez-vous) et de 14 h à 17 h (sur rendez-vous) »: not ambiguous
+        notes = [note or "sans rendez-vous" for note in notes]
     if len(set(notes)) == 1:
         text = join([_span_text(piece) for piece in pieces])
         return f"{text} ({notes[0]})" if notes[0] else text
@@ -258,6 +262,10 @@ def _irregular_phrase(rule: Rule) -> str:
         if rule.spans is not None:
             raise Unsupported("partial closing on irregular dates")
         return _day_phrase(_irregular_label(rule), Day((), rule.comment))
+    if rule.operator == ADDITIONAL:  # « Mo-Fr 09:00-12:00, We[1,3] 14:00-17:00 »: slots added that day
+        if rule.spans is None:
+            raise Unsupported("a whole day added on irregular dates")
+        return f"{_irregular_label(rule)}, aussi {_pieces_text(merge_adjacent(rule.pieces()))}"
     return _day_phrase(_irregular_label(rule), Day(rule.pieces()))
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from opening_hours import ParserError
 
 from . import library
 from .check import checked_rules
-from .model import CLOSED_DAY, DAYS, OPEN, base, fold, runs
+from .model import CLOSED_DAY, DAYS, OPEN, Day, base, fold, runs
 from .validation import complexity_problem
 from .wording import DAY_LABELS, DAY_MINUTES, capitalize
 
@@ -37,9 +39,9 @@ def _grid_day_error(slots: object) -> str | None:
         return "créneaux mal formés."
     parsed = []
     for slot in slots:
-        if not isinstance(slot, list | tuple) or len(slot) != 2:
+        if not isinstance(slot, list | tuple) or len(slot) not in (2, 3):
             return "chaque créneau doit avoir une heure de début et une heure de fin."
-        start_text, end_text = slot
+        start_text, end_text = slot[0], slot[1]
         start, end = _grid_minutes(start_text), _grid_minutes(end_text)
         if start is None or start == DAY_MINUTES:
             return (
@@ -88,11 +90,47 @@ def _osm_days(days: Sequence[int]) -> str:
     )
 
 
-def grid_to_osm(grid: Mapping[str, Sequence[tuple[str, str]]], closed_on_public_holidays: bool) -> str:
+APPOINTMENT = "sur rendez-vous"
+# The weeks of the month a monthly row offers: 1st to 5th, and the last (-1).
+NTHS = (1, 2, 3, 4, 5, -1)
+
+Slot = tuple  # (start, end) or (start, end, by appointment)
+MonthlyRow = tuple  # (day code, nths, slots): « le 1er et le 3e mercredi, 14:00-17:00 »
+
+
+def _slot(slot: Sequence) -> tuple[str, str, bool]:
+    return (slot[0], slot[1], bool(slot[2]) if len(slot) > 2 else False)
+
+
+def _rule(selector: str, slots: Sequence[tuple[str, str, bool]]) -> str:
+    """« Mo-Fr 09:00-12:00 », and slots by appointment as an added rule with the comment."""
+    plain = [f"{start}-{end}" for start, end, appointment in slots if not appointment]
+    by_appointment = [f"{start}-{end}" for start, end, appointment in slots if appointment]
+    parts = [f"{selector} {','.join(plain)}"] if plain else []
+    if by_appointment:
+        parts.append(f'{selector} {",".join(by_appointment)} "{APPOINTMENT}"')
+    return ", ".join(parts)
+
+
+def _nth_selector(code: str, nths: Sequence[int]) -> str:
+    ordered = sorted(set(nths), key=lambda n: (n < 0, abs(n)))
+    return f"{code}[{','.join(map(str, ordered))}]"
+
+
+def grid_to_osm(
+    grid: Mapping[str, Sequence[Slot]],
+    closed_on_public_holidays: bool,
+    *,
+    monthly: Sequence[MonthlyRow] = (),
+    closed: bool = False,
+) -> str:
     """The OSM string for a weekly grid: « Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off ».
 
-    Days with the same slots are grouped; "" when there is no slot at all (and then no « PH off »).
-    Raises ValueError (French message) for an invalid grid or an unknown day code.
+    Days with the same slots are grouped; a slot may be by appointment (a third item, true: « Mo
+    14:00-17:00 "sur rendez-vous" »); ``monthly`` rows add « We[1,3] 14:00-17:00 » (on top of that
+    weekday's slots, if any); ``closed`` (no slot anywhere) gives « off », closed all year, where an
+    empty grid gives "" (no hours given, and then no « PH off »).  Raises ValueError (French message)
+    for an invalid grid or row, or an unknown day code.
     """
     unknown = sorted(set(grid) - set(DAYS))
     if unknown:
@@ -100,35 +138,83 @@ def grid_to_osm(grid: Mapping[str, Sequence[tuple[str, str]]], closed_on_public_
     errors = validate_grid(grid)
     if errors:
         raise ValueError(next(iter(errors.values())))
-    groups: dict[tuple[tuple[str, str], ...], list[int]] = {}
+    groups: dict[tuple[tuple[str, str, bool], ...], list[int]] = {}
     for index, code in enumerate(DAYS):
-        slots = tuple(sorted((start, end) for start, end in grid.get(code) or []))
+        slots = tuple(sorted(_slot(slot) for slot in grid.get(code) or []))
         if slots:
             groups.setdefault(slots, []).append(index)
-    rules = [
-        f"{_osm_days(days)} {','.join(f'{start}-{end}' for start, end in slots)}"
-        for slots, days in groups.items()
-    ]
-    if not rules:
+    text = "; ".join(_rule(_osm_days(days), slots) for slots, days in groups.items())
+    for code, nths, slots in monthly:
+        if not slots:
+            continue
+        label = DAY_LABELS[DAYS.index(code)] if code in DAYS else str(code)
+        if code not in DAYS:
+            raise ValueError(f"Jour inconnu : {code}.")
+        if not nths or any(n not in NTHS for n in nths):
+            raise ValueError(
+                f"Chaque mois, le {label} : cochez quelles semaines du mois (1er, 2e… ou dernier)."
+            )
+        problem = _grid_day_error(list(slots))
+        if problem:
+            raise ValueError(f"Chaque mois, le {label} : {problem}")
+        rule = _rule(_nth_selector(code, nths), sorted(_slot(slot) for slot in slots))
+        separator = ", " if grid.get(code) else "; "
+        text = f"{text}{separator}{rule}" if text else rule
+    if closed:
+        if text:
+            raise ValueError(
+                "Vous avez coché « Fermé toute l'année » et indiqué des créneaux : décochez la case ou "
+                "videz les créneaux."
+            )
+        return "off"
+    if not text:
         return ""
-    if closed_on_public_holidays:
-        rules.append("PH off")
-    return "; ".join(rules)
+    return f"{text}; PH off" if closed_on_public_holidays else text
 
 
-def osm_to_grid(
-    value: str, *, max_slots: int | None = None
-) -> tuple[dict[str, list[tuple[str, str]]], bool] | None:
-    """The weekly grid and « closed on public holidays » for ``value``, or None if the grid cannot show it.
+@dataclass(frozen=True)
+class GridForm:
+    """What the grid of the form shows for a string (see :func:`read_grid`)."""
 
-    The grid shows weekday selectors with time spans within the day and an optional « PH off »; months,
-    comments, overnight spans, « unknown », special public-holiday hours… need the expert field.  The
-    string's meaning is checked against the library, so the grid never changes the hours silently.
-    ``max_slots`` (the form's number of slot columns) turns days with more slots into None as well.
+    days: dict[str, list[tuple[str, str, bool]]]
+    closed_on_public_holidays: bool = False
+    monthly: tuple[MonthlyRow, ...] = ()
+    closed: bool = False
+
+
+def _same_meaning(first: str, second: str) -> bool:
+    """Whether the library reads both strings alike over fourteen months (every nth weekday, holidays)."""
+    if first == second:
+        return True
+    start, end = library.midnight(date(2025, 12, 1)), library.midnight(date(2027, 2, 1))
+    return list(library.intervals(library.compile_hours(first), start, end)) == list(
+        library.intervals(library.compile_hours(second), start, end)
+    )
+
+
+def _day_slots(day: Day) -> list[tuple[str, str, bool]] | None:
+    if day.closed_comment:
+        return None
+    slots = []
+    for piece in day.pieces:
+        if piece.state != OPEN or piece.comment not in ("", APPOINTMENT) or piece.open_end:
+            return None
+        if piece.end > DAY_MINUTES:
+            return None
+        slots.append((_grid_time(piece.start), _grid_time(piece.end), piece.comment == APPOINTMENT))
+    return slots
+
+
+def read_grid(value: str, *, max_slots: int | None = None) -> GridForm | None:
+    """The grid for ``value`` — weekly slots (some by appointment), monthly rows, « PH off », closed all
+    year — or None when the grid cannot show it (the form then offers the expert field).
+
+    The grid's string must mean what ``value`` means for the library, so the grid never changes the
+    hours silently; ``max_slots`` (the form's number of slot columns) turns days with more into None.
     """
     text = (value or "").strip()
     if not text:
-        return {code: [] for code in DAYS}, False
+        return GridForm({code: [] for code in DAYS})
     if complexity_problem(text):
         return None
     try:
@@ -137,27 +223,62 @@ def osm_to_grid(
         return None
     rules = checked_rules(text, text)
     if rules is None or any(
-        rule.period is not None or rule.irregular or rule.holidays - {"PH"} for rule in rules
+        rule.period is not None or rule.weeks is not None or rule.dates is not None or rule.holidays - {"PH"}
+        for rule in rules
     ):
         return None
+    monthly: list[MonthlyRow] = []
+    for rule in rules:
+        if not rule.irregular:
+            continue
+        if rule.weekdays or rule.state != OPEN or rule.spans is None:
+            return None
+        slots = _day_slots(Day(rule.pieces()))
+        if slots is None or not slots:
+            return None
+        by_day: dict[int, list[int]] = {}
+        for weekday, n in sorted(rule.monthly):
+            by_day.setdefault(weekday, []).append(n)
+        for weekday, nths in by_day.items():
+            if any(n not in NTHS for n in nths):
+                return None
+            monthly.append((DAYS[weekday], tuple(sorted(nths, key=lambda n: (n < 0, abs(n)))), slots))
     normal = [fold(rules, weekday, False, base) for weekday in range(7)]
     holiday = [fold(rules, weekday, True, base) for weekday in range(7)]
-    for day in normal:
-        if day.closed_comment or any(
-            piece.state != OPEN or piece.comment or piece.open_end or piece.end > DAY_MINUTES
-            for piece in day.pieces
-        ):
+    days: dict[str, list[tuple[str, str, bool]]] = {}
+    for index, day in enumerate(normal):
+        slots = _day_slots(day)
+        if slots is None or (max_slots is not None and len(slots) > max_slots):
             return None
-        if max_slots is not None and len(day.pieces) > max_slots:
-            return None
+        days[DAYS[index]] = slots
+    if any(len(row[2]) > (max_slots or len(row[2])) for row in monthly):
+        return None
     if holiday == normal:
         closed_on_public_holidays = False
     elif all(day == CLOSED_DAY for day in holiday):
         closed_on_public_holidays = True
     else:
         return None
-    grid = {
-        code: [(_grid_time(piece.start), _grid_time(piece.end)) for piece in normal[index].pieces]
-        for index, code in enumerate(DAYS)
-    }
-    return grid, closed_on_public_holidays
+    closed = not monthly and not any(days.values())
+    form = GridForm(days, closed_on_public_holidays and not closed, tuple(monthly), closed)
+    try:
+        written = grid_to_osm(form.days, form.closed_on_public_holidays, monthly=form.monthly, closed=closed)
+    except ValueError:
+        return None
+    return form if _same_meaning(written, text) else None
+
+
+def osm_to_grid(
+    value: str, *, max_slots: int | None = None
+) -> tuple[dict[str, list[tuple[str, str]]], bool] | None:
+    """The weekly grid (slots as (start, end)) and « closed on public holidays » for ``value``, or None.
+
+    The plain weekly grid of :func:`read_grid`: None as well when the string needs monthly rows or slots
+    by appointment.
+    """
+    form = read_grid(value, max_slots=max_slots)
+    if form is None or form.monthly or any(slot[2] for slots in form.days.values() for slot in slots):
+        return None
+    return {code: [(start, end) for start, end, _ in slots] for code, slots in form.days.items()}, (
+        form.closed_on_public_holidays
+    )

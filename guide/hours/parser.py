@@ -156,7 +156,7 @@ class Parser:
         if self.pos == start:
             raise Unsupported("empty rule")
         rule = Rule(operator, period, weekdays, holidays, spans, state, comment, monthly, weeks, dates)
-        if rule.irregular and (operator != NORMAL or holidays):
+        if rule.irregular and (operator == FALLBACK or holidays):
             raise Unsupported("irregular dates mixed with other selectors")
         return rule
 

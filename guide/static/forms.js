@@ -10,6 +10,21 @@
     }
     widget.querySelectorAll("input[name=mode]").forEach(function (radio) { radio.addEventListener("change", update); });
     update();
+
+    /* « Copier le lundi sur les autres jours »: Monday's times and « sur rendez-vous » boxes, values only. */
+    var copy = widget.querySelector(".hours-copy-monday");
+    if (copy) {
+      copy.hidden = false;
+      copy.addEventListener("click", function () {
+        ["Tu", "We", "Th", "Fr", "Sa", "Su"].forEach(function (day) {
+          widget.querySelectorAll("[name^='Mo-']").forEach(function (source) {
+            var target = widget.querySelector("[name='" + day + source.name.slice(2) + "']");
+            if (!target) { return; }
+            if (source.type === "checkbox") { target.checked = source.checked; } else { target.value = source.value; }
+          });
+        });
+      });
+    }
   });
 })();
 
