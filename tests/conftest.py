@@ -60,6 +60,34 @@ def pytest_report_header(config: Any) -> str:
     return f"database: {os.environ.get('GUIDE_TEST_DATABASE_URL', 'sqlite (temporary file)')}"
 
 
+DATABASE_FIXTURES = frozenset(
+    {
+        "database_url",
+        "engine",
+        "connection",
+        "session_factory",
+        "db",
+        "app_settings",
+        "app",
+        "testapp",
+        "world",
+    }
+    | {"demo_guide", "world_database", "demo_database"}
+)
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """tests/unit use no database (`make test` runs them once, not again on PostgreSQL)."""
+    unit = Path(__file__).parent / "unit"
+    wrong = [
+        item.nodeid
+        for item in items
+        if unit in Path(str(item.fspath)).parents and DATABASE_FIXTURES & set(item.fixturenames)
+    ]
+    if wrong:
+        raise pytest.UsageError(f"tests using a database belong in functional/ or security/: {wrong[:5]}")
+
+
 def fresh_postgres_database(url: str, name: str) -> str:
     """An empty PostgreSQL database ``name`` on the server of ``url`` (one per xdist worker)."""
     parsed = make_url(url)
