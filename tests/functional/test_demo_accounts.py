@@ -21,6 +21,17 @@ def test_a_demo_account_gets_its_password_reset_mail(testapp, demo_guide, mailbo
     assert "Votre mot de passe est enregistré" in form.submit("save").follow().text
 
 
+def test_a_coordinator_invites_an_address_at_guide_localhost(testapp, world, login, mailbox):
+    login("coord@test.fr")
+    form = testapp.get("/coordination/inviter").forms["partner"]
+    form["email"] = "essai@guide.localhost"
+    form["name"] = "Compte d'essai"
+    form["organisation"] = str(world.orgs["b"].id)
+    page = form.submit("invite").follow()
+    assert "Une invitation est envoyée à essai@guide.localhost" in page.text
+    assert "Bêta Santé" in mailbox.body(mailbox.wait_for("essai@guide.localhost"))
+
+
 def test_addresses_at_guide_localhost_are_accepted_other_special_domains_are_not():
     assert email("Partenaire@Guide.Localhost") == "Partenaire@guide.localhost"
     for refused in ("jean@localhost", "jean@exemple.test", "jean@exemple.invalid"):
