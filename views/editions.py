@@ -25,6 +25,7 @@ from guide.models import (
     Thematique,
     utcnow,
 )
+from guide.print import checklist
 from guide.security import Permission
 from guide.services import edition_queue
 from guide.services.edition_queue import is_stale
@@ -255,6 +256,14 @@ def edition_check(request: Any) -> Any:
 
 def _start(request: Any, edition: Edition) -> Any:
     db = request.dbsession
+    if not edition.frozen and (problems := checklist.blocking(printing.preflight(db, edition))):
+        count = len({problem.fiche_id for problem in problems})
+        request.session.flash(
+            f"{count} fiche{'s ont' if count > 1 else ' a'} des horaires qui s'imprimeraient mal : "
+            "corrigez-les (liens ci-dessous) avant de générer le PDF.",
+            "error",
+        )
+        return HTTPSeeOther(request.route_path("edition_check", edition_id=edition.id))
     try:
         queued = edition_queue.enqueue(db, edition)
     except edition_queue.AnotherEditionRunning as busy:

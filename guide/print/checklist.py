@@ -39,16 +39,18 @@ PROBLEM_LABELS = {
 }
 
 
+# Problems that stop the generation of the PDF (views/editions.py): hours printed as the raw string or as
+# « semaine du … » would be wrong in every copy for a year.  The check list links each fiche to its page.
+BLOCKING_KINDS = frozenset({"horaires_illisibles"})
+
+
+def blocking(problems: list[Problem]) -> list[Problem]:
+    """The problems to fix before generating an edition."""
+    return [problem for problem in problems if problem.kind in BLOCKING_KINDS]
+
+
 def _hours_problem(value: str) -> str | None:
-    if not value.strip():
-        return None
-    try:
-        text = hours.describe(value)
-    except ValueError:
-        return "Les horaires ne sont pas compris : la chaîne brute serait imprimée."
-    if text.startswith("semaine du"):
-        return "Horaires trop particuliers : seule la semaine en cours pourrait être décrite."
-    return None
+    return hours.print_problem(value)
 
 
 def preflight(db: Session, edition: Edition, today: dt.date | None = None) -> list[Problem]:
