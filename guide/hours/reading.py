@@ -53,12 +53,14 @@ def _erased(earlier: Rule, later: Rule) -> frozenset[int]:
         or later.spans is None
         or earlier.spans is None
         or later.period != earlier.period
-        or later.irregular
+        or later.dates is not None
         or earlier.irregular
         or _overlaps(earlier, later)
     ):
         return frozenset()
-    return frozenset((earlier.weekdays or frozenset()) & (later.weekdays or frozenset()))
+    # « Mo-Fr 09:00-12:00; We[1,3] 14:00-17:00 »: those Wednesdays lose their morning
+    later_days = (later.weekdays or frozenset()) | {weekday for weekday, _n in later.monthly}
+    return frozenset((earlier.weekdays or frozenset()) & later_days)
 
 
 def _problems(text: str, rules: Sequence[Rule], bounds: Sequence[tuple[int, int]]) -> tuple[list[str], str]:

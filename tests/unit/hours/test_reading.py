@@ -86,6 +86,13 @@ def test_a_confirmation_of_another_string_does_not_count() -> None:
         form.validate(_controls(mode="raw", raw="Mo-Fr 09:00-12:00; Sa", confirm_reading="Mo-Fr 09:00-12:00"))
 
 
+def test_a_monthly_rule_erasing_the_weekly_morning() -> None:
+    warning = hours.reading_warning("Mo-Fr 09:00-12:00; We[1,3] 14:00-17:00")
+    assert warning is not None
+    assert "« We[1,3] 14:00-17:00 » remplace « Mo-Fr 09:00-12:00 » le mercredi" in warning
+    assert "Vouliez-vous écrire « Mo-Fr 09:00-12:00, We[1,3] 14:00-17:00 »" in warning
+
+
 def test_a_string_read_as_meant_is_saved_without_confirmation() -> None:
-    value = "Mo-Fr 09:00-12:00; We[1,3] 14:00-17:00"
+    value = "Mo-Fr 09:00-12:00, We[1,3] 14:00-17:00"
     assert deform.Form(_Schema()).validate(_controls(mode="raw", raw=value)) == {"horaires": value}
