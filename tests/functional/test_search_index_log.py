@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, inspect, select
 
-from guide.models import IndexChange, SearchMiss, Synonym, utcnow
+from guide.models import Fiche, IndexChange, SearchMiss, Synonym, utcnow
 from guide.services import fiches
 from search_index import BoundSearch, SearchService, cli
 from search_index.indexer import STATE_FILE, LogState
@@ -333,3 +333,25 @@ def test_partners_cannot_manage_synonyms(testapp, login, world, db):
     assert db.scalar(select(func.count(Synonym.id))) == 1
     testapp.reset()
     assert testapp.get("/coordination/synonymes", expect_errors=True).status_int in (302, 303, 403)
+
+
+# --- the rebuild, streamed --------------------------------------------------------------------------------
+
+
+def test_a_rebuild_reads_the_fiches_in_batches_and_indexes_every_public_one(
+    db, world, session_factory, tmp_path, monkeypatch
+):
+    from search_index import indexer
+
+    public = set(db.scalars(select(Fiche.id).where(Fiche.is_public)))
+    assert len(public) >= 3
+    streamed = [fiche.id for fiche in indexer.iter_public_fiches(db, batch=2)]
+    assert streamed == sorted(public)  # each public fiche once, across batch boundaries
+    monkeypatch.setattr(indexer, "BATCH", 2)
+    service = SearchService(tmp_path / "index", session_factory)
+    count, _seconds = service.reindex_all(db)
+    assert count == len(public)
+    assert {hit.fiche_id for hit in service.search("", db=db, record_miss=False, per_page=100).hits} == public
+    # The caller's session is left as it was: its fiches are still attached and usable.
+    assert world.fiches["published_a"] in db
+    assert world.fiches["published_a"].published_version.nom
