@@ -120,7 +120,8 @@ class Snapshot:
         self.payloads: list[str | None] = [None] * self.size
         self.coordinates: list[tuple[tuple[float, float], ...]] = []
         self.lengths: dict[str, list[int]] = {name: [] for name in FIELD_WEIGHTS}
-        masks: dict[str, dict[str, int]] = {}
+        # Every facet, even in an index without documents (a filter on it then finds nothing).
+        masks: dict[str, dict[str, int]] = {facet: {} for facet in (*FACETS, "gratuit", "accessible")}
         hours_masks: dict[tuple[str, str], int] = {}
         live = 0
         names: list[tuple[str, int, int]] = []
