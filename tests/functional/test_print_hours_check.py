@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from guide.models import Edition, EditionStatus
-from guide.print import checklist
+from guide.print import checklist, hours_text
 from guide.services import fiches
 
 from .. import factories
@@ -42,3 +42,18 @@ def test_hours_printed_as_this_week_only_block_the_generation(testapp, world, lo
     assert "Horaires difficiles à imprimer" in page and ">Hebdomadaire</a>" in page  # the link to fix it
     db.expire_all()
     assert db.get(Edition, edition.id).status == EditionStatus.DRAFT
+
+
+def test_a_monthly_permanence_reads_as_a_sentence_on_the_page_in_the_api_and_in_print(testapp, world, db):
+    lieu = world.lieux["a"].id
+    fiche = _published(db, world, nom="Permanence avocat", horaires="We[1,3] 14:00-17:00", lieux=[lieu])
+    db.commit()
+    sentence = "le 1er et le 3e mercredi du mois de 14 h à 17 h ; prochaines permanences : mercredi"
+    assert sentence in testapp.get(f"/api/v1/fiches/{fiche.uid}").json["horaires_texte"]
+    page = html.unescape(testapp.get(f"/fiche/{fiche.id}").maybe_follow().text)
+    assert sentence in page and "semaine du" not in page
+    printed = hours_text("We[1,3] 14:00-17:00")  # what the print templates show, split at « ; »
+    assert printed.startswith(
+        "le 1er et le 3e mercredi du mois de 14\u00a0h à 17\u00a0h ; prochaines permanences"
+    )
+    assert checklist.hours.print_problem("We[1,3] 14:00-17:00") is None
