@@ -11,7 +11,6 @@ by day (« semaine du 7 juillet 2025 : … »).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 
@@ -39,11 +38,9 @@ from .model import (
     within,
 )
 from .validation import complexity_problem, explain, validate
-from .wording import DAY_LABELS, DAY_MINUTES, date_fr, hm, join
+from .wording import BY_APPOINTMENT, DAY_LABELS, DAY_MINUTES, date_fr, hm, join
 
 logger = logging.getLogger(__name__)
-
-_BY_APPOINTMENT = re.compile(r"^sur (rendez-vous|rdv)\b", re.IGNORECASE)
 
 
 def _days_text(days: Sequence[int]) -> str:
@@ -91,7 +88,7 @@ def _span_text(piece: Piece) -> str:
 
 def _pieces_text(pieces: Sequence[Piece]) -> str:
     notes = [_annotation(piece) for piece in pieces]
-    if "" in notes and any(_BY_APPOINTMENT.search(note) for note in notes):
+    if "" in notes and any(BY_APPOINTMENT.search(note) for note in notes):
         # « de 9 h à 12 h (sans rendez-vous) et de 14 h à 17 h (sur rendez-vous) »: not ambiguous
         notes = [note or "sans rendez-vous" for note in notes]
     if len(set(notes)) == 1:
@@ -149,8 +146,9 @@ def _week_phrases(week: Sequence[Day], reference: Sequence[Day] | None) -> list[
         )
         if len(days) == 7 and reference is None and whole_day_note:
             phrases.append(pieces[0].comment)  # « "sur rendez-vous" » alone
-        elif len(days) == 7 and reference is None and _BY_APPOINTMENT.search(day.closed_comment):
-            phrases.append(f"uniquement {day.closed_comment}")  # « off "sur rendez-vous" »
+        elif len(days) == 7 and reference is None and BY_APPOINTMENT.search(day.closed_comment):
+            comment = day.closed_comment
+            phrases.append(comment if comment.lower().startswith("uniquement") else f"uniquement {comment}")
         else:
             phrases.append(_day_phrase(_days_text(days), day))
     return phrases

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from opening_hours import OpeningHours, ParserError, State
 
 from . import library
-from .wording import DAY_LABELS, capitalize, clock, date_fr, shorten
+from .wording import BY_APPOINTMENT, DAY_LABELS, capitalize, clock, date_fr, shorten
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +134,8 @@ def _status(value: str, closures: list[dict] | None, now: datetime | None) -> Op
     except ParserError:
         return OpenStatus(None, NO_HOURS)
     state, comment = oh.state(library.existing(now))
+    if state == State.CLOSED and BY_APPOINTMENT.search(comment):
+        return OpenStatus(None, capitalize(comment))  # « off "sur rendez-vous" »: closed to walk-ins only
     if state == State.UNKNOWN:
         return OpenStatus(None, capitalize(comment) if comment else "Horaires à confirmer")
     if state == State.OPEN:
@@ -216,10 +218,15 @@ def _today_hours(value: str, now: datetime | None, closures: list[dict] | None) 
     day_start, next_day = library.midnight(today), library.midnight(today + timedelta(days=1))
     day_after = library.midnight(today + timedelta(days=2))
     parts = []
+    by_appointment = ""
     for start, end, state, comment in library.intervals(
         oh, library.midnight(today - timedelta(days=1)), day_after
     ):
-        if state == State.CLOSED or end <= day_start or start >= next_day:
+        if end <= day_start or start >= next_day:
+            continue
+        if state == State.CLOSED:
+            if _covers_day(start, end, today) and BY_APPOINTMENT.search(comment):
+                by_appointment = comment
             continue
         note = comment or ("à confirmer" if state == State.UNKNOWN else "")
         if _covers_day(start, end, today):
@@ -233,4 +240,6 @@ def _today_hours(value: str, now: datetime | None, closures: list[dict] | None) 
         else:
             span = f"{clock(start)} – {'minuit' if end == next_day else clock(end)}"
         parts.append(f"{span} ({note})" if note else span)
+    if not parts and by_appointment:
+        return f"Aujourd'hui : {by_appointment}"
     return f"Aujourd'hui : {', '.join(parts)}" if parts else "Aujourd'hui : fermé"

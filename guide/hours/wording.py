@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
 from babel.dates import get_day_names, get_month_names
 
 DAY_MINUTES = 24 * 60
+# A comment meaning « by appointment only »: « sur rendez-vous », « Sur RDV uniquement »…
+BY_APPOINTMENT = re.compile(r"^\s*(?:uniquement\s+)?sur (?:rendez-vous|rdv)\b", re.IGNORECASE)
 
 # Babel's French names (its day index 0 is Monday, as ``date.weekday()``): no hand-written table.
 DAY_LABELS: tuple[str, ...] = tuple(get_day_names("wide", locale="fr")[day] for day in range(7))

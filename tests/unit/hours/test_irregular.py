@@ -139,3 +139,37 @@ def test_print_problem_names_hours_that_would_print_as_a_fallback(value: str, pr
     found = hours.print_problem(value)
     assert (found or "")[: len(problem or "")] == (problem or "")
     assert (found is None) == (problem is None)
+
+
+@pytest.mark.parametrize(
+    ("value", "description", "label", "today"),
+    [
+        (
+            'off "sur rendez-vous"',
+            "uniquement sur rendez-vous",
+            "Sur rendez-vous",
+            "Aujourd'hui : sur rendez-vous",
+        ),
+        (
+            'closed "uniquement sur RDV"',
+            "uniquement sur RDV",
+            "Uniquement sur RDV",
+            "Aujourd'hui : uniquement sur RDV",
+        ),
+    ],
+)
+def test_closed_by_appointment_only_is_not_just_closed(
+    value: str, description: str, label: str, today: str
+) -> None:
+    now = at(MONDAY, 10)
+    assert hours.describe(value, now=now) == description
+    assert hours.status(value, now=now) == hours.OpenStatus(None, label)
+    assert hours.today_hours(value, now=now) == today
+
+
+def test_a_closed_weekday_by_appointment_in_a_week() -> None:
+    value = 'Mo-Fr 09:00-12:00; Sa off "sur rendez-vous"'
+    saturday = at(date(2026, 12, 5), 10)
+    assert hours.status(value, now=saturday).label == "Sur rendez-vous"
+    assert hours.today_hours(value, now=saturday) == "Aujourd'hui : sur rendez-vous"
+    assert hours.status(value, now=at(date(2026, 12, 6), 10)).label == "Fermé — ouvre demain à 9 h"
