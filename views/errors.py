@@ -6,7 +6,8 @@ import logging
 from typing import Any
 
 from pyramid.exceptions import BadCSRFToken
-from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.httpexceptions import HTTPException, HTTPSeeOther
+from pyramid.response import Response
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 
 from guide.services.fiches import SimultaneousSave
@@ -50,4 +51,30 @@ def simultaneous_save(request: Any) -> Any:
         "title": "Enregistrement simultané",
         "message": "Quelqu'un a enregistré cette fiche au même instant que vous. Revenez en arrière : "
         "votre saisie est encore dans le formulaire ; enregistrez à nouveau pour voir les différences.",
+    }
+
+
+@exception_view_config(Exception, renderer="error.jinja2")
+def unexpected_error(exc: Exception, request: Any) -> Any:
+    """Whatever went wrong, a French page (JSON for the API) carrying the site's headers, never a trace.
+
+    The transaction is aborted by pyramid_tm (it sees the squashed exception) and pyramid_retry still
+    retries what is retryable (it inspects ``request.exception``).
+    """
+    if isinstance(exc, HTTPException):  # redirects, 404s… raised by views: Pyramid's own answer
+        return exc
+    log.error("unexpected error on %s %s", request.method, request.path_qs[:300], exc_info=exc)
+    if request.path_info.startswith("/api/"):
+        response = Response(
+            json_body={"erreur": "Une erreur inattendue s'est produite. Réessayez dans un instant."},
+            status=500,
+            charset="utf-8",
+        )
+        return response
+    request.response.status = 500
+    return {
+        "title": "Erreur inattendue",
+        "message": "Une erreur inattendue s'est produite de notre côté ; elle est enregistrée. "
+        "Réessayez dans un instant. Si vous remplissiez un formulaire, revenez en arrière : ce que "
+        "vous avez saisi est encore dans votre navigateur.",
     }
