@@ -44,13 +44,7 @@ from .document import (
 from .generation import editions_dir, generate, pdf_name
 from .helplines import DEFAULT_HELPLINES, helpline_data, helplines, seed_helplines
 from .layout import PdfResult, chapter_parts, pad_count, render_pdf
-from .on_demand import (
-    fiche_print_levels,
-    render_fiche_html,
-    render_fiche_pdf,
-    render_selection_html,
-    render_selection_pdf,
-)
+from .on_demand import fiche_print_levels, render_selection_html
 from .rendering import configure, environment, render_edition_html, render_html, stylesheet_files
 from .selection import (
     MAX_SELECTION,
@@ -101,12 +95,9 @@ __all__ = [
     "preflight",
     "print_fiche",
     "render_edition_html",
-    "render_fiche_html",
-    "render_fiche_pdf",
     "render_html",
     "render_pdf",
     "render_selection_html",
-    "render_selection_pdf",
     "seed_helplines",
     "select_entries",
     "stylesheet_files",

@@ -1,5 +1,5 @@
-"""Printing on demand: one published fiche on one A4 page, and the agents' selection (normal or large print),
-as HTML for the browser or for the PDF worker (:mod:`.worker`)."""
+"""Printing on demand: the HTML of one published fiche on one A4 page and of the agents' selection (normal
+or large print), for the browser or for the PDF worker (:mod:`.worker`) to lay out."""
 
 from __future__ import annotations
 
@@ -29,35 +29,6 @@ def _locator(db: Session, version: FicheVersion, fiche_id: int) -> Markup:
     return render_locator(version.lieux, quartiers, width=300, height=200, id_prefix=f"situation-{fiche_id}")
 
 
-def render_fiche_html(
-    db: Session,
-    fiche_id: int,
-    site_url: str,
-    stylesheets: Sequence[str] | None = None,
-    *,
-    level: int = 0,
-    **kw: Any,
-) -> str | None:
-    """The one-page print of a published fiche (None when it is not public). ``level`` 1 and 2 make it
-    more compact when it does not fit on one page (smaller type, then a shortened description)."""
-    entries = live_entries(db, [fiche_id])
-    if not entries:
-        return None
-    fiche = print_fiche(entries[0], 1, site_url)
-    if level >= 2 and len(fiche.description) > 900:
-        fiche.description = fiche.description[:900].rsplit(" ", 1)[0] + " […] (suite sur la fiche en ligne)"
-    return render_html(
-        "fiche.jinja2",
-        stylesheets if stylesheets is not None else stylesheet_files("fiche.css"),
-        fiche=fiche,
-        locator=_locator(db, entries[0].version, fiche_id),
-        printed=hours.today(),
-        created=utcnow(),
-        level=level,
-        **kw,
-    )
-
-
 def fiche_print_levels(db: Session, fiche_id: int, site_url: str) -> list[str] | None:
     """The HTML of a fiche's one-page print at each level of compactness, most readable first, without
     repeats (None when the fiche is not public): what the PDF worker, which has no database, lays out."""
@@ -81,15 +52,6 @@ def fiche_print_levels(db: Session, fiche_id: int, site_url: str) -> list[str] |
         if not pages or html != pages[-1]:
             pages.append(html)
     return pages
-
-
-def render_fiche_pdf(db: Session, fiche_id: int, site_url: str) -> bytes | None:
-    """A published fiche on one A4 page (None when the fiche is not public), laid out here: the site hands
-    this work to its PDF worker (:mod:`.worker`)."""
-    from .worker import Job, layout
-
-    pages = fiche_print_levels(db, fiche_id, site_url)
-    return None if pages is None else layout(Job(tuple(pages), one_page=True))
 
 
 def render_selection_html(
@@ -118,12 +80,3 @@ def render_selection_html(
         helplines=helpline_data(helplines(db))[:4] if not large else [],
         **kw,
     )
-
-
-def render_selection_pdf(
-    db: Session, fiche_ids: Sequence[int], site_url: str, *, large: bool = False
-) -> bytes:
-    """The selection as a PDF, laid out here (the site hands this work to :mod:`.worker`)."""
-    from .worker import Job, layout
-
-    return layout(Job((render_selection_html(db, fiche_ids, site_url, large=large),)))
