@@ -3,9 +3,13 @@
 The text is written from the evaluated week rather than from the syntax, so that overridden rules
 (« Mo-Fr 08:00-12:00; Mo-Fr 14:00-18:00 » really means 14 h–18 h) are never described wrongly: the
 string is read into rules, checked against the library (:mod:`guide.hours.check`), folded day by day,
-and days with the same hours are grouped.  When the string is outside the parser's subset, the library's
-normalised form is tried; failing that, the current week is sampled from the library and described day
-by day (« semaine du 7 juillet 2025 : … »).
+and days with the same hours are grouped.  Irregular rules (« We[1,3] », « week 1-53/2 », « 2026 Dec
+21-2027 Jan 03 off ») are left out of the regular week and read as their own phrase (« le 1er et le 3e
+mercredi du mois de 14 h à 17 h »), followed by the next dates they give (« prochaines permanences :
+mercredi 2 décembre et mercredi 16 décembre, 14 h – 17 h »).  When the string is outside the parser's
+subset, the library's normalised form is tried; failing that, the current week is sampled from the
+library and described day by day (« semaine du 7 juillet 2025 : … »): :func:`is_described` tells which,
+and :func:`print_problem` why such hours must not be printed.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """The reader of the common subset of the opening_hours syntax into :class:`~guide.hours.model.Rule` s.
 
-It handles weekdays, public and school holidays, months and dates, time spans and state modifiers with
-comments; anything else (years, weeks, Easter, offsets, sunrise…) raises
-:class:`~guide.hours.model.Unsupported`, and the caller falls back on the library.
+It handles weekdays (and the nth weekday of the month, « We[1,3] », « Fr[-1] »), public and school
+holidays, months and dates, dated ranges with years (« 2026 Dec 21-2027 Jan 03 »), ISO weeks (« week
+1-53/2 »), time spans, state modifiers with comments, and fallback rules after « || »; anything else
+(Easter, offsets, sunrise, repetitions…) raises :class:`~guide.hours.model.Unsupported`, and the caller
+falls back on the library.
 """
 
 from __future__ import annotations
