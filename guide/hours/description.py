@@ -228,6 +228,8 @@ def _weeks_text(weeks: frozenset[int], after_days: bool) -> str:
 def _dates_text(first: date, last: date) -> str:
     if first == last:
         return f"le {date_fr(first)} {first.year}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"du {first.day if first.day > 1 else '1er'} au {date_fr(last)} {last.year}"
     if first.year == last.year:
         return f"du {date_fr(first)} au {date_fr(last)} {last.year}"
     return f"du {date_fr(first)} {first.year} au {date_fr(last)} {last.year}"

@@ -21,7 +21,7 @@ UNKNOWN = "unknown"
 CLOSED = "closed"
 NORMAL = "normal"
 ADDITIONAL = "additional"
-FALLBACK = "fallback"  # after « || »: applies only to days that no earlier rule matched
+FALLBACK = "fallback"  # after « || »: applies only to days the earlier rules leave closed all day
 
 
 class Unsupported(Exception):
@@ -245,13 +245,11 @@ def fold(
     times; an additional rule (after « , ») adds its times to the day.
     """
     result = CLOSED_DAY
-    matched = False
     for rule in rules:
-        if rule.operator == FALLBACK and matched:
-            continue
+        if rule.operator == FALLBACK and result.pieces:
+            continue  # as the library does: a fallback fills days the earlier rules left closed
         if not rule.matches(weekday, is_holiday, period_ok, day):
             continue
-        matched = True
         if rule.state == CLOSED:
             if rule.spans is None:
                 result = Day((), rule.comment)

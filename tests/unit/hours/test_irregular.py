@@ -60,6 +60,21 @@ MONDAY = date(2026, 11, 30)  # Wednesday 2 and 16 December 2026 are the 1st and 
             "Mo-Fr 09:00-17:00; 2026 Dec 21-2027 Jan 03 off",
             "du lundi au vendredi de 9 h à 17 h ; fermé du 21 décembre 2026 au 3 janvier 2027",
         ),
+        (
+            "Mo-Fr 09:00-17:00; 2026 Dec 24-2026 Dec 26 off",
+            "du lundi au vendredi de 9 h à 17 h ; fermé du 24 au 26 décembre 2026",
+        ),
+        # a fallback fills the days the earlier rules leave closed, public holidays included
+        (
+            'Mo-Fr 09:00-12:00; PH off || "sur rendez-vous"',
+            "du lundi au vendredi de 9 h à 12 h ; le samedi et le dimanche : sur rendez-vous ; "
+            "les jours fériés : sur rendez-vous",
+        ),
+        (
+            'Mo-Fr 09:00-12:00; We off || "sur rendez-vous"',
+            "du lundi au vendredi (sauf le mercredi) de 9 h à 12 h ; "
+            "le mercredi, le samedi et le dimanche : sur rendez-vous",
+        ),
         ('"sur rendez-vous"', "sur rendez-vous"),
         ('off "sur rendez-vous"', "uniquement sur rendez-vous"),
         (
