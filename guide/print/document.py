@@ -29,10 +29,15 @@ def no_progress(percent: int, message: str) -> None:
     return None
 
 
-@functools.lru_cache(maxsize=2048)
 def hours_text(value: str) -> str:
-    """Opening hours in plain French, cached (an edition describes the same strings many times); a time
-    is never cut at the end of a line (« 13 h 30 » keeps its non-breaking spaces)."""
+    """Opening hours in plain French, cached per day (an edition describes the same strings many times,
+    and « prochaines permanences » change with the date); a time is never cut at the end of a line
+    (« 13 h 30 » keeps its non-breaking spaces)."""
+    return _hours_text(value, hours.today())
+
+
+@functools.lru_cache(maxsize=2048)
+def _hours_text(value: str, day: object) -> str:
     return unbreakable_times(hours.describe_safe(value))
 
 
