@@ -50,10 +50,11 @@ MAX_GAPS = 5000
 GAP_WINDOW = 200  # after a rebuild, ids this far below the pointer that are missing become gaps
 WRITE_TIMEOUT = 5.0  # seconds to wait for another writer of the same folder
 BATCH = 500  # fiches loaded (and documents built) at a time
-# Whoosh's sorting pool for a rebuild, in MB (its estimate: the process grows by about twice as much). Less
-# spills sorted runs to disk more often and merges them at commit; 128 keeps a 50,000-fiche rebuild well under
-# 600 MB. One process (procs=1): a multiprocessing writer multiplies the pools.
-REBUILD_MB = 128
+# Whoosh's sorting pool for a rebuild, in MB (its own estimate; the process grows by a bit more). Less spills
+# sorted runs to disk more often and merges them at commit, which costs CPU (10,000 fiches: 18.7 s at 256,
+# 27 s at 128 or 64; peak RSS 426, 295, 217 MB). With the snapshot read afterwards, 256 keeps a 50,000-fiche
+# rebuild under 600 MB. One process (procs=1): a multiprocessing writer would multiply the pools.
+REBUILD_MB = 256
 
 
 def fiche_path(fiche_id: int, nom: str) -> str:
@@ -303,10 +304,14 @@ class IndexFolder:
             self._lock.release()
 
     @contextlib.contextmanager
-    def _writer(self, timeout: float, limitmb: int = 32, codec: Any = None) -> Iterator[Any]:
+    def _writer(
+        self, timeout: float, limitmb: int = 32, codec: Any = None, compound: bool = True
+    ) -> Iterator[Any]:
         """This process's lock, then Whoosh's writer lock (which other processes also take)."""
         with self._locked(timeout):
-            writer = self.index.writer(timeout=timeout, limitmb=limitmb, procs=1, codec=codec)
+            writer = self.index.writer(
+                timeout=timeout, limitmb=limitmb, procs=1, codec=codec, compound=compound
+            )
             try:
                 yield writer
             except BaseException:
@@ -317,7 +322,9 @@ class IndexFolder:
     def rebuild(self, db: Session, timeout: float = 60.0) -> tuple[int, float]:
         """Index every public fiche from scratch; returns (documents, seconds)."""
         started = time.perf_counter()
-        with self._writer(timeout, limitmb=REBUILD_MB, codec=RebuildCodec()) as writer:
+        # compound=False: Whoosh copies each file of a compound segment into memory when a reader opens it
+        # (about 90 MB at 50,000 fiches); separate files are read from the disk (and the OS's cache).
+        with self._writer(timeout, limitmb=REBUILD_MB, codec=RebuildCodec(), compound=False) as writer:
             # Read the pointer before the fiches: a change committed meanwhile is applied again later.
             last_id = db.scalar(select(func.max(IndexChange.id))) or 0
             present = set(db.scalars(select(IndexChange.id).where(IndexChange.id > last_id - GAP_WINDOW)))
