@@ -24,9 +24,10 @@ TITLE = "XSS"
 
 
 def attack(tag: str, user_id: int) -> str:
-    """The payload of the incident: promote ``user_id`` with the admin's session and CSRF token."""
+    """The payload of the incident: promote ``user_id`` with the admin's session and CSRF token (under
+    the 200 characters a lieu or organisation name holds in PostgreSQL)."""
     return (
-        f"<img src=/xss-{tag}.png onerror=\"__xss='{tag}';document.title='{TITLE}';"
+        f"<img src=/xss-{tag}.png onerror=\"__xss='{tag}';"
         f"fetch('/admin/comptes/{user_id}',{{method:'POST',body:new URLSearchParams({{role:'admin',"
         "csrf_token:document.querySelector('[name=csrf_token]').value})})\">"
     )
@@ -46,6 +47,7 @@ def poison(db: Session) -> None:
         quartier.nom = marker(f"q{i}")
     for i, organisation in enumerate(db.scalars(select(Organisation).order_by(Organisation.id))):
         organisation.nom = attack(f"o{i}", victim.id)
+    assert max(len(attack(f"o{i}", victim.id)) for i in range(100)) <= 200
 
 
 @pytest.fixture(scope="module")
