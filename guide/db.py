@@ -104,9 +104,15 @@ SessionListeners = Iterable[tuple[str, Callable[..., Any]]]
 def listen_sessions(factory: sessionmaker[Session], listeners: SessionListeners) -> None:
     """Register session event listeners (``(event name, function)``) on the sessions of ``factory``:
     the one way the application listens to its sessions (never globally on ``Session``)."""
+    # Registration is remembered on the factory's own class (each sessionmaker makes one), not asked of
+    # ``event.contains``: SQLAlchemy's registry is keyed by ``id()``, and a new factory whose class reuses
+    # the address of a collected one was taken for it, so its sessions got no listeners.
+    registered: set[tuple[str, Any]] = factory.class_.__dict__.get("_guide_listeners") or set()
     for name, function in listeners:
-        if not event.contains(factory, name, function):
+        if (name, function) not in registered:
             event.listen(factory, name, function)
+            registered.add((name, function))
+    factory.class_._guide_listeners = registered  # type: ignore[attr-defined]
 
 
 def make_session_factory(bind: Any, **kwargs: Any) -> sessionmaker[Session]:
