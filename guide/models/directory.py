@@ -138,6 +138,8 @@ class Thematique(Base):
     icon: Mapped[str] = mapped_column(String(40), default="")
     position: Mapped[int] = mapped_column(default=0)
     di_codes: Mapped[list[str]] = mapped_column(default=list)
+    # How often the fiches of this thématique must be confirmed (months); None: the guide's default.
+    update_period_months: Mapped[int | None]
 
     def __repr__(self) -> str:
         return f"<Thematique {self.slug}>"

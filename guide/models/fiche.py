@@ -84,6 +84,8 @@ class Fiche(Base):
     state_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     published_at: Mapped[dt.datetime | None]
     confirmed_at: Mapped[dt.date | None] = mapped_column(Date)
+    # How often this fiche must be confirmed (months); None: its thématiques' period or the default.
+    update_period_months: Mapped[int | None]
     # Optimistic lock: two saves based on the same version cannot both be applied.
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 

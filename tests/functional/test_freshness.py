@@ -1,0 +1,84 @@
+"""Freshness of published fiches: the per-object answer and the set-based SQL agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from guide.models import Fiche, Thematique
+from guide.services import freshness as fr
+from guide.services.freshness import Freshness
+
+TODAY = dt.date(2027, 2, 16)
+
+
+def test_add_months_clips_to_the_month_end():
+    assert fr.add_months(dt.date(2027, 1, 31), 1) == dt.date(2027, 2, 28)
+    assert fr.add_months(dt.date(2028, 3, 31), -1) == dt.date(2028, 2, 29)
+    assert fr.add_months(dt.date(2026, 11, 15), 14) == dt.date(2028, 1, 15)
+
+
+def test_a_fiche_confirmed_18_months_ago_is_to_check_and_the_last_month_is_soon():
+    assert fr.freshness_for(fr.add_months(TODAY, -18), 12, TODAY) is Freshness.A_VERIFIER
+    assert fr.freshness_for(fr.add_months(TODAY, -12), 12, TODAY) is Freshness.A_VERIFIER
+    assert fr.freshness_for(fr.add_months(TODAY, -12) + dt.timedelta(days=1), 12, TODAY) is Freshness.BIENTOT
+    assert fr.freshness_for(fr.add_months(TODAY, -11), 12, TODAY) is Freshness.BIENTOT
+    assert fr.freshness_for(fr.add_months(TODAY, -11) + dt.timedelta(days=1), 12, TODAY) is Freshness.A_JOUR
+    assert fr.freshness_for(None, 12, TODAY) is Freshness.A_VERIFIER
+    # a one-month period: « bientôt » is its last week only
+    assert fr.freshness_for(TODAY, 1, TODAY) is Freshness.A_JOUR
+    assert fr.freshness_for(TODAY - dt.timedelta(days=25), 1, TODAY) is Freshness.BIENTOT
+
+
+def test_period_comes_from_the_fiche_then_its_thematiques_then_the_default(world, db):
+    fiche = world.fiches["published_a"]
+    assert fr.period_months(fiche) == 12
+    them = db.scalar(select(Thematique).where(Thematique.slug == "acces-aux-droits"))
+    them.update_period_months = 3
+    assert fr.period_months(fiche) == 3
+    fiche.update_period_months = 6
+    assert fr.period_months(fiche) == 6
+    fiche.confirmed_at = fr.add_months(TODAY, -5)
+    assert fr.freshness_of(fiche, TODAY) is Freshness.BIENTOT
+    assert fr.freshness_of(world.fiches["draft_a"], TODAY) is None
+    assert fr.freshness_of(world.fiches["archived_a"], TODAY) is None
+
+
+def test_sql_agrees_with_python_on_every_day_of_two_years(world, db):
+    """For many confirmation dates and periods, the CASE gives exactly freshness_of."""
+    them = db.scalar(select(Thematique).where(Thematique.slug == "acces-aux-droits"))
+    public = [world.fiches[f"published_{k}"] for k in "abc"]
+    cases = [(None, None)] + [
+        (TODAY - dt.timedelta(days=d), p) for d in range(0, 800, 7) for p in (None, 1, 3, 12)
+    ]
+    status = fr.freshness_expression(TODAY)
+    for confirmed, period in cases:
+        for fiche in public:
+            fiche.confirmed_at = confirmed
+            fiche.update_period_months = period
+        them.update_period_months = 2 if period is None and confirmed and confirmed.day % 2 else None
+        db.flush()
+        got = dict(db.execute(select(Fiche.id, status).where(Fiche.id.in_([f.id for f in public]))).all())
+        for fiche in public:
+            assert got[fiche.id] == fr.freshness_of(fiche, TODAY).value, (confirmed, period)
+
+
+def test_counts_and_stale_query(world, db):
+    a, b, c = (world.fiches[f"published_{k}"] for k in "abc")
+    a.confirmed_at = fr.add_months(TODAY, -18)
+    b.confirmed_at = fr.add_months(TODAY, -11) - dt.timedelta(days=3)
+    c.confirmed_at = TODAY
+    db.flush()
+    total = fr.freshness_counts(db, TODAY)
+    assert total.counts == {Freshness.A_VERIFIER: 1, Freshness.BIENTOT: 1, Freshness.A_JOUR: 1}
+    assert total.total == 3 and total.share_confirmed == 2 / 3
+    by_org = {g.label: g.counts for g in fr.freshness_counts(db, TODAY, by="organisation")}
+    assert by_org["Association Alpha"][Freshness.A_VERIFIER] == 1
+    assert sum(by_org["Bêta Santé"].values()) == 1
+    (quartier,) = fr.freshness_counts(db, TODAY, by="quartier")
+    assert quartier.label == "Quartier test" and quartier.total == 3
+    (them,) = fr.freshness_counts(db, TODAY, by="thematique")
+    assert them.label == "Accès aux droits" and them.total == 3
+    assert list(db.scalars(fr.stale_fiches_query(db, TODAY))) == [a]
+    assert list(db.scalars(fr.stale_fiches_query(db, TODAY, include_soon=True))) == [a, b]
