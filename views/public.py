@@ -14,6 +14,7 @@ from guide.maps import geojson_feature_collection
 from guide.models import Fiche, Lieu, Organisation, Quartier, Thematique, version_lieu
 from guide.services.fiches import public_fiches_query
 from guide.services.mapsvg import MapMarker, render_locator, render_map
+from guide.services.sharing import directions, share_links
 from guide.settings import settings_of
 from guide.text import slugify
 
@@ -157,11 +158,27 @@ def fiche_page(request: Any) -> Any:
         return HTTPMovedPermanently(location=canonical)
     version = fiche.published_version
     quartiers = request.dbsession.scalars(select(Quartier).where(Quartier.geometry.is_not(None))).all()
+    lieu = next(iter(version.lieux), None)
+    located = next((x for x in version.lieux if x.latitude is not None and x.longitude is not None), None)
+    where = located or lieu
     return {
         "fiche": fiche,
         "version": version,
-        "locator": render_locator(version.lieux, quartiers, title=f"Plan : {version.nom}"),
+        "locator": render_locator(
+            version.lieux, quartiers, title=f"Plan : {version.nom}", half_span_m=450, id_prefix="plan"
+        ),
         "status": hours.status(version.horaires, version.fermetures),
+        "today": hours.today_hours(version.horaires, closures=version.fermetures),
+        "phone": version.telephone or fiche.organisation.telephone or "",
+        "lieu": lieu,
+        "located": located,
+        "directions": directions(where.latitude, where.longitude, where.nom, where.one_line_address)
+        if where is not None
+        else None,
+        "share": share_links(
+            version.nom, request.route_url("fiche", ref=fiche_url(request, fiche).rsplit("/", 1)[-1])
+        ),
+        "tile_url": settings_of(request.registry).map_tile_url,
         "last_update": max(
             filter(None, [fiche.published_at.date() if fiche.published_at else None, fiche.confirmed_at])
         ),
