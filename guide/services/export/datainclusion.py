@@ -1,0 +1,161 @@
+"""The public guide as a data·inclusion v1 export: ``structures.json`` and ``services.json``.
+
+Each row is a data·inclusion v1 structure or service (validated with the ``data-inclusion-schema`` package
+in the tests), plus what data·inclusion does not carry in the extension object ``guide`` that
+``guide-import`` reads back (the same shape as the demo guide in ``guide/demo/``): lieux with their
+accessibility and quartier, closures, ages, the guide's own publics, thématiques and conditions of access.
+So an export imported into a fresh guide gives the same public guide, and a data·inclusion consumer that
+ignores ``guide`` still gets valid rows.
+
+Values are mapped to data·inclusion's closed lists: a local public becomes its nearest data·inclusion public
+(``LOCAL_PUBLIC_TO_DI``), a type of service that data·inclusion does not list is left out (kept in ``guide``),
+a thématique gives the data·inclusion codes it is mapped to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from data_inclusion.schema.v1 import Frais, Public, Thematique, TypeService
+
+from ...models import Fiche, Lieu, Organisation
+from ...vocabulary import LOCAL_PUBLIC_TO_DI
+from .snapshot import PublicGuide, fiche_ref, last_update, lieu_ref, main_lieu, organisation_ref
+
+DI_THEMATIQUES = frozenset(t.value for t in Thematique)
+DI_PUBLICS = frozenset(p.value for p in Public)
+DI_TYPES = frozenset(t.value for t in TypeService)
+DI_FRAIS = frozenset(f.value for f in Frais)
+ACCESS_FIELDS = ("acces_plain_pied", "toilettes_adaptees", "boucle_magnetique", "langue_des_signes")
+ADDRESS_FIELDS = ("adresse", "complement_adresse", "code_postal", "commune", "code_insee")
+
+
+def _text(value: str | None) -> str | None:
+    """data·inclusion writes an absent value as null, not as an empty string."""
+    value = (value or "").strip()
+    return value or None
+
+
+def organisation_url(site_url: str, organisation: Organisation) -> str:
+    return f"{site_url.rstrip('/')}/structure/{organisation.slug}"
+
+
+def fiche_url(site_url: str, fiche: Fiche) -> str:
+    """The fiche's public page (``/fiche/<id>`` redirects to its canonical address with the slug)."""
+    return f"{site_url.rstrip('/')}/fiche/{fiche.id}"
+
+
+def _address(lieu: Lieu | None) -> dict[str, Any]:
+    if lieu is None:
+        return dict.fromkeys((*ADDRESS_FIELDS, "latitude", "longitude"))
+    return {
+        **{name: _text(getattr(lieu, name)) for name in ADDRESS_FIELDS},
+        "latitude": lieu.latitude,
+        "longitude": lieu.longitude,
+    }
+
+
+def lieu_extension(lieu: Lieu, source: str) -> dict[str, Any]:
+    return {
+        "id": lieu_ref(lieu, source),
+        "nom": lieu.nom,
+        **{name: getattr(lieu, name) or "" for name in ADDRESS_FIELDS},
+        "latitude": lieu.latitude,
+        "longitude": lieu.longitude,
+        "quartier": lieu.quartier.nom if lieu.quartier is not None else None,
+        **{name: getattr(lieu, name).value for name in ACCESS_FIELDS},
+    }
+
+
+def structure_row(guide: PublicGuide, organisation: Organisation, site_url: str) -> dict[str, Any]:
+    source, identifier = organisation_ref(organisation)
+    lieux = guide.lieux.get(organisation.id, [])
+    dates = [last_update(f) for f in guide.fiches.get(organisation.id, [])]
+    dates.append(organisation.updated_at.date())
+    return {
+        "source": source,
+        "id": identifier,
+        "nom": organisation.nom,
+        "date_maj": max(dates).isoformat(),
+        "description": _text(organisation.description),
+        "lien_source": organisation_url(site_url, organisation),
+        "siret": organisation.siret or None,
+        **_address(main_lieu(organisation, lieux)),
+        "telephone": _text(organisation.telephone),
+        "courriel": _text(organisation.courriel),
+        "site_web": _text(organisation.site_web),
+        "horaires_accueil": None,
+        "accessibilite_lieu": None,
+        "reseaux_porteurs": None,
+        "guide": {
+            "sigle": organisation.sigle or None,
+            "reseau_porteur": organisation.reseau_porteur or None,
+            "lieux": [lieu_extension(lieu, source) for lieu in lieux],
+        },
+    }
+
+
+def di_thematiques(fiche: Fiche) -> list[str]:
+    version = fiche.published_version
+    return sorted({code for t in version.thematiques for code in t.di_codes or [] if code in DI_THEMATIQUES})
+
+
+def di_publics(publics: list[str]) -> list[str]:
+    """data·inclusion publics of the guide's: « tous-publics » only alone (the schema refuses it with others;
+    a local public mapped to it, « aidants », adds nothing to a narrower list)."""
+    codes = {LOCAL_PUBLIC_TO_DI.get(code, code) for code in publics} & DI_PUBLICS
+    if len(codes) > 1:
+        codes.discard("tous-publics")
+    return sorted(codes)
+
+
+def service_row(fiche: Fiche, site_url: str) -> dict[str, Any]:
+    version = fiche.published_version
+    source, identifier = fiche_ref(fiche)
+    _source, structure_id = organisation_ref(fiche.organisation)
+    lieux = list(version.lieux)
+    return {
+        "source": source,
+        "structure_id": structure_id,
+        "id": identifier,
+        "nom": version.nom,
+        "description": version.description or version.resume or "",
+        # No lien_source: guide-import reads it as the service's web site when there is none, so an export
+        # imported elsewhere would gain a link the partner never gave. The page is in guide.url.
+        "lien_source": None,
+        "date_maj": last_update(fiche).isoformat(),
+        "type": version.type_service if version.type_service in DI_TYPES else None,
+        "thematiques": di_thematiques(fiche) or None,
+        "frais": version.frais if version.frais in DI_FRAIS else None,
+        "frais_precisions": _text(version.frais_precisions),
+        "publics": di_publics(version.publics) or None,
+        "publics_precisions": _text(version.publics_precisions),
+        "conditions_acces": _text(version.conditions_precisions),
+        **_address(lieux[0] if lieux else None),
+        "telephone": _text(version.telephone),
+        "courriel": _text(version.courriel),
+        "contact_nom_prenom": _text(version.contact_nom),
+        "lien_mobilisation": _text(version.site_web),
+        "horaires_accueil": _text(version.horaires),
+        "langues": list(version.langues or []),
+        "guide": {
+            "url": fiche_url(site_url, fiche),
+            "resume": version.resume,
+            "type_service": version.type_service,
+            "publics": list(version.publics or []),
+            "thematiques": [t.slug for t in version.thematiques],
+            "conditions_acces": list(version.conditions_acces or []),
+            "age_min": version.age_min,
+            "age_max": version.age_max,
+            "horaires_precisions": version.horaires_precisions,
+            "fermetures": [dict(closure) for closure in version.fermetures or []],
+            "lieux": [lieu_ref(lieu, source) for lieu in lieux],
+        },
+    }
+
+
+def rows(guide: PublicGuide, site_url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(structures, services) of the public guide."""
+    structures = [structure_row(guide, org, site_url) for org in guide.organisations]
+    services = [service_row(fiche, site_url) for org in guide.organisations for fiche in guide.fiches[org.id]]
+    return structures, services
