@@ -1,0 +1,614 @@
+"""The city's indicators (seed 004, action 08): consultations, searches, clicks, updates, confirmation age.
+
+**Counting without personal data.** A public read must never fail, nor wait, because of a counter, and
+nothing about the reader is kept. :meth:`UsageRecorder.record` adds one to a counter in memory, per
+(kind, key, day): no address, no user agent, no cookie, no time within the day ever leaves the request.
+The counts are written in batches, in a short transaction of their own (an upsert adding to the day's
+row), by a background thread every ``flush_seconds`` (or sooner when ``max_pending`` events wait, and at
+exit) when the session factory is bound to an Engine; otherwise (the tests' single connection) after a
+request when a flush is due, or on :meth:`UsageRecorder.flush`. A failed write is logged and its counts
+go back to the buffer; memory is bounded by ``max_keys`` distinct keys (more are dropped and counted).
+The same pattern as :mod:`search_index.misses`, which ``guide`` may not import (it is a room above).
+
+**Bots are not counted**: :func:`is_countable` refuses requests whose user agent is empty, unusually long
+or recognised by the maintained ``crawlerdetect`` patterns (its big regular expression is slow on long
+crafted strings, so at most :data:`MAX_USER_AGENT` characters are looked at, and answers are cached),
+prefetches, and requests that are not GET.
+
+**Rolling up.** ``guide-housekeeping`` adds the daily rows of whole months older than
+:data:`DAILY_KEEP_DAYS` to :class:`UsageMonthly` and deletes them (:func:`roll_up`): recent periods are
+charted per day, older ones per month.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import functools
+import logging
+import re
+import statistics
+import threading
+import time
+import weakref
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from crawlerdetect import CrawlerDetect
+from sqlalchemy import Engine, String, cast, delete, func, select, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..db import writing_session
+from ..models import Fiche, FicheEvent, FicheVersion, Quartier, Thematique
+from ..models.stats import UsageDaily, UsageKind, UsageMonthly
+
+logger = logging.getLogger(__name__)
+
+FLUSH_SECONDS = 10.0
+MAX_PENDING = 2_000  # events waiting before a flush is due at once
+MAX_KEYS = 50_000  # distinct (kind, key, day) counters held in memory at most
+WRITE_ATTEMPTS = 3
+DAILY_KEEP_DAYS = 92  # daily rows of months older than this are rolled up into monthly rows
+MAX_USER_AGENT = 300  # characters of the user agent given to the bot patterns
+MAX_PERIOD_DAYS = 3 * 366  # the longest period the indicators page shows
+DAILY_CHART_MAX_DAYS = 62  # longer periods are charted per month
+MAX_KEY_LENGTH = 80
+
+_recorders: weakref.WeakSet[UsageRecorder] = weakref.WeakSet()
+_detector = threading.local()
+
+
+# --- who is counted ---------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4096)
+def is_bot(user_agent: str) -> bool:
+    """True for a robot's user agent (or none at all); the answer for a string is cached (bounded)."""
+    if not user_agent or len(user_agent) > 4 * MAX_USER_AGENT or not user_agent.isprintable():
+        return True
+    detector = getattr(_detector, "value", None)
+    if detector is None:  # CrawlerDetect keeps state between calls: one per thread
+        detector = _detector.value = CrawlerDetect()
+    return bool(detector.isCrawler(user_agent[:MAX_USER_AGENT]))
+
+
+def is_countable(method: str, headers: Mapping[str, str]) -> bool:
+    """Whether a request is a person reading the guide: a GET, not a prefetch, not a bot."""
+    if method != "GET":
+        return False
+    purpose = (headers.get("Sec-Purpose") or headers.get("Purpose") or "").lower()
+    if "prefetch" in purpose or "prerender" in purpose:
+        return False
+    return not is_bot(headers.get("User-Agent") or "")
+
+
+# --- the counter in memory and its writer -----------------------------------------------------------
+
+Key = tuple[str, str, dt.date]
+
+
+class UsageRecorder:
+    """Usage counts buffered in memory and written in batches to :class:`UsageDaily`. Thread-safe."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session] | None,
+        *,
+        flush_seconds: float = FLUSH_SECONDS,
+        max_pending: int = MAX_PENDING,
+        max_keys: int = MAX_KEYS,
+        background: bool | None = None,
+    ) -> None:
+        self.session_factory = session_factory
+        self.flush_seconds = flush_seconds
+        self.max_pending = max_pending
+        self.max_keys = max_keys
+        if background is None:
+            background = session_factory is not None and isinstance(session_factory.kw.get("bind"), Engine)
+        self.background = background
+        self.dropped = 0
+        self.written = 0
+        self._pending: Counter[Key] = Counter()
+        self._pending_events = 0
+        self._lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._closed = False
+        self._thread: threading.Thread | None = None
+        self._last_flush = time.monotonic()
+        _recorders.add(self)
+
+    def rebind(self, session_factory: sessionmaker[Session] | None) -> None:
+        """Write through another session factory from now on; what was counted for the old one is dropped
+        (only the tests' cached application changes its factory, between two tests)."""
+        with self._lock:
+            self.session_factory = session_factory
+            self._pending = Counter()
+            self._pending_events = 0
+
+    def record(self, day: dt.date, events: Iterable[tuple[str, str]]) -> int:
+        """Count one of each (kind, key) event on ``day`` in memory; returns how many were kept."""
+        kept = 0
+        with self._lock:
+            for kind, key in events:
+                counter_key = (str(kind), str(key)[:MAX_KEY_LENGTH], day)
+                if counter_key not in self._pending and len(self._pending) >= self.max_keys:
+                    self.dropped += 1
+                    continue
+                self._pending[counter_key] += 1
+                kept += 1
+            self._pending_events += kept
+            full = self._pending_events >= self.max_pending
+        if self.background:
+            self._start()
+            if full:
+                self._wake.set()
+        return kept
+
+    @property
+    def pending(self) -> int:
+        return self._pending_events
+
+    def due(self) -> bool:
+        return bool(self._pending) and (
+            self._pending_events >= self.max_pending
+            or time.monotonic() - self._last_flush >= self.flush_seconds
+        )
+
+    def after_request(self) -> None:
+        """Called once a request is over: writes the counts when due, unless a background thread does."""
+        if not self.background and self.due():
+            self.flush(wait=False)
+
+    def flush(self, wait: bool = True) -> int:
+        """Write the counts waiting in memory; returns how many events were written. Never raises."""
+        if not self._flush_lock.acquire(blocking=wait):
+            return 0
+        try:
+            with self._lock:
+                batch, self._pending = self._pending, Counter()
+                self._pending_events = 0
+                self._last_flush = time.monotonic()
+            if not batch:
+                return 0
+            for attempt in range(WRITE_ATTEMPTS):
+                try:
+                    self._write(batch)
+                except Exception:  # logged; the counts wait for the next flush
+                    logger.warning(
+                        "usage counters: writing %d counters failed (attempt %d of %d)",
+                        len(batch),
+                        attempt + 1,
+                        WRITE_ATTEMPTS,
+                        exc_info=True,
+                    )
+                    time.sleep(0.05 * 2**attempt)
+                else:
+                    written = sum(batch.values())
+                    self.written += written
+                    return written
+            self._give_back(batch)
+            logger.error("usage counters: %d counters kept in memory for the next flush", len(batch))
+            return 0
+        finally:
+            self._flush_lock.release()
+
+    def _give_back(self, batch: Counter[Key]) -> None:
+        with self._lock:
+            for key, count in batch.items():
+                if key in self._pending or len(self._pending) < self.max_keys:
+                    self._pending[key] += count
+                    self._pending_events += count
+                else:
+                    self.dropped += count
+
+    def _write(self, batch: Counter[Key]) -> None:
+        if self.session_factory is None:
+            raise RuntimeError("the usage recorder has no session factory")
+        rows = [{"kind": k, "key": key, "day": d, "count": n} for (k, key, d), n in sorted(batch.items())]
+        with writing_session(self.session_factory) as session:
+            add_daily_counts(session, rows)
+            session.commit()
+
+    def _start(self) -> None:
+        if self._thread is not None or self._closed:
+            return
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="usage-counters", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while not self._closed:
+            self._wake.wait(self.flush_seconds)
+            self._wake.clear()
+            if self._pending:
+                self.flush()
+
+    def close(self) -> None:
+        """Stop the background thread and write what is waiting."""
+        self._closed = True
+        self._wake.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5)
+        if self._pending:
+            self.flush()
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    for recorder in list(_recorders):
+        if recorder.background:
+            recorder.close()
+
+
+def _upsert(session: Session, table: Any, period_column: str, rows: list[dict[str, Any]]) -> None:
+    """Add each row's count to its (kind, key, period) row, creating it if needed."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        statement = insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.kind, table.c.key, table.c[period_column]],
+            set_={"count": table.c.count + statement.excluded["count"]},
+        )
+        session.execute(statement, rows)
+        return
+    for row in rows:  # other databases: update, then insert what was not there
+        updated = session.execute(
+            update(table)
+            .where(
+                table.c.kind == row["kind"],
+                table.c.key == row["key"],
+                table.c[period_column] == row[period_column],
+            )
+            .values(count=table.c.count + row["count"])
+        )
+        if not updated.rowcount:
+            session.execute(table.insert().values(**row))
+
+
+def add_daily_counts(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Rows ``{"kind", "key", "day", "count"}`` added to :class:`UsageDaily` (one upsert)."""
+    _upsert(session, UsageDaily.__table__, "day", rows)
+
+
+def add_monthly_counts(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Rows ``{"kind", "key", "month", "count"}`` added to :class:`UsageMonthly` (one upsert)."""
+    _upsert(session, UsageMonthly.__table__, "month", rows)
+
+
+def fiche_events(fiche: Fiche) -> list[tuple[str, str]]:
+    """The counters one read of a public fiche adds to: the fiche, its thématiques, its quartiers."""
+    version = fiche.published_version
+    events = [(UsageKind.FICHE.value, str(fiche.id))]
+    if version is not None:
+        events += [(UsageKind.THEMATIQUE.value, t.slug) for t in version.thematiques]
+        quartiers = {lieu.quartier.slug for lieu in version.lieux if lieu.quartier is not None}
+        events += [(UsageKind.QUARTIER.value, slug) for slug in sorted(quartiers)]
+    return events
+
+
+# --- rolling up (guide-housekeeping) ----------------------------------------------------------------
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def roll_up_boundary(today: dt.date) -> dt.date:
+    """Daily rows before this day (a month's first day) are rolled up into monthly rows."""
+    return month_start(today - dt.timedelta(days=DAILY_KEEP_DAYS))
+
+
+def roll_up(db: Session, today: dt.date | None = None) -> int:
+    """Sum the daily rows of whole months older than :data:`DAILY_KEEP_DAYS` into monthly rows and delete
+    them; returns how many daily rows were removed. Idempotent (nothing left to roll up the second time)."""
+    boundary = roll_up_boundary(today or dt.date.today())
+    old = UsageDaily.day < boundary
+    sums: Counter[tuple[str, str, dt.date]] = Counter()
+    for kind, key, day, count in db.execute(
+        select(UsageDaily.kind, UsageDaily.key, UsageDaily.day, UsageDaily.count).where(old)
+    ):
+        sums[kind, key, month_start(day)] += count
+    add_monthly_counts(
+        db, [{"kind": k, "key": key, "month": m, "count": n} for (k, key, m), n in sorted(sums.items())]
+    )
+    result = db.execute(delete(UsageDaily).where(old))
+    return result.rowcount or 0
+
+
+# --- the period asked for ---------------------------------------------------------------------------
+
+
+class PeriodError(ValueError):
+    """A period that cannot be shown; ``field`` is "du" or "au", ``message`` is French."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+_DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_day(value: str) -> dt.date | None:
+    """« 16/02/2027 » or « 2027-02-16 » (a date field) as a date; None when it is not one."""
+    value = (value or "").strip()[:20]
+    try:
+        if match := _DATE_FR.match(value):
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+        if match := _DATE_ISO.match(value):
+            year, month, day = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+    except ValueError:
+        return None
+    return None
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # included
+    # charted per month: a long period, or one reaching back to the months already rolled up
+    monthly: bool = False
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def buckets(self) -> list[dt.date]:
+        """The chart's x values: each day, or each month's first day."""
+        if not self.monthly:
+            return [self.start + dt.timedelta(days=i) for i in range(self.days)]
+        out, month = [], month_start(self.start)
+        while month <= self.end:
+            out.append(month)
+            month = _next_month(month)
+        return out
+
+    def bucket_of(self, day: dt.date) -> dt.date:
+        return month_start(day) if self.monthly else day
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def make_period(start: dt.date, end: dt.date, today: dt.date) -> Period:
+    monthly = (end - start).days + 1 > DAILY_CHART_MAX_DAYS or start < roll_up_boundary(today)
+    return Period(start, end, monthly)
+
+
+def default_period(today: dt.date) -> Period:
+    """The last 30 days, today included."""
+    return make_period(today - dt.timedelta(days=29), today, today)
+
+
+def parse_period(start: str | None, end: str | None, today: dt.date) -> Period:
+    """The period of the « du » and « au » fields (each may be empty: the last 30 days); PeriodError."""
+    default = default_period(today)
+    first = parse_day(start) if start else default.start
+    if first is None:
+        raise PeriodError("du", "Date de début invalide : écrivez-la comme 16/02/2027.")
+    last = parse_day(end) if end else today
+    if last is None:
+        raise PeriodError("au", "Date de fin invalide : écrivez-la comme 16/02/2027.")
+    if first > last:
+        raise PeriodError("au", "La date de fin doit suivre la date de début.")
+    if first > today:
+        raise PeriodError("du", "La date de début est dans le futur : aucun chiffre encore.")
+    if (last - first).days + 1 > MAX_PERIOD_DAYS:
+        raise PeriodError("du", "Période trop longue : trois ans au plus.")
+    return make_period(first, min(last, today), today)
+
+
+# --- reading the indicators -------------------------------------------------------------------------
+
+
+def _counts_in(period: Period, kinds: Iterable[str]) -> Any:
+    """A subquery (kind, key, bucket day, count) of the daily and monthly rows of ``period``."""
+    kinds = list(kinds)
+    daily = select(
+        UsageDaily.kind.label("kind"),
+        UsageDaily.key.label("key"),
+        UsageDaily.day.label("day"),
+        UsageDaily.count.label("count"),
+    ).where(UsageDaily.kind.in_(kinds), UsageDaily.day.between(period.start, period.end))
+    monthly = select(UsageMonthly.kind, UsageMonthly.key, UsageMonthly.month, UsageMonthly.count).where(
+        UsageMonthly.kind.in_(kinds), UsageMonthly.month.between(month_start(period.start), period.end)
+    )
+    return union_all(daily, monthly).subquery()
+
+
+def usage_series(db: Session, period: Period, kinds: Iterable[str]) -> dict[str, dict[dt.date, int]]:
+    """For each kind, its total per bucket (day or month) of ``period`` (every bucket present, 0 if none)."""
+    kinds = list(kinds)
+    counts = _counts_in(period, kinds)
+    series = {kind: dict.fromkeys(period.buckets(), 0) for kind in kinds}
+    rows = db.execute(
+        select(counts.c.kind, counts.c.day, func.sum(counts.c.count)).group_by(counts.c.kind, counts.c.day)
+    )
+    for kind, day, total in rows:
+        bucket = period.bucket_of(day)
+        if bucket in series[kind]:
+            series[kind][bucket] += int(total or 0)
+    return series
+
+
+def usage_totals(db: Session, period: Period, kind: str) -> list[tuple[str, int]]:
+    """(key, total) of one kind over ``period``, the largest first (every key)."""
+    counts = _counts_in(period, [kind])
+    total = func.sum(counts.c.count).label("total")
+    rows = db.execute(select(counts.c.key, total).group_by(counts.c.key).order_by(total.desc(), counts.c.key))
+    return [(key, int(n or 0)) for key, n in rows]
+
+
+@dataclass
+class Ranked:
+    label: str
+    count: int
+    url_kind: str = ""  # "fiche", "thematique" or "quartier": what ``key`` names
+    key: str = ""
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+def fiche_ranking(db: Session, period: Period, limit: int | None = 20) -> list[Ranked]:
+    """Fiches by consultations over ``period``, with their telephone and itinerary clicks."""
+    views = usage_totals(db, period, UsageKind.FICHE.value)
+    calls = dict(usage_totals(db, period, UsageKind.CALL.value))
+    directions = dict(usage_totals(db, period, UsageKind.DIRECTIONS.value))
+    keys = [key for key, _ in views]
+    keys += [key for key in (*calls, *directions) if key not in set(keys)]
+    viewed = dict(views)
+    keys.sort(key=lambda k: (-viewed.get(k, 0), -calls.get(k, 0), -directions.get(k, 0), k))
+    if limit is not None:
+        keys = keys[:limit]
+    ids = [int(k) for k in keys if k.isdigit()]
+    names = dict(
+        db.execute(
+            select(Fiche.id, FicheVersion.nom)
+            .join(
+                FicheVersion,
+                FicheVersion.id == func.coalesce(Fiche.published_version_id, Fiche.current_version_id),
+            )
+            .where(Fiche.id.in_(ids))
+        ).all()
+    )
+    return [
+        Ranked(
+            label=names.get(int(k), "Fiche supprimée") if k.isdigit() else k,
+            count=viewed.get(k, 0),
+            url_kind="fiche" if k.isdigit() and int(k) in names else "",
+            key=k,
+            extra={"call": calls.get(k, 0), "directions": directions.get(k, 0)},
+        )
+        for k in keys
+    ]
+
+
+def _labelled(db: Session, period: Period, kind: str, model: Any, label_column: Any) -> list[Ranked]:
+    labels = dict(db.execute(select(model.slug, label_column)).all())
+    return [
+        Ranked(label=labels.get(key, key), count=n, url_kind=kind if key in labels else "", key=key)
+        for key, n in usage_totals(db, period, kind)
+    ]
+
+
+def thematique_ranking(db: Session, period: Period) -> list[Ranked]:
+    return _labelled(db, period, UsageKind.THEMATIQUE.value, Thematique, Thematique.label)
+
+
+def quartier_ranking(db: Session, period: Period) -> list[Ranked]:
+    return _labelled(db, period, UsageKind.QUARTIER.value, Quartier, Quartier.nom)
+
+
+CONFIRM_ACTIONS = ("confirm", "confirm_all", "campaign_confirm")
+MODIFY_ACTIONS = ("save", "restore")
+
+
+def updates_per_month(db: Session, start: dt.date, end: dt.date) -> dict[dt.date, dict[str, int]]:
+    """Confirmations and modifications of fiches per month (from their history), every month present."""
+    months: dict[dt.date, dict[str, int]] = {}
+    month = month_start(start)
+    while month <= end:
+        months[month] = {"confirmations": 0, "modifications": 0}
+        month = _next_month(month)
+    begin = dt.datetime.combine(month_start(start), dt.time(), dt.UTC)
+    finish = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), dt.UTC)
+    dialect = db.get_bind().dialect.name
+    if dialect == "postgresql":
+        month_of = func.to_char(FicheEvent.at, "YYYY-MM")
+    else:  # SQLite keeps the ISO text
+        month_of = func.substr(cast(FicheEvent.at, String), 1, 7)
+    is_confirm = FicheEvent.action.in_(CONFIRM_ACTIONS) | FicheEvent.action.like("confirm%")
+    rows = db.execute(
+        select(month_of, is_confirm, func.count())
+        .where(
+            FicheEvent.at >= begin,
+            FicheEvent.at < finish,
+            FicheEvent.action.in_(MODIFY_ACTIONS) | is_confirm,
+        )
+        .group_by(month_of, is_confirm)
+    )
+    for label, confirming, n in rows:
+        try:
+            year, number = (int(part) for part in str(label).split("-")[:2])
+            key = dt.date(year, number, 1)
+        except ValueError:
+            continue
+        if key in months:
+            months[key]["confirmations" if confirming else "modifications"] += int(n)
+    return months
+
+
+@dataclass
+class ConfirmationAge:
+    median_days: float | None
+    never: int
+    total: int
+
+
+def confirmation_age(db: Session, today: dt.date) -> ConfirmationAge:
+    """The median age in days of the last confirmation of public fiches (and those never confirmed)."""
+    dates = db.scalars(select(Fiche.confirmed_at).where(Fiche.is_public)).all()
+    ages = [(today - d).days for d in dates if d is not None]
+    return ConfirmationAge(
+        median_days=statistics.median(ages) if ages else None,
+        never=sum(1 for d in dates if d is None),
+        total=len(dates),
+    )
+
+
+def month_label(month: dt.date) -> str:
+    return f"{MONTHS_FR[month.month - 1]} {month.year}"
+
+
+MONTHS_FR = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+
+
+__all__ = [
+    "DAILY_KEEP_DAYS",
+    "ConfirmationAge",
+    "Period",
+    "PeriodError",
+    "Ranked",
+    "UsageKind",
+    "UsageRecorder",
+    "add_daily_counts",
+    "confirmation_age",
+    "fiche_events",
+    "fiche_ranking",
+    "is_bot",
+    "is_countable",
+    "make_period",
+    "parse_period",
+    "quartier_ranking",
+    "roll_up",
+    "thematique_ranking",
+    "updates_per_month",
+    "usage_series",
+    "usage_totals",
+]

@@ -1,0 +1,427 @@
+"""« État du guide »: what the coordinators must look after, counted set-based, each number with its list.
+
+Every figure of the page is the row count of one of the lists below (:data:`LISTS`), computed by the very
+statement that gives the list (``SELECT count(*) FROM (<the list>)``), so that a number always matches
+the list its link opens. Freshness comes from :mod:`guide.services.freshness` (the same CASE the
+dashboards use). The whole page is a dozen aggregate queries: no fiche is loaded to be counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from ..models import (
+    ErrorReport,
+    Fiche,
+    FicheVersion,
+    Lieu,
+    Membership,
+    Organisation,
+    Quartier,
+    State,
+    Thematique,
+    version_lieu,
+    version_thematique,
+)
+from ..models.directory import ChangeState, DirectoryChange
+from . import freshness
+from .freshness import Freshness
+
+PAGE_SIZE = 100
+
+
+class UnknownList(LookupError):
+    """No such list (or a filter naming nothing): a 404 for the view."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Fiches of one thématique, one quartier (``quartier=0``: in no quartier) or one organisation."""
+
+    thematique: int | None = None
+    quartier: int | None = None
+    organisation: int | None = None
+
+    def params(self) -> dict[str, str]:
+        return {k: str(v) for k, v in vars(self).items() if v is not None}
+
+
+def _published() -> Any:
+    """The published version joined to ``Fiche`` (its content: hours, contact, lieux)."""
+    return aliased(FicheVersion, name="published")
+
+
+def _fiche_rows(version: Any) -> Select[Any]:
+    return (
+        select(
+            Fiche.id,
+            version.nom,
+            Organisation.id.label("organisation_id"),
+            Organisation.nom.label("organisation"),
+            Fiche.confirmed_at,
+            version.telephone,
+            version.courriel,
+        )
+        .join(version, version.id == Fiche.published_version_id)
+        .join(Organisation, Organisation.id == Fiche.organisation_id)
+        .where(Fiche.is_public)
+    )
+
+
+def _filtered(stmt: Select[Any], flt: Filter) -> Select[Any]:
+    if flt.organisation is not None:
+        stmt = stmt.where(Fiche.organisation_id == flt.organisation)
+    if flt.thematique is not None:
+        stmt = stmt.where(
+            exists().where(
+                version_thematique.c.version_id == Fiche.published_version_id,
+                version_thematique.c.thematique_id == flt.thematique,
+            )
+        )
+    if flt.quartier is not None:
+        in_a_quartier = (
+            select(version_lieu.c.version_id)
+            .join(Lieu, Lieu.id == version_lieu.c.lieu_id)
+            .where(version_lieu.c.version_id == Fiche.published_version_id)
+        )
+        if flt.quartier == 0:  # as freshness_counts groups them: no lieu, or a lieu in no quartier
+            linked = select(version_lieu.c.version_id).where(
+                version_lieu.c.version_id == Fiche.published_version_id
+            )
+            stmt = stmt.where(or_(~exists(linked), exists(in_a_quartier.where(Lieu.quartier_id.is_(None)))))
+        else:
+            stmt = stmt.where(exists(in_a_quartier.where(Lieu.quartier_id == flt.quartier)))
+    return stmt
+
+
+def _freshness_list(*states: Freshness) -> Callable[[dt.date, Filter], Select[Any]]:
+    def build(today: dt.date, flt: Filter) -> Select[Any]:
+        version = _published()
+        status = freshness.freshness_expression(today)
+        stmt = _fiche_rows(version).where(status.in_([s.value for s in states]))
+        return _filtered(stmt, flt).order_by(Fiche.confirmed_at.is_not(None), Fiche.confirmed_at, Fiche.id)
+
+    return build
+
+
+def _without_hours(today: dt.date, flt: Filter) -> Select[Any]:
+    version = _published()
+    stmt = _fiche_rows(version).where(func.trim(version.horaires) == "")
+    return _filtered(stmt, flt).order_by(Organisation.nom, version.nom, Fiche.id)
+
+
+def _without_contact(today: dt.date, flt: Filter) -> Select[Any]:
+    version = _published()
+    stmt = _fiche_rows(version).where(
+        func.trim(version.telephone) == "",
+        func.trim(version.courriel) == "",
+        func.trim(version.site_web) == "",
+    )
+    return _filtered(stmt, flt).order_by(Organisation.nom, version.nom, Fiche.id)
+
+
+def _without_address(today: dt.date, flt: Filter) -> Select[Any]:
+    version = _published()
+    with_address = (
+        select(version_lieu.c.version_id)
+        .join(Lieu, Lieu.id == version_lieu.c.lieu_id)
+        .where(version_lieu.c.version_id == version.id, func.trim(Lieu.adresse) != "")
+    )
+    stmt = _fiche_rows(version).where(~exists(with_address))
+    return _filtered(stmt, flt).order_by(Organisation.nom, version.nom, Fiche.id)
+
+
+def _organisations_without_members(today: dt.date, flt: Filter) -> Select[Any]:
+    public_fiches = (
+        select(func.count(Fiche.id))
+        .where(Fiche.organisation_id == Organisation.id, Fiche.is_public)
+        .scalar_subquery()
+    )
+    stmt = select(
+        Organisation.id,
+        Organisation.nom,
+        Organisation.courriel,
+        Organisation.telephone,
+        public_fiches.label("fiches"),
+    ).where(~exists().where(Membership.organisation_id == Organisation.id))
+    if flt.organisation is not None:
+        stmt = stmt.where(Organisation.id == flt.organisation)
+    return stmt.order_by(public_fiches.desc(), Organisation.nom, Organisation.id)
+
+
+def _open_reports(today: dt.date, flt: Filter) -> Select[Any]:
+    version = aliased(FicheVersion, name="content")
+    stmt = (
+        select(
+            ErrorReport.id,
+            ErrorReport.created_at,
+            Fiche.id.label("fiche_id"),
+            version.nom,
+            Organisation.nom.label("organisation"),
+            func.substr(ErrorReport.message, 1, 200).label("message"),
+        )
+        .join(Fiche, Fiche.id == ErrorReport.fiche_id)
+        .join(version, version.id == func.coalesce(Fiche.published_version_id, Fiche.current_version_id))
+        .join(Organisation, Organisation.id == Fiche.organisation_id)
+        .where(ErrorReport.handled_at.is_(None))
+    )
+    if flt.organisation is not None:
+        stmt = stmt.where(Fiche.organisation_id == flt.organisation)
+    return stmt.order_by(ErrorReport.created_at, ErrorReport.id)
+
+
+def _review_queue(today: dt.date, flt: Filter) -> Select[Any]:
+    version = aliased(FicheVersion, name="content")
+    stmt = (
+        select(
+            Fiche.id,
+            version.nom,
+            Organisation.nom.label("organisation"),
+            Fiche.state_changed_at.label("waiting_since"),
+        )
+        .join(version, version.id == Fiche.current_version_id)
+        .join(Organisation, Organisation.id == Fiche.organisation_id)
+        .where(Fiche.state == State.PENDING)
+    )
+    if flt.organisation is not None:
+        stmt = stmt.where(Fiche.organisation_id == flt.organisation)
+    return stmt.order_by(Fiche.state_changed_at, Fiche.id)
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    slug: str
+    title: str
+    build: Callable[[dt.date, Filter], Select[Any]]
+    columns: tuple[tuple[str, str], ...]  # (row attribute, French heading) for the CSV and the table
+    kind: str = "fiche"  # "fiche", "organisation", "report": what a row links to
+
+
+FICHE_COLUMNS = (
+    ("id", "N°"),
+    ("nom", "Fiche"),
+    ("organisation", "Structure"),
+    ("confirmed_at", "Dernière confirmation"),
+    ("telephone", "Téléphone"),
+    ("courriel", "Courriel"),
+)
+
+LISTS: dict[str, ListSpec] = {
+    spec.slug: spec
+    for spec in (
+        ListSpec("a-verifier", "Fiches à vérifier", _freshness_list(Freshness.A_VERIFIER), FICHE_COLUMNS),
+        ListSpec("bientot", "Fiches à vérifier bientôt", _freshness_list(Freshness.BIENTOT), FICHE_COLUMNS),
+        ListSpec(
+            "a-jour",
+            "Fiches confirmées dans leur délai",
+            _freshness_list(Freshness.A_JOUR, Freshness.BIENTOT),
+            FICHE_COLUMNS,
+        ),
+        ListSpec("sans-horaires", "Fiches sans horaires", _without_hours, FICHE_COLUMNS),
+        ListSpec(
+            "sans-contact",
+            "Fiches sans contact (ni téléphone, ni courriel, ni site)",
+            _without_contact,
+            FICHE_COLUMNS,
+        ),
+        ListSpec("sans-adresse", "Fiches sans adresse", _without_address, FICHE_COLUMNS),
+        ListSpec(
+            "structures-sans-membre",
+            "Structures sans membre (personne ne peut les mettre à jour)",
+            _organisations_without_members,
+            (
+                ("id", "N°"),
+                ("nom", "Structure"),
+                ("courriel", "Courriel"),
+                ("telephone", "Téléphone"),
+                ("fiches", "Fiches publiées"),
+            ),
+            kind="organisation",
+        ),
+        ListSpec(
+            "signalements",
+            "Signalements d'erreur à traiter",
+            _open_reports,
+            (
+                ("id", "N°"),
+                ("created_at", "Reçu le"),
+                ("nom", "Fiche"),
+                ("organisation", "Structure"),
+                ("message", "Message"),
+            ),
+            kind="report",
+        ),
+        ListSpec(
+            "relecture",
+            "Fiches en attente de relecture",
+            _review_queue,
+            (
+                ("id", "N°"),
+                ("nom", "Fiche"),
+                ("organisation", "Structure"),
+                ("waiting_since", "En attente depuis"),
+            ),
+        ),
+    )
+}
+
+
+def list_spec(slug: str) -> ListSpec:
+    spec = LISTS.get(slug)
+    if spec is None:
+        raise UnknownList(slug)
+    return spec
+
+
+def count_of(db: Session, stmt: Select[Any]) -> int:
+    return db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
+def list_rows(
+    db: Session, slug: str, today: dt.date, flt: Filter = Filter(), *, page: int | None = 1
+) -> tuple[ListSpec, list[Any], int]:
+    """The rows of one list (one page of :data:`PAGE_SIZE`, or all with ``page=None``) and its total."""
+    spec = list_spec(slug)
+    stmt = spec.build(today, flt)
+    total = count_of(db, stmt)
+    if page is not None:
+        stmt = stmt.limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)
+    return spec, db.execute(stmt).all(), total
+
+
+def filter_label(db: Session, flt: Filter) -> str:
+    """« thématique Santé », « quartier Saint-Jacques »…; UnknownList when the filter names nothing."""
+    parts = []
+    for value, model, label, noun in (
+        (flt.thematique, Thematique, Thematique.label, "thématique"),
+        (flt.quartier, Quartier, Quartier.nom, "quartier"),
+        (flt.organisation, Organisation, Organisation.nom, "structure"),
+    ):
+        if value is None:
+            continue
+        if model is Quartier and value == 0:
+            parts.append("sans quartier")
+            continue
+        name = db.scalar(select(label).where(model.id == value))
+        if name is None:
+            raise UnknownList(f"{noun} {value}")
+        parts.append(f"{noun} « {name} »")
+    return ", ".join(parts)
+
+
+# --- the page --------------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueAge:
+    count: int
+    oldest_days: int | None
+    median_days: float | None
+    directory_changes: int
+
+
+@dataclass
+class GuideState:
+    today: dt.date
+    overall: freshness.FreshnessCount
+    by_thematique: list[freshness.FreshnessCount]
+    by_quartier: list[freshness.FreshnessCount]
+    by_organisation: list[freshness.FreshnessCount]
+    counts: dict[str, int]  # slug of each list -> its number of rows
+    queue: QueueAge
+
+
+def guide_state(db: Session, today: dt.date, now: dt.datetime) -> GuideState:
+    """Every figure of « État du guide »."""
+    overall = freshness.freshness_counts(db, today)
+    assert isinstance(overall, freshness.FreshnessCount)
+    groups = {
+        by: freshness.freshness_counts(db, today, by=by) for by in ("thematique", "quartier", "organisation")
+    }
+    counts = {
+        slug: count_of(db, spec.build(today, Filter()))
+        for slug, spec in LISTS.items()
+        if slug not in ("a-verifier", "bientot", "a-jour", "relecture")
+    }
+    counts["a-verifier"] = overall.counts[Freshness.A_VERIFIER]
+    counts["bientot"] = overall.counts[Freshness.BIENTOT]
+    counts["a-jour"] = overall.a_jour
+    waiting = db.scalars(select(Fiche.state_changed_at).where(Fiche.state == State.PENDING)).all()
+    ages = [max(0, (now - at).days) for at in waiting if at is not None]
+    counts["relecture"] = len(waiting)
+    queue = QueueAge(
+        count=len(waiting),
+        oldest_days=max(ages) if ages else None,
+        median_days=statistics.median(ages) if ages else None,
+        directory_changes=db.scalar(
+            select(func.count(DirectoryChange.id)).where(DirectoryChange.state == ChangeState.PENDING)
+        )
+        or 0,
+    )
+    return GuideState(
+        today=today,
+        overall=overall,
+        by_thematique=groups["thematique"],  # type: ignore[arg-type]
+        by_quartier=groups["quartier"],  # type: ignore[arg-type]
+        by_organisation=groups["organisation"],  # type: ignore[arg-type]
+        counts=counts,
+        queue=queue,
+    )
+
+
+# --- the public page ------------------------------------------------------------------------------
+
+
+@dataclass
+class PublicFreshness:
+    total: int
+    within_year: int  # confirmed less than a year ago
+    within_period: int  # confirmed within their own update period
+
+    @property
+    def share_year(self) -> int | None:
+        return round(100 * self.within_year / self.total) if self.total else None
+
+    @property
+    def share_period(self) -> int | None:
+        return round(100 * self.within_period / self.total) if self.total else None
+
+
+def public_freshness(db: Session, today: dt.date) -> PublicFreshness:
+    """The share of public fiches checked within a year and within their own period (two aggregates)."""
+    year_ago = freshness.add_months(today, -12)
+    total, within_year = db.execute(
+        select(
+            func.count(Fiche.id),
+            func.coalesce(func.sum(case((Fiche.confirmed_at > year_ago, 1), else_=0)), 0),
+        ).where(Fiche.is_public)
+    ).one()
+    overall = freshness.freshness_counts(db, today)
+    assert isinstance(overall, freshness.FreshnessCount)
+    return PublicFreshness(
+        total=int(total or 0), within_year=int(within_year or 0), within_period=overall.a_jour
+    )
+
+
+__all__ = [
+    "LISTS",
+    "PAGE_SIZE",
+    "Filter",
+    "GuideState",
+    "ListSpec",
+    "PublicFreshness",
+    "UnknownList",
+    "count_of",
+    "filter_label",
+    "guide_state",
+    "list_rows",
+    "list_spec",
+    "public_freshness",
+]
