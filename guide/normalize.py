@@ -209,6 +209,10 @@ def insee(value: str) -> str:
 
 SIRET_LENGTH_MESSAGE = "Le numéro SIRET doit comporter 14 chiffres (vous en avez indiqué {count})."
 SIRET_DIGITS_MESSAGE = "Le numéro SIRET ne doit contenir que des chiffres (14 chiffres, espaces permis)."
+SIRET_PLACEHOLDER_MESSAGE = (
+    "Ce numéro SIRET n'est pas un vrai numéro (tous ses chiffres sont identiques) : laissez le champ vide "
+    "si vous ne le connaissez pas."
+)
 SIRET_CHECKSUM_MESSAGE = (
     "Ce numéro SIRET n'existe pas : sa clé de contrôle est fausse. Vérifiez qu'aucun chiffre n'a été "
     "inversé ou mal recopié."
@@ -228,6 +232,8 @@ def siret(value: str) -> str:
         raise NormalizeError(SIRET_DIGITS_MESSAGE)
     if len(text) != 14:
         raise NormalizeError(SIRET_LENGTH_MESSAGE.format(count=len(text)))
+    if len(set(text)) == 1:  # 00000000000000 passes the Luhn keys: a placeholder, not a number
+        raise NormalizeError(SIRET_PLACEHOLDER_MESSAGE)
     try:
         return stdnum_siret.validate(text)
     except StdnumValidationError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from guide import normalize
@@ -287,6 +287,7 @@ def complete_siret(head: str, nic: str) -> str:
 def test_siret_luhn_property(head, nic, position, delta):
     """A completed number is valid; changing any single digit makes it invalid (outside La Poste)."""
     value = complete_siret(head, nic)
+    assume(len(set(value)) > 1)  # 00000000000000 passes the keys but is refused as a placeholder
     assert normalize.siret(value) == value
     digits = list(value)
     digits[position] = str((int(digits[position]) + delta) % 10)
