@@ -139,6 +139,12 @@ class Settings:
         "Validité d'un lien de nouveau mot de passe (heures)",
         "Password reset link lifetime (hours)",
     )
+    token_confirmation_days: int = _setting(
+        "token.confirmation_days",
+        30,
+        "Validité d'un lien de mise à jour sans mot de passe envoyé aux structures (jours)",
+        "Lifetime of the password-less update link mailed to organisations (days)",
+    )
     upload_max_bytes: int = _setting(
         "upload.max_bytes", 2 * 1024 * 1024, "Taille maximale d'un logo envoyé", "Largest logo upload"
     )

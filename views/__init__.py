@@ -71,6 +71,20 @@ def add_routes(config: Any) -> None:
     config.add_route("coord_quartier_edit", "/coordination/quartiers/{quartier_id}")
     config.add_route("coord_thematiques", "/coordination/thematiques")
     config.add_route("coord_thematique_edit", "/coordination/thematiques/{thematique_id}")
+    # update campaigns (views/campaigns.py) and the password-less link they mail (views/confirm.py)
+    config.add_route("campaigns", "/coordination/campagnes")
+    config.add_route("campaign_new", "/coordination/campagnes/nouvelle")
+    config.add_route("campaign", "/coordination/campagnes/{campaign_id}")
+    config.add_route("campaign_send", "/coordination/campagnes/{campaign_id}/envoyer")
+    config.add_route("campaign_close", "/coordination/campagnes/{campaign_id}/clore")
+    config.add_route(
+        "campaign_resend", "/coordination/campagnes/{campaign_id}/structures/{recipient_id}/renvoyer"
+    )
+    config.add_route(
+        "campaign_phone", "/coordination/campagnes/{campaign_id}/structures/{recipient_id}/telephone"
+    )
+    config.add_route("confirm_link", "/mise-a-jour/{token}")
+    config.add_route("report_answer", "/espace/signalements/{report_id}")  # views/partner_reports.py
     # administration
     config.add_route("admin_users", "/admin/comptes")
     config.add_route("admin_user", "/admin/comptes/{user_id}")

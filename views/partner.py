@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -26,8 +27,9 @@ from guide.models import (
     Thematique,
 )
 from guide.permissions import Permission
-from guide.services import directory, fiches, geography, memberships, uploads
+from guide.services import directory, fiches, geography, memberships, notifications, uploads
 from guide.services.fiches import ConflictError
+from guide.services.freshness import Freshness, due_date, freshness_of, period_months
 from guide.settings import settings_of
 from guide.vocabulary import ACCESSIBILITY_FIELDS
 from schemas.accounts import CommentSchema, MemberInvitationSchema
@@ -56,10 +58,20 @@ def dashboard(request: Any) -> Any:
         )
         for fiche in rows:
             by_state[fiche.state].append(fiche)
+    # freshness of published fiches: the stale ones first, and listed under « À noter »
+    today = dt.date.today()
+    freshness = {f.id: freshness_of(f, today) for f in by_state.get(State.PUBLISHED, [])}
+    by_state[State.PUBLISHED].sort(key=lambda f: freshness[f.id].rank if freshness[f.id] else 3)
+    to_check = [
+        f for f in by_state[State.PUBLISHED] if freshness[f.id] in (Freshness.A_VERIFIER, Freshness.BIENTOT)
+    ]
     return {
         "organisations": sorted(organisations, key=lambda o: o.nom),
         "by_state": by_state,
         "states": list(State),
+        "freshness": freshness,
+        "to_check": to_check,
+        "reports": notifications.open_reports_for(request.dbsession, org_ids),
     }
 
 
@@ -458,6 +470,9 @@ def fiche_manage(request: Any) -> Any:
         "can_edit": bool(request.has_permission(Permission.EDIT)),
         "pending_changes": pending_changes,
         "events": list(reversed(fiche.events))[:10],
+        "freshness": freshness_of(fiche),
+        "period": period_months(fiche),
+        "due": due_date(fiche),
     }
 
 
@@ -501,6 +516,10 @@ def fiche_transition(request: Any) -> Any:
         "restore": "La fiche est restaurée en brouillon.",
     }
     request.session.flash(messages.get(name, "C'est fait."), "success")
+    notifications.fiche_decided(
+        request.dbsession, fiche, name, comment, request.user, request.mailer,
+        settings_of(request.registry), transaction_manager=request.tm,
+    )  # fmt: skip
     if name in {"publish", "send_back"} and request.params.get("from") == "queue":
         return HTTPSeeOther(request.route_path("review_queue"))
     return HTTPSeeOther(request.route_path("fiche_manage", fiche_id=fiche.id))

@@ -10,7 +10,7 @@ from pyramid.view import view_config
 from guide.models import ErrorReport, Fiche, utcnow
 from guide.permissions import Permission
 from guide.ratelimit import client_ip
-from guide.services import reports
+from guide.services import notifications, reports
 from guide.settings import settings_of
 from schemas.report import ReportSchema
 
@@ -61,7 +61,13 @@ def report_form(request: Any) -> Any:
         result.fail("message", "Vous avez déjà envoyé plusieurs signalements : réessayez dans une heure.")
         result.rerender(stamp=reports.form_stamp(secret))
         return response
-    reports.submit(db, fiche, result.appstruct["message"], result.appstruct.get("contact", ""), hashed)
+    report = reports.submit(
+        db, fiche, result.appstruct["message"], result.appstruct.get("contact", ""), hashed
+    )
+    # the organisation's members too, at most one mail per organisation and hour
+    notifications.report_to_partners(
+        db, report, request.mailer, settings_of(request.registry), transaction_manager=request.tm
+    )
     # coordinators get at most one mail per period, whatever the number of reports
     reports.send_report_digest(
         db, request.mailer, settings_of(request.registry), transaction_manager=request.tm

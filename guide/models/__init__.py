@@ -57,3 +57,21 @@ from .edition import (  # noqa: E402 - appended by the print edition
 )
 
 __all__ += ["EDITION_STATUS_LABELS", "Edition", "EditionItem", "EditionStatus", "Helpline"]
+
+from .campaign import (  # noqa: E402 - appended by freshness and campaigns
+    Campaign,
+    CampaignRecipient,
+    ConfirmationLink,
+    ReminderSent,
+    ReportAnswer,
+    UrgentChange,
+)
+
+__all__ += [
+    "Campaign",
+    "CampaignRecipient",
+    "ConfirmationLink",
+    "ReminderSent",
+    "ReportAnswer",
+    "UrgentChange",
+]

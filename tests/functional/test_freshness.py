@@ -82,3 +82,24 @@ def test_counts_and_stale_query(world, db):
     assert them.label == "Accès aux droits" and them.total == 3
     assert list(db.scalars(fr.stale_fiches_query(db, TODAY))) == [a]
     assert list(db.scalars(fr.stale_fiches_query(db, TODAY, include_soon=True))) == [a, b]
+
+
+def test_partner_dashboard_lists_a_fiche_confirmed_18_months_ago_first(testapp, world, login, db):
+    from .helpers import visible
+
+    stale = world.fiches["published_a"]
+    stale.confirmed_at = fr.add_months(dt.date.today(), -18)
+    db.flush()
+    login("owner.a@test.fr")
+    page = testapp.get("/espace")
+    section = page.html.find(id="a-verifier").find_parent("section")
+    text = " ".join(section.get_text(" ").split())
+    assert "Fiche published a" in text and "À vérifier" in text
+    # « À jour » there confirms it
+    form = next(f for f in page.forms.values() if f.action.endswith(f"/espace/fiches/{stale.id}/confirmer"))
+    form.submit()
+    db.refresh(stale)
+    assert stale.confirmed_at == dt.date.today()
+    assert testapp.get("/espace").html.find(id="a-verifier") is None
+    page = testapp.get(f"/espace/fiches/{stale.id}")
+    assert "À vérifier tous les 12 mois" in visible(page) and "À jour" in visible(page)

@@ -1,0 +1,164 @@
+"""Coordination: update campaigns (choose who, preview, send, follow the answers, resend, phone notes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import colander
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.view import view_config
+from sqlalchemy import select
+
+from guide.models import Campaign, CampaignRecipient, Quartier, Thematique
+from guide.permissions import Permission
+from guide.services import campaigns
+from guide.services.freshness import freshness_counts
+from guide.settings import settings_of
+from schemas.campaign import CampaignSchema, PhoneNoteSchema
+
+from .rendering import process_form
+from .resources import parse_id
+
+
+def _campaign(request: Any) -> Campaign:
+    campaign = request.dbsession.get(Campaign, parse_id(request.matchdict.get("campaign_id")) or 0)
+    if campaign is None:
+        raise HTTPNotFound()
+    return campaign
+
+
+def _recipient(request: Any, campaign: Campaign) -> CampaignRecipient:
+    recipient = request.dbsession.get(CampaignRecipient, parse_id(request.matchdict.get("recipient_id")) or 0)
+    if recipient is None or recipient.campaign_id != campaign.id:
+        raise HTTPNotFound()
+    return recipient
+
+
+@view_config(route_name="campaigns", renderer="campaign_list.jinja2", permission=Permission.COORDINATE)
+def campaign_list(request: Any) -> Any:
+    rows = request.dbsession.scalars(select(Campaign).order_by(Campaign.created_at.desc()).limit(200)).all()
+    return {
+        "campaigns": rows,
+        "freshness": freshness_counts(request.dbsession, dt.date.today()),
+    }
+
+
+@view_config(route_name="campaign_new", renderer="form_page.jinja2", permission=Permission.COORDINATE)
+def campaign_new(request: Any) -> Any:
+    db = request.dbsession
+    thematiques = [(str(t.id), t.label) for t in db.scalars(select(Thematique).order_by(Thematique.position))]
+    quartiers = [(str(q.id), q.nom) for q in db.scalars(select(Quartier).order_by(Quartier.nom))]
+    schema = CampaignSchema().bind(thematiques=thematiques, quartiers=quartiers)
+    result = process_form(
+        request, schema, appstruct={"mode": "stale"}, buttons=(("preview", "Prévisualiser le courriel"),)
+    )
+    if result.valid:
+        assert result.appstruct is not None
+        values = result.appstruct
+        mode = values["mode"]
+        ids = sorted(int(i) for i in values.get(mode, ()) or ()) if mode in ("thematique", "quartier") else []
+        try:
+            campaign = campaigns.create_campaign(
+                db, values["title"], {"mode": mode, "ids": ids}, values.get("message", ""), request.user
+            )
+        except campaigns.CampaignError as error:
+            result.fail("mode", error.message)
+        else:
+            return HTTPSeeOther(request.route_path("campaign", campaign_id=campaign.id))
+    return {
+        "form": result,
+        "title": "Nouvelle campagne de mise à jour",
+        "intro": (
+            "Chaque structure choisie reçoit un courriel avec la liste de ses fiches et un lien, sans mot de "
+            "passe, pour les confirmer en un clic. Vous verrez le courriel et les structures avant l'envoi."
+        ),
+        "breadcrumb": ("Campagnes", request.route_path("campaigns")),
+    }
+
+
+@view_config(route_name="campaign", renderer="campaign_view.jinja2", permission=Permission.COORDINATE)
+def campaign_view(request: Any) -> Any:
+    campaign = _campaign(request)
+    db = request.dbsession
+    settings = settings_of(request.registry)
+    response: dict[str, Any] = {
+        "campaign": campaign,
+        "target": campaigns.describe_target(db, campaign.target),
+        "labels": campaigns.ANSWER_LABELS,
+        "preview": None,
+        "progress": None,
+    }
+    if campaign.sent_at is None:
+        response["preview"] = campaigns.preview(db, campaign, settings, dt.date.today())
+    else:
+        response["progress"] = campaigns.progress(db, campaign)
+    return response
+
+
+@view_config(route_name="campaign_send", request_method="POST", permission=Permission.COORDINATE)
+def campaign_send(request: Any) -> Any:
+    campaign = _campaign(request)
+    try:
+        count = campaigns.send_campaign(
+            request.dbsession,
+            campaign,
+            request.mailer,
+            settings_of(request.registry),
+            transaction_manager=request.tm,
+        )
+    except campaigns.CampaignError as error:
+        request.session.flash(error.message, "error")
+    else:
+        request.session.flash(f"La campagne est envoyée : {count} courriel(s).", "success")
+    return HTTPSeeOther(request.route_path("campaign", campaign_id=campaign.id))
+
+
+@view_config(route_name="campaign_resend", request_method="POST", permission=Permission.COORDINATE)
+def campaign_resend(request: Any) -> Any:
+    campaign = _campaign(request)
+    recipient = _recipient(request, campaign)
+    try:
+        count = campaigns.resend(
+            request.dbsession,
+            recipient,
+            request.mailer,
+            settings_of(request.registry),
+            transaction_manager=request.tm,
+        )
+    except campaigns.CampaignError as error:
+        request.session.flash(error.message, "error")
+    else:
+        request.session.flash(
+            f"Le courriel est renvoyé à « {recipient.organisation.nom} » ({count} adresse(s)).", "success"
+        )
+    return HTTPSeeOther(
+        request.route_path("campaign", campaign_id=campaign.id, _anchor=f"org-{recipient.id}")
+    )
+
+
+@view_config(route_name="campaign_phone", request_method="POST", permission=Permission.COORDINATE)
+def campaign_phone(request: Any) -> Any:
+    campaign = _campaign(request)
+    recipient = _recipient(request, campaign)
+    raw = request.POST.get("note", "")
+    try:
+        values = PhoneNoteSchema().deserialize({"note": raw if isinstance(raw, str) else ""})
+    except colander.Invalid:
+        request.session.flash("La note est trop longue (2 000 caractères au plus).", "error")
+    else:
+        campaigns.note_phone(recipient, values["note"], request.user)
+        request.session.flash(f"Noté : « {recipient.organisation.nom} » contactée par téléphone.", "success")
+    return HTTPSeeOther(
+        request.route_path("campaign", campaign_id=campaign.id, _anchor=f"org-{recipient.id}")
+    )
+
+
+@view_config(route_name="campaign_close", request_method="POST", permission=Permission.COORDINATE)
+def campaign_close(request: Any) -> Any:
+    campaign = _campaign(request)
+    campaigns.close(campaign)
+    request.session.flash(
+        "La campagne est close : ses liens ne fonctionnent plus, plus aucune relance.", "success"
+    )
+    return HTTPSeeOther(request.route_path("campaign", campaign_id=campaign.id))
