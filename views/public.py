@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
@@ -105,14 +104,44 @@ def home(request: Any) -> Any:
     }
 
 
+def _quartier_by_slug(request: Any, slug: Any) -> Quartier | None:
+    if not isinstance(slug, str) or not slug:
+        return None
+    return request.dbsession.scalar(select(Quartier).where(Quartier.slug == slug[:140]))
+
+
+def _numbered_lieux(request: Any, quartier: Quartier) -> list[tuple[int, Lieu, int]]:
+    """The quartier's lieux with coordinates where published fiches are, numbered 1, 2… by name."""
+    return [(n, lieu, count) for n, (lieu, count) in enumerate(_public_lieux(request, quartier), start=1)]
+
+
+def _quartier_markers(request: Any, quartier: Quartier) -> list[MapMarker]:
+    return [
+        MapMarker(
+            lieu.latitude,
+            lieu.longitude,
+            f"{lieu.nom} : {count} service{'s' if count > 1 else ''}",
+            url=f"{request.route_path('quartier', slug=quartier.slug)}#lieu-{number}",
+            number=number,
+        )
+        for number, lieu, count in _numbered_lieux(request, quartier)
+    ]
+
+
 @view_config(route_name="map_geojson", renderer="json")
 def map_geojson(request: Any) -> Any:
-    quartiers = request.dbsession.scalars(select(Quartier)).all()
+    """Every quartier and lieu; with ``?quartier=<slug>``, that quartier and its lieux, numbered as on its
+    page (the Leaflet map then fits the quartier, where its markers stand apart)."""
+    quartier = _quartier_by_slug(request, request.GET.get("quartier"))
     _themes, by_slug, _total = published_counts(request)
     request.response.content_type = "application/geo+json"
+    if quartier is not None:
+        quartiers, markers = [quartier], _quartier_markers(request, quartier)
+    else:
+        quartiers, markers = list(request.dbsession.scalars(select(Quartier)).all()), _markers(request)
     return geojson_feature_collection(
         quartiers,
-        _markers(request),
+        markers,
         link_for=lambda q: search_url(request, quartier=q.slug),
         counts={q.id: by_slug.get(q.slug, 0) for q in quartiers},
     )
@@ -120,29 +149,49 @@ def map_geojson(request: Any) -> Any:
 
 @view_config(route_name="quartier", renderer="quartier_public.jinja2")
 def quartier_page(request: Any) -> Any:
-    quartier = request.dbsession.scalar(
-        select(Quartier).where(Quartier.slug == request.matchdict["slug"][:140])
-    )
+    """One list of the quartier's published fiches, each once (its thématiques as tags, whether it is open
+    now, the number of its lieu on the map), and a map of the quartier whose numbered markers stand apart."""
+    quartier = _quartier_by_slug(request, request.matchdict["slug"])
     if quartier is None:
         raise HTTPNotFound()
     in_quartier = select(version_lieu.c.version_id).join(Lieu, Lieu.id == version_lieu.c.lieu_id)
     here = _public_fiches(
         request, Fiche.published_version_id.in_(in_quartier.where(Lieu.quartier_id == quartier.id))
     )
-    by_theme: dict[str, list[Fiche]] = defaultdict(list)
-    themes = request.dbsession.scalars(select(Thematique).order_by(Thematique.position)).all()
+    numbered = _numbered_lieux(request, quartier)
+    number_of = {lieu.id: number for number, lieu, _count in numbered}
+    quartiers = request.dbsession.scalars(select(Quartier).where(Quartier.geometry.is_not(None))).all()
+    items = []
     for fiche in here:
-        labels = [t.label for t in fiche.published_version.thematiques] or ["Autres services"]
-        for label in labels:
-            by_theme[label].append(fiche)
-    ordered = [(t.label, by_theme[t.label]) for t in themes if by_theme.get(t.label)]
-    if by_theme.get("Autres services"):
-        ordered.append(("Autres services", by_theme["Autres services"]))
+        version = fiche.published_version
+        lieux = [lieu for lieu in version.lieux if lieu.quartier_id == quartier.id]
+        items.append(
+            {
+                "fiche": fiche,
+                "version": version,
+                "status": hours.status(version.horaires, version.fermetures),
+                "thematiques": [t.label for t in sorted(version.thematiques, key=lambda t: t.position)],
+                "lieux": lieux,
+                "numbers": sorted({number_of[lieu.id] for lieu in lieux if lieu.id in number_of}),
+            }
+        )
+    map_data = map_context(request, highlight=quartier)
+    map_data["svg"] = render_locator(
+        [lieu for _n, lieu, _c in numbered],
+        quartiers,
+        width=360,
+        height=300,
+        half_span_m=250,
+        title=f"Les lieux du quartier {quartier.nom}",
+        id_prefix="quartier-plan",
+    )
+    map_data["geojson_url"] = request.route_path("map_geojson", _query={"quartier": quartier.slug})
     return {
         "quartier": quartier,
-        "groups": ordered,
+        "items": items,
+        "lieux": numbered,
         "count": len(here),
-        "map": map_context(request, highlight=quartier),
+        "map": map_data,
         "fiche_url": lambda f: fiche_url(request, f),
         "search_url": search_url(request, quartier=quartier.slug),
     }
