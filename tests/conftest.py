@@ -77,15 +77,22 @@ DATABASE_FIXTURES = frozenset(
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """tests/unit use no database (`make test` runs them once, not again on PostgreSQL)."""
+    """Tests without a database run once: tests/unit (checked here) and tests marked ``no_database``."""
     unit = Path(__file__).parent / "unit"
     wrong = [
         item.nodeid
         for item in items
-        if unit in Path(str(item.fspath)).parents and DATABASE_FIXTURES & set(item.fixturenames)
+        if (unit in Path(str(item.fspath)).parents or item.get_closest_marker("no_database"))
+        and DATABASE_FIXTURES & set(item.fixturenames)
     ]
     if wrong:
         raise pytest.UsageError(f"tests using a database belong in functional/ or security/: {wrong[:5]}")
+    if os.environ.get("GUIDE_TEST_DATABASE_URL"):
+        # tests marked no_database (outside tests/unit, beside the attack they replay) ran on the SQLite run
+        once = [item for item in items if item.get_closest_marker("no_database")]
+        if once:
+            config.hook.pytest_deselected(items=once)
+            items[:] = [item for item in items if not item.get_closest_marker("no_database")]
 
 
 def fresh_postgres_database(url: str, name: str) -> str:
@@ -117,8 +124,16 @@ def engine(database_url: str) -> Iterator[Any]:
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     upgrade(database_url)  # the suite runs on the migrated schema, not on create_all
+    without_taxonomy(engine)
     yield engine
     engine.dispose()
+
+
+def without_taxonomy(engine: Any) -> None:
+    """Tests build their own thématiques: the taxonomy the migrations install in a fresh guide is removed
+    (tests/functional/test_import_taxonomy.py checks it on a database of its own)."""
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM thematique"))
 
 
 @dataclass
@@ -150,6 +165,7 @@ def _prepared_database(
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / (name + '.sqlite')}"
     upgrade(url)
     prepared = make_engine(url)
+    without_taxonomy(prepared)
     factory = make_session_factory(prepared)
     with factory() as db:
         data = build(db)
@@ -335,7 +351,7 @@ def _rebind(app: Any, session_factory: Any) -> None:
     registry.settings["guide.session_factory"] = session_factory
     registry["dbsession_factory"] = session_factory
     registry["search"] = _search_service(registry.settings, session_factory)
-    registry["pdf_service"] = PdfService(registry.settings)
+    registry["pdf_service"] = PdfService(registry.settings, registry)
     registry["ratelimiter"].reset()
 
 

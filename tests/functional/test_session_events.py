@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import gc
 
+import pytest
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session
 
 from guide.db import make_session_factory
 from guide.services import geography, indexlog
+
+pytestmark = pytest.mark.no_database  # sessions on an in-memory SQLite of their own
 
 
 def test_the_core_listeners_are_on_the_factory_and_not_on_every_session():

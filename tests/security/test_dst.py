@@ -145,6 +145,7 @@ def check_plausible(value: str, status: hours.OpenStatus, expected: set[bool], n
         assert quoted in oracle_times | {"minuit"}, (value, now, status)
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize("change", CHANGES, ids=str)
 def test_status_is_plausible_every_quarter_hour_around_the_clock_change(change):
     for value, (oracle, _times) in CASES.items():
@@ -162,6 +163,7 @@ def test_status_is_plausible_every_quarter_hour_around_the_clock_change(change):
             assert hours.today_hours(value, naive).startswith("Aujourd'hui : "), (value, naive)
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize("change", CHANGES, ids=str)
 def test_closures_across_the_clock_change(change):
     closures = closures_around(change)
@@ -182,6 +184,7 @@ def test_closures_across_the_clock_change(change):
                 assert today.startswith("Aujourd'hui : "), (value, instant)
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize(
     "now",
     [
