@@ -277,7 +277,7 @@ def complete_siret(head: str, nic: str) -> str:
     return siren + nic + luhn_key(siren + nic)
 
 
-@settings(max_examples=200)
+@settings(max_examples=100)
 @given(
     st.from_regex(r"[0-9]{8}", fullmatch=True),
     st.from_regex(r"[0-9]{4}", fullmatch=True),
@@ -491,7 +491,7 @@ plausible_text = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @pytest.mark.parametrize("function", TEXT_FUNCTIONS, ids=lambda function: function.__name__)
 @given(value=plausible_text)
 def test_arbitrary_text_never_raises_anything_but_normalize_error(function, value):
@@ -503,7 +503,7 @@ def test_arbitrary_text_never_raises_anything_but_normalize_error(function, valu
         assert isinstance(result, str | float)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @pytest.mark.parametrize(
     "function",
     [normalize.phone, normalize.postcode, normalize.insee, normalize.siret, normalize.email, normalize.url],

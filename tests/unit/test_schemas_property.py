@@ -31,7 +31,7 @@ def _controls(schema: colander.SchemaNode, draw_text: list[str]) -> dict[str, ob
     return values
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(TEXT, min_size=1, max_size=30), st.lists(st.lists(TEXT, max_size=4), min_size=1, max_size=5))
 def test_fiche_schema_never_crashes(texts, lists):
     cstruct = _controls(FICHE, texts)
@@ -58,14 +58,14 @@ def test_fiche_schema_never_crashes(texts, lists):
     ],
     ids=["login", "password", "lieu", "quartier", "invitation"],
 )
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=75, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(TEXT, min_size=1, max_size=20))
 def test_other_schemas_never_crash(schema, texts):
     with contextlib.suppress(colander.Invalid):
         schema.deserialize(_controls(schema, texts))
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=75, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.tuples(

@@ -212,7 +212,7 @@ def test_describe_safe(value, expected):
     assert hours.describe_safe(value) == expected
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.text())
 def test_describe_safe_and_validate_never_raise(value):
     described = hours.describe_safe(value)
@@ -261,7 +261,7 @@ def osm_strings(draw) -> str:
     return rules[0] + "".join(draw(separators) + rule for rule in rules[1:])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(osm_strings())
 def test_valid_strings_are_always_described(value):
     assume(hours.validate(value) is None)

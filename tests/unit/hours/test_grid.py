@@ -166,7 +166,7 @@ def day_slots(draw) -> list[tuple[str, str]]:
 grids = st.fixed_dictionaries({code: day_slots() for code in DAYS})
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(grids, st.booleans())
 def test_grid_round_trip(grid, closed_on_public_holidays):
     assert hours.validate_grid(grid) == {}
