@@ -1,5 +1,6 @@
 """The query set (tests/data/queries.json): realistic queries on the demo guide and the fiches that should
 come first, and how a search service does on it.
+
 Used by ``tests/functional/test_query_set.py`` (which asserts the targets of issue 9) and by
 ``bench/bench_search.py`` (which prints the figures). A query "finds nothing" when the first page shows no
 fiche at all (whatever the engine did to get there: correction, partial match); it "hits" when one of its

@@ -18,6 +18,14 @@ class Synonym(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     terms: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The language of the expressions that are not French (ISO 639-1): "en" for « lawyer, avocat »; "fr" for a
+    # group of French expressions only.
+    language: Mapped[str] = mapped_column(String(8), default="fr", server_default="fr")
+    # A group shipped with the lexicon (guide/data/lexicon.json, :mod:`guide.services.lexicon`): its key, and
+    # its terms as last loaded. While ``terms == lexicon_terms`` no coordinator changed it and a newer lexicon
+    # may update it; once they differ, the coordinator's version stays. None for a coordinator's own group.
+    lexicon_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    lexicon_terms: Mapped[str | None] = mapped_column(Text)
 
     @property
     def expressions(self) -> list[str]:
@@ -35,6 +43,19 @@ def split_terms(value: str) -> list[str]:
         if expression and expression.lower() not in seen:
             seen[expression.lower()] = expression
     return list(seen.values())
+
+
+class LexiconDismissal(Base):
+    """A lexicon group a coordinator deleted: loading the lexicon again does not bring it back."""
+
+    __tablename__ = "search_lexicon_dismissal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lexicon_key: Mapped[str] = mapped_column(String(80), unique=True)
+    dismissed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<LexiconDismissal {self.lexicon_key!r}>"
 
 
 class SearchMiss(Base):
