@@ -9,6 +9,7 @@ import deform
 import deform.widget as w
 
 from guide import normalize
+from guide.services.freshness import DEFAULT_PERIOD_MONTHS, PERIOD_CHOICES
 from guide.services.uploads import UploadError, check_image, read_limited
 from guide.vocabulary import ACCESS_LABELS, ACCESSIBILITY_FIELDS
 
@@ -183,12 +184,26 @@ class QuartierSchema(colander.MappingSchema):
     )
 
 
+PERIOD_OPTIONS = [("", f"{DEFAULT_PERIOD_MONTHS} mois (par défaut)")] + [
+    (str(n), f"{n} mois") for n in PERIOD_CHOICES
+]
+
+
 class ThematiqueSchema(colander.MappingSchema):
     label = colander.SchemaNode(
         StrippedString(), title="Libellé", validator=length(2, 120), missing_msg=REQUIRED
     )
     icon = colander.SchemaNode(StrippedString(), title="Pictogramme", missing="", validator=length(max=40))
     position = colander.SchemaNode(Int(), title="Ordre", missing=0)
+    update_period_months = colander.SchemaNode(
+        colander.String(),
+        title="Vérifier les fiches tous les",
+        description="Une fiche de cette thématique est « à vérifier » passé ce délai depuis sa dernière "
+        "confirmation (le plus court de ses thématiques s'applique).",
+        missing="",
+        widget=w.SelectWidget(values=PERIOD_OPTIONS),
+        validator=colander.OneOf([value for value, _label in PERIOD_OPTIONS]),
+    )
     di_codes = colander.SchemaNode(
         colander.Set(),
         title="Thématiques data·inclusion correspondantes",

@@ -10,10 +10,10 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 from sqlalchemy import select
 
-from guide.models import Campaign, CampaignRecipient, Quartier, Thematique
+from guide.models import Campaign, CampaignRecipient, Fiche, Quartier, Thematique
 from guide.permissions import Permission
 from guide.services import campaigns
-from guide.services.freshness import freshness_counts
+from guide.services.freshness import PERIOD_CHOICES, freshness_counts
 from guide.settings import settings_of
 from schemas.campaign import CampaignSchema, PhoneNoteSchema
 
@@ -162,3 +162,17 @@ def campaign_close(request: Any) -> Any:
         "La campagne est close : ses liens ne fonctionnent plus, plus aucune relance.", "success"
     )
     return HTTPSeeOther(request.route_path("campaign", campaign_id=campaign.id))
+
+
+@view_config(route_name="fiche_period", request_method="POST", permission=Permission.COORDINATE)
+def fiche_period(request: Any) -> Any:
+    """A coordinator sets how often this fiche must be confirmed (empty: its thématiques' or the default)."""
+    fiche: Fiche = request.context
+    raw = request.POST.get("update_period_months", "")
+    value = parse_id(raw) if raw else None
+    if raw and value not in PERIOD_CHOICES:
+        request.session.flash("Délai refusé : choisissez une des durées proposées.", "error")
+    else:
+        fiche.update_period_months = value
+        request.session.flash("Le délai de vérification de la fiche est enregistré.", "success")
+    return HTTPSeeOther(request.route_path("fiche_manage", fiche_id=fiche.id))

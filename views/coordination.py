@@ -224,9 +224,10 @@ def coord_thematiques(request: Any) -> Any:
         assert result.appstruct is not None
         values = result.appstruct
         try:
-            add_thematique(
+            added = add_thematique(
                 request.dbsession, values["label"], values["icon"], values["position"], values["di_codes"]
             )
+            added.update_period_months = int(values.get("update_period_months") or 0) or None
         except ThematiqueConflict as conflict:
             result.fail("label", conflict.message)
         else:
@@ -257,6 +258,7 @@ def coord_thematique_edit(request: Any) -> Any:
             "icon": thematique.icon,
             "position": thematique.position,
             "di_codes": set(thematique.di_codes),
+            "update_period_months": str(thematique.update_period_months or ""),
         },
     )
     if result.valid:
@@ -268,6 +270,7 @@ def coord_thematique_edit(request: Any) -> Any:
             values["position"],
         )
         thematique.di_codes = sorted(values["di_codes"])
+        thematique.update_period_months = int(values["update_period_months"] or 0) or None
         request.session.flash("La thématique est enregistrée.", "success")
         return HTTPSeeOther(request.route_path("coord_thematiques"))
     return {

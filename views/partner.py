@@ -29,7 +29,7 @@ from guide.models import (
 from guide.permissions import Permission
 from guide.services import directory, fiches, geography, memberships, notifications, uploads
 from guide.services.fiches import ConflictError
-from guide.services.freshness import Freshness, due_date, freshness_of, period_months
+from guide.services.freshness import PERIOD_CHOICES, Freshness, due_date, freshness_of, period_months
 from guide.settings import settings_of
 from guide.vocabulary import ACCESSIBILITY_FIELDS
 from schemas.accounts import CommentSchema, MemberInvitationSchema
@@ -473,6 +473,8 @@ def fiche_manage(request: Any) -> Any:
         "freshness": freshness_of(fiche),
         "period": period_months(fiche),
         "due": due_date(fiche),
+        "can_set_period": bool(request.has_permission(Permission.COORDINATE)),
+        "period_choices": PERIOD_CHOICES,
     }
 
 

@@ -103,3 +103,42 @@ def test_partner_dashboard_lists_a_fiche_confirmed_18_months_ago_first(testapp, 
     assert testapp.get("/espace").html.find(id="a-verifier") is None
     page = testapp.get(f"/espace/fiches/{stale.id}")
     assert "À vérifier tous les 12 mois" in visible(page) and "À jour" in visible(page)
+
+
+def test_coordinators_set_the_period_per_thematique_and_per_fiche(testapp, world, login, db):
+    from .helpers import csrf_token, visible
+
+    fiche = world.fiches["published_a"]
+    fiche.confirmed_at = fr.add_months(dt.date.today(), -5) - dt.timedelta(days=3)
+    db.flush()
+    login("coord@test.fr")
+    them = db.scalar(select(Thematique).where(Thematique.slug == "acces-aux-droits"))
+    form = testapp.get(f"/coordination/thematiques/{them.id}").forms["deform"]
+    form["update_period_months"] = "3"
+    form.submit("save")
+    db.refresh(them)
+    assert them.update_period_months == 3
+    page = testapp.get(f"/espace/fiches/{fiche.id}")
+    assert "À vérifier tous les 3 mois" in visible(page)
+    form = page.forms["fiche-period"]
+    form["update_period_months"] = "6"
+    form.submit()
+    db.refresh(fiche)
+    assert fiche.update_period_months == 6
+    assert "À vérifier bientôt" in visible(testapp.get(f"/espace/fiches/{fiche.id}"))
+    # odd values are refused, nothing changes
+    testapp.post(
+        f"/espace/fiches/{fiche.id}/delai",
+        {"update_period_months": "5000", "csrf_token": csrf_token(testapp)},
+    )
+    db.refresh(fiche)
+    assert fiche.update_period_months == 6
+    # a partner cannot set it
+    login("owner.a@test.fr")
+    assert "fiche-period" not in testapp.get(f"/espace/fiches/{fiche.id}").forms
+    response = testapp.post(
+        f"/espace/fiches/{fiche.id}/delai",
+        {"update_period_months": "", "csrf_token": csrf_token(testapp)},
+        expect_errors=True,
+    )
+    assert response.status_int == 403
