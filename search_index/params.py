@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from guide.models import Quartier, Thematique
 from guide.vocabulary import LANGUES, PUBLICS
 
+from .understanding import parse_when
+
 SORTS: dict[str, str] = {"pertinence": "Pertinence", "nom": "Nom", "distance": "Distance"}
 FACETS: dict[str, str] = {
     "thematique": "Thématique",
@@ -27,7 +29,10 @@ FACETS: dict[str, str] = {
     "accessible": "Accessible",
     "langue": "Langue parlée",
     "ouvert": "Ouvert maintenant",
+    "quand": "Horaires",
 }
+# The opening times offered as facets (values of ``quand``, see :mod:`.understanding`), beside « ouvert ».
+WHEN_FACETS = ("samedi", "soir", "week-end")
 FLAG_LABELS = {
     "gratuit": "Gratuit",
     "accessible": "Accès de plain-pied",
@@ -74,11 +79,13 @@ class SearchParams:
     position: tuple[float, float] | None = None
     page: int = 1
     per_page: int = 20
+    quand: str | None = None  # an opening time (« samedi », « soir »: :func:`.understanding.parse_when`)
+    corriger: bool = True  # a query that finds nothing is searched corrected (« logemant » → « logement »)
 
     def filters(self) -> dict[str, str]:
         """The selected facet values, by facet name (booleans as "1")."""
         out: dict[str, str] = {}
-        for name in ("thematique", "public", "quartier", "langue"):
+        for name in ("thematique", "public", "quartier", "langue", "quand"):
             value = getattr(self, name)
             if value:
                 out[name] = value
@@ -116,6 +123,9 @@ class Catalogue:
             return PUBLICS.get(value, value)
         if facet == "langue":
             return LANGUES.get(value, value)
+        if facet == "quand":
+            when = parse_when(value)
+            return when.label if when is not None else value
         return FLAG_LABELS.get(facet, value)
 
 
@@ -134,6 +144,8 @@ def validate(
     position: tuple[float, float] | None = None,
     page: int = 1,
     per_page: int = 20,
+    quand: str | None = None,
+    corriger: bool = True,
 ) -> SearchParams:
     """Check every parameter; raises :class:`SearchParameterError` with a French message."""
     if q is None:
@@ -184,6 +196,15 @@ def validate(
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
             label = "La page" if name == "page" else "Le nombre de résultats par page"
             raise SearchParameterError(f"{label} doit être un nombre entre 1 et {maximum}.")
+    if quand in (None, ""):
+        quand = None
+    else:
+        when = parse_when(quand) if isinstance(quand, str) and len(quand) <= 60 else None
+        if when is None:
+            raise SearchParameterError(
+                f"Horaire inconnu : « {str(quand)[:60]} » (par exemple samedi, soir, week-end)."
+            )
+        quand = when.code
     return SearchParams(
         q=q,
         thematique=values["thematique"],
@@ -197,12 +218,15 @@ def validate(
         position=position,
         page=page,
         per_page=per_page,
+        quand=quand,
+        corriger=bool(corriger),
     )
 
 
 def parse_params(catalogue: Catalogue, params: Mapping[str, Any]) -> SearchParams:
     """Validate a query string (``q``, ``thematique``, ``public``, ``quartier``, ``gratuit``,
-    ``accessible``, ``langue``, ``ouvert``, ``tri``, ``lat``, ``lon``, ``page``, ``par_page``)."""
+    ``accessible``, ``langue``, ``ouvert``, ``quand``, ``tri``, ``lat``, ``lon``, ``page``, ``par_page``,
+    ``corriger=0``)."""
 
     def text(name: str) -> str | None:
         value = params.get(name)
@@ -249,4 +273,6 @@ def parse_params(catalogue: Catalogue, params: Mapping[str, Any]) -> SearchParam
         position=position,
         page=integer("page", 1),
         per_page=integer("par_page", 20),
+        quand=text("quand"),
+        corriger=text("corriger") != "0",
     )

@@ -19,6 +19,8 @@ from guide import hours
 
 from .highlight import mark, snippet
 
+PARTIAL_MESSAGE = "Aucun service ne correspond à tous les mots ; voici les plus proches."
+
 
 class FacetValue(NamedTuple):
     value: str
@@ -77,6 +79,24 @@ class SearchResults:
     # What the search cost: words (query units matched), expansions (synonym alternatives), lookups (close
     # words looked up in the vocabulary), corrections (corrected queries counted) — each bounded above.
     work: dict[str, int] = field(default_factory=dict)
+    # How the query was understood (:mod:`.understanding`): ``text`` searched (time and filler words out),
+    # ``corrected`` — the correction whose results these are (« Résultats pour logement »), ``partial`` —
+    # no fiche has every word, these cover the most, ``ignored`` filler words, ``from_query`` the filters
+    # read from the query's words (« ouvert le samedi » → ``quand``).
+    text: str = ""
+    corrected: str | None = None
+    partial: bool = False
+    ignored: tuple[str, ...] = ()
+    from_query: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str | None:
+        """What to tell the visitor about these results, in French (None when they match the query)."""
+        if self.corrected is not None:
+            return f"Résultats pour « {self.corrected} »"
+        if self.partial:
+            return PARTIAL_MESSAGE
+        return None
 
 
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -32,13 +32,15 @@ from guide.models.search import split_terms
 from . import analysis
 from .indexer import WRITE_TIMEOUT, ApplyReport, IndexFolder
 from .misses import FLUSH_SECONDS, MissRecorder
-from .params import FACETS, FLAG_LABELS, SORTS, Catalogue, SearchParameterError, SearchParams
+from .params import FACETS, FLAG_LABELS, SORTS, WHEN_FACETS, Catalogue, SearchParameterError, SearchParams
 from .params import parse_params as parse_query_string
 from .params import validate as validate_params
+from .realwords import is_real_word
 from .results import FacetValue, Hit, SearchResults, make_hit
 from .snapshot import Segment, Snapshot, docnums_of
 from .suggestions import suggest
-from .synonyms import SynonymTable, Unit, parse_query
+from .synonyms import SynonymTable, Unit, compounds, parse_query, query_terms
+from .understanding import parse_when, understand
 
 __all__ = [
     "FACETS",
@@ -185,10 +187,11 @@ class SearchService:
 
     # --- queries ---
 
-    def parse_query(self, q: str) -> tuple[list[Unit], frozenset[str]]:
+    def parse_query(self, q: str, snap: Snapshot | None = None) -> tuple[list[Unit], frozenset[str]]:
         """The words of ``q`` as units that must all match, and the terms to highlight
-        (:func:`.synonyms.parse_query` with this service's synonyms)."""
-        return parse_query(q, self._synonyms)
+        (:func:`.synonyms.parse_query` with this service's synonyms; with a snapshot, the synonyms its
+        index holds come first)."""
+        return parse_query(q, self._synonyms, snap.holds if snap is not None else None)
 
     def _match(self, snap: Snapshot, units: Sequence[Unit]) -> tuple[int, list[dict[int, float]]]:
         mask = snap.live
@@ -212,6 +215,8 @@ class SearchService:
         accessible: bool = False,
         langue: str | None = None,
         ouvert: bool = False,
+        quand: str | None = None,
+        corriger: bool = True,
         sort: str | None = "pertinence",
         position: tuple[float, float] | None = None,
         page: int = 1,
@@ -222,7 +227,12 @@ class SearchService:
     ) -> SearchResults:
         """Search the public fiches. ``db`` (the request's session) is used to poll the change log and
         to load synonyms and labels; without it the service opens its own session when it needs one. A
-        query that found nothing is counted in memory (:attr:`misses`), written later off the request."""
+        query that found nothing is counted in memory (:attr:`misses`), written later off the request.
+
+        The query is understood first (:mod:`.understanding`): its time words become filters, its filler
+        words are left out. When not every word can match, a correction that finds everything is searched
+        instead (:attr:`SearchResults.corrected`), or else the documents covering the most words
+        (:attr:`SearchResults.partial`)."""
         started = time.perf_counter()
         self._poll(db)
         params = self.validate(
@@ -234,6 +244,8 @@ class SearchService:
             accessible=accessible,
             langue=langue,
             ouvert=ouvert,
+            quand=quand,
+            corriger=corriger,
             sort=sort,
             position=position,
             page=page,
@@ -242,25 +254,51 @@ class SearchService:
         )
         now = hours.local(now)  # the guide's zone (the timezone setting)
         snap = self.snapshot()
-        units, highlight = self.parse_query(params.q)
-        text_mask, scores = self._match(snap, units)
+        understood = understand(params.q)
         selected = params.filters()
+        from_query = []
+        if understood.when is not None and "quand" not in selected:
+            selected["quand"] = understood.when.code
+            from_query.append("quand")
+        if understood.open_now and "ouvert" not in selected:
+            selected["ouvert"] = "1"
+            from_query.append("ouvert")
+        text = understood.text
+        units, highlight = self.parse_query(text, snap)
         filter_masks = {name: self._filter_mask(snap, name, value, now) for name, value in selected.items()}
-        final = text_mask
+        filtered = snap.live
         for mask in filter_masks.values():
-            final &= mask
+            filtered &= mask
+        text_mask, scores = self._match(snap, units)
+        work = {"words": len(units), "expansions": sum(len(unit) - 1 for unit in units)}
+        suggestion = corrected = None
+        coverage: list[dict[int, float]] | None = None
+        if units and text_mask == 0 and record_miss and params.page == 1:
+            self.misses.record(params.q)  # in memory: written in batches, off the request
+        if units and not text_mask & filtered:
+            suggestion = suggest(
+                snap,
+                text,
+                lambda t: self._count(snap, t, filter_masks),
+                work,
+                known=self._known_word,
+                more_words=self._synonyms.words_starting,
+            )
+            if suggestion is not None and params.corriger:
+                corrected, suggestion = suggestion, None
+                units, highlight = self.parse_query(corrected, snap)
+                text_mask, scores = self._match(snap, units)
+            elif len(units) > 1:
+                text_mask, scores, coverage = self._partial(
+                    snap, units, compounds(text, self._synonyms), filtered
+                )
+        final = text_mask & filtered if units else filtered
         total = final.bit_count()
-        facets = self._facets(snap, text_mask, filter_masks, selected, now)
+        facets = self._facets(snap, text_mask if units else snap.live, filter_masks, selected, now)
         pages = max(1, math.ceil(total / params.per_page))
         start = (params.page - 1) * params.per_page
-        page_docs = self._ordered_page(snap, scores, final, params, start) if total > start else []
+        page_docs = self._ordered_page(snap, scores, final, params, start, coverage) if total > start else []
         hits = [make_hit(snap.payload(d), highlight, params.position, now) for d in page_docs]
-        suggestion = None
-        work = {"words": len(units), "expansions": sum(len(unit) - 1 for unit in units)}
-        if units and text_mask == 0:
-            suggestion = suggest(snap, params.q, lambda text: self._count(snap, text, filter_masks), work)
-            if record_miss and params.page == 1:
-                self.misses.record(params.q)  # in memory: written in batches, off the request
         return SearchResults(
             query=params.q,
             total=total,
@@ -275,7 +313,50 @@ class SearchService:
             filters=selected,
             milliseconds=(time.perf_counter() - started) * 1000,
             work=work,
+            text=text,
+            corrected=corrected,
+            partial=coverage is not None and total > 0,
+            ignored=understood.ignored,
+            from_query=tuple(from_query),
         )
+
+    def _known_word(self, word: str) -> bool:
+        """A word « Vouliez-vous dire » must not correct: a real word (:mod:`.realwords`) or a word of
+        the synonyms (the lexicon may know what the fiches do not say)."""
+        if is_real_word(word):
+            return True
+        terms, words, _capitals = query_terms(word)
+        return bool(terms) and self._synonyms.match(terms, 0, words) is not None
+
+    def _partial(
+        self, snap: Snapshot, units: Sequence[Unit], pieces: Sequence[int], filtered: int
+    ) -> tuple[int, list[dict[int, float]], list[dict[int, float]]]:
+        """When no document has every word: the documents covering the most words (and those covering
+        one word fewer, after them), with every word's scores. The words of one piece (« art-thérapie »)
+        count together. Counted on bit sets: ``at_least[k]`` holds the documents matching at least k
+        words (``len(units)``² ANDs and ORs at most)."""
+        together: dict[int, tuple[int, dict[int, float]]] = {}
+        for unit, piece in zip(units, pieces, strict=True):
+            mask, unit_scores = snap.unit(unit)
+            if piece in together:
+                both, before = together[piece]
+                both &= mask
+                together[piece] = (
+                    both,
+                    {d: v + unit_scores.get(d, 0.0) for d, v in before.items() if d in unit_scores},
+                )
+            else:
+                together[piece] = (mask, unit_scores)
+        matched = list(together.values())
+        at_least = [snap.live] + [0] * len(matched)
+        for mask, _scores in matched:
+            for k in range(len(matched), 0, -1):
+                at_least[k] |= at_least[k - 1] & mask
+        best = max((k for k in range(1, len(matched) + 1) if at_least[k] & filtered), default=0)
+        if best == 0:
+            return 0, [], []
+        scores = [word_scores for _mask, word_scores in matched]
+        return at_least[max(1, best - 1)], scores, scores
 
     def count(self, q: str) -> int:
         """How many public fiches match ``q``."""
@@ -294,6 +375,9 @@ class SearchService:
     def _filter_mask(self, snap: Snapshot, name: str, value: str, now: dt.datetime) -> int:
         if name == "ouvert":
             return snap.open_mask(now)
+        if name == "quand":
+            when = parse_when(value)
+            return snap.when_mask(when, now.date()) if when is not None else 0
         return snap.masks[name].get(value, 0)
 
     def _facets(
@@ -313,13 +397,22 @@ class SearchService:
             for other, mask in filter_masks.items():
                 if other != name:
                     base &= mask
-            values = {"1": snap.open_mask(now)} if name == "ouvert" else snap.masks.get(name, {})
+            if name == "ouvert":
+                values = {"1": snap.open_mask(now)}
+            elif name == "quand":
+                codes = dict.fromkeys([*WHEN_FACETS, *([selected["quand"]] if "quand" in selected else [])])
+                values = {code: self._filter_mask(snap, name, code, now) for code in codes}
+            else:
+                values = snap.masks.get(name, {})
             entries = []
             for value, mask in values.items():
                 count = (base & mask).bit_count()
                 is_selected = selected.get(name) == value
                 if count or is_selected:
                     entries.append(FacetValue(value, catalogue.label(name, value), count, is_selected))
+            if name == "quand":
+                facets[name] = entries  # the guide's order: samedi, soirée, week-end
+                continue
             if name in ("gratuit", "accessible", "ouvert") and not entries:
                 entries.append(FacetValue("1", FLAG_LABELS[name], 0, name in selected))
             if name == "thematique":
@@ -332,10 +425,28 @@ class SearchService:
         return facets
 
     def _ordered_page(
-        self, snap: Snapshot, scores: list[dict[int, float]], final: int, params: SearchParams, start: int
+        self,
+        snap: Snapshot,
+        scores: list[dict[int, float]],
+        final: int,
+        params: SearchParams,
+        start: int,
+        coverage: list[dict[int, float]] | None = None,
     ) -> list[int]:
         end = start + params.per_page
         rank = snap.name_rank.__getitem__
+        if coverage is not None and params.sort == "pertinence":
+            # partial matches: the most words covered first, then the score
+            docs = docnums_of(final, snap.size)
+            return heapq.nlargest(
+                end,
+                docs,
+                key=lambda d: (
+                    sum(d in word for word in coverage),
+                    sum(word.get(d, 0.0) for word in scores),
+                    -rank(d),
+                ),
+            )[start:end]
         if params.sort == "nom" or (params.sort == "pertinence" and not scores):
             if final == snap.live:
                 return snap.by_name[start:end]

@@ -25,6 +25,7 @@ searches of one generation, and sorting by name or distance over the same matche
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 import threading
@@ -38,6 +39,9 @@ from guide import hours
 from . import analysis
 from .params import FACETS
 from .schema import FIELD_WEIGHTS
+from .synonyms import ACRONYM, EXACT, bare
+from .understanding import TimeFilter
+from .when import meets, profile
 
 _BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
 
@@ -62,6 +66,9 @@ K1 = 1.2  # BM25 term-frequency saturation
 B = 0.75  # BM25 length normalisation
 TERM_CACHE = 4096
 UNIT_CACHE = 512
+WHEN_CACHE = 64
+# The accented forms of a folded letter, to find a short word as written whatever its accents.
+_ACCENTS = {"a": "aàâä", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "c": "cç", "y": "yÿ"}
 _FACET_KEYS = (
     ("thematique", "thematiques"),
     ("public", "publics"),
@@ -176,6 +183,9 @@ class Snapshot:
         self._terms: dict[tuple[str, str], dict[int, float]] = {}
         self._units: dict[Any, tuple[int, dict[int, float]]] = {}
         self._open: tuple[dt.datetime, int] | None = None
+        self._when: dict[tuple[str, dt.date], int] = {}
+        self._exact: dict[str, frozenset[int]] = {}
+        self._held: dict[tuple[str, ...], bool] = {}
 
     def payload(self, docnum: int) -> dict[str, Any]:
         """The stored payload of a live document (see :func:`search_index.indexer.build_document`)."""
@@ -194,6 +204,55 @@ class Snapshot:
                 mask |= members
         self._open = (minute, mask)
         return mask
+
+    def when_mask(self, when: TimeFilter, today: dt.date) -> int:
+        """The documents open as ``when`` asks in the coming weeks (:mod:`.when`), one profile per
+        distinct hours; cached for the day."""
+        key = (when.code, today)
+        cached = self._when.get(key)
+        if cached is not None:
+            return cached
+        mask = 0
+        for (horaires, fermetures), members in self.hours.items():
+            if meets(profile(horaires, fermetures, today), when):
+                mask |= members
+        if len(self._when) >= WHEN_CACHE:
+            self._when.clear()
+        self._when[key] = mask
+        return mask
+
+    def exact_docs(self, folded: str) -> frozenset[int]:
+        """The documents holding the word ``folded`` as written, up to accents, case and plural (the
+        ``vocab`` field keeps whole words): « caf » finds « CAF », not « café »."""
+        cached = self._exact.get(folded)
+        if cached is not None:
+            return cached
+        target = bare(folded)
+        docs: set[int] = set()
+        with self.lock:
+            reader = self.searcher.reader()
+            for letters in itertools.product(*(_ACCENTS.get(c, c) for c in folded)):
+                for term in reader.expand_prefix("vocab", "".join(letters)):
+                    text = term.decode("utf-8") if isinstance(term, bytes) else term
+                    if len(text) <= len(folded) + 1 and bare(analysis.fold(text)) == target:
+                        docs.update(reader.postings("vocab", text).all_ids())
+        found = frozenset(docs)
+        if len(self._exact) >= UNIT_CACHE:
+            self._exact.clear()
+        self._exact[folded] = found
+        return found
+
+    def holds(self, terms: tuple[str, ...]) -> bool:
+        """Whether some document holds every term of an expression (in any field)."""
+        cached = self._held.get(terms)
+        if cached is None:
+            with self.lock:
+                reader = self.searcher.reader()
+                cached = all(any((name, t) in reader for name in FIELD_WEIGHTS) for t in terms)
+            if len(self._held) >= TERM_CACHE:
+                self._held.clear()
+            self._held[terms] = cached
+        return cached
 
     def term_scores(self, field_name: str, term: str) -> dict[int, float]:
         """BM25 score of ``term`` in ``field_name`` for each document containing it."""
@@ -247,9 +306,20 @@ class Snapshot:
             return cached
         scores: dict[int, float] = {}
         for terms, boost in alternatives:
-            allowed = self.phrase_docs(terms) if len(terms) > 1 else None
-            if allowed is not None and not allowed:
-                continue
+            allowed: set[int] | frozenset[int] | None = None
+            if len(terms) == 1 and terms[0].startswith(EXACT):
+                # a short word as written (« CAF »), scored by its stem; by its stem alone when the index
+                # does not hold it as written, unless it was typed in capitals (« PASS » is not « passer »)
+                acronym = terms[0].startswith(ACRONYM)
+                folded = terms[0].lstrip(EXACT)
+                allowed = self.exact_docs(folded) or (set() if acronym else None)
+                if allowed is not None and not allowed:
+                    continue
+                terms = tuple(analysis.analyse(folded)) or (folded,)
+            elif len(terms) > 1:
+                allowed = self.phrase_docs(terms)
+                if not allowed:
+                    continue
             found: dict[int, float] = {}
             for name, weight in FIELD_WEIGHTS.items():
                 factor = weight * boost / len(terms)  # a phrase counts as one word

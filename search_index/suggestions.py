@@ -8,7 +8,7 @@ by the constants of :mod:`.params`, whatever the input.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from . import analysis
@@ -45,13 +45,20 @@ def suggest(
     q: str,
     count: Callable[[str], int],
     work: dict[str, int] | None = None,
+    known: Callable[[str], bool] | None = None,
+    more_words: Callable[[str], Iterable[str]] | None = None,
 ) -> str | None:
     """A corrected query that finds something: each unknown word replaced by a close word of the
     index's vocabulary (Damerau-Levenshtein distance 1, or 2 for words of 6 letters or more);
     ``count(query)`` says how many documents a corrected query finds (with the same filters).
 
     Bounded (see MAX_QUERY_WORDS and the following constants): the first words only, a few candidates
-    per distinct word, and the few closest combinations enumerated lazily (never the whole product)."""
+    per distinct word, and the few closest combinations enumerated lazily (never the whole product).
+
+    ``known(word)`` says a word is real though the index does not hold it (:mod:`.realwords`, the
+    synonyms): it is left as typed, never replaced by another real word (« douche » is not « douce »).
+    ``more_words(letter)`` gives more words to choose from (the synonyms' words starting with that folded
+    letter)."""
     work = work if work is not None else {}
     work.setdefault("lookups", 0)
     work.setdefault("corrections", 0)
@@ -70,8 +77,8 @@ def suggest(
                 break
             words.append((word, start, end))
             stems = analysis.analyse(word)
-            known = all(any(reader.doc_frequency(f, s) for f in FIELD_WEIGHTS) for s in stems)
-            if known or len(word) < 4 or word.isdigit():
+            held = all(any(reader.doc_frequency(f, s) for f in FIELD_WEIGHTS) for s in stems)
+            if held or len(word) < 4 or word.isdigit() or (known is not None and known(word)):
                 by_word[word] = [(0, word)]
                 choices.append(by_word[word])
                 continue
@@ -83,6 +90,13 @@ def suggest(
             candidates = set(reader.terms_within("vocab", word, maxdist, prefix=1))
             if folded != word:
                 candidates.update(reader.terms_within("vocab", folded, maxdist, prefix=1))
+            if more_words is not None:
+                candidates.update(
+                    c
+                    for c in more_words(folded[0])
+                    if abs(len(c) - len(word)) <= maxdist
+                    and edit_distance(folded, analysis.fold(c)) <= maxdist
+                )
             ranked = sorted(
                 (
                     min(edit_distance(word, c), edit_distance(folded, analysis.fold(c))),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +18,8 @@ FLAG_FACETS = {"gratuit", "accessible", "ouvert"}
 def _query(params: SearchParams, **changes: Any) -> str:
     """The query string of the results page with some parameters changed (None removes one)."""
     values: dict[str, Any] = {"q": params.q, **params.filters()}
+    if not params.corriger:
+        values["corriger"] = "0"
     if params.sort != "pertinence":
         values["tri"] = params.sort
     if params.position:
@@ -36,6 +39,8 @@ def facet_links(request: Any, params: SearchParams, results: SearchResults) -> l
             selected = value.selected
             if name in FLAG_FACETS:
                 change = {name: None if selected else "1"}
+            elif name == "quand":
+                change = {name: None if selected else value.value}
             else:
                 change = {name: None if selected else value.value}
             values.append(
@@ -68,17 +73,45 @@ def search_page(request: Any) -> Any:
         }
     results = request.search.search_params(params)
     base = request.route_path("search")
+    typed = params
+    params = understood_params(params, results)
     return {
         "error": None,
         "params": params,
+        "typed": typed,
         "results": results,
         "facets": facet_links(request, params, results),
+        "active": active_filters(request, params, results),
         "sorts": SORTS,
         "page_url": lambda n: f"{base}?{_query(params, page=n)}",
         "sort_url": lambda s: f"{base}?{_query(params, tri=None if s == 'pertinence' else s)}",
         "suggestion_url": (f"{base}?{_query(params, q=results.suggestion)}" if results.suggestion else None),
+        "original_url": (f"{base}?{_query(params, corriger='0')}" if results.corrected else None),
         "clear_url": f"{base}?{urlencode({'q': params.q})}" if params.q else base,
     }
+
+
+def understood_params(params: SearchParams, results: SearchResults) -> SearchParams:
+    """The parameters as the search understood them: the text without the time words, the filters read
+    from the query's words (« ouvert le samedi » → quand=samedi) set, so that every link of the page (a
+    facet, a page, removing a filter) keeps them."""
+    return dataclasses.replace(
+        params,
+        q=results.text,
+        quand=results.filters.get("quand"),
+        ouvert="ouvert" in results.filters,
+    )
+
+
+def active_filters(request: Any, params: SearchParams, results: SearchResults) -> list[dict[str, str]]:
+    """The filters in force, each with its label and the link that removes it."""
+    base = request.route_path("search")
+    out = []
+    for name, values in results.facets.items():
+        for value in values:
+            if value.selected:
+                out.append({"label": value.label, "url": f"{base}?{_query(params, **{name: None})}"})
+    return out
 
 
 def _hit_json(hit: Any, request: Any) -> dict[str, Any]:
@@ -114,6 +147,21 @@ def api_search(request: Any) -> Any:
         "pages": results.pages,
         "tri": results.sort,
         "suggestion": results.suggestion,
+        # How the query was understood (issue 9): the words searched, the correction whose results these
+        # are, whether no fiche has every word (the closest are given), the filters read from the words.
+        "recherche": results.text,
+        "correction": results.corrected,
+        "correspondance_partielle": results.partial,
+        "message": results.message,
+        "mots_ignores": list(results.ignored),
+        "filtres": {
+            name: {
+                "valeur": value,
+                "libelle": next((v.label for v in results.facets.get(name, []) if v.selected), value),
+                "lu_dans_la_recherche": name in results.from_query,
+            }
+            for name, value in results.filters.items()
+        },
         "results": [_hit_json(hit, request) for hit in results.hits],
         "facets": {
             name: [

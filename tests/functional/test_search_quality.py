@@ -137,19 +137,27 @@ def test_synonyms_added_by_coordinators(guide):
 
 
 def test_a_typo_gets_a_suggestion_that_finds_something(guide):
-    results = search(guide, "violance")
+    # corriger=False: the visitor asked for the word as typed (« Rechercher plutôt violance »)
+    results = search(guide, "violance", corriger=False)
     assert results.total == 0
     assert results.suggestion is not None and results.suggestion.startswith("violence")
     assert search(guide, results.suggestion).total > 0
-    two_words = search(guide, "violance conjugale")
+    two_words = search(guide, "violance conjugale", corriger=False)
     assert two_words.suggestion == "violence conjugale"
-    assert search(guide, "avocta").suggestion == "avocat"
+    assert search(guide, "avocta", corriger=False).suggestion == "avocat"
     assert search(guide, "violence").suggestion is None  # found something: nothing to suggest
     assert search(guide, "xqzwv").suggestion is None  # nothing close enough
 
 
+def test_a_typo_shows_the_corrected_results_directly(guide):
+    results = search(guide, "violance")
+    assert results.corrected == "violence" and results.suggestion is None
+    assert [h.fiche_id for h in results.hits] == [h.fiche_id for h in search(guide, "violence").hits]
+    assert results.message == "Résultats pour « violence »"
+
+
 def test_a_suggestion_respects_the_filters(guide):
-    results = search(guide, "avocta", quartier="saint-jacques")
+    results = search(guide, "avocta", quartier="saint-jacques", corriger=False)
     assert results.suggestion == "avocat"
     assert search(guide, "avocat", quartier="saint-jacques").total > 0
 

@@ -83,7 +83,7 @@ def test_the_suggester_tries_a_bounded_number_of_corrected_queries(testapp, worl
 
 def test_a_suggestion_still_corrects_a_misspelt_word_among_repeated_ones(testapp, world, db):
     service = testapp.app.registry["search"]
-    results = service.search("juristte " * 20, db=db, record_miss=False)
+    results = service.search("juristte " * 20, db=db, record_miss=False, corriger=False)  # as typed
     assert results.total == 0
     assert results.suggestion == " ".join(["juriste"] * 20)
     assert results.work["lookups"] == 1  # a repeated word is looked up once
