@@ -5,8 +5,8 @@ that landed in the hour skipped in spring (e.g. 2027-03-28 02:30, one year after
 opening_hours library raised TypeError — for almost every fiche at once, which broke the « ouvert
 maintenant » filter of the search for everybody.
 
-Each of the four clock changes of 2026 and 2027 is swept every 15 minutes over two weeks, both as
-instants (UTC, which visits the repeated autumn hour twice) and as naive Paris wall-clock times (which
+Each of the four clock changes of 2026 and 2027 is swept over two weeks (every 15 minutes within two days of it,
+hourly further away), both as instants (UTC, which visits the repeated autumn hour twice) and as naive Paris wall-clock times (which
 visit the skipped spring hour), for realistic strings whose meaning is written here independently as a
 function of the wall clock.
 """
@@ -115,18 +115,28 @@ def closures_around(change: date) -> list[dict]:
     ]
 
 
+def _steps(change: date) -> list[timedelta]:
+    """Offsets from a week before ``change`` to a week after: every 15 minutes within two days of the
+    change, every hour further away (each weekday of the week around it is still seen)."""
+    near_start, near_end = timedelta(days=5), timedelta(days=9)
+    offsets, offset = [], timedelta()
+    while offset < timedelta(days=14):
+        offsets.append(offset)
+        offset += timedelta(minutes=15) if near_start <= offset < near_end else timedelta(hours=1)
+    return offsets
+
+
 def instants(change: date) -> list[datetime]:
-    """Every 15 minutes, as UTC instants, from a week before ``change`` to a week after."""
+    """UTC instants around ``change`` (see ``_steps``), across the real length of the days of the change."""
     first = datetime.combine(change - timedelta(days=7), datetime.min.time(), PARIS).astimezone(UTC)
     last = datetime.combine(change + timedelta(days=7), datetime.min.time(), PARIS).astimezone(UTC)
-    count = int((last - first) / timedelta(minutes=15))
-    return [first + timedelta(minutes=15 * i) for i in range(count)]
+    return [first + step for step in _steps(change) if first + step < last]
 
 
 def wall_times(change: date) -> list[datetime]:
-    """Every 15 minutes of the naive Paris wall clock, including the skipped and the repeated hour."""
+    """Naive Paris wall-clock times around ``change``, including the skipped and the repeated hour."""
     first = datetime.combine(change - timedelta(days=7), datetime.min.time())
-    return [first + timedelta(minutes=15 * i) for i in range(14 * 96)]
+    return [first + step for step in _steps(change)]
 
 
 def exists(naive: datetime) -> bool:
