@@ -5,10 +5,10 @@ that landed in the hour skipped in spring (e.g. 2027-03-28 02:30, one year after
 opening_hours library raised TypeError — for almost every fiche at once, which broke the « ouvert
 maintenant » filter of the search for everybody.
 
-Each of the four clock changes of 2026 and 2027 is swept over two weeks (every 15 minutes within two days of it,
-hourly further away), both as instants (UTC, which visits the repeated autumn hour twice) and as naive Paris wall-clock times (which
-visit the skipped spring hour), for realistic strings whose meaning is written here independently as a
-function of the wall clock.
+Each of the four clock changes of 2026 and 2027 is swept over two weeks (every 15 minutes within two days
+of it, hourly further away), both as instants (UTC, which visits the repeated autumn hour twice) and as
+naive Paris wall-clock times (which visit the skipped spring hour), for realistic strings whose meaning is
+written here independently as a function of the wall clock.
 """
 
 from __future__ import annotations
