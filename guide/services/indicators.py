@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawlerdetect import CrawlerDetect
-from sqlalchemy import Engine, String, cast, delete, func, select, union_all, update
+from sqlalchemy import Engine, String, cast, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -415,30 +415,26 @@ def parse_period(start: str | None, end: str | None, today: dt.date) -> Period:
 # --- reading the indicators -------------------------------------------------------------------------
 
 
-def _counts_in(period: Period, kinds: Iterable[str]) -> Any:
-    """A subquery (kind, key, bucket day, count) of the daily and monthly rows of ``period``."""
-    kinds = list(kinds)
-    daily = select(
-        UsageDaily.kind.label("kind"),
-        UsageDaily.key.label("key"),
-        UsageDaily.day.label("day"),
-        UsageDaily.count.label("count"),
-    ).where(UsageDaily.kind.in_(kinds), UsageDaily.day.between(period.start, period.end))
-    monthly = select(UsageMonthly.kind, UsageMonthly.key, UsageMonthly.month, UsageMonthly.count).where(
-        UsageMonthly.kind.in_(kinds), UsageMonthly.month.between(month_start(period.start), period.end)
-    )
-    return union_all(daily, monthly).subquery()
+def _grouped(db: Session, period: Period, kinds: list[str], by: str) -> Iterable[tuple[str, Any, int]]:
+    """(kind, day or key, total) of the daily rows, then of the monthly rows, of ``period``: two grouped
+    queries on the (kind, key, day) index rather than one over a UNION (which no index serves)."""
+    for model, column, first in (
+        (UsageDaily, UsageDaily.day, period.start),
+        (UsageMonthly, UsageMonthly.month, month_start(period.start)),
+    ):
+        group = column if by == "day" else model.key
+        yield from db.execute(
+            select(model.kind, group, func.sum(model.count))
+            .where(model.kind.in_(kinds), column.between(first, period.end))
+            .group_by(model.kind, group)
+        )
 
 
 def usage_series(db: Session, period: Period, kinds: Iterable[str]) -> dict[str, dict[dt.date, int]]:
     """For each kind, its total per bucket (day or month) of ``period`` (every bucket present, 0 if none)."""
     kinds = list(kinds)
-    counts = _counts_in(period, kinds)
     series = {kind: dict.fromkeys(period.buckets(), 0) for kind in kinds}
-    rows = db.execute(
-        select(counts.c.kind, counts.c.day, func.sum(counts.c.count)).group_by(counts.c.kind, counts.c.day)
-    )
-    for kind, day, total in rows:
+    for kind, day, total in _grouped(db, period, kinds, "day"):
         bucket = period.bucket_of(day)
         if bucket in series[kind]:
             series[kind][bucket] += int(total or 0)
@@ -447,10 +443,10 @@ def usage_series(db: Session, period: Period, kinds: Iterable[str]) -> dict[str,
 
 def usage_totals(db: Session, period: Period, kind: str) -> list[tuple[str, int]]:
     """(key, total) of one kind over ``period``, the largest first (every key)."""
-    counts = _counts_in(period, [kind])
-    total = func.sum(counts.c.count).label("total")
-    rows = db.execute(select(counts.c.key, total).group_by(counts.c.key).order_by(total.desc(), counts.c.key))
-    return [(key, int(n or 0)) for key, n in rows]
+    totals: Counter[str] = Counter()
+    for _kind, key, total in _grouped(db, period, [kind], "key"):
+        totals[key] += int(total or 0)
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
 
 
 @dataclass
@@ -467,9 +463,8 @@ def fiche_ranking(db: Session, period: Period, limit: int | None = 20) -> list[R
     views = usage_totals(db, period, UsageKind.FICHE.value)
     calls = dict(usage_totals(db, period, UsageKind.CALL.value))
     directions = dict(usage_totals(db, period, UsageKind.DIRECTIONS.value))
-    keys = [key for key, _ in views]
-    keys += [key for key in (*calls, *directions) if key not in set(keys)]
     viewed = dict(views)
+    keys = list(dict.fromkeys([*viewed, *calls, *directions]))
     keys.sort(key=lambda k: (-viewed.get(k, 0), -calls.get(k, 0), -directions.get(k, 0), k))
     if limit is not None:
         keys = keys[:limit]
@@ -612,3 +607,54 @@ __all__ = [
     "usage_series",
     "usage_totals",
 ]
+
+
+# --- the demo guide ---------------------------------------------------------------------------------
+
+
+def seed_demo_usage(db: Session, params: Mapping[str, Any], today: dt.date | None = None) -> int:
+    """A few months of plausible counters for the demo guide (fixed seed: the same on every load).
+
+    Months older than :func:`roll_up_boundary` are written as monthly rows, as ``guide-housekeeping``
+    leaves them; returns how many rows were written."""
+    import random
+
+    today = today or dt.date.today()
+    rng = random.Random(int(params.get("seed", 8)))
+    fiches = list(db.scalars(select(Fiche).where(Fiche.is_public).order_by(Fiche.id)))
+    if not fiches:
+        return 0
+    popularity = [rng.lognormvariate(0, 1.1) for _ in fiches]
+    events_of = {f.id: fiche_events(f) for f in fiches}
+    days = min(int(params.get("days", 150)), MAX_PERIOD_DAYS)
+    boundary = roll_up_boundary(today)
+    daily: Counter[Key] = Counter()
+    monthly: Counter[Key] = Counter()
+    weekday = list(params.get("weekday_factor", [1] * 7))
+    for offset in range(days, -1, -1):
+        day = today - dt.timedelta(days=offset)
+        growth = (1 + float(params.get("growth_per_month", 0))) ** (-(offset / 30))
+        reads = int(
+            float(params.get("reads_per_day", 100)) * weekday[day.weekday()] * growth * rng.uniform(0.8, 1.2)
+        )
+        target = daily if day >= boundary else monthly
+        bucket = day if day >= boundary else month_start(day)
+        for fiche in rng.choices(fiches, weights=popularity, k=reads):
+            for kind, key in events_of[fiche.id]:
+                target[kind, key, bucket] += 1
+            if rng.random() < float(params.get("call_per_read", 0)):
+                target[UsageKind.CALL.value, str(fiche.id), bucket] += 1
+            if rng.random() < float(params.get("directions_per_read", 0)):
+                target[UsageKind.DIRECTIONS.value, str(fiche.id), bucket] += 1
+        searches = int(reads * float(params.get("searches_per_read", 0.5)))
+        target[UsageKind.SEARCH.value, "", bucket] += searches
+        target[UsageKind.SEARCH_EMPTY.value, "", bucket] += sum(
+            1 for _ in range(searches) if rng.random() < float(params.get("empty_search_share", 0.1))
+        )
+    add_daily_counts(
+        db, [{"kind": k, "key": key, "day": d, "count": n} for (k, key, d), n in sorted(daily.items())]
+    )
+    add_monthly_counts(
+        db, [{"kind": k, "key": key, "month": m, "count": n} for (k, key, m), n in sorted(monthly.items())]
+    )
+    return len(daily) + len(monthly)
