@@ -151,7 +151,7 @@ def _ages(version: FicheVersion) -> str:
 def print_fiche(entry: Entry, number: int, site_url: str) -> PrintFiche:
     version = entry.version
     organisation = entry.snapshot.get("organisation", {})
-    publics = ", ".join(labels(PUBLICS, version.publics)) or "Tous publics"
+    publics = ", ".join(labels(PUBLICS, version.publics)) or "Publics non précisés"
     if ages := _ages(version):
         publics += f" ({ages})"
     if version.publics_precisions:

@@ -1,10 +1,16 @@
-"""guide-import CONFIG.ini PATH [--publish] — import a data·inclusion v1 export (structures + services).
+"""guide-import CONFIG.ini PATH [--publish] [--dry-run] [--report FILE.csv] — import a data·inclusion export.
 
 PATH is a folder holding structures.json and services.json (or structures.csv and services.csv), or a
 structures file whose services file lies beside it. Without --publish, new and changed fiches await
 review by the coordination; with it, they are published at once. Running the same import again
-changes nothing. Exit status: 0 when the import ran (even with rejected rows), 1 when it could not
-run at all (nothing is written then), 2 on bad usage.
+changes nothing; running a newer export of the same source updates what the source changed, keeps what
+partners edited since (reported as conflicts) and reports what disappeared (never deleted).
+
+The report lists the rejected rows (only those nothing usable can be made of), the warnings (values
+dropped, quartiers not found, places outside the territory…), the conflicts and the disappeared rows;
+--report writes it as CSV too. --dry-run prints the same report and writes nothing. Exit status: 0 when
+the import ran (even with rejected rows), 1 when it could not run at all (nothing is written then), 2 on
+bad usage.
 """
 
 from __future__ import annotations
@@ -31,6 +37,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="publier directement les fiches (sinon elles attendent validation)",
     )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="essai à blanc : afficher le compte rendu sans rien enregistrer",
+    )
+    parser.add_argument(
+        "--report",
+        metavar="FICHIER.csv",
+        help="écrire aussi le compte rendu (rejets, avertissements, conflits, disparus) dans ce fichier CSV",
+    )
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
@@ -38,22 +54,28 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.config_uri.split("#")[0]).is_file():
         print(f"Fichier de configuration introuvable : {args.config_uri}", file=sys.stderr)
         return 2
+    if args.report and not Path(args.report).resolve().parent.is_dir():
+        print(f"Dossier introuvable pour le compte rendu : {args.report}", file=sys.stderr)
+        return 2
     settings = load_settings(args.config_uri)
+    communes = settings.get("territory.communes")  # the setting's default: see guide.settings
+    territory = None if communes is None else str(communes).split()
     try:
         with session_scope(settings) as db:
-            report = import_inventory(db, args.path, publish=args.publish)
+            report = import_inventory(
+                db, args.path, publish=args.publish, dry_run=args.dry_run, territory=territory
+            )
     except ImportFailed as error:
         print(f"Import impossible : {error.message}", file=sys.stderr)
         return 1
-    if report.rejected:
-        print(f"Lignes rejetées ({len(report.rejected)}) :")
-        for rejection in report.rejected:
-            print(f"  - {rejection}")
-    if report.warnings:
-        print(f"Avertissements ({len(report.warnings)}) :")
-        for warning in report.warnings:
-            print(f"  - {warning}")
-    print(report.summary())
+    print(report.text())
+    if args.report:
+        try:
+            report.write_csv(args.report)
+        except OSError as error:
+            print(f"Compte rendu CSV impossible à écrire : {error.strerror or error}", file=sys.stderr)
+            return 1
+        print(f"Compte rendu écrit dans {args.report}")
     return 0
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from guide.db import make_engine, make_session_factory
@@ -23,8 +23,8 @@ JSON_SAMPLE = DATA / "dora-sample"
 CSV_SAMPLE = DATA / "csv-sample"
 
 SAMPLE_SUMMARY = (
-    "Structures : 3 créées, 0 mises à jour, 0 inchangées, 1 rejetée. "
-    "Fiches : 5 créées, 0 mises à jour, 0 inchangées, 3 rejetées."
+    "Structures : 4 créées, 0 mises à jour, 0 inchangées, 0 rejetées. "
+    "Fiches : 7 créées, 0 mises à jour, 0 inchangées, 1 rejetée."
 )
 
 
@@ -124,32 +124,29 @@ def edit_json(path: Path, row_id: str, **changes: Any) -> None:
 
 def test_first_import_counts_and_summary(guide: Session) -> None:
     report = import_inventory(guide, JSON_SAMPLE)
-    assert report.organisations == Counts(created=3, updated=0, unchanged=0, rejected=1)
-    assert report.fiches == Counts(created=5, updated=0, unchanged=0, rejected=3)
+    assert report.organisations == Counts(created=4, updated=0, unchanged=0, rejected=0)
+    assert report.fiches == Counts(created=7, updated=0, unchanged=0, rejected=1)
     assert report.summary() == SAMPLE_SUMMARY
-    assert count(guide, Organisation) == 3
-    assert count(guide, Fiche) == 5
+    assert count(guide, Organisation) == 4
+    assert count(guide, Fiche) == 7
 
 
-def test_rejected_rows_are_listed_with_their_reason(guide: Session) -> None:
+def test_only_unusable_rows_are_rejected_the_others_come_with_warnings(guide: Session) -> None:
     report = import_inventory(guide, JSON_SAMPLE)
     reasons = {r.id: r for r in report.rejected}
-    assert set(reasons) == {
-        "epicerie-solidaire-saint-jacques",
-        "gauthiere-sorties",
-        "mjc-accueil-jeunes",
-        "epicerie-courses",
-    }
-    siret = reasons["epicerie-solidaire-saint-jacques"]
-    assert (siret.file, siret.row) == ("structures.json", 4)
-    assert "SIRET" in siret.reason and "14 caractères" in siret.reason
+    assert set(reasons) == {"mjc-accueil-jeunes"}  # a service without any structure
+    assert "service sans structure" in reasons["mjc-accueil-jeunes"].reason
+    # A bad SIRET costs the SIRET, not the organisation (nor its services).
+    siret = next(w for w in report.warnings if w.id == "epicerie-solidaire-saint-jacques")
+    assert (siret.file, siret.row, siret.field) == ("structures.json", 4, "siret")
     assert str(siret).startswith("structures.json, n° 4 (id epicerie-solidaire-saint-jacques) : SIRET")
-    assert "tous-publics" in reasons["gauthiere-sorties"].reason
-    assert (reasons["gauthiere-sorties"].file, reasons["gauthiere-sorties"].row) == ("services.json", 6)
-    assert "structure inconnue" in reasons["mjc-accueil-jeunes"].reason
-    assert "a été rejetée" in reasons["epicerie-courses"].reason
-    # Nothing of a rejected structure was written.
-    assert guide.scalar(select(Lieu).where(Lieu.source_id == "epicerie-solidaire-saint-jacques")) is None
+    epicerie = organisation(guide, "epicerie-solidaire-saint-jacques")
+    assert epicerie.siret is None
+    assert fiche(guide, "epicerie-courses").organisation is epicerie
+    # « tous-publics » beside precise publics: the precise ones are kept.
+    sorties = next(w for w in report.warnings if w.id == "gauthiere-sorties")
+    assert "tous-publics" in sorties and sorties.field == "publics"
+    assert fiche(guide, "gauthiere-sorties").current_version.publics
 
 
 def test_mapping_of_a_service(guide: Session) -> None:
@@ -241,15 +238,17 @@ def test_quartier_from_coordinates_and_from_the_extension_field(guide: Session) 
     assert fiche(guide, "ccas-aide-alimentaire").current_version.lieux == [alimentation]
 
 
-def test_unknown_quartier_rejects_the_row(guide: Session, tmp_path: Path) -> None:
+def test_unknown_quartier_imports_the_row_without_quartier(guide: Session, tmp_path: Path) -> None:
     folder = copy_sample(tmp_path)
     edit_json(folder / "structures.json", "entraide-gauthiere", quartier="Quartier imaginaire")
     report = import_inventory(guide, folder)
-    reasons = {r.id: r.reason for r in report.rejected}
-    assert reasons["entraide-gauthiere"] == "quartier inconnu : « Quartier imaginaire »"
-    assert "a été rejetée" in reasons["gauthiere-francais"]
-    assert report.organisations.rejected == 2
-    assert guide.scalar(select(Organisation).where(Organisation.source_id == "entraide-gauthiere")) is None
+    assert "entraide-gauthiere" not in {r.id for r in report.rejected}
+    warning = next(w for w in report.warnings if w.id == "entraide-gauthiere" and w.field == "quartier")
+    assert "« Quartier imaginaire » inconnu : importé sans quartier" in warning
+    assert "alias" in warning  # what to do about it
+    lieu = guide.scalar(select(Lieu).where(Lieu.source_id == "entraide-gauthiere"))
+    assert lieu is not None and lieu.quartier is None
+    assert fiche(guide, "gauthiere-francais").organisation.source_id == "entraide-gauthiere"
 
 
 # --- workflow ----------------------------------------------------------------------------------------
@@ -265,9 +264,9 @@ def test_default_import_awaits_review(guide: Session) -> None:
 
 def test_publish_makes_fiches_public(guide: Session) -> None:
     report = import_inventory(guide, JSON_SAMPLE, publish=True)
-    assert report.fiches.created == 5
+    assert report.fiches.created == 7
     published = list(guide.scalars(select(Fiche)))
-    assert len(published) == 5
+    assert len(published) == 7
     for f in published:
         assert f.state == State.PUBLISHED
         assert f.published_version_id == f.current_version_id
@@ -283,14 +282,15 @@ def test_second_run_changes_nothing(guide: Session) -> None:
     import_inventory(guide, JSON_SAMPLE)
     lieux = count(guide, Lieu)
     report = import_inventory(guide, JSON_SAMPLE)
-    assert report.organisations == Counts(created=0, updated=0, unchanged=3, rejected=1)
-    assert report.fiches == Counts(created=0, updated=0, unchanged=5, rejected=3)
+    assert report.organisations == Counts(created=0, updated=0, unchanged=4, rejected=0)
+    assert report.fiches == Counts(created=0, updated=0, unchanged=7, rejected=1)
     assert report.summary() == (
-        "Structures : 0 créées, 0 mises à jour, 3 inchangées, 1 rejetée. "
-        "Fiches : 0 créées, 0 mises à jour, 5 inchangées, 3 rejetées."
+        "Structures : 0 créées, 0 mises à jour, 4 inchangées, 0 rejetées. "
+        "Fiches : 0 créées, 0 mises à jour, 7 inchangées, 1 rejetée."
     )
-    assert count(guide, Organisation) == 3
-    assert count(guide, Fiche) == 5
+    assert report.missing == [] and report.conflicts == []
+    assert count(guide, Organisation) == 4
+    assert count(guide, Fiche) == 7
     assert count(guide, Lieu) == lieux
     assert all(len(f.versions) == 1 for f in guide.scalars(select(Fiche)))
 
@@ -304,8 +304,8 @@ def test_changed_service_gets_a_new_version(guide: Session, tmp_path: Path) -> N
         description="Cours de français à l'oral et à l'écrit, trois fois par semaine.",
     )
     report = import_inventory(guide, folder)
-    assert report.fiches == Counts(created=0, updated=1, unchanged=4, rejected=3)
-    assert report.organisations.unchanged == 3
+    assert report.fiches == Counts(created=0, updated=1, unchanged=6, rejected=1)
+    assert report.organisations.unchanged == 4
     f = fiche(guide, "gauthiere-francais")
     assert [v.number for v in f.versions] == [1, 2]
     assert f.current_version.description == "Cours de français à l'oral et à l'écrit, trois fois par semaine."
@@ -345,7 +345,7 @@ def test_changed_structure_is_updated(guide: Session, tmp_path: Path) -> None:
     import_inventory(guide, folder)
     edit_json(folder / "structures.json", "entraide-gauthiere", telephone="04 65 71 00 99")
     report = import_inventory(guide, folder)
-    assert report.organisations == Counts(created=0, updated=1, unchanged=2, rejected=1)
+    assert report.organisations == Counts(created=0, updated=1, unchanged=3, rejected=0)
     assert "99" in organisation(guide, "entraide-gauthiere").telephone
 
 
@@ -357,7 +357,7 @@ def test_local_fields_unknown_to_data_inclusion_are_kept(guide: Session) -> None
     data["age_min"] = 16
     fiches.save(guide, f, data, None, base_number=1, can_publish=False)
     report = import_inventory(guide, JSON_SAMPLE)
-    assert report.fiches.unchanged == 5
+    assert report.fiches.unchanged == 7
     assert f.current_version.age_min == 16
 
 
@@ -383,7 +383,7 @@ def test_a_failing_row_leaves_nothing_behind(guide: Session, db: Session) -> Non
     report = import_inventory(guide, JSON_SAMPLE)
     reasons = {r.id: r.reason for r in report.rejected}
     assert "déjà celui d'une autre fiche" in reasons["ccas-aide-alimentaire"]
-    assert report.fiches.created == 4
+    assert report.fiches.created == 6
     assert db.scalar(select(Lieu).where(Lieu.source_id == "service:ccas-aide-alimentaire")) is None
     assert db.scalar(select(Fiche).where(Fiche.source_id == "ccas-aide-alimentaire")) is None
 
@@ -421,20 +421,20 @@ def test_csv_variant_gives_the_same_result(guide: Session) -> None:
     csv_report = import_inventory(guide, CSV_SAMPLE)
     assert csv_report.summary() == json_report.summary() == SAMPLE_SUMMARY
     assert [(r.id, r.reason) for r in csv_report.rejected] == [(r.id, r.reason) for r in json_report.rejected]
-    assert {r.file for r in csv_report.rejected} == {"structures.csv", "services.csv"}
+    assert {r.file for r in csv_report.rejected} == {"services.csv"}
     assert [w.split(" : ", 1)[1] for w in csv_report.warnings] == [
         w.split(" : ", 1)[1] for w in json_report.warnings
     ]
     assert _snapshot(guide) == json_snapshot
     # The JSON export of the same data then changes nothing.
     again = import_inventory(guide, JSON_SAMPLE)
-    assert (again.organisations.unchanged, again.fiches.unchanged) == (3, 5)
+    assert (again.organisations.unchanged, again.fiches.unchanged) == (4, 7)
 
 
 def test_csv_rows_are_reported_by_line(guide: Session) -> None:
     report = import_inventory(guide, CSV_SAMPLE)
-    rejection = next(r for r in report.rejected if r.id == "epicerie-solidaire-saint-jacques")
-    assert str(rejection).startswith("structures.csv, ligne 5 (id epicerie-solidaire-saint-jacques)")
+    warning = next(w for w in report.warnings if w.id == "epicerie-solidaire-saint-jacques")
+    assert str(warning).startswith("structures.csv, ligne 5 (id epicerie-solidaire-saint-jacques)")
 
 
 def test_path_to_a_structures_file(guide: Session) -> None:
@@ -483,6 +483,7 @@ def ini(tmp_path: Path) -> Path:
     upgrade(url)
     engine = make_engine(url)
     with make_session_factory(engine)() as db, db.begin():
+        db.execute(delete(Thematique))  # the taxonomy the migrations install: replaced by seed()'s
         seed(db)
     engine.dispose()
     path = tmp_path / "test.ini"
@@ -497,7 +498,8 @@ def test_cli_end_to_end(ini: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     lines = out.strip().splitlines()
     assert lines[-1] == SAMPLE_SUMMARY
-    assert lines[0] == "Lignes rejetées (4) :"
+    assert lines[0] == "Lignes rejetées (1) :"
+    assert "Avertissements (" in out
     assert "  - structures.json, n° 4 (id epicerie-solidaire-saint-jacques) : SIRET" in out
     assert "Lundi au vendredi 9h-12h" in out  # the warning about the opening hours
 
@@ -505,8 +507,8 @@ def test_cli_end_to_end(ini: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert importer_script.main([str(ini), str(JSON_SAMPLE), "--publish"]) == 0
     out = capsys.readouterr().out
     assert out.strip().splitlines()[-1] == (
-        "Structures : 0 créées, 0 mises à jour, 3 inchangées, 1 rejetée. "
-        "Fiches : 0 créées, 5 mises à jour, 0 inchangées, 3 rejetées."
+        "Structures : 0 créées, 0 mises à jour, 4 inchangées, 0 rejetées. "
+        "Fiches : 0 créées, 7 mises à jour, 0 inchangées, 1 rejetée."
     )
 
 

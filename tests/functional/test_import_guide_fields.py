@@ -64,8 +64,9 @@ def test_quartier_names_are_matched_tolerantly(guide: Session, tmp_path: Path, w
 def test_an_unknown_quartier_is_quoted_short(guide: Session, tmp_path: Path) -> None:
     folder = copy_sample(tmp_path)
     edit_json(folder / "structures.json", "entraide-gauthiere", quartier="Quartier " + "x" * 300)
-    reasons = _reasons(import_inventory(guide, folder))
-    assert reasons["entraide-gauthiere"] == f"quartier inconnu : « {('Quartier ' + 'x' * 300)[:QUOTE_MAX]}… »"
+    report = import_inventory(guide, folder)
+    warning = next(w for w in report.warnings if w.id == "entraide-gauthiere" and w.field == "quartier")
+    assert f"quartier « {('Quartier ' + 'x' * 300)[:QUOTE_MAX]}… » inconnu" in warning
 
 
 def test_free_text_loses_its_invisible_characters(guide: Session, tmp_path: Path) -> None:

@@ -76,11 +76,19 @@ def extension_of(model: type[_Extension], record: Record) -> Any:
 
 
 _ARTICLES = frozenset({"l", "la", "le", "les"})
+_PREFIXES = frozenset({"quartier", "quartiers", "qpv", "cite"})  # « Quartier de la Gauthière »
+_JOINS = frozenset({"de", "du", "des", "d"})
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints"}
 
 
 def quartier_key(value: str) -> str:
-    """A quartier name reduced to what tells it apart: « La Fontaine-du-Bac » → "fontaine du bac"."""
-    words = re.findall(r"[a-z0-9]+", fold(value))
+    """A quartier name reduced to what tells it apart: « La Fontaine-du-Bac », « fontaine du bac » and
+    « Quartier de la Fontaine du Bac » → "fontaine du bac"; « St-Jacques » → "saint jacques"."""
+    words = [_ABBREVIATIONS.get(word, word) for word in re.findall(r"[a-z0-9]+", fold(value))]
+    if len(words) > 2 and words[0] in _PREFIXES:
+        words = words[1:]
+        if len(words) > 1 and words[0] in _JOINS:
+            words = words[1:]
     if len(words) > 1 and words[0] in _ARTICLES:
         words = words[1:]
     return " ".join(words)

@@ -25,6 +25,9 @@ LIST_COLUMNS = frozenset(
         "langues",
     }
 )
+# Numbers, read as such from a CSV cell (a JSON export writes them as numbers).
+FLOAT_COLUMNS = frozenset({"latitude", "longitude", "volume_horaire_hebdomadaire"})
+INT_COLUMNS = frozenset({"nombre_semaines"})
 # Codes that an export may write as JSON numbers: read as text (pydantic does not turn numbers into text).
 TEXT_COLUMNS = ("id", "structure_id", "siret", "code_postal", "code_insee", "telephone")
 
@@ -109,7 +112,7 @@ class Rejection:
     """A row that was not imported, and why."""
 
     file: str
-    row: int  # position of the record in a JSON array (from 1), or line of a CSV file
+    row: int | None  # position of the record in a JSON array (from 1), or line of a CSV file
     id: str | None
     reason: str
 
@@ -147,15 +150,121 @@ class Counts:
         )
 
 
+class Notice(str):
+    """A line of the report (a warning, a conflict, a row gone from the source): its text, and its parts for
+    the CSV report. A ``str``, so that a list of notices reads as a list of messages."""
+
+    kind: str
+    file: str
+    row: int | None
+    id: str | None
+    field: str
+    message: str
+    name: str
+
+    def __new__(
+        cls,
+        kind: str,
+        message: str,
+        *,
+        file: str = "",
+        row: int | None = None,
+        id: str | None = None,
+        field: str = "",
+        name: str = "",
+    ) -> Notice:
+        where = Rejection(file, row, id, "").where if file and row is not None else (f"id {id}" if id else "")
+        notice = super().__new__(cls, f"{where} : {message}" if where else message)
+        notice.kind, notice.file, notice.row, notice.id = kind, file, row, id
+        notice.field, notice.message, notice.name = field, message, name
+        return notice
+
+
+REPORT_COLUMNS = ("type", "fichier", "ligne", "identifiant", "nom", "champ", "message")
+KIND_LABELS = {
+    "rejet": "Lignes rejetées",
+    "avertissement": "Avertissements",
+    "conflit": "Conflits (modifiés dans le guide depuis le dernier import)",
+    "disparu": "Disparus de la source (à archiver ?)",
+}
+
+
 @dataclass
 class ImportReport:
     organisations: Counts = field(default_factory=Counts)
     fiches: Counts = field(default_factory=Counts)
     rejected: list[Rejection] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
+    conflicts: list[Notice] = field(default_factory=list)
+    missing: list[Notice] = field(default_factory=list)
+    dry_run: bool = False
 
     def summary(self) -> str:
-        return f"Structures : {self.organisations.text()}. Fiches : {self.fiches.text()}."
+        text = f"Structures : {self.organisations.text()}. Fiches : {self.fiches.text()}."
+        if self.dry_run:
+            text += " Essai à blanc : rien n'a été enregistré."
+        return text
+
+    def sections(self) -> list[tuple[str, list[str]]]:
+        """The report's lists, each under its French title (empty ones left out)."""
+        lists = {
+            "rejet": [str(r) for r in self.rejected],
+            "avertissement": list(self.warnings),
+            "conflit": list(self.conflicts),
+            "disparu": list(self.missing),
+        }
+        return [(f"{KIND_LABELS[kind]} ({len(items)})", items) for kind, items in lists.items() if items]
+
+    def text(self) -> str:
+        """The whole report as the console prints it."""
+        lines: list[str] = []
+        for title, items in self.sections():
+            lines.append(f"{title} :")
+            lines.extend(f"  - {item}" for item in items)
+        lines.append(self.summary())
+        return "\n".join(lines)
+
+    def csv_rows(self) -> list[dict[str, Any]]:
+        rows = [
+            {
+                "type": "rejet",
+                "fichier": r.file,
+                "ligne": r.row,
+                "identifiant": r.id or "",
+                "nom": "",
+                "champ": "",
+                "message": r.reason,
+            }
+            for r in self.rejected
+        ]
+        for notice in [*self.warnings, *self.conflicts, *self.missing]:
+            rows.append(
+                {
+                    "type": notice.kind,
+                    "fichier": notice.file,
+                    "ligne": "" if notice.row is None else notice.row,
+                    "identifiant": notice.id or "",
+                    "nom": notice.name,
+                    "champ": notice.field,
+                    "message": notice.message,
+                }
+            )
+        return rows
+
+    def write_csv(self, path: str | Path) -> None:
+        """The report as a CSV file for the coordination (UTF-8 with a BOM, so spreadsheets read accents)."""
+        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=REPORT_COLUMNS)
+            writer.writeheader()
+            for row in self.csv_rows():
+                writer.writerow({key: _csv_safe(value) for key, value in row.items()})
+
+
+def _csv_safe(value: Any) -> Any:
+    """A cell a spreadsheet will not run as a formula (a source may write anything)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 @dataclass
@@ -245,7 +354,7 @@ def _read_json(name: str, text: str) -> list[Record]:
     records = []
     for index, item in enumerate(data, start=1):
         if isinstance(item, dict):
-            records.append(Record(name, index, _text_codes(item)))
+            records.append(Record(name, index, _text_codes(_lf(item))))
         else:
             records.append(Record(name, index, None, "cette ligne n'est pas un objet JSON"))
     return records
@@ -281,20 +390,42 @@ def _read_csv(name: str, text: str) -> list[Record]:
     return records
 
 
+def _lf(value: Any) -> Any:
+    """Line endings as LF in every text of a row (CSV and JSON imports store the same text)."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+    if isinstance(value, list):
+        return [_lf(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _lf(item) for key, item in value.items()}
+    return value
+
+
+def _number(value: str, kind: type) -> Any:
+    """A CSV cell as the number a JSON export would hold; the text itself when it is no number (the
+    validation then says so)."""
+    try:
+        return kind(value)
+    except ValueError:
+        return value
+
+
 def _csv_values(row: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for key, raw in row.items():
         if key == "\x00extra" or key is None:
             continue
         column = key.strip()
-        value = raw.strip() if isinstance(raw, str) else raw
+        value = _lf(raw).strip() if isinstance(raw, str) else raw
         if value in (None, ""):
             data[column] = None
         elif column in LIST_COLUMNS:
             separator = "|" if "|" in value else ","
             data[column] = [part.strip() for part in value.split(separator) if part.strip()]
-        elif column in ("latitude", "longitude"):
-            data[column] = value.replace(",", ".")
+        elif column in FLOAT_COLUMNS:
+            data[column] = _number(value.replace(",", "."), float)
+        elif column in INT_COLUMNS:
+            data[column] = _number(value, int)
         else:
             data[column] = value
     return data
