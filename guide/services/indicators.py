@@ -403,10 +403,10 @@ def parse_period(start: str | None, end: str | None, today: dt.date) -> Period:
     last = parse_day(end) if end else today
     if last is None:
         raise PeriodError("au", "Date de fin invalide : écrivez-la comme 16/02/2027.")
-    if first > last:
-        raise PeriodError("au", "La date de fin doit suivre la date de début.")
     if first > today:
         raise PeriodError("du", "La date de début est dans le futur : aucun chiffre encore.")
+    if first > last:
+        raise PeriodError("au", "La date de fin doit suivre la date de début.")
     if (last - first).days + 1 > MAX_PERIOD_DAYS:
         raise PeriodError("du", "Période trop longue : trois ans au plus.")
     return make_period(first, min(last, today), today)
