@@ -182,6 +182,15 @@ class QuartierSchema(colander.MappingSchema):
         ),
         missing_msg=REQUIRED,
     )
+    aliases = colander.SchemaNode(
+        colander.String(),
+        title="Autres noms",
+        description="Un par ligne : les noms sous lesquels les imports reconnaissent ce quartier "
+        "(« Croix de Neyrat », « CDN »). Majuscules, accents, tirets et article (« La ») sont déjà ignorés.",
+        widget=w.TextAreaWidget(rows=3),
+        validator=length(max=3000),
+        missing="",
+    )
 
 
 PERIOD_OPTIONS = [("", f"{DEFAULT_PERIOD_MONTHS} mois (par défaut)")] + [

@@ -37,6 +37,7 @@ Gauthière », « GAUTHIERE » and « Gauthière » are one quartier). Free text
 :func:`guide.normalize.strip_invisible`.
 """
 
+from .aliases import AliasConflict, alias_labels, check_aliases, set_aliases
 from .extension import (
     RESUME_MAX,
     GuideClosure,
@@ -50,6 +51,7 @@ from .rows import (
     Counts,
     ImportFailed,
     ImportReport,
+    Notice,
     Record,
     Rejection,
     RowError,
@@ -62,6 +64,7 @@ __all__ = [
     "QUOTE_MAX",
     "RESUME_MAX",
     "SERVICE_LIEU_PREFIX",
+    "AliasConflict",
     "Counts",
     "GuideClosure",
     "GuideLieu",
@@ -69,14 +72,18 @@ __all__ = [
     "GuideStructure",
     "ImportFailed",
     "ImportReport",
+    "Notice",
     "Record",
     "Rejection",
     "RowError",
+    "alias_labels",
+    "check_aliases",
     "french_reason",
     "import_inventory",
     "locate",
     "quartier_key",
     "read_records",
     "resume_of",
+    "set_aliases",
     "uid_for",
 ]
