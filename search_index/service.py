@@ -12,7 +12,9 @@ round trip: everything a result needs is in the snapshot.
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import dataclasses
 import datetime as dt
 import heapq
 import logging
@@ -22,7 +24,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from guide import hours
@@ -55,6 +57,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+RESULTS_CACHE = 512  # searches whose results are kept (at most ~30 MB: 20 hits each)
+CACHED_PER_PAGE = 20  # larger pages are not kept (memory)
+
 
 class SearchService:
     """Search, index maintenance and caches for one index folder. Thread-safe; one per process."""
@@ -75,6 +80,15 @@ class SearchService:
         self._snapshot_lock = threading.Lock()
         self._segments: dict[str, Segment] = {}
         self._synonyms = SynonymTable()
+        self._synonyms_signature: tuple[Any, ...] | None = None
+        self._version = 0  # changes with the synonyms and the facet labels (a key of the results cache)
+        # Results of recent searches by (parameters, minute, index generation, synonyms, labels): real
+        # traffic repeats itself (the same few words, the facets of one query); bounded (RESULTS_CACHE
+        # entries of at most CACHED_PER_PAGE hits).
+        self._results: collections.OrderedDict[tuple[Any, ...], tuple[SearchResults, bool]] = (
+            collections.OrderedDict()
+        )
+        self._results_lock = threading.Lock()
         self._catalogue: Catalogue | None = None
         self._last_poll = float("-inf")
         self._stale = True  # the change log must be read before the next search
@@ -131,6 +145,7 @@ class SearchService:
     def invalidate(self) -> None:
         """Synonyms or facet labels changed: reload them before the next search."""
         self._last_poll = float("-inf")
+        self._synonyms_signature = None
 
     def _poll(self, db: Session | None) -> None:
         """At most every ``poll_seconds``: apply what other processes committed (without waiting if the
@@ -142,10 +157,23 @@ class SearchService:
             with self._session(db) as session:
                 if self._stale or self.folder.pending(session):
                     self.catch_up(timeout=0)
-                self._synonyms = SynonymTable(
-                    [split_terms(t) for t in session.scalars(select(Synonym.terms))]
+                # The synonyms (hundreds of groups with the lexicon) are analysed again only when they
+                # changed: a table costs ~0.2 s of CPU to build, a poll runs every few seconds.
+                signature = tuple(
+                    session.execute(
+                        select(func.count(Synonym.id), func.max(Synonym.id), func.max(Synonym.updated_at))
+                    ).one()
                 )
-                self._catalogue = Catalogue.load(session)
+                if signature != self._synonyms_signature:
+                    self._synonyms = SynonymTable(
+                        [split_terms(t) for t in session.scalars(select(Synonym.terms))]
+                    )
+                    self._synonyms_signature = signature
+                    self._version += 1
+                catalogue = Catalogue.load(session)
+                if catalogue != self._catalogue:
+                    self._catalogue = catalogue
+                    self._version += 1
         except Exception:
             logger.exception("search index %s: polling the database failed", self.index_dir)
 
@@ -172,6 +200,7 @@ class SearchService:
         if self._catalogue is None:
             with self._session(db) as session:
                 self._catalogue = Catalogue.load(session)
+                self._version += 1
         return self._catalogue
 
     # --- parameters ---
@@ -254,6 +283,34 @@ class SearchService:
         )
         now = hours.local(now)  # the guide's zone (the timezone setting)
         snap = self.snapshot()
+        key = (params, now.replace(second=0, microsecond=0), snap.generation, self._version)
+        cached = self._cached(key) if params.per_page <= CACHED_PER_PAGE else None
+        if cached is not None:
+            results, missed = cached
+            if missed and record_miss and params.page == 1:
+                self.misses.record(params.q)
+            return dataclasses.replace(results, milliseconds=(time.perf_counter() - started) * 1000)
+        results, missed = self._search(snap, params, now, record_miss)
+        results.milliseconds = (time.perf_counter() - started) * 1000
+        if params.per_page <= CACHED_PER_PAGE:
+            with self._results_lock:
+                self._results[key] = (results, missed)
+                while len(self._results) > RESULTS_CACHE:
+                    self._results.popitem(last=False)
+        return results
+
+    def _cached(self, key: tuple[Any, ...]) -> tuple[SearchResults, bool] | None:
+        with self._results_lock:
+            found = self._results.get(key)
+            if found is not None:
+                self._results.move_to_end(key)
+            return found
+
+    def _search(
+        self, snap: Snapshot, params: SearchParams, now: dt.datetime, record_miss: bool
+    ) -> tuple[SearchResults, bool]:
+        """One search, without the cache: the results, and whether the query was a miss (no fiche had
+        every word)."""
         understood = understand(params.q)
         selected = params.filters()
         from_query = []
@@ -273,7 +330,8 @@ class SearchService:
         work = {"words": len(units), "expansions": sum(len(unit) - 1 for unit in units)}
         suggestion = corrected = None
         coverage: list[dict[int, float]] | None = None
-        if units and text_mask == 0 and record_miss and params.page == 1:
+        missed = bool(units) and text_mask == 0
+        if missed and record_miss and params.page == 1:
             self.misses.record(params.q)  # in memory: written in batches, off the request
         if units and not text_mask & filtered:
             suggestion = suggest(
@@ -299,7 +357,7 @@ class SearchService:
         start = (params.page - 1) * params.per_page
         page_docs = self._ordered_page(snap, scores, final, params, start, coverage) if total > start else []
         hits = [make_hit(snap.payload(d), highlight, params.position, now) for d in page_docs]
-        return SearchResults(
+        results = SearchResults(
             query=params.q,
             total=total,
             page=params.page,
@@ -311,7 +369,6 @@ class SearchService:
             suggestion=suggestion,
             position=params.position,
             filters=selected,
-            milliseconds=(time.perf_counter() - started) * 1000,
             work=work,
             text=text,
             corrected=corrected,
@@ -319,6 +376,7 @@ class SearchService:
             ignored=understood.ignored,
             from_query=tuple(from_query),
         )
+        return results, missed
 
     def _known_word(self, word: str) -> bool:
         """A word « Vouliez-vous dire » must not correct: a real word (:mod:`.realwords`) or a word of
