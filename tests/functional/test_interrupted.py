@@ -1,0 +1,117 @@
+"""A process killed at a random point of its work leaves nothing half-done (issue 13).
+
+Each console script is first run to the end once, to learn how long its work lasts (after the start-up that
+``--help`` also takes); then it is started again on the same state and killed with SIGKILL (no clean-up code
+runs) at moments drawn at random over that work. After each kill the guide is checked, and the same command,
+run again, must finish the work. The random seed is in every assertion message, so that a failure can be
+replayed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from whoosh import index as whoosh_index
+
+from guide.db import make_engine, make_session_factory
+from guide.models import Fiche
+from guide.scripts.migrate import upgrade
+from guide.services.demo import load_demo
+
+from ..live import site_database
+
+KILLS = 3  # random moments per command
+
+
+def _ini(tmp_path: Path, database_url: str, var_dir: Path) -> Path:
+    ini = tmp_path / "guide.ini"
+    ini.write_text(
+        "[app:main]\nuse = egg:guide-du-territoire\n"
+        f"database_url = {database_url.replace('%', '%%')}\nvar_dir = {var_dir}\n"
+    )
+    return ini
+
+
+def _started(command: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _run(command: list[str]) -> float:
+    """Run to the end; returns its duration in seconds."""
+    started = time.monotonic()
+    process = _started(command)
+    _out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err.decode()
+    return time.monotonic() - started
+
+
+def _startup(command: list[str]) -> float:
+    """How long the command takes to start (imports, settings) before any work: ``--help``'s duration;
+    the kills are drawn after it, over the work itself."""
+    return _run([*command, "--help"])
+
+
+def _killed_after(command: list[str], seconds: float) -> None:
+    process = _started(command)
+    try:
+        process.wait(timeout=seconds)  # it may finish first: that is one more moment, the end
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def demo_database(tmp_path: Path, worker_id: str) -> str:
+    url = site_database(tmp_path, f"guide_interrupted_{worker_id}")
+    upgrade(url)
+    engine = make_engine(url)
+    with make_session_factory(engine)() as db:
+        load_demo(db)
+        db.commit()
+    engine.dispose()
+    return url
+
+
+def _published_count(database_url: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as db:
+            return db.scalar(select(func.count()).select_from(Fiche).where(Fiche.is_public))
+    finally:
+        engine.dispose()
+
+
+def _indexed_count(folder: Path) -> int | None:
+    """Documents in the index folder as a new process would open it (None: no index yet)."""
+    if not whoosh_index.exists_in(str(folder)):
+        return None
+    with whoosh_index.open_dir(str(folder)).searcher() as searcher:
+        return searcher.doc_count()
+
+
+def test_a_reindex_killed_anywhere_leaves_the_old_index_or_the_new_one(tmp_path, demo_database):
+    seed = int.from_bytes(os.urandom(4), "big")
+    rng = random.Random(seed)
+    var_dir = tmp_path / "var"
+    ini = _ini(tmp_path, demo_database, var_dir)
+    command = [sys.executable, "-m", "search_index.cli", str(ini)]
+    expected = _published_count(demo_database)
+    folder = var_dir / "index"
+
+    duration = _run(command)
+    assert _indexed_count(folder) == expected
+    moments = sorted(rng.uniform(_startup(command), duration) for _ in range(KILLS))
+    for moment in moments:
+        _killed_after(command, moment)
+        # the index a reader opens is whole: the previous one (nothing was committed) or the new one
+        assert _indexed_count(folder) == expected, f"seed={seed} killed after {moment:.2f} s"
+        _run(command)  # no lock left behind: the next reindex runs to the end
+        assert _indexed_count(folder) == expected, f"seed={seed} rerun after {moment:.2f} s"
