@@ -214,7 +214,7 @@ def fiche_page(request: Any) -> Any:
         "fiche": fiche,
         "version": version,
         "locator": render_locator(
-            version.lieux, quartiers, title=f"Plan : {version.nom}", half_span_m=450, id_prefix="plan"
+            version.lieux, quartiers, title=f"Plan : {version.nom}", half_span_m=1500, id_prefix="plan"
         ),
         "status": hours.status(version.horaires, version.fermetures),
         "today": hours.today_hours(version.horaires, closures=version.fermetures),
