@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 import colander
@@ -29,12 +31,32 @@ def _validate_hours(node: colander.SchemaNode, value: str) -> None:
         raise colander.Invalid(node, message)
 
 
+class FrenchDate(colander.Date):
+    """A date typed as 16/02/2027 (or 16-02-2027, 16.02.27) or sent by a date picker (2027-02-16)."""
+
+    def deserialize(self, node: colander.SchemaNode, cstruct: Any) -> Any:
+        if isinstance(cstruct, str):
+            match = re.fullmatch(r"\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2}|\d{4})\s*", cstruct)
+            if match:
+                day, month, year = (int(part) for part in match.groups())
+                try:
+                    return dt.date(year + 2000 if year < 100 else year, month, day)
+                except ValueError:
+                    raise colander.Invalid(
+                        node, "Cette date n'existe pas : écrivez-la comme 16/02/2027."
+                    ) from None
+        try:
+            return super().deserialize(node, cstruct)
+        except colander.Invalid:
+            raise colander.Invalid(node, "Date illisible : écrivez-la comme 16/02/2027.") from None
+
+
 class Fermeture(colander.MappingSchema):
     debut = colander.SchemaNode(
-        colander.Date(), title="Du", missing_msg=REQUIRED, widget=w.TextInputWidget(type_name="date")
+        FrenchDate(), title="Du", missing_msg=REQUIRED, widget=w.TextInputWidget(type_name="date")
     )
     fin = colander.SchemaNode(
-        colander.Date(), title="Au (inclus)", missing_msg=REQUIRED, widget=w.TextInputWidget(type_name="date")
+        FrenchDate(), title="Au (inclus)", missing_msg=REQUIRED, widget=w.TextInputWidget(type_name="date")
     )
     message = colander.SchemaNode(
         StrippedString(),

@@ -86,6 +86,7 @@ def add_routes(config: Any) -> None:
     config.add_route("confirm_link", "/mise-a-jour/{token}")
     config.add_route("report_answer", "/espace/signalements/{report_id}")  # views/partner_reports.py
     config.add_route("fiche_period", "/espace/fiches/{fiche_id}/delai", factory=fiche_factory)
+    config.add_route("urgent_seen", "/coordination/urgents/{change_id}/vu")
     # administration
     config.add_route("admin_users", "/admin/comptes")
     config.add_route("admin_user", "/admin/comptes/{user_id}")

@@ -10,9 +10,9 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 from sqlalchemy import select
 
-from guide.models import Campaign, CampaignRecipient, Fiche, Quartier, Thematique
+from guide.models import Campaign, CampaignRecipient, Fiche, Quartier, Thematique, UrgentChange
 from guide.permissions import Permission
-from guide.services import campaigns
+from guide.services import campaigns, urgent
 from guide.services.freshness import PERIOD_CHOICES, freshness_counts
 from guide.settings import settings_of
 from schemas.campaign import CampaignSchema, PhoneNoteSchema
@@ -176,3 +176,14 @@ def fiche_period(request: Any) -> Any:
         fiche.update_period_months = value
         request.session.flash("Le délai de vérification de la fiche est enregistré.", "success")
     return HTTPSeeOther(request.route_path("fiche_manage", fiche_id=fiche.id))
+
+
+@view_config(route_name="urgent_seen", request_method="POST", permission=Permission.COORDINATE)
+def urgent_seen(request: Any) -> Any:
+    """A coordinator has looked at a closure or a change of hours published at once (services/urgent.py)."""
+    change = request.dbsession.get(UrgentChange, parse_id(request.matchdict["change_id"]) or 0)
+    if change is None:
+        raise HTTPNotFound()
+    urgent.mark_seen(change, request.user)
+    request.session.flash("Changement urgent marqué comme vu.", "success")
+    return HTTPSeeOther(request.route_path("review_queue", _anchor="urgents"))

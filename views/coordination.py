@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from guide.models import Fiche, MemberRole, Organisation, Quartier, SiteRole, State, Thematique
 from guide.models.directory import DirectoryChange
 from guide.permissions import Permission
-from guide.services import directory, fiches
+from guide.services import directory, fiches, urgent
 from guide.services.quartiers import QuartierConflict, add_quartier, update_quartier
 from guide.services.thematiques import ThematiqueConflict, add_thematique
 from guide.slugs import unique_slug
@@ -38,6 +38,7 @@ def review_queue(request: Any) -> Any:
         "directory_changes": [
             (change, directory.diff(request.dbsession, change), directory.stamp(change)) for change in changes
         ],
+        "urgent_changes": urgent.unseen(request.dbsession),
     }
 
 

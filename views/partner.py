@@ -27,7 +27,7 @@ from guide.models import (
     Thematique,
 )
 from guide.permissions import Permission
-from guide.services import directory, fiches, geography, memberships, notifications, uploads
+from guide.services import directory, fiches, geography, memberships, notifications, uploads, urgent
 from guide.services.fiches import ConflictError
 from guide.services.freshness import PERIOD_CHOICES, Freshness, due_date, freshness_of, period_months
 from guide.settings import settings_of
@@ -414,13 +414,28 @@ def fiche_edit(request: Any) -> Any:
     base_number = parse_id(base)
     data = appstruct_to_content(result.appstruct)
     can_publish = bool(request.has_permission(Permission.PUBLISH))
+    # closures and hours go public at once, the rest keeps the review (guide.services.urgent)
+    urgent_change = (
+        None
+        if can_publish
+        else urgent.publish_urgent(request.dbsession, fiche, data, request.user, base_number)
+    )
+    if urgent_change is not None:
+        base_number = fiche.current_version.number if fiche.current_version else base_number
     try:  # fiches.SimultaneousSave, raised through, aborts the transaction (views/errors.py)
         version = fiches.save(
             request.dbsession, fiche, data, request.user, base_number=base_number, can_publish=can_publish
         )
     except ConflictError as conflict:
         return _conflict(request, response, fiche, conflict, data)
-    if version is None:
+    if urgent_change is not None:
+        request.session.flash(
+            "Les fermetures et horaires sont publiés : le public les voit dès maintenant (la coordination "
+            "les relira ensuite)."
+            + (" Vos autres modifications attendent la validation de la coordination." if version else ""),
+            "success",
+        )
+    elif version is None:
         request.session.flash("Aucune modification : la fiche est confirmée à jour.", "success")
     elif fiche.state == State.PUBLISHED:
         request.session.flash("La fiche est enregistrée et publiée.", "success")

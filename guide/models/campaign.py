@@ -23,6 +23,7 @@ from .meta import Base, utcnow
 if TYPE_CHECKING:
     from .accounts import User
     from .directory import Organisation
+    from .fiche import Fiche
 
 
 class Campaign(Base):
@@ -148,5 +149,6 @@ class UrgentChange(Base):
     seen_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
+    fiche: Mapped[Fiche] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     seen_by: Mapped[User | None] = relationship(foreign_keys=[seen_by_id])
