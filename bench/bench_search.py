@@ -7,8 +7,9 @@ search index, and measures:
 * index build time (`guide-reindex`'s code path) and in-process search p50/p95 over a French query set;
 * p50/p95 and throughput of `/api/v1/search` and of the HTML results page, served by waitress
   in its own process on 127.0.0.1 (4 threads, as in development.ini), with 8 concurrent clients and a
-  bounded number of requests;
-* the same for waitress serving a static file of the results page's size (the ceiling);
+  bounded number of requests, interleaved in one run with a minimal Pyramid view (no tween, no session,
+  no database) on the same waitress returning the same bytes (an API response, a results page): the
+  floor, and the ratio of each p95 to it (issue 9: ≤ 5×);
 * the size of the home page;
 * the rebuild of the index (`guide-reindex`'s code path) in a process of its own: wall time and peak RSS
   (`ru_maxrss`) after the rebuild, then after the in-memory snapshot a first search builds — target at
@@ -20,12 +21,16 @@ search index, and measures:
   misspelt words, repeated words, 200-letter words, unicode junk, words with large synonym groups, every
   filter, the last page) — target ≤ 100 ms each at 1 000 fiches.
 
+* the query set (tests/data/queries.json, issue 9) on the demo guide alone: the share of queries without any
+  result, and the share with an expected fiche in the top 5 (targets ≤ 3 % and ≥ 90 %), by category.
+
 A request that fails (an exception or a status other than 2xx) is counted in its row; the benchmark then exits
 with status 1 and says how many failed.
 
 Targets on a 2-core machine at 10 000 fiches: API p95 ≤ 50 ms, HTML results p95 ≤ 80 ms, reindex ≤ 30 s,
 home page ≤ 150 KB. Usage: python bench/bench_search.py [--sizes 1000,10000,50000] [--requests 400]
-[--no-http] (in-process figures only: reindex, search, ranking, worst case).
+[--no-http] (in-process figures only: reindex, search, ranking, worst case) [--query-set] (only the query
+set's figures, with each query that misses).
 """
 
 from __future__ import annotations
@@ -271,25 +276,44 @@ def free_port() -> int:
 
 SERVER = textwrap.dedent("""
     import sys
+    from pathlib import Path
+    from pyramid.config import Configurator
+    from pyramid.response import Response
     from waitress import serve
-    kind, port, url, var_dir, static = sys.argv[1:6]
-    if kind == "app":
-        from guide import main
-        app = main({}, database_url=url, var_dir=var_dir, secret="bench" * 10,
-                   site_url=f"http://127.0.0.1:{port}")
-    else:
-        body = open(static, "rb").read()
-        def app(environ, start_response):
-            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
-                                      ("Content-Length", str(len(body)))])
-            return [body]
+    port, url, var_dir = sys.argv[1:4]
+    from guide import main
+    guide_app = main({}, database_url=url, var_dir=var_dir, secret="bench" * 10,
+                     site_url=f"http://127.0.0.1:{port}", **{"ratelimit.search": "1000000/minute"})
+
+    # The floor: a minimal Pyramid view returning the bytes of a real response (written by the benchmark
+    # into var_dir before it asks for them), on the same waitress and threads as the guide.
+    bodies = {}
+    TYPES = {"api": "application/json", "html": "text/html; charset=utf-8"}
+
+    def minimal_view(request):
+        kind = request.matchdict["kind"]
+        if kind not in bodies:
+            bodies[kind] = (Path(var_dir) / f"minimal-{kind}.bin").read_bytes()
+        return Response(body=bodies[kind], content_type=TYPES[kind].split(";")[0], charset=None,
+                        headerlist=[("Content-Type", TYPES[kind])])
+
+    with Configurator() as config:
+        config.add_route("minimal", "/__minimal/{kind}")
+        config.add_view(minimal_view, route_name="minimal")
+        minimal_app = config.make_wsgi_app()
+
+    def app(environ, start_response):
+        if environ.get("PATH_INFO", "").startswith("/__minimal/"):
+            return minimal_app(environ, start_response)
+        return guide_app(environ, start_response)
+
     serve(app, host="127.0.0.1", port=int(port), threads=4, _quiet=True)
 """)
 
 
-def serve(kind: str, url: str, var_dir: str, static: str = "") -> tuple[subprocess.Popen[bytes], int]:
+def serve(url: str, var_dir: str) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-c", SERVER, kind, str(port), url, var_dir, static or "-"])
+    process = subprocess.Popen([sys.executable, "-c", SERVER, str(port), url, var_dir])
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -301,41 +325,46 @@ def serve(kind: str, url: str, var_dir: str, static: str = "") -> tuple[subproce
     raise RuntimeError("server did not start")
 
 
-def load(port: int, paths: list[str], requests: int, clients: int = 8) -> tuple[float, float, float, int]:
-    """p50 and p95 (ms), throughput (requests/s) and failed requests of `requests` GETs spread over
-    `clients` threads. A failure (an exception, a status other than 2xx) is counted, printed once per
-    kind, and the worker goes on with a new connection: nothing stops silently."""
-    timings: list[float] = []
+def load(
+    port: int, paths: dict[str, list[str]], requests: int, clients: int = 8
+) -> dict[str, tuple[float, float, float, int]]:
+    """`requests` GETs of each kind of `paths` (kind → paths), interleaved (one of each kind in turn) and
+    spread over `clients` threads: kind → p50 and p95 (ms), throughput (requests/s, of that kind during the
+    whole run) and failed requests. A failure (an exception, a status other than 2xx) is counted, printed
+    once per kind, and the worker goes on with a new connection: nothing stops silently."""
+    timings: dict[str, list[float]] = {kind: [] for kind in paths}
     failures: dict[str, int] = {}
+    failed: dict[str, int] = dict.fromkeys(paths, 0)
     lock = threading.Lock()
-    counter = iter(range(requests))
+    plan = [(kind, paths[kind][n % len(paths[kind])]) for n in range(requests) for kind in paths]
+    counter = iter(plan)
 
-    def fail(reason: str) -> None:
+    def fail(kind: str, reason: str) -> None:
         with lock:
+            failed[kind] += 1
             failures[reason] = failures.get(reason, 0) + 1
             if failures[reason] == 1:
                 print(f"  ÉCHEC : {reason}", file=sys.stderr)
 
     def worker() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        for n in counter:
-            path = paths[n % len(paths)]
+        for kind, path in counter:
             started = time.perf_counter()
             try:
                 conn.request("GET", path)
                 response = conn.getresponse()
                 response.read()
             except Exception as exc:  # noqa: BLE001 - counted and reported, never silent
-                fail(f"{path}: {exc.__class__.__name__}: {exc}")
+                fail(kind, f"{path}: {exc.__class__.__name__}: {exc}")
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 continue
             elapsed = (time.perf_counter() - started) * 1000
             if not 200 <= response.status < 300:
-                fail(f"{path}: HTTP {response.status}")
+                fail(kind, f"{path}: HTTP {response.status}")
                 continue
             with lock:
-                timings.append(elapsed)
+                timings[kind].append(elapsed)
         conn.close()
 
     started = time.perf_counter()
@@ -345,8 +374,11 @@ def load(port: int, paths: list[str], requests: int, clients: int = 8) -> tuple[
     for t in threads:
         t.join()
     total = time.perf_counter() - started
-    p50, p95 = percentiles(timings) if timings else (math.nan, math.nan)
-    return p50, p95, len(timings) / total, sum(failures.values())
+    out = {}
+    for kind, samples in timings.items():
+        p50, p95 = percentiles(samples) if samples else (math.nan, math.nan)
+        out[kind] = (p50, p95, len(samples) / total, failed[kind])
+    return out
 
 
 def search_paths(prefix: str) -> list[str]:
@@ -516,7 +548,7 @@ def locals_for_row(
     }
 
 
-def bench_size(size: int, requests: int, http: bool = True) -> dict[str, Any]:
+def bench_size(size: int, requests: int, with_http: bool = True) -> dict[str, Any]:
     from search_index import SearchService
 
     with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as tmp:
@@ -562,7 +594,7 @@ def bench_size(size: int, requests: int, http: bool = True) -> dict[str, Any]:
                 worst.append((max(elapsed), query))
         worst.sort(reverse=True)
         engine.dispose()
-        if not http:
+        if not with_http:
             nothing = (math.nan, math.nan, math.nan, 0)
             return {
                 **locals_for_row(size, count, generated, reindex, reindex_seconds, in_p50, in_p95, worst),
@@ -570,43 +602,78 @@ def bench_size(size: int, requests: int, http: bool = True) -> dict[str, Any]:
                 "ranking": ranking,
                 "api": nothing,
                 "html": nothing,
-                "static": nothing,
+                "minimal_html": nothing,
+                "minimal_api": nothing,
                 "home_kb": math.nan,
                 "page_kb": math.nan,
             }
 
-        app, port = serve("app", url, tmp)
+        app, port = serve(url, tmp)
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             conn.request("GET", "/")
             home = conn.getresponse().read()
             conn.request("GET", "/recherche?q=sant%C3%A9")
             page = conn.getresponse().read()
+            conn.request("GET", "/api/v1/search?q=sant%C3%A9")
+            api_body = conn.getresponse().read()
             conn.close()
-            load(port, search_paths("/api/v1/search")[:20], 40)  # warm-up
-            api = load(port, search_paths("/api/v1/search"), requests)
-            html = load(port, search_paths("/recherche"), requests)
+            (Path(tmp) / "minimal-html.bin").write_bytes(page)
+            (Path(tmp) / "minimal-api.bin").write_bytes(api_body)
+            kinds = {
+                "api": search_paths("/api/v1/search"),
+                "html": search_paths("/recherche"),
+                "minimal api": ["/__minimal/api"],
+                "minimal html": ["/__minimal/html"],
+            }
+            load(port, {kind: paths[:20] for kind, paths in kinds.items()}, 10)  # warm-up
+            measured = load(port, kinds, requests)
         finally:
             app.terminate()
             app.wait()
-        static_file = Path(tmp) / "page.html"
-        static_file.write_bytes(page)
-        server, port = serve("static", url, tmp, str(static_file))
-        try:
-            static = load(port, ["/page.html"], requests)
-        finally:
-            server.terminate()
-            server.wait()
+        api, html = measured["api"], measured["html"]
+        minimal_html, minimal_api = measured["minimal html"], measured["minimal api"]
     return {
         **locals_for_row(size, count, generated, reindex, reindex_seconds, in_p50, in_p95, worst),
         "worst_failed": worst_failed,
         "ranking": ranking,
         "api": api,
         "html": html,
-        "static": static,
+        "minimal_html": minimal_html,
+        "minimal_api": minimal_api,
         "home_kb": len(home) / 1024,
         "page_kb": len(page) / 1024,
+        "api_kb": len(api_body) / 1024,
     }
+
+
+def query_set_figures() -> Any:
+    """The query set of issue 9 on the demo guide alone (its expected fiches are the demo's): a migrated
+    database (with the shipped lexicon), the demo and its synonyms, a fresh index."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests package, beside bench/
+    from guide.services.demo import ensure_synonyms
+    from search_index import SearchService
+    from tests.query_set import measure
+
+    with tempfile.TemporaryDirectory(prefix="bench-queries-") as tmp:
+        url = f"sqlite:///{tmp}/guide.sqlite"
+        upgrade(url)
+        engine = make_engine(url)
+        factory = make_session_factory(engine)
+        with factory() as db:
+            load_demo(db)
+            ensure_synonyms(db)
+            db.commit()
+        service = SearchService(Path(tmp) / "index", factory)
+        with factory() as db:
+            service.reindex_all(db)
+            figures = measure(service, db)
+        engine.dispose()
+    return figures
+
+
+def ratio(value: float, floor: float) -> str:
+    return f"{value / floor:.1f}×" if floor and not math.isnan(value) and not math.isnan(floor) else "—"
 
 
 def main() -> int:
@@ -616,20 +683,33 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--no-http", action="store_true", help="in-process figures only")
+    parser.add_argument("--query-set", action="store_true", help="only the query set's figures")
     args = parser.parse_args()
-    rows = [bench_size(int(size), args.requests, http=not args.no_http) for size in args.sizes.split(",")]
+    figures = query_set_figures()
+    print("Query set (tests/data/queries.json) on the demo guide — targets: no result ≤ 3 %, top 5 ≥ 90 %")
+    print(figures.report(details=args.query_set))
+    if args.query_set:
+        return 0
+    rows = [
+        bench_size(int(size), args.requests, with_http=not args.no_http) for size in args.sizes.split(",")
+    ]
     print()
-    print(f"Search benchmark — {os.cpu_count()} CPU, {args.requests} requests per endpoint, 8 clients")
+    print(
+        f"Search benchmark — {os.cpu_count()} CPU, {args.requests} requests per kind, 8 clients, the four "
+        "kinds interleaved in one run on one waitress; « minimal »: a bare Pyramid view returning the same "
+        "bytes (target: p95 ≤ 5× the minimal view's)"
+    )
     header = (
         "fiches",
         "reindex s",
         "search p50/p95 ms",
         "API p50/p95 ms",
-        "API req/s",
+        "minimal API p50/p95 ms",
+        "API p95 ratio",
         "HTML p50/p95 ms",
-        "HTML req/s",
-        "static p50/p95 ms",
-        "static req/s",
+        "minimal HTML p50/p95 ms",
+        "HTML p95 ratio",
+        "API / HTML req/s",
         "failed",
         "home KB",
     )
@@ -637,7 +717,7 @@ def main() -> int:
     print(" | ".join("---" for _ in header))
     failed = 0
     for r in rows:
-        row_failed = r["api"][3] + r["html"][3] + r["static"][3]
+        row_failed = r["api"][3] + r["html"][3] + r["minimal_api"][3] + r["minimal_html"][3]
         failed += row_failed
         print(
             " | ".join(
@@ -646,11 +726,12 @@ def main() -> int:
                     f"{r['reindex_s']:.1f}",
                     f"{r['in_p50']:.1f} / {r['in_p95']:.1f}",
                     f"{r['api'][0]:.1f} / {r['api'][1]:.1f}",
-                    f"{r['api'][2]:.0f}",
+                    f"{r['minimal_api'][0]:.1f} / {r['minimal_api'][1]:.1f}",
+                    ratio(r["api"][1], r["minimal_api"][1]),
                     f"{r['html'][0]:.1f} / {r['html'][1]:.1f}",
-                    f"{r['html'][2]:.0f}",
-                    f"{r['static'][0]:.1f} / {r['static'][1]:.1f}",
-                    f"{r['static'][2]:.0f}",
+                    f"{r['minimal_html'][0]:.1f} / {r['minimal_html'][1]:.1f}",
+                    ratio(r["html"][1], r["minimal_html"][1]),
+                    f"{r['api'][2]:.0f} / {r['html'][2]:.0f}",
                     f"{row_failed}",
                     f"{r['home_kb']:.0f}",
                 ]
