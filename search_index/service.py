@@ -41,7 +41,7 @@ from .realwords import is_real_word
 from .results import FacetValue, Hit, SearchResults, make_hit
 from .snapshot import Segment, Snapshot, docnums_of
 from .suggestions import suggest
-from .synonyms import SynonymTable, Unit, compounds, parse_query, query_terms
+from .synonyms import SynonymTable, Unit, compounds, loosened, parse_query, query_terms
 from .understanding import parse_when, understand
 
 __all__ = [
@@ -349,6 +349,15 @@ class SearchService:
             elif len(units) > 1:
                 text_mask, scores, coverage = self._partial(
                     snap, units, compounds(text, self._synonyms), filtered
+                )
+        if units and not text_mask & filtered and any(len(t) > 1 for unit in units for t, _b in unit):
+            # the last resort: the words of a synonym expression anywhere in a fiche, not as a phrase
+            loose = [loosened(unit) for unit in units]
+            text_mask, scores = self._match(snap, loose)
+            coverage = None
+            if not text_mask & filtered and len(loose) > 1:
+                text_mask, scores, coverage = self._partial(
+                    snap, loose, compounds(corrected or text, self._synonyms), filtered
                 )
         final = text_mask & filtered if units else filtered
         total = final.bit_count()

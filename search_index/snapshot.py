@@ -39,7 +39,7 @@ from guide import hours
 from . import analysis
 from .params import FACETS
 from .schema import FIELD_WEIGHTS
-from .synonyms import ACRONYM, EXACT, bare
+from .synonyms import ACRONYM, EXACT, LOOSE, bare
 from .understanding import TimeFilter
 from .when import meets, profile
 
@@ -295,6 +295,16 @@ class Snapshot:
         with self.lock:
             return set(self.searcher.docs_for_query(query))
 
+    def all_terms_docs(self, terms: tuple[str, ...]) -> set[int]:
+        """The documents holding every term of ``terms``, each in any field."""
+        found: set[int] | None = None
+        for term in terms:
+            docs = {d for name in FIELD_WEIGHTS for d in self.term_scores(name, term)}
+            found = docs if found is None else found & docs
+            if not found:
+                return set()
+        return found or set()
+
     def unit(self, alternatives: tuple[tuple[tuple[str, ...], float], ...]) -> tuple[int, dict[int, float]]:
         """(matching documents, score by document) for one word of the query and its synonyms.
 
@@ -316,6 +326,12 @@ class Snapshot:
                 if allowed is not None and not allowed:
                     continue
                 terms = tuple(analysis.analyse(folded)) or (folded,)
+            elif len(terms) > 1 and terms[0].startswith(LOOSE):
+                # an expression's words anywhere in the document, not as a phrase (the last resort)
+                terms = (terms[0][len(LOOSE) :], *terms[1:])
+                allowed = self.all_terms_docs(terms)
+                if not allowed:
+                    continue
             elif len(terms) > 1:
                 allowed = self.phrase_docs(terms)
                 if not allowed:

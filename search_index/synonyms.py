@@ -16,6 +16,9 @@ SYNONYM_BOOST = 0.6
 SHORT_WORD = 4  # letters: a shorter word (an acronym, « bus ») matches as written, not by its stem
 EXACT = "="  # marks an alternative matched as written (:func:`exact_term`)
 ACRONYM = "=="  # the same, never by its stem
+LOOSE = (
+    "~"  # marks a multi-word alternative matched by its words anywhere, not as a phrase (:func:`loosened`)
+)
 
 # One word of a query: its alternatives (analysed terms, boost), the word itself first, then its synonyms.
 Unit = tuple[tuple[tuple[str, ...], float], ...]
@@ -177,3 +180,12 @@ def parse_query(
         for other in kept:
             highlight.update(other)
     return units, frozenset(highlight)
+
+
+def loosened(unit: Unit) -> Unit:
+    """``unit`` with its multi-word expressions matched by their words anywhere in a document rather than
+    as a phrase (« hébergement d'urgence » in a fiche on « l'hébergement » for « les personnes en situation
+    d'urgence »): the last resort of a search that found nothing."""
+    return tuple(
+        ((LOOSE + terms[0], *terms[1:]) if len(terms) > 1 else terms, boost) for terms, boost in unit
+    )

@@ -296,8 +296,13 @@ def understand(q: str) -> Understanding:
     ]
     if not meaningful:
         dropped = set()  # nothing but fillers: search them as they are
-    remaining = [typed[i][0] for position, i in enumerate(kept) if position not in dropped]
-    ignored = tuple(typed[kept[position]][0] for position in sorted(dropped))
     if not consumed and not dropped:
         return Understanding(q)
-    return Understanding(" ".join(remaining), when, now, ignored)
+    remaining = [typed[i] for position, i in enumerate(kept) if position not in dropped]
+    # the little words left at either end (« une » of « je cherche une aide ») say nothing once alone
+    while remaining and remaining[0][1] in analysis.FOLDED_STOPWORDS:
+        remaining.pop(0)
+    while remaining and remaining[-1][1] in analysis.FOLDED_STOPWORDS:
+        remaining.pop()
+    ignored = tuple(typed[kept[position]][0] for position in sorted(dropped))
+    return Understanding(" ".join(word for word, _folded in remaining), when, now, ignored)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search_index.realwords import is_real_word
-from search_index.synonyms import SynonymTable, compounds, parse_query
+from search_index.synonyms import SynonymTable, compounds, loosened, parse_query
 from search_index.understanding import TimeFilter, fillers, parse_when, understand
 from search_index.when import meets, profile
 
@@ -19,11 +19,11 @@ from search_index.when import meets, profile
 @pytest.mark.parametrize(
     ("q", "text"),
     [
-        ("je cherche une aide alimentaire près de chez moi", "une aide alimentaire"),
-        ("j'ai besoin d'un avocat", "un avocat"),
-        ("où trouver un colis", "un colis"),
+        ("je cherche une aide alimentaire près de chez moi", "aide alimentaire"),
+        ("j'ai besoin d'un avocat", "avocat"),
+        ("où trouver un colis", "colis"),
         ("aide pour payer le loyer", "payer le loyer"),
-        ("Je voudrais trouver un médecin s'il vous plaît", "un médecin"),
+        ("Je voudrais trouver un médecin s'il vous plaît", "médecin"),
     ],
 )
 def test_filler_words_are_left_out(q, text):
@@ -200,3 +200,12 @@ def test_hyphenated_words_are_one_piece_for_partial_matches():
     table = SynonymTable()
     assert compounds("art-thérapie", table) == [0, 0]
     assert compounds("urgence logement", table) == [0, 1]
+
+
+def test_a_loosened_unit_matches_an_expression_by_its_words_anywhere():
+    table = SynonymTable([["SIAO", "hébergement d'urgence", "115"]])
+    units, _ = parse_query("SIAO", table)
+    loose = loosened(units[0])
+    assert loose[0] == units[0][0]  # the word itself is unchanged
+    assert (("~heberg", "urgenc"), 0.6) in loose  # the phrase, by its words
+    assert (("115",), 0.6) in loose
