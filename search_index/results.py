@@ -88,6 +88,8 @@ class SearchResults:
     partial: bool = False
     ignored: tuple[str, ...] = ()
     from_query: tuple[str, ...] = ()
+    # When nothing was found: how many fiches each active filter's removal would give, by filter name.
+    without: dict[str, int] = field(default_factory=dict)
 
     @property
     def message(self) -> str | None:

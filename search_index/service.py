@@ -333,7 +333,7 @@ class SearchService:
         missed = bool(units) and text_mask == 0
         if missed and record_miss and params.page == 1:
             self.misses.record(params.q)  # in memory: written in batches, off the request
-        if units and not text_mask & filtered:
+        if units and not text_mask:  # the words find nothing (not: the filters leave nothing)
             suggestion = suggest(
                 snap,
                 text,
@@ -350,7 +350,7 @@ class SearchService:
                 text_mask, scores, coverage = self._partial(
                     snap, units, compounds(text, self._synonyms), filtered
                 )
-        if units and not text_mask & filtered and any(len(t) > 1 for unit in units for t, _b in unit):
+        if units and not text_mask and any(len(t) > 1 for unit in units for t, _b in unit):
             # the last resort: the words of a synonym expression anywhere in a fiche, not as a phrase
             loose = [loosened(unit) for unit in units]
             text_mask, scores = self._match(snap, loose)
@@ -361,7 +361,16 @@ class SearchService:
                 )
         final = text_mask & filtered if units else filtered
         total = final.bit_count()
-        facets = self._facets(snap, text_mask if units else snap.live, filter_masks, selected, now)
+        base = text_mask if units else snap.live
+        facets = self._facets(snap, base, filter_masks, selected, now)
+        without: dict[str, int] = {}
+        if not total:  # what removing one filter would give, for the page to offer it
+            for name in filter_masks:
+                others = base
+                for other, mask in filter_masks.items():
+                    if other != name:
+                        others &= mask
+                without[name] = others.bit_count()
         pages = max(1, math.ceil(total / params.per_page))
         start = (params.page - 1) * params.per_page
         page_docs = self._ordered_page(snap, scores, final, params, start, coverage) if total > start else []
@@ -384,6 +393,7 @@ class SearchService:
             partial=coverage is not None and total > 0,
             ignored=understood.ignored,
             from_query=tuple(from_query),
+            without=without,
         )
         return results, missed
 

@@ -9,6 +9,8 @@ the text to search (« aide alimentaire ») and the filters it implies (:class:`
   query's folded words, written here: day names, parts of the day and clock times, with the little words
   that go with them (« ouvert », « le », « à », « en »…). The same grammar reads the ``quand`` parameter of
   the results page (« samedi-soir »), so a filter read from the query and one chosen in the facets are one.
+  Hand-written because the libraries that read French dates (dateparser, Duckling) turn « samedi » into one
+  date, not into « opens on Saturdays », and do not say which words of a longer query they used.
 * **Filler words** (« je cherche », « j'ai besoin d' », « près de chez moi », « où trouver »…) are a list
   kept as data (``data/fillers_fr.txt``), removed only when other words remain.
 """

@@ -110,7 +110,13 @@ def active_filters(request: Any, params: SearchParams, results: SearchResults) -
     for name, values in results.facets.items():
         for value in values:
             if value.selected:
-                out.append({"label": value.label, "url": f"{base}?{_query(params, **{name: None})}"})
+                out.append(
+                    {
+                        "label": value.label,
+                        "url": f"{base}?{_query(params, **{name: None})}",
+                        "without": results.without.get(name, 0),
+                    }
+                )
     return out
 
 

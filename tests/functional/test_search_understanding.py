@@ -162,3 +162,15 @@ def test_a_bad_quand_parameter_is_refused_in_french(testapp, demo_guide):
     assert "Horaire inconnu" in page_text(page)
     api = testapp.get("/api/v1/search", params={"quand": "x" * 500}, status=400)
     assert "Horaire inconnu" in api.text
+
+
+def test_a_filter_that_leaves_nothing_offers_the_results_without_it(service, db, testapp, demo_guide):
+    # the one « aide alimentaire » fiche of the demo does not open on Sundays
+    sunday = search(service, db, "aide alimentaire ouvert le dimanche")
+    assert sunday.total == 0 and sunday.filters["quand"] == "dimanche"
+    assert sunday.without["quand"] == search(service, db, "aide alimentaire").total > 0
+    page = testapp.get("/recherche", params={"q": "aide alimentaire ouvert le dimanche"})
+    note = next(p for p in page.html.select(".search-note") if "Sans le filtre" in p.get_text())
+    assert "Ouvert dimanche" in note.get_text()
+    assert "quand" not in note.a["href"] and "aide+alimentaire" in note.a["href"]
+    assert testapp.get(note.a["href"]).html.select(".hit")
