@@ -184,7 +184,10 @@ def import_inventory(
     )
     importer.report.dry_run = dry_run
     try:
-        with db.begin_nested():  # an unexpected error leaves nothing of the import behind
+        # an unexpected error leaves nothing of the import behind; each row flushes what it wrote when its
+        # own savepoint ends, so the look-ups of the next rows need no autoflush (it made a 2 000-row
+        # import several times slower)
+        with db.begin_nested(), db.no_autoflush:
             for record in structure_records:
                 importer.structure(record)
             for record in service_records:
