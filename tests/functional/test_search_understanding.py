@@ -9,9 +9,11 @@ import shutil
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from guide import hours
-from search_index import SearchService
+from search_index import SearchParameterError, SearchService
 
 SATURDAY = dt.datetime(2026, 3, 14, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 PARTIAL = "Aucun service ne correspond à tous les mots ; voici les plus proches."
@@ -174,3 +176,38 @@ def test_a_filter_that_leaves_nothing_offers_the_results_without_it(service, db,
     assert "Ouvert dimanche" in note.get_text()
     assert "quand" not in note.a["href"] and "aide+alimentaire" in note.a["href"]
     assert testapp.get(note.a["href"]).html.select(".hit")
+
+
+def test_any_query_gives_a_results_page(service, db):
+    words = st.sampled_from(
+        [
+            "samedi",
+            "soir",
+            "à",
+            "18",
+            "h",
+            "je",
+            "cherche",
+            "CAF",
+            "café",
+            "logemant",
+            "colis",
+            "-",
+            "'",
+            "week",
+        ]
+    )
+    texts = st.one_of(st.text(max_size=60), st.lists(words, max_size=12).map(" ".join))
+
+    @given(q=texts, quand=st.sampled_from([None, "samedi", "soir", "week-end"]))
+    @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    def check(q, quand):
+        try:
+            results = search(service, db, q[:200], quand=quand)
+        except SearchParameterError as error:  # control characters: refused in French, not a failure
+            assert "invalides" in error.message
+            return
+        assert results.total >= len(results.hits)
+        assert results.partial is False or results.total > 0
+
+    check()
