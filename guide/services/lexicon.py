@@ -233,7 +233,8 @@ def add_expression(db: Session, synonym: Synonym, expression: str) -> str:
         raise SynonymError(f"{MAX_EXPRESSION_LENGTH} caractères au plus par expression.")
     expressions = split_terms(synonym.terms)
     if expression.lower() in (e.lower() for e in expressions):
-        raise SynonymError(f"« {expression} » fait déjà partie de ce groupe.")
+        shown = ", ".join(expressions[:3]) + (", …" if len(expressions) > 3 else "")
+        raise SynonymError(f"« {expression} » fait déjà partie de ce groupe ({shown}).")
     if len(expressions) >= MAX_GROUP_EXPRESSIONS:
         raise SynonymError(f"Ce groupe a déjà {MAX_GROUP_EXPRESSIONS} expressions : créez-en un autre.")
     synonym.terms = ", ".join([*expressions, expression])

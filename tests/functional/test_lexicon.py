@@ -250,7 +250,7 @@ def test_adding_a_word_twice_is_explained_beside_the_word(testapp, login, world,
     group = _lexicon_rows(db)["avocat"]
     page = post(testapp, f"/coordination/synonymes/{group.id}", {"mot": "Juriste"}, expect_errors=True)
     assert page.status_int == 400
-    assert "« Juriste » fait déjà partie de ce groupe." in page.text
+    assert "« Juriste » fait déjà partie de ce groupe (avocat, juriste, conseil juridique, …)." in page.text
     assert "Ajouter « Juriste » à un groupe existant" in page.text  # the word is kept
     page = post(testapp, f"/coordination/synonymes/{group.id}", {"mot": "  "}, expect_errors=True)
     assert "Indiquez le mot" in page.text
