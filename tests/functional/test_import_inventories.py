@@ -25,6 +25,8 @@ from guide.services.demo import DEMO_QUARTIERS, DEMO_THEMATIQUES
 from guide.services.importer import import_inventory, quartier_key
 from guide.text import slugify
 
+from .helpers import field_error
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 FRESH = DATA / "import-fresh"
 DORA = DATA / "import-dora"
@@ -382,3 +384,47 @@ def test_dry_run_of_a_resynchronisation_writes_nothing(db: Session, tmp_path: Pa
         == "Accueil et orientation"
     )
     assert _count(db, SourceRecord) == 24 + 46
+
+
+# --- aliases kept by the coordination ----------------------------------------------------------------
+
+
+def test_coordinators_keep_aliases_where_quartiers_are_edited(
+    testapp: Any, world: Any, login: Any, db: Session, tmp_path: Path
+) -> None:
+    login("coord@test.fr")
+    form = testapp.get("/coordination/quartiers").forms["deform"]
+    form["nom"], form["code"], form["aliases"] = "Centre-ville - Jaude", "QU-JAUDE", "Jaude\nHypercentre"
+    assert form.submit("add").status_int == 303
+    jaude = db.scalar(select(Quartier).where(Quartier.code == "QU-JAUDE"))
+    assert [a.label for a in jaude.aliases] == ["Hypercentre", "Jaude"]
+    form = testapp.get("/coordination/quartiers").forms["deform"]
+    form["nom"], form["code"], form["aliases"] = "Les Salins", "QU-SALINS", "Salins\n JAUDE "
+    page = form.submit("add")
+    assert page.status_int == 200
+    assert "« JAUDE » désigne déjà le quartier « Centre-ville - Jaude »" in field_error(page, "aliases")
+    assert page.forms["deform"]["aliases"].value.split() == ["Salins", "JAUDE"]  # what was typed is kept
+    assert db.scalar(select(Quartier).where(Quartier.code == "QU-SALINS")) is None
+    # Edited: the list replaces the old one; the import then recognises the new names.
+    form = testapp.get(f"/coordination/quartiers/{jaude.id}").forms["deform"]
+    assert form["aliases"].value == "Hypercentre\nJaude"
+    form["aliases"] = "Jaude\nPlace de Jaude"
+    assert form.submit("save").status_int == 303
+    db.expire_all()
+    assert [a.label for a in jaude.aliases] == ["Jaude", "Place de Jaude"]
+    folder = tmp_path / "export"
+    shutil.copytree(FRESH, folder)
+    _edit(folder / "structures.json", "association-01", quartier="place de jaude")
+    import_inventory(db, folder)
+    lieu = db.scalar(select(Lieu).where(Lieu.source_id == "association-01"))
+    assert lieu.quartier is jaude
+
+
+def test_an_export_beyond_the_bounds_is_refused_whole(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from guide.services.importer import ImportFailed, rows
+
+    monkeypatch.setattr(rows, "MAX_ROWS", 30)
+    with pytest.raises(ImportFailed) as failure:
+        import_inventory(db, FRESH)
+    assert failure.value.message == "services.json : 46 lignes, 30 au plus par import."
+    assert _count(db, Organisation) == 0

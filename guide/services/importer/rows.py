@@ -327,19 +327,33 @@ def _find_in(folder: Path, kind: str) -> Path:
     return found[0]
 
 
+MAX_FILE_BYTES = 200 * 1024 * 1024  # a national export of a whole region stays far below
+MAX_ROWS = 200_000
+
+
 def read_records(path: Path) -> list[Record]:
-    """The rows of a JSON or CSV export file; :class:`ImportFailed` when it cannot be parsed."""
+    """The rows of a JSON or CSV export file; :class:`ImportFailed` when it cannot be parsed (or is beyond
+    what one import handles: ``MAX_FILE_BYTES``, ``MAX_ROWS``)."""
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ImportFailed(
+                f"{path.name} : fichier trop gros ({MAX_FILE_BYTES // (1024 * 1024)} Mo au plus) ; "
+                "découpez l'export par source ou par département."
+            )
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFailed(f"{path.name} : le fichier n'est pas encodé en UTF-8.") from None
     except OSError as error:
         raise ImportFailed(f"{path.name} : lecture impossible ({error.strerror or error}).") from None
     if path.suffix.lower() == ".csv":
-        return _read_csv(path.name, text)
-    if path.suffix.lower() != ".json":
+        records = _read_csv(path.name, text)
+    elif path.suffix.lower() == ".json":
+        records = _read_json(path.name, text)
+    else:
         raise ImportFailed(f"{path.name} : format inconnu (JSON ou CSV attendu).")
-    return _read_json(path.name, text)
+    if len(records) > MAX_ROWS:
+        raise ImportFailed(f"{path.name} : {len(records)} lignes, {MAX_ROWS} au plus par import.")
+    return records
 
 
 def _read_json(name: str, text: str) -> list[Record]:
