@@ -15,6 +15,7 @@ from guide.models import Fiche, MemberRole, Organisation, Quartier, SiteRole, St
 from guide.models.directory import DirectoryChange
 from guide.permissions import Permission
 from guide.services import directory, fiches, urgent
+from guide.services.importer import AliasConflict, alias_labels, check_aliases, set_aliases
 from guide.services.quartiers import QuartierConflict, add_quartier, update_quartier
 from guide.services.thematiques import ThematiqueConflict, add_thematique
 from guide.slugs import unique_slug
@@ -169,10 +170,13 @@ def coord_quartiers(request: Any) -> Any:
     if result.valid:
         assert result.appstruct is not None
         values = result.appstruct
+        aliases = alias_labels(values["aliases"])
         try:
-            add_quartier(request.dbsession, values["nom"], values["code"])
-        except QuartierConflict as conflict:
-            result.fail(conflict.field, conflict.message)
+            check_aliases(request.dbsession, aliases, None, values["nom"], values["code"])
+            quartier = add_quartier(request.dbsession, values["nom"], values["code"])
+            set_aliases(request.dbsession, quartier, aliases)
+        except (QuartierConflict, AliasConflict) as conflict:
+            result.fail(getattr(conflict, "field", "aliases"), conflict.message)
         else:
             request.session.flash(f"Le quartier « {values['nom']} » est ajouté.", "success")
             return HTTPSeeOther(request.route_path("coord_quartiers"))
@@ -193,14 +197,19 @@ def coord_quartiers(request: Any) -> Any:
 @view_config(route_name="coord_quartier_edit", renderer="form_page.jinja2", permission=Permission.COORDINATE)
 def coord_quartier_edit(request: Any) -> Any:
     quartier: Quartier = get_or_404(request, Quartier, "quartier_id")
-    result = process_form(request, QuartierSchema(), appstruct={"nom": quartier.nom, "code": quartier.code})
+    aliases = "\n".join(alias.label for alias in quartier.aliases)
+    appstruct = {"nom": quartier.nom, "code": quartier.code, "aliases": aliases}
+    result = process_form(request, QuartierSchema(), appstruct=appstruct)
     if result.valid:
         assert result.appstruct is not None
         values = result.appstruct
+        aliases = alias_labels(values["aliases"])
         try:
+            check_aliases(request.dbsession, aliases, quartier, values["nom"], values["code"])
             update_quartier(request.dbsession, quartier, values["nom"], values["code"])
-        except QuartierConflict as conflict:
-            result.fail(conflict.field, conflict.message)
+            set_aliases(request.dbsession, quartier, aliases)
+        except (QuartierConflict, AliasConflict) as conflict:
+            result.fail(getattr(conflict, "field", "aliases"), conflict.message)
         else:
             request.session.flash("Le quartier est enregistré.", "success")
             return HTTPSeeOther(request.route_path("coord_quartiers"))
