@@ -4,7 +4,7 @@ or large print), for the browser or for the PDF worker (:mod:`.worker`) to lay o
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from .. import hours
 from ..models import FicheVersion, Quartier, utcnow
+from ..services.selection import is_sensitive, sensitive_terms
+from ..vocabulary import CONDITIONS_ACCES, labels
 from .document import print_fiche
 from .helplines import helpline_data, helplines
 from .rendering import render_html, stylesheet_files
@@ -61,22 +63,47 @@ def render_selection_html(
     *,
     large: bool = False,
     stylesheets: Sequence[str] | None = None,
+    notes: Mapping[str, str] | None = None,
+    discreet: bool = False,
     **kw: Any,
 ) -> str:
     """The agents' selection, to hand to the person at the desk; ``large``: the large-print version
-    (FALC-friendly: big type, short lines, no hyphenation, pictograms for phone, address and hours)."""
-    fiches = [
-        print_fiche(entry, number, site_url)
-        for number, entry in enumerate(live_entries(db, fiche_ids), start=1)
-    ]
+    (FALC-friendly: big type, short lines, no hyphenation, pictograms for phone, address and hours).
+
+    ``notes`` (by fiche id, as text) are printed under their fiche. ``discreet``: a sheet a person can take
+    home safely — a fiche whose subject is sensitive (violences…, see guide.services.selection) keeps its
+    address, hours and phone under a neutral title, without its organisation, lieu name, summary, publics,
+    e-mail, website or QR code; the helplines (the 3919…) are left out too."""
+    fiches = []
+    for number, entry in enumerate(live_entries(db, fiche_ids), start=1):
+        fiche = print_fiche(entry, number, site_url)
+        if discreet and is_sensitive(entry.version, entry.snapshot.get("organisation", {}).get("nom", "")):
+            fiche = dataclasses.replace(
+                fiche,
+                title=sensitive_terms()["neutral_title"],
+                organisation="",
+                resume="",
+                description="",
+                publics="",
+                email="",
+                website="",
+                contact_name="",
+                conditions=", ".join(labels(CONDITIONS_ACCES, entry.version.conditions_acces)),
+                qr=Markup(""),
+                short_url="",
+                lieux=[dataclasses.replace(lieu, nom="") for lieu in fiche.lieux],
+            )
+        fiches.append(fiche)
     css = "selection-large.css" if large else "selection.css"
     return render_html(
         "selection.jinja2",
         stylesheets if stylesheets is not None else stylesheet_files(css),
         fiches=fiches,
         large=large,
+        discreet=discreet,
+        notes={str(k): v for k, v in (notes or {}).items()},
         printed=hours.today(),
         created=utcnow(),
-        helplines=helpline_data(helplines(db))[:4] if not large else [],
+        helplines=helpline_data(helplines(db))[:4] if not (large or discreet) else [],
         **kw,
     )
