@@ -87,10 +87,17 @@ def test_free_text_loses_its_invisible_characters(guide: Session, tmp_path: Path
     )
 
 
-def test_a_title_of_invisible_characters_only_is_refused(guide: Session, tmp_path: Path) -> None:
+def test_a_title_of_invisible_characters_only_gets_a_stand_in_and_a_warning(
+    guide: Session, tmp_path: Path
+) -> None:
     folder = copy_sample(tmp_path)
     edit_json(folder / "services.json", "cs-nord-acces-aux-droits", nom="\u200b\u200b\u200b")
-    assert _reasons(import_inventory(guide, folder))["cs-nord-acces-aux-droits"] == "nom : champ vide"
+    report = import_inventory(guide, folder)
+    assert "cs-nord-acces-aux-droits" not in _reasons(report)
+    warning = next(w for w in report.warnings if w.id == "cs-nord-acces-aux-droits" and w.field == "nom")
+    assert "complétez-le dans le guide" in warning
+    f = guide.scalar(select(Fiche).where(Fiche.source_id == "cs-nord-acces-aux-droits"))
+    assert f.current_version.nom == "Sans nom (cs-nord-acces-aux-droits)"
 
 
 def test_a_long_refused_opening_hours_string_is_quoted_short(guide: Session, tmp_path: Path) -> None:
@@ -175,21 +182,26 @@ def test_the_guide_extension_carries_what_data_inclusion_does_not(guide: Session
     ("extension", "reason"),
     [
         ({"lieux": ["nulle-part"]}, "lieu inconnu : « nulle-part » n'est le lieu d'aucune structure"),
-        ({"age_min": 30, "age_max": 20}, "âge minimum supérieur à l'âge maximum"),
+        ({"age_min": 30, "age_max": 20}, "âges ignorés : l'âge minimum dépasse l'âge maximum"),
         (
             {"fermetures": [{"debut": "2027-08-15", "fin": "2027-08-01"}]},
-            "fermeture : la fin précède le début",
+            "fermeture(s) ignorée(s) : la fin précède le début",
         ),
         ({"age_min": "vingt"}, "champ guide : age min : nombre entier attendu (« vingt »)"),
         ("pas un objet", "champ guide : objet attendu (« pas un objet »)"),
     ],
 )
-def test_a_wrong_guide_extension_rejects_the_row(
+def test_a_wrong_guide_extension_costs_the_value_not_the_row(
     guide: Session, tmp_path: Path, extension: Any, reason: str
 ) -> None:
     folder = copy_sample(tmp_path)
     edit_json(folder / "services.json", "cs-nord-acces-aux-droits", guide=extension)
-    assert _reasons(import_inventory(guide, folder))["cs-nord-acces-aux-droits"] == reason
+    report = import_inventory(guide, folder)
+    assert "cs-nord-acces-aux-droits" not in _reasons(report)
+    warnings = [w for w in report.warnings if w.id == "cs-nord-acces-aux-droits" and w.field == "guide"]
+    assert len(warnings) == 1 and reason in warnings[0]
+    f = guide.scalar(select(Fiche).where(Fiche.source_id == "cs-nord-acces-aux-droits"))
+    assert f.current_version.age_min is None and f.current_version.fermetures == []
 
 
 def test_drafts_and_authors(guide: Session, tmp_path: Path) -> None:

@@ -296,7 +296,7 @@ class _Importer:
             if key in self.structures or key in self.rejected_structures:
                 key = None
                 raise RowError("identifiant en double dans le fichier des structures")
-            extension = extension_of(GuideStructure, prepared)
+            extension = self._extension(GuideStructure, prepared)
             organisation_values = self._organisation_values(prepared, parsed, extension)
             if extension is not None and extension.lieux is not None:
                 place = None
@@ -332,12 +332,15 @@ class _Importer:
                 raise RowError("identifiant en double dans le fichier des services")
             self.seen_services.add(key)
             entry = self._structure_of(parsed)
-            extension = extension_of(GuideService, prepared)
+            extension = self._extension(GuideService, prepared)
             content = self._content(prepared, parsed, entry)
             if extension is not None:
                 self._applyextension_of(content, extension)
+            lieux = None
             if extension is not None and extension.lieux is not None:
-                place, lieux = None, self._lieux_by_id(parsed.source, extension.lieux)
+                lieux = self._lieux_by_id(parsed.source, extension.lieux)
+            if lieux is not None:
+                place = None
             else:
                 place, lieux = self._service_place(prepared, parsed, entry), None
             with self.db.begin_nested():
@@ -381,6 +384,14 @@ class _Importer:
                         name=self._name,
                     )
                 )
+
+    def _extension(self, model: Any, record: Record) -> Any:
+        """The row's ``guide`` object; ignored with a warning when it is malformed."""
+        try:
+            return extension_of(model, record)
+        except RowError as error:
+            self._warn("guide", f"{error.message} ; l'objet guide est ignoré")
+            return None
 
     # --- re-synchronisation ---
 
@@ -522,8 +533,9 @@ class _Importer:
             ),
             "reseau_porteur": reseau_porteur,
         }
-        if not values["nom"]:
-            raise RowError("nom : champ vide")
+        if not values["nom"]:  # invisible characters only
+            values["nom"] = f"Sans nom ({parsed.id})"[:200]
+            self._warn("nom", f"nom vide : « {values['nom']} » en attendant ; complétez-le dans le guide")
         if extension is not None and extension.sigle is not None:
             values["sigle"] = _clean(extension.sigle)
         return values
@@ -685,13 +697,18 @@ class _Importer:
             access={name: Access(getattr(item, name)) for name in ACCESS_FIELDS},
         )
 
-    def _lieux_by_id(self, source: str, ids: list[str]) -> list[Lieu]:
+    def _lieux_by_id(self, source: str, ids: list[str]) -> list[Lieu] | None:
         """The lieux a service's ``guide`` extension names, given earlier by the structures."""
         lieux: list[Lieu] = []
         for lieu_id in dict.fromkeys(i.strip() for i in ids):
             lieu = self.db.scalar(select(Lieu).where(Lieu.source == source, Lieu.source_id == lieu_id))
             if lieu is None:
-                raise RowError(f"lieu inconnu : « {_quote(lieu_id)} » n'est le lieu d'aucune structure")
+                self._warn(
+                    "guide",
+                    f"lieu inconnu : « {_quote(lieu_id)} » n'est le lieu d'aucune structure ; l'adresse du "
+                    "service (ou de sa structure) est utilisée",
+                )
+                return None
             lieux.append(lieu)
         return lieux
 
@@ -826,8 +843,9 @@ class _Importer:
             ),
             "thematiques": self._thematiques(parsed),
         }
-        if not content["nom"]:
-            raise RowError("nom : champ vide")
+        if not content["nom"]:  # invisible characters only
+            content["nom"] = f"Sans nom ({parsed.id})"[:150]
+            self._warn("nom", f"nom vide : « {content['nom']} » en attendant ; complétez-le dans le guide")
         if len(content["contact_nom"]) > 120:
             self._warn("contact_nom_prenom", "contact : trop long, coupé à 120 caractères")
             content["contact_nom"] = content["contact_nom"][:120]
@@ -872,18 +890,20 @@ class _Importer:
             and extension.age_max is not None
             and extension.age_min > extension.age_max
         ):
-            raise RowError("âge minimum supérieur à l'âge maximum")
-        for name in ("age_min", "age_max"):
-            if getattr(extension, name) is not None:
-                content[name] = getattr(extension, name)
+            self._warn("guide", "âges ignorés : l'âge minimum dépasse l'âge maximum")
+        else:
+            for name in ("age_min", "age_max"):
+                if getattr(extension, name) is not None:
+                    content[name] = getattr(extension, name)
         if extension.horaires_precisions is not None:
             content["horaires_precisions"] = _clean(extension.horaires_precisions)
         if extension.fermetures is not None:
             if any(closure.fin < closure.debut for closure in extension.fermetures):
-                raise RowError("fermeture : la fin précède le début")
+                self._warn("guide", "fermeture(s) ignorée(s) : la fin précède le début")
             content["fermetures"] = [
                 {"debut": c.debut.isoformat(), "fin": c.fin.isoformat(), "message": _clean(c.message)}
                 for c in extension.fermetures
+                if c.fin >= c.debut
             ]
 
     def _codes(self, values: list[str], known: Any, label: str) -> list[str]:
