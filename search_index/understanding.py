@@ -185,6 +185,15 @@ def fillers() -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(expressions, key=lambda e: (-len(e), e)))
 
 
+@functools.cache
+def _fillers_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """:func:`fillers` by their first word (longest first): a query's word is compared with a few."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for expression in fillers():
+        by_first.setdefault(expression[0], []).append(expression)
+    return {first: tuple(expressions) for first, expressions in by_first.items()}
+
+
 def _time_at(words: list[str], i: int) -> tuple[int, str, str | None] | None:
     """A time word or expression starting at ``words[i]``: (its length, « day » or « time », its code)."""
     word = words[i]
@@ -284,7 +293,7 @@ def understand(q: str) -> Understanding:
     dropped: set[int] = set()
     position = 0
     while position < len(kept_words):
-        for expression in fillers():
+        for expression in _fillers_by_first().get(kept_words[position], ()):
             if tuple(kept_words[position : position + len(expression)]) == expression:
                 dropped.update(range(position, position + len(expression)))
                 position += len(expression)
