@@ -189,3 +189,9 @@ def loosened(unit: Unit) -> Unit:
     return tuple(
         ((LOOSE + terms[0], *terms[1:]) if len(terms) > 1 else terms, boost) for terms, boost in unit
     )
+
+
+def plain_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """An alternative's terms without the marks of :func:`exact_term` and :func:`loosened` — what a plain
+    Whoosh query over the same fields would look for (``bench/bench_search.py`` compares with one)."""
+    return tuple(term.lstrip(EXACT + LOOSE) for term in terms)
