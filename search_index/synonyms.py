@@ -194,4 +194,7 @@ def loosened(unit: Unit) -> Unit:
 def plain_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
     """An alternative's terms without the marks of :func:`exact_term` and :func:`loosened` — what a plain
     Whoosh query over the same fields would look for (``bench/bench_search.py`` compares with one)."""
-    return tuple(term.lstrip(EXACT + LOOSE) for term in terms)
+    if len(terms) == 1 and terms[0].startswith(EXACT):
+        folded = terms[0].lstrip(EXACT)
+        return tuple(analysis.analyse(folded)) or (folded,)  # a short word's stem
+    return (terms[0].lstrip(LOOSE), *terms[1:])
