@@ -30,6 +30,7 @@ from guide.models import IndexChange
 from guide.services.demo import DEMO_SYNONYMS, ensure_synonyms
 from guide.settings import Settings, coerce, settings_of
 
+from . import realwords
 from .misses import MissRecorder
 from .service import (
     FACETS,
@@ -142,6 +143,7 @@ def includeme(config: Any) -> None:
     )
     config.registry["search"] = service
     service.catch_up()  # a process that starts catches up with what was committed while it was away
+    realwords.warm_up()  # the word lists that tell typos from real words, read off the first request
     listen_sessions(factory, [("after_flush", _flag_index_changes)])
     config.add_subscriber(_on_new_request, NewRequest)
     config.add_request_method(

@@ -63,3 +63,19 @@ def is_real_word(word: str) -> bool:
     except Exception:
         logger.exception("wordfreq lists for %s could not be read", script)
         return False
+
+
+def warm_up() -> threading.Thread:
+    """Read the word lists in a background thread (a few seconds of CPU once per process), so that the
+    first visitor who makes a typo does not wait for them."""
+
+    def load() -> None:
+        for script in _SCRIPTS:
+            try:
+                _words(script)
+            except Exception:
+                logger.exception("wordfreq lists for %s could not be read", script)
+
+    thread = threading.Thread(target=load, name="wordfreq-warm-up", daemon=True)
+    thread.start()
+    return thread
