@@ -21,8 +21,9 @@ import pytest
 from sqlalchemy import func, select
 from whoosh import index as whoosh_index
 
+import guide
 from guide.db import make_engine, make_session_factory
-from guide.models import Fiche
+from guide.models import Fiche, Organisation
 from guide.scripts.migrate import upgrade
 from guide.services.demo import load_demo
 
@@ -115,3 +116,45 @@ def test_a_reindex_killed_anywhere_leaves_the_old_index_or_the_new_one(tmp_path,
         assert _indexed_count(folder) == expected, f"seed={seed} killed after {moment:.2f} s"
         _run(command)  # no lock left behind: the next reindex runs to the end
         assert _indexed_count(folder) == expected, f"seed={seed} rerun after {moment:.2f} s"
+
+
+def _directory_counts(database_url: str) -> tuple[int, int]:
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as db:
+            return (
+                db.scalar(select(func.count()).select_from(Organisation)),
+                db.scalar(select(func.count()).select_from(Fiche)),
+            )
+    finally:
+        engine.dispose()
+
+
+def _fresh_guide(tmp_path: Path, name: str) -> tuple[str, Path]:
+    url = site_database(tmp_path, name)
+    upgrade(url)  # a new guide: the taxonomy, no demo
+    folder = tmp_path / name
+    folder.mkdir()
+    return url, _ini(folder, url, folder / "var")
+
+
+def test_an_import_killed_anywhere_writes_all_of_it_or_nothing(tmp_path, worker_id):
+    seed = int.from_bytes(os.urandom(4), "big")
+    rng = random.Random(seed)
+    export = Path(guide.__file__).parent / "demo"  # structures.json + services.json, data·inclusion v1
+
+    reference_url, reference_ini = _fresh_guide(tmp_path, f"guide_import_ref_{worker_id}")
+    command = [sys.executable, "-m", "guide.scripts.importer", str(reference_ini), str(export), "--publish"]
+    duration = _run(command)
+    whole = _directory_counts(reference_url)
+    assert whole[0] > 20 and whole[1] > 60
+
+    url, ini = _fresh_guide(tmp_path, f"guide_import_{worker_id}")
+    command[3] = str(ini)
+    for moment in sorted(rng.uniform(_startup(command), duration) for _ in range(KILLS)):
+        _killed_after(command, moment)
+        assert _directory_counts(url) in {(0, 0), whole}, f"seed={seed} killed after {moment:.2f} s"
+    _run(command)
+    assert _directory_counts(url) == whole, f"seed={seed}"
+    _run(command)  # the same export again: nothing doubled
+    assert _directory_counts(url) == whole, f"seed={seed}"
