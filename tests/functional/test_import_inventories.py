@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -428,3 +430,67 @@ def test_an_export_beyond_the_bounds_is_refused_whole(db: Session, monkeypatch: 
         import_inventory(db, FRESH)
     assert failure.value.message == "services.json : 46 lignes, 30 au plus par import."
     assert _count(db, Organisation) == 0
+
+
+# --- odd input ---------------------------------------------------------------------------------------
+
+_ODD = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40),
+    st.lists(st.text(max_size=12), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2),
+)
+_FIELDS = st.sampled_from(
+    [
+        "id",
+        "nom",
+        "source",
+        "date_maj",
+        "description",
+        "siret",
+        "code_postal",
+        "code_insee",
+        "latitude",
+        "longitude",
+        "telephone",
+        "courriel",
+        "site_web",
+        "horaires_accueil",
+        "reseaux_porteurs",
+        "quartier",
+        "structure_id",
+        "thematiques",
+        "publics",
+        "frais",
+        "type",
+        "modes_accueil",
+        "zone_eligibilite",
+        "guide",
+    ]
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    structure=st.dictionaries(_FIELDS, _ODD, max_size=8),
+    service=st.dictionaries(_FIELDS, _ODD, max_size=8),
+)
+def test_odd_rows_never_crash_the_import(
+    db: Session, tmp_path_factory: Any, structure: Any, service: Any
+) -> None:
+    folder = tmp_path_factory.mktemp("odd")
+    base = {"source": "odd", "id": "s1", "nom": "Structure", "date_maj": "2024-01-01"}
+    rows = [{**base, **structure}, base | {"id": "s2"}]
+    services = [{**base, "id": "v1", "structure_id": "s2", "description": "Un service.", **service}]
+    (folder / "structures.json").write_text(json.dumps(rows, allow_nan=True), encoding="utf-8")
+    (folder / "services.json").write_text(json.dumps(services, allow_nan=True), encoding="utf-8")
+    savepoint = db.begin_nested()
+    report = import_inventory(db, folder)
+    assert report.organisations.created + report.organisations.rejected == 2
+    assert report.fiches.created + report.fiches.rejected == 1
+    for rejection in report.rejected:
+        assert rejection.reason  # a French reason, not a traceback
+    savepoint.rollback()
