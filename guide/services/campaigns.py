@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -60,7 +60,14 @@ from ..models import (
 )
 from ..settings import Settings, coerce
 from . import fiches as fiche_service
-from .freshness import FRESHNESS_LABELS, Freshness, freshness_expression, freshness_for, period_months
+from .freshness import (
+    FRESHNESS_LABELS,
+    Freshness,
+    add_months,
+    freshness_expression,
+    freshness_for,
+    period_months,
+)
 
 CONFIRM_PATH = "/mise-a-jour/{token}"  # the route « confirm_link » (views/confirm.py)
 REMINDER_DAYS = (7, 21)  # campaign reminders, days after the mail, to those who have not answered
@@ -527,7 +534,10 @@ def answers(db: Session, campaign: Campaign) -> dict[int, str]:
     """Each recipient organisation's answer since the mail: "modified" (a fiche saved), "unchanged" (only
     confirmations), "none" — from the fiche history, one grouped query."""
     rows = {r.organisation_id: r for r in campaign.recipients}
-    result = {org_id: ("none" if r.emails else "unreachable") for org_id, r in rows.items()}
+    result = {
+        org_id: ("unchanged" if r.answered_at else "none" if r.emails else "unreachable")
+        for org_id, r in rows.items()
+    }
     if campaign.sent_at is None or not rows:
         return result
     stmt = (
@@ -634,6 +644,63 @@ def _record(db: Session, key: str, kind: str, **ids: Any) -> bool:
     return True
 
 
+def _record_all(
+    db: Session, groups: list[tuple[int, list[tuple[str, int, str, Freshness]]]]
+) -> dict[int, list[tuple[int, str, Freshness]]]:
+    """Record every organisation's fiche reminders in one statement (10 000 fiches: one round trip); when
+    another run recorded some meanwhile (unique key), fall back to each organisation on its own."""
+    now = utcnow()
+    rows = [
+        {
+            "key": key,
+            "kind": value.value,
+            "organisation_id": org_id,
+            "fiche_id": fid,
+            "sent_at": now,
+            "emails": [],
+        }
+        for org_id, items in groups
+        for key, fid, _nom, value in items
+    ]
+    if not rows:
+        return {}
+    try:
+        with db.begin_nested():
+            db.execute(insert(ReminderSent), rows)
+    except IntegrityError:
+        return {org_id: _record_many(db, org_id, items) for org_id, items in groups}
+    return {org_id: [(fid, nom, value) for _key, fid, nom, value in items] for org_id, items in groups}
+
+
+def _record_many(
+    db: Session, organisation_id: int, items: list[tuple[str, int, str, Freshness]]
+) -> list[tuple[int, str, Freshness]]:
+    """Record the fiche reminders of one organisation in one statement; when another run recorded some of
+    them meanwhile (unique key), fall back to one by one and keep only those recorded here."""
+    now = utcnow()
+    rows = [
+        {
+            "key": key,
+            "kind": value.value,
+            "organisation_id": organisation_id,
+            "fiche_id": fid,
+            "sent_at": now,
+            "emails": [],
+        }
+        for key, fid, _nom, value in items
+    ]
+    try:
+        with db.begin_nested():
+            db.execute(insert(ReminderSent), rows)
+    except IntegrityError:
+        return [
+            (fid, nom, value)
+            for key, fid, nom, value in items
+            if _record(db, key, value.value, organisation_id=organisation_id, fiche_id=fid)
+        ]
+    return [(fid, nom, value) for _key, fid, nom, value in items]
+
+
 def campaign_reminders(
     db: Session,
     mailer: Any,
@@ -733,11 +800,13 @@ def fiche_reminders(
     recipients = recipients_of(db, organisations)
     sent: list[SentReminder] = []
     days = typed.token_confirmation_days
-    for organisation in sorted(organisations, key=lambda o: o.nom.casefold()):
+    reachable = [o for o in sorted(organisations, key=lambda o: o.nom.casefold()) if recipients.get(o.id)]
+    # organisations nobody can be told about are left out: the coordinators see them on their pages
+    if not dry_run:
+        recorded = _record_all(db, [(o.id, by_org[o.id]) for o in reachable])
+    for organisation in reachable:
         items = by_org[organisation.id]
-        emails = recipients.get(organisation.id) or []
-        if not emails:
-            continue  # nobody to tell: the coordinators see it on their pages
+        emails = recipients[organisation.id]
         detail = ", ".join(f"{nom} ({FRESHNESS_LABELS[value].lower()})" for _, _, nom, value in items[:5])
         if len(items) > 5:
             detail += f", … ({len(items)} fiches)"
@@ -745,15 +814,11 @@ def fiche_reminders(
         if dry_run:
             sent.append(item)
             continue
-        recorded = [
-            (fid, nom, value)
-            for key, fid, nom, value in items
-            if _record(db, key, value.value, organisation_id=organisation.id, fiche_id=fid)
-        ]
-        if not recorded:
+        mine = recorded.get(organisation.id)
+        if not mine:
             continue
         token = issue_link(db, organisation.id, days=days, email=emails[0], now=now)
-        subject, body = _fiche_reminder_mail(typed, organisation.nom, recorded, link_url(typed, token), days)
+        subject, body = _fiche_reminder_mail(typed, organisation.nom, mine, link_url(typed, token), days)
         for email in emails:
             _send(db, mailer, transaction_manager, email, subject, body)
         sent.append(item)
@@ -818,3 +883,59 @@ def freshness_rows(fiches: Iterable[Fiche], today: dt.date) -> list[tuple[Fiche,
         )
         rows.append((fiche, freshness, period_months(fiche)))
     return sorted(rows, key=lambda r: (r[1].rank if r[1] else 3, r[0].title.casefold()))
+
+
+# --- the demo guide -------------------------------------------------------------------------------
+
+
+def seed_demo(db: Session, coordinator: User | None, today: dt.date | None = None) -> Campaign | None:
+    """Make the demo guide show freshness and a campaign under way (guide.services.demo calls this).
+
+    A food thématique is checked every 3 months; among the published fiches (by id), one in three was
+    confirmed 14 months ago (« à vérifier ») and one in seven 11 months and a half ago (« bientôt »); a
+    campaign « Mise à jour d'automne » went 10 days ago to the organisations with fiches to check (no mail
+    is sent by the demo), and the last of them has already answered.
+    """
+    today = today or dt.date.today()
+    for thematique in db.scalars(select(Thematique).where(Thematique.slug.like("%aliment%"))):
+        thematique.update_period_months = 3
+    public = list(db.scalars(select(Fiche).where(Fiche.is_public).order_by(Fiche.id)))
+    for index, fiche in enumerate(public):
+        if index % 3 == 0:
+            fiche.confirmed_at = add_months(today, -14)
+        elif index % 7 == 1:
+            fiche.confirmed_at = add_months(today, -11) - dt.timedelta(days=15)
+    db.flush()
+    sent_at = utcnow() - dt.timedelta(days=10)
+    campaign = Campaign(
+        title="Mise à jour d'automne",
+        target={"mode": "stale", "ids": []},
+        message="Le guide papier part à l'impression en janvier : merci de vérifier vos fiches.",
+        created_by=coordinator,
+        created_at=sent_at,
+        sent_at=sent_at,
+    )
+    db.add(campaign)
+    organisations = target_organisations(db, campaign.target, today)
+    recipients = recipients_of(db, organisations)
+    for organisation in organisations:
+        emails = recipients.get(organisation.id, [])
+        db.add(
+            CampaignRecipient(
+                campaign=campaign,
+                organisation=organisation,
+                emails=emails,
+                sent_at=sent_at if emails else None,
+            )
+        )
+    db.flush()
+    answered = [o for o in organisations if recipients.get(o.id)][-1:]
+    for organisation in answered:
+        for fiche in db.scalars(
+            select(Fiche).where(Fiche.organisation_id == organisation.id, Fiche.is_public)
+        ):
+            fiche.confirmed_at = today  # as « Tout est à jour » does (the demo's history stays as imported)
+        row = next(r for r in campaign.recipients if r.organisation_id == organisation.id)
+        row.answered_at = utcnow()
+    db.flush()
+    return campaign

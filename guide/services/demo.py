@@ -177,6 +177,10 @@ def load_demo(db: Session) -> dict[str, int] | None:
     for key in demo_settings()["direct_publication"]:
         organisations[key].direct_publication = True
     _bring_to_states(db, users, coordinator)
+    db.flush()
+    from .campaigns import seed_demo as seed_demo_freshness
+
+    seed_demo_freshness(db, coordinator)  # some fiches stale, one update campaign under way (campaigns.py)
     counts["synonymes"] = ensure_synonyms(db)
     from ..print import seed_helplines
 
