@@ -274,3 +274,19 @@ def test_deleting_a_lexicon_group_is_remembered(testapp, login, world, db):
     assert "en:avocat" not in _lexicon_rows(db)
     assert ensure_lexicon(db).dismissed == 1
     assert "en:avocat" not in _lexicon_rows(db)
+
+
+def test_odd_input_on_the_synonyms_page_never_fails(testapp, login, world, db):
+    login(world.users["coord"].email)
+    for params in (
+        {"langue": "x" * 500, "q": "\x01<script>", "mot": "é" * 500},
+        {"q": " " * 300, "expressions": ",,,;;;"},
+        {"langue": "", "q": "", "mot": ""},
+    ):
+        page = testapp.get("/coordination/synonymes", params)
+        assert page.status_int == 200
+        assert "<script>" not in page.text.split("<main", 1)[-1].split("</main>", 1)[0]
+    group = _lexicon_rows(db)["avocat"]
+    page = post(testapp, f"/coordination/synonymes/{group.id}", {"mot": "z" * 500}, expect_errors=True)
+    assert page.status_int == 400 and "100 caractères au plus" in page.text
+    assert post(testapp, "/coordination/synonymes/999999", {"mot": "x"}, expect_errors=True).status_int == 404
