@@ -429,7 +429,8 @@ class _Importer:
         self, kind: str, prepared: Record, parsed: Structure | Service, **target: Any
     ) -> tuple[SourceRecord, dict[str, Any] | None]:
         """The row's SourceRecord (created, or found again and refreshed) and the values the import last
-        wrote (None when it has none yet)."""
+        wrote (None when it has none yet). ``target`` gives the flushed ``organisation_id`` or ``fiche_id``
+        (ids, not relationships: setting the one-to-one relationship would load the previous record)."""
         db = self.db
         record = db.scalar(
             select(SourceRecord).where(
@@ -564,9 +565,13 @@ class _Importer:
             db.add(organisation)
             db.flush()
             outcome = "created"
-            record, imported = self._source_record("structure", prepared, parsed, organisation=organisation)
+            record, imported = self._source_record(
+                "structure", prepared, parsed, organisation_id=organisation.id
+            )
         else:
-            record, imported = self._source_record("structure", prepared, parsed, organisation=organisation)
+            record, imported = self._source_record(
+                "structure", prepared, parsed, organisation_id=organisation.id
+            )
             current = {name: getattr(organisation, name) for name in values}
             written = self._merge(current, values, imported, ORGANISATION_LABELS)
             outcome = "updated" if _assign(organisation, written) else "unchanged"
@@ -991,7 +996,7 @@ class _Importer:
                 uid=uid,
                 note=f"Import data·inclusion ({parsed.source})",
             )
-            record, _imported = self._source_record("service", prepared, parsed, fiche=fiche)
+            record, _imported = self._source_record("service", prepared, parsed, fiche_id=fiche.id)
             record.imported = _jsonable_content(content)
             if parsed.date_maj is not None:
                 fiche.confirmed_at = parsed.date_maj  # the source's date, not the import's
@@ -1002,7 +1007,7 @@ class _Importer:
             raise RowError(
                 "la fiche est archivée dans le guide : restaurez-la pour la mettre à jour par import"
             )
-        record, imported = self._source_record("service", prepared, parsed, fiche=fiche)
+        record, imported = self._source_record("service", prepared, parsed, fiche_id=fiche.id)
         outcome = "unchanged"
         moved = fiche.organisation_id != organisation.id
         if moved:
