@@ -494,3 +494,15 @@ def test_odd_rows_never_crash_the_import(
     for rejection in report.rejected:
         assert rejection.reason  # a French reason, not a traceback
     savepoint.rollback()
+
+
+def test_the_territory_comes_from_the_setting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ini, _url = _ini(tmp_path)
+    ini.write_text(ini.read_text() + "territory.communes = 63300 63113\n")
+    assert importer_script.main([str(ini), str(DORA), "--dry-run"]) == 0
+    assert "hors du territoire" not in capsys.readouterr().out
+    ini.write_text(ini.read_text().replace("63300 63113", "63300"))
+    assert importer_script.main([str(ini), str(DORA), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "(id ei-clermont) : lieu hors du territoire du guide : Clermont-Ferrand (63113)" in out
+    assert "Riom (63300)" not in out
