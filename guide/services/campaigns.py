@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -100,11 +101,26 @@ class CampaignError(Exception):
 # --- mail plumbing --------------------------------------------------------------------------------
 
 
+# transactions whose mail delivery is already triggered: with the mail outbox, one « deliver » after the
+# commit sends every row the transaction queued, so the other mails are only queued (2 000 campaign mails
+# would otherwise register 2 000 after-commit tasks)
+_TRIGGERED: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+
+
 def _send(db: Session, mailer: Any, transaction_manager: Any, to: str, subject: str, body: str) -> None:
     """After the commit with a transaction manager (a request); else into the mail outbox of ``db``'s
     transaction when the mailer has one (``Mailer.queue``); else straight into the mailer (a command passes
     a collector that it delivers after its own commit)."""
     if transaction_manager is not None:
+        if hasattr(mailer, "queue"):
+            try:
+                transaction = transaction_manager.get()
+                if _TRIGGERED.get(transaction):
+                    mailer.queue(db, to, subject, body)
+                    return
+                _TRIGGERED[transaction] = True
+            except TypeError:  # a transaction that cannot be weakly referenced: trigger each mail
+                pass
         mailer.send_after_commit(transaction_manager, to, subject, body)
     elif hasattr(mailer, "queue"):
         mailer.queue(db, to, subject, body)
