@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,10 @@ FIELD_NAMES = {
     "longitude": "longitude",
     "telephone": "téléphone",
     "horaires_accueil": "horaires",
+    "quartier": "quartier",
+    "description": "description",
+    "mobilisable_par": "mobilisable par",
+    "contact_nom_prenom": "contact",
 }
 
 # pydantic error types → French messages (formatted with the error's context).
@@ -221,6 +226,15 @@ class ImportReport:
         for title, items in self.sections():
             lines.append(f"{title} :")
             lines.extend(f"  - {item}" for item in items)
+        if self.warnings:  # what a long list is mostly about
+            by_field = Counter(
+                FIELD_NAMES.get(w.field, w.field.replace("_", " ")) or "autres" for w in self.warnings
+            )
+            lines.append(
+                "Avertissements par champ : "
+                + ", ".join(f"{name} {count}" for name, count in by_field.most_common())
+                + "."
+            )
         lines.append(self.summary())
         return "\n".join(lines)
 
