@@ -27,9 +27,12 @@ migrate: $(STAMP)
 demo: migrate
 	$(BIN)/guide-demo $(INI)
 
-## Sets everything up (venv, install, migrations, demo data on first run) and serves the ini's [server:main] listen
+## Sets everything up (venv, install, migrations, demo data on first run) and serves the ini's [server:main] listen,
+## with guide-worker (PDFs, editions, mail) started beside it and stopped with it
 serve: demo
 	@echo "Le guide est servi sur $$($(BIN)/python -m guide.scripts.address $(INI)) (Ctrl+C pour arrêter)."
+	@$(BIN)/guide-worker $(INI) & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/pserve $(INI)
 
 ## Chromium for the browser tests (Debian's package; browsers cannot be downloaded here)

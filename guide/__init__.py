@@ -26,9 +26,10 @@ def make_config(global_config: dict[str, Any] | None = None, **settings: Any) ->
     config.include("guide.security")  # sessions, CSRF, security policy, request.user
     config.include("guide.caching")  # no cookie for anonymous visitors; Cache-Control/ETag on every response
     config.include("guide.ratelimit")  # request.ratelimiter: one limiter for anonymous-triggered work
-    config.include("guide.mail")  # request.mailer: SMTP or files in var/mail/, sent after commit
+    config.include("guide.tasks")  # the task queue in the database, run by guide-worker (or at once: tests)
+    config.include("guide.mail")  # request.mailer: an outbox row in the transaction, sent by the worker
     config.include("guide.maps")  # Leaflet served from the site (no CDN), request.leaflet_path()
-    config.include("guide.core")  # static files, the uploaded logos' folder, colander/deform translations
+    config.include("guide.core")  # static files, logos (shared storage), colander/deform translations
     config.include("guide.hours")  # opening hours computed in the zone of the timezone setting
     config.include("guide.print.worker")  # registry["pdf_service"]: fiche PDFs cached, queued, rendered
     config.include("schemas")  # deform renderer with French translations

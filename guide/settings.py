@@ -220,11 +220,36 @@ class Settings:
         "Générer l'édition annuelle dans la requête (tests) plutôt qu'en tâche de fond",
         "Generate the annual edition in the request (tests) rather than in the background",
     )
+    tasks_immediate: bool = _setting(
+        "tasks.immediate",
+        False,
+        "Exécuter les tâches de fond (PDF, éditions, courriels) dans le processus qui les demande, sans "
+        "guide-worker (essais)",
+        "Run background tasks (PDFs, editions, mail) in the process asking for them, without guide-worker",
+    )
+    tasks_workers: int = _setting(
+        "tasks.workers", 2, "Fils d'exécution de guide-worker", "guide-worker threads"
+    )
+    health_task_max_age: float = _setting(
+        "health.task_max_age",
+        300.0,
+        "Au-delà de cette attente (secondes) de la plus vieille tâche, /sante répond 503 (worker arrêté ?)",
+        "Past this wait (seconds) of the oldest task, /sante answers 503 (worker stopped?)",
+    )
     report_digest_minutes: int = _setting(
         "report.digest_minutes",
         60,
         "Au plus un courriel de signalements à la coordination par période (minutes)",
         "At most one mail of error reports to the coordination per period (minutes)",
+    )
+    territory_communes: str = _setting(
+        "territory.communes",
+        "63014 63019 63032 63042 63063 63069 63070 63075 63099 63113 63124 63141 63164 63193 63254 63263 63272 "
+        "63284 63307 63308 63345",
+        "Communes du territoire (codes INSEE séparés par des espaces ; par défaut Clermont Auvergne Métropole) : "
+        "un lieu importé hors de ces communes l'est avec un avertissement ; vide : pas de contrôle",
+        "Communes of the territory (space-separated INSEE codes; default Clermont Auvergne Métropole): a place "
+        "imported outside them comes with a warning; empty: no check",
     )
     search_index_dir: str = _setting(
         "search.index_dir",
@@ -255,6 +280,18 @@ class Settings:
         500.0,
         "En dessous de cet espace libre dans var_dir (Mo), /sante signale une alerte",
         "Below this free space in var_dir (MB), /sante reports a warning",
+    )
+    opendata_licence: str = _setting(
+        "opendata.licence",
+        "etalab-2.0",
+        "Licence des données ouvertes et de l'API (etalab-2.0, odbl-1.0, cc-by-4.0, cc0-1.0 ou un texte)",
+        "Licence of the open data and the API (etalab-2.0, odbl-1.0, cc-by-4.0, cc0-1.0 or free text)",
+    )
+    widget_frame_ancestors: str = _setting(
+        "widget.frame_ancestors",
+        "*",
+        "Sites qui peuvent afficher le widget dans un cadre (origines séparées par des espaces ; * : tous)",
+        "Sites that may frame the widget (space-separated origins; *: any)",
     )
     # ratelimit.<action> overrides of guide.ratelimit.LIMITS ("N/minute;M/hour"), by action name
     ratelimit: Mapping[str, str] = dataclasses.field(

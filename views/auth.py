@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,33 +24,18 @@ log = logging.getLogger(__name__)
 
 # --- mail off the request ---------------------------------------------------------------------
 #
-# The password reset mail is delivered by this thread, after the commit and after the response: the
-# time of the answer does not tell whether the address has an account.
-
-_mail_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="guide-mail")
-
-
-def _deliver(mailer: Any, to: str, subject: str, body: str) -> None:
-    try:
-        mailer.deliver(mailer.build(to, subject, body))
-    except Exception:  # logged here: the executor would keep it silently in a future nobody reads
-        log.exception("could not send mail to %s", to)
+# The password reset mail goes through the outbox like every mail (guide.mail): the request only writes a
+# row, guide-worker speaks SMTP. The time of the answer does not tell whether the address has an account
+# (no SMTP exchange in the request either way).
 
 
 def send_off_request(request: Any, to: str, subject: str, body: str) -> None:
-    """Build and send the mail in the mail thread, once the transaction is committed."""
-    mailer = request.mailer
-
-    def hook(success: bool) -> None:
-        if success:
-            _mail_thread.submit(_deliver, mailer, to, subject, body)
-
-    request.tm.get().addAfterCommitHook(hook)
+    """Queue the mail in the request's transaction; guide-worker sends it once the transaction commits."""
+    request.mailer.send_after_commit(request.tm, to, subject, body)
 
 
 def wait_for_mail(timeout: float = 10.0) -> None:
-    """Wait until the mails handed to the mail thread so far are delivered (tests, scripts)."""
-    _mail_thread.submit(lambda: None).result(timeout=timeout)
+    """Nothing to wait for in this process any more (kept for the tests' mailbox fixture)."""
 
 
 # --- login ------------------------------------------------------------------------------------

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import Path
 from typing import Any
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
-from pyramid.response import FileResponse, Response
+from pyramid.response import Response
 from pyramid.view import view_config
 from sqlalchemy import func, select
 
 import guide.print as printing
+from guide import storage, tasks
 from guide.formatting import date_fr
 from guide.models import (
     EDITION_STATUS_LABELS,
@@ -75,11 +75,9 @@ def _filters_label(request: Any, edition: Edition) -> str:
     return " ; ".join(parts) if parts else "toutes les fiches publiées"
 
 
-def _pdf_path(request: Any, edition: Edition) -> Path | None:
-    if not edition.pdf_file:
-        return None
-    path = printing.editions_dir(settings_of(request.registry).var_dir) / edition.pdf_file
-    return path if path.is_file() else None
+def _has_pdf(request: Any, edition: Edition) -> bool:
+    """The edition's PDF is in the shared storage (whichever app server or worker generated it)."""
+    return bool(edition.pdf_file) and storage.exists(request.dbsession, storage.EDITIONS, edition.pdf_file)
 
 
 # --- coordination: editions -------------------------------------------------------------------------------
@@ -211,7 +209,7 @@ def edition_view(request: Any) -> Any:
         "problem_count": len({p.fiche_id for p in problems}),
         "filters_label": _filters_label(request, edition),
         "stale": is_stale(edition),
-        "has_pdf": _pdf_path(request, edition) is not None,
+        "has_pdf": _has_pdf(request, edition),
         "formats": editions_formats(),
     }
 
@@ -275,19 +273,8 @@ def _start(request: Any, edition: Edition) -> Any:
         _run_inline(request, edition)
     else:
         db.flush()
-        edition_id = edition.id
-
-        def spawn_after_commit(success: bool) -> None:
-            if not success:
-                return
-            from guide.scripts.edition import spawn
-
-            try:
-                spawn(request.registry.settings, edition_id)  # the effective settings, as strings
-            except OSError:
-                log.exception("Could not start the generation of edition %s", edition_id)
-
-        request.tm.get().addAfterCommitHook(spawn_after_commit)
+        # guide-worker takes it once this request has committed (whichever server it runs on)
+        tasks.submit_after_commit(request.tm, tasks.generate_edition, edition.id, registry=request.registry)
     return HTTPSeeOther(request.route_path("edition_generation", edition_id=edition.id))
 
 
@@ -302,7 +289,6 @@ def _run_inline(request: Any, edition: Edition) -> None:
         printing.generate(
             request.dbsession,
             edition,
-            var_dir=settings_of(request.registry).var_dir,
             site_url=_site_url(request),
             progress=progress,
         )
@@ -367,10 +353,11 @@ def edition_generation(request: Any) -> Any:
 @view_config(route_name="edition_pdf", permission=Permission.COORDINATE)
 def edition_pdf(request: Any) -> Any:
     edition = _edition(request)
-    path = _pdf_path(request, edition)
-    if path is None or edition.status == EditionStatus.FAILED:
+    stored = storage.get(request.dbsession, storage.EDITIONS, edition.pdf_file or "")
+    if stored is None or edition.status == EditionStatus.FAILED:
         raise HTTPNotFound()
-    response = FileResponse(str(path), request=request, content_type="application/pdf")
+    response = Response(body=stored.data, content_type="application/pdf", conditional_response=True)
+    response.etag = stored.sha256
     name = f"guide-{edition.year}-{edition.id}.pdf"
     response.content_disposition = f'attachment; filename="{name}"'
     return response

@@ -1,10 +1,14 @@
 """``/sante``: the state of this app process, in JSON, for the city's monitoring.
 
-200 when the process can serve, 503 when it cannot (database unreachable, search index unreadable). Each
-check says ``ok``, ``alerte`` (works, but someone should look: little disk space, index behind the change
-log, PDF queue full, an edition generation without news) or ``panne``; the top-level ``etat`` is the
-worst of them. Cheap (four small reads, a small file, a ``statvfs``), no session, no cookie, not
-rate-limited, never cached, no secret (no address, path or version).
+200 when the process can serve, 503 when it cannot (database unreachable, search index unreadable, the task
+queue not taken: its oldest task waiting longer than ``health.task_max_age``, no ``guide-worker`` running).
+Each check says ``ok``, ``alerte`` (works, but someone should look: little disk space, index behind the
+change log, PDF queue full, an edition generation without news, mails waiting for the SMTP server) or
+``panne``; the top-level ``etat`` is the worst of them. The task queue and the mail outbox are the
+site's, shared by every app server (``taches``: tasks waiting and the age of the oldest; ``courriels``: mails
+not sent yet, the age of the oldest and how many failed at least once). Cheap (a few small indexed
+reads, a small file, a ``statvfs``), no session, no cookie, not rate-limited, never cached, no secret (no
+address, path or version).
 """
 
 from __future__ import annotations
@@ -19,7 +23,10 @@ from typing import Any
 from pyramid.view import view_config
 from sqlalchemy import func, select, text
 
+from guide import tasks
 from guide.models import Edition, EditionStatus, IndexChange, utcnow
+from guide.models.storage import MailOutbox
+from guide.print import worker as pdfworker
 from guide.services.edition_queue import STALE_AFTER
 from guide.settings import settings_of
 
@@ -28,6 +35,7 @@ log = logging.getLogger(__name__)
 OK, WARNING, DOWN = "ok", "alerte", "panne"
 DATABASE_TIMEOUT = 3.0  # seconds: a database slower than this to answer SELECT 1 is reported down
 INDEX_LAG_ALERT = dt.timedelta(minutes=10)  # an unapplied change older than this is worth a look
+MAIL_ALERT = dt.timedelta(minutes=15)  # a mail not sent after this long: the SMTP server is worth a look
 # One thread for the database probe: a hung database holds at most this one thread, whatever the probes.
 _probe = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="guide-health")
 
@@ -51,8 +59,21 @@ def _database_reads(session_factory: Any, applied: int) -> dict[str, Any]:
                 Edition.status.in_([EditionStatus.QUEUED, EditionStatus.RUNNING])
             )
         ).one()
+        queue = tasks.stats(session)
+        pdf_pending = pdfworker.count_pending(session)
+        mails = session.execute(
+            select(func.count(), func.min(MailOutbox.created_at)).where(MailOutbox.sent_at.is_(None))
+        ).one()
+        failing = session.scalar(
+            select(func.count()).where(MailOutbox.sent_at.is_(None), MailOutbox.attempts > 0)
+        )
         session.rollback()
     return {
+        "queue": queue,
+        "pdf_pending": pdf_pending,
+        "mails": mails[0] or 0,
+        "oldest_mail": mails[1],
+        "failing_mails": failing or 0,
         "last": last,
         "behind": behind[0] or 0,
         "oldest": behind[1],
@@ -111,11 +132,45 @@ def _editions_check(reads: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def _pdf_check(registry: Any) -> dict[str, Any]:
+def _tasks_check(reads: dict[str, Any] | None, max_age: float) -> dict[str, Any]:
+    """The shared task queue: down when its oldest task has waited past ``health.task_max_age``."""
+    if reads is None:
+        return {"etat": WARNING, "message": "Inconnu : base injoignable"}
+    queue = reads["queue"]
+    stuck = queue.oldest_seconds > max_age
+    result = {
+        "etat": DOWN if stuck else OK,
+        "en_attente": queue.depth,
+        "plus_ancienne_secondes": round(queue.oldest_seconds),
+        "programmees": queue.scheduled,
+        "seuil_secondes": round(max_age),
+    }
+    if stuck:
+        result["message"] = "Tâches en attente depuis trop longtemps : guide-worker est-il lancé ?"
+    return result
+
+
+def _mail_check(reads: dict[str, Any] | None) -> dict[str, Any]:
+    """The mail outbox: an alert when a mail has waited more than MAIL_ALERT (SMTP server down?)."""
+    if reads is None:
+        return {"etat": WARNING, "message": "Inconnu : base injoignable"}
+    age = _age(reads["oldest_mail"])
+    return {
+        "etat": WARNING if age > MAIL_ALERT.total_seconds() else OK,
+        "en_attente": reads["mails"],
+        "plus_ancien_secondes": round(age),
+        "en_echec": reads["failing_mails"],
+    }
+
+
+def _pdf_check(registry: Any, reads: dict[str, Any] | None) -> dict[str, Any]:
+    """On-demand PDFs being rendered on the whole site (an alert when the queue is full)."""
     service = registry.get("pdf_service")
     if service is None:
         return {"etat": OK, "en_attente": 0}
-    pending = service.pending_count()
+    if reads is None:
+        return {"etat": WARNING, "message": "Inconnu : base injoignable"}
+    pending = reads["pdf_pending"]
     full = pending >= service.max_pending
     return {"etat": WARNING if full else OK, "en_attente": pending, "maximum": service.max_pending}
 
@@ -157,7 +212,9 @@ def health(registry: Any) -> dict[str, Any]:
         "base": database,
         "index": _index_check(index, reads),
         "editions": _editions_check(reads),
-        "pdf": _pdf_check(registry),
+        "pdf": _pdf_check(registry, reads),
+        "taches": _tasks_check(reads, settings.health_task_max_age),
+        "courriels": _mail_check(reads),
         "disque": _disk_check(str(settings.var_dir), settings.health_min_free_mb),
     }
     return {"etat": _worst([check["etat"] for check in checks.values()]), **checks}

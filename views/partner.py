@@ -135,7 +135,9 @@ def organisation_values(request: Any, logo: str | None, values: dict[str, Any]) 
     if upload and upload.get("fp") is not None:
         settings = settings_of(request.registry)
         # (store_logo_upload removes the temporary file)
-        logo = uploads.store_logo_upload(str(settings.var_dir), upload, settings.upload_max_bytes)
+        logo = uploads.store_logo_upload(
+            request.dbsession, str(settings.var_dir), upload, settings.upload_max_bytes
+        )
     data["logo"] = logo
     return data
 

@@ -58,6 +58,18 @@ from .edition import (  # noqa: E402 - appended by the print edition
 
 __all__ += ["EDITION_STATUS_LABELS", "Edition", "EditionItem", "EditionStatus", "Helpline"]
 
+from .storage import MailOutbox, StoredFile, TaskCounter, TaskData, TaskQueue, TaskSchedule  # noqa: E402
+
+__all__ += ["MailOutbox", "StoredFile", "TaskCounter", "TaskData", "TaskQueue", "TaskSchedule"]
+
+from .stats import UsageDaily, UsageKind, UsageMonthly  # noqa: E402 - appended by the indicators
+
+__all__ += ["UsageDaily", "UsageKind", "UsageMonthly"]
+
+from .imports import QuartierAlias, SourceRecord  # noqa: E402 - appended by the importer
+
+__all__ += ["QuartierAlias", "SourceRecord"]
+
 from .campaign import (  # noqa: E402 - appended by freshness and campaigns
     Campaign,
     CampaignRecipient,
@@ -75,3 +87,7 @@ __all__ += [
     "ReportAnswer",
     "UrgentChange",
 ]
+
+from .selection import SharedSelection  # noqa: E402 - appended by the agents' shared selections
+
+__all__ += ["SharedSelection"]

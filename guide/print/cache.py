@@ -1,4 +1,4 @@
-"""PDFs printed on demand, cached by content in ``<var_dir>/cache/pdf``.
+"""PDFs printed on demand, cached by content in the shared storage (:mod:`guide.storage`, kind ``pdf``).
 
 A key names what a PDF shows, not who asked for it: the kind of document (one fiche, the selection, in large
 print or not), the fiches with their published version ids and what the print takes besides a version (the
@@ -6,9 +6,9 @@ organisation and lieux, the helplines), the site address, the day printed on the
 the code and print templates (:func:`code_version`). A new published version gives a new key, hence a new
 PDF; the same content asked again is a file read.
 
-Files are written atomically (a temporary file then ``os.replace``), so that several app processes and their
-workers can share the folder; the folder is bounded in total size, the least recently used files going first.
-A small ``.pending`` marker tells the other processes that a render of a key is under way.
+Every app server and worker sees the same cache (the database); it is bounded in total size
+(``pdf.cache_max_mb``), the least recently used documents going first. A render under way is announced by a
+marker every server sees (:mod:`.worker`).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import os
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import hours
+from sqlalchemy.exc import IntegrityError
+
+from .. import hours, storage
 from .helplines import helpline_data, helplines
 from .rendering import template_sources
 from .selection import live_entries
@@ -99,102 +99,51 @@ def selection_key(db: Any, fiche_ids: Sequence[int], site_url: str, variant: str
 
 
 class PdfCache:
-    """Files named by key in one folder, at most ``max_bytes`` in all (least recently used out first)."""
+    """Documents named by key in the shared storage (kind ``pdf``), at most ``max_bytes`` in all (least
+    recently used out first). Each operation is a short transaction of its own from ``session_factory``
+    (a zero-argument callable giving the app's session factory): a cached PDF is not part of what a
+    request decides, and a page waiting for the worker must see the worker's commit at once."""
 
     SUFFIXES = (".pdf", ".html")
 
-    def __init__(self, directory: str | Path, max_bytes: int) -> None:
-        self.directory = Path(directory)
+    def __init__(self, session_factory: Callable[[], Any], max_bytes: int) -> None:
+        self._factory = session_factory
         self.max_bytes = max_bytes
 
-    def path(self, key: str, suffix: str = ".pdf") -> Path:
-        if not key.replace("-", "").isalnum():
+    @staticmethod
+    def name(key: str, suffix: str = ".pdf") -> str:
+        if not isinstance(key, str) or not key.replace("-", "").isalnum() or suffix not in PdfCache.SUFFIXES:
             raise ValueError(f"bad cache key {key!r}")
-        return self.directory / f"{key}{suffix}"
-
-    def get(self, key: str, suffix: str = ".pdf") -> Path | None:
-        path = self.path(key, suffix)
-        try:
-            os.utime(path)  # used now: the last to be evicted
-        except OSError:
-            return None
-        return path
+        return f"{key}{suffix}"
 
     def read(self, key: str, suffix: str = ".pdf") -> bytes | None:
-        path = self.get(key, suffix)
-        if path is None:
-            return None
-        try:
-            return path.read_bytes()
-        except OSError:
-            return None
+        name = self.name(key, suffix)
+        with self._factory()() as db:
+            stored = storage.get(db, storage.PDF, name, touch=True)
+            data = stored.data if stored is not None else None
+            db.commit()
+        return data
 
-    def write(self, key: str, data: bytes, suffix: str = ".pdf") -> Path:
-        """Store ``data`` under ``key`` atomically (readers see the old file, none, or the whole new one)."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        target = self.path(key, suffix)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-        self.evict(keep=target)
-        return target
-
-    def evict(self, keep: Path | None = None) -> int:
-        """Remove the least recently used files beyond ``max_bytes``; returns how many were removed."""
-        files = []
-        try:
-            entries = list(os.scandir(self.directory))
-        except OSError:
-            return 0
-        now = time.time()
-        for entry in entries:
+    def write(self, key: str, data: bytes, suffix: str = ".pdf") -> None:
+        """Store ``data`` under ``key`` (replacing what was there), then evict beyond ``max_bytes``."""
+        name = self.name(key, suffix)
+        content_type = "application/pdf" if suffix == ".pdf" else "text/html; charset=utf-8"
+        with self._factory()() as db:
             try:
-                stat = entry.stat()
-            except OSError:
-                continue
-            if entry.name.endswith((".tmp", ".pending")) and now - stat.st_mtime > PENDING_FOR:
-                with contextlib.suppress(OSError):  # left by a process that died while rendering
-                    os.unlink(entry.path)
-                continue
-            if entry.name.endswith(self.SUFFIXES):
-                files.append((stat.st_mtime, stat.st_size, entry.path))
-        total = sum(size for _, size, _ in files)
-        removed = 0
-        for _, size, path in sorted(files):
-            if total <= self.max_bytes:
-                break
-            if keep is not None and path == str(keep):
-                continue
-            with contextlib.suppress(OSError):  # another process may have removed it first
-                os.unlink(path)
-                removed += 1
-            total -= size
+                storage.put(db, storage.PDF, name, data, content_type)
+                db.flush()
+            except IntegrityError:  # the same key written by another server meanwhile: the same content
+                db.rollback()
+                return
+            storage.evict(db, storage.PDF, self.max_bytes, keep=name)
+            db.commit()
+
+    def evict(self) -> int:
+        with self._factory()() as db:
+            removed = storage.evict(db, storage.PDF, self.max_bytes)
+            db.commit()
         return removed
 
-    # --- renders under way, as seen by every process sharing the folder ---
-
-    def _marker(self, key: str) -> Path:
-        return self.path(key, ".pending")
-
-    def mark_pending(self, key: str) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self._marker(key).touch()
-
-    def clear_pending(self, key: str) -> None:
-        with contextlib.suppress(OSError):
-            self._marker(key).unlink()
-
-    def pending(self, key: str) -> bool:
-        """True when some process announced a render of ``key`` recently."""
-        try:
-            return time.time() - self._marker(key).stat().st_mtime < PENDING_FOR
-        except OSError:
-            return False
-
     def size(self) -> int:
-        total = 0
-        for suffix in self.SUFFIXES:
-            for path in self.directory.glob(f"*{suffix}"):
-                with contextlib.suppress(OSError):
-                    total += path.stat().st_size
-        return total
+        with self._factory()() as db:
+            return storage.total_size(db, storage.PDF)

@@ -1,13 +1,14 @@
 """Generating an edition: freeze its fiches (the first time), build its print model, lay it out and store
-its PDF under ``<var_dir>/editions/``, reporting progress as it goes (the work of ``guide-edition``)."""
+its PDF in the shared storage (:mod:`guide.storage`, kind ``editions``: every app server serves it),
+reporting progress as it goes (the work of the ``guide-worker`` task and of ``guide-edition``)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from .. import storage
 from ..models import Edition, EditionStatus, utcnow
 from ..text import slugify
 from .document import ProgressCallback, build_document, no_progress
@@ -16,6 +17,7 @@ from .selection import freeze
 
 
 def editions_dir(var_dir: str | Path) -> Path:
+    """The folder of the generations' logs (the PDFs themselves are in the shared storage)."""
     path = Path(var_dir) / "editions"
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -29,11 +31,11 @@ def generate(
     db: Session,
     edition: Edition,
     *,
-    var_dir: str | Path,
     site_url: str,
     progress: ProgressCallback = no_progress,
-) -> Path:
-    """Freeze (the first time), lay out and store an edition's PDF under ``<var_dir>/editions/``.
+    var_dir: str | Path | None = None,  # unused since the PDFs are in the shared storage
+) -> bytes:
+    """Freeze (the first time), lay out and store an edition's PDF in the shared storage; returns the PDF.
 
     Does not commit: ``progress`` is called with (percent, French message) and the caller decides what to do
     with it (the console script commits each report so that the web page can follow). On success the
@@ -46,11 +48,8 @@ def generate(
     if not document.fiches:
         raise ValueError("Aucune fiche publiée ne correspond aux choix de cette édition.")
     result = render_pdf(document, progress, start=25, end=98)
-    directory = editions_dir(var_dir)
     name = pdf_name(edition)
-    temporary = directory / f".{name}.{os.getpid()}.tmp"
-    temporary.write_bytes(result.data)
-    temporary.replace(directory / name)
+    storage.put(db, storage.EDITIONS, name, result.data, "application/pdf")
     edition.pdf_file = name
     edition.page_count = result.page_count
     edition.generated_at = utcnow()
@@ -62,4 +61,4 @@ def generate(
         edition.message += f" Attention, trop longues pour une page, donc coupées : fiches n° {numbers}."
     edition.updated_at = utcnow()
     progress(100, edition.message)
-    return directory / name
+    return result.data

@@ -1,20 +1,22 @@
-"""WeasyPrint off the request threads: one lower-priority worker process per app process.
+"""WeasyPrint off the web servers: on-demand PDFs laid out by ``guide-worker``, cached in the shared storage.
 
 A request builds the HTML of its document (cheap: a few tens of milliseconds for 50 fiches) and hands it to
 :class:`PdfService`, which
 
-* answers from the file cache (:mod:`.cache`) when the same content was rendered before;
+* answers from the cache (:mod:`.cache`, in the database: every app server sees it) when the same content
+  was rendered before;
 * otherwise, when the client is within its rate limit and fewer than ``pdf.max_pending`` renders are under
-  way, queues the layout in a process pool of ONE spawned process, niced (``pdf.nice``), started on the first
-  render and replaced after ``pdf.tasks_per_worker`` renders (WeasyPrint's memory), when it dies (its jobs
-  are submitted once more) or when a render outlasts ``pdf.render_timeout`` (it is killed): the CPU work
-  never holds the web process's GIL;
+  way **on the whole site** (markers in the database), queues a ``render_pdf`` task (:mod:`guide.tasks`);
+  the worker lays the HTML out in a child process of its own (niced ``pdf.nice``, replaced after
+  ``pdf.tasks_per_worker`` renders, when it dies — the render is tried once more — or when a render outlasts
+  ``pdf.render_timeout`` — it is killed and the render fails), stores the PDF and removes the marker;
 * waits for the result at most ``pdf.wait_seconds`` (and only ``pdf.max_waiting`` requests at once, so that
-  the web threads stay free for the other pages); after that the page says « en préparation » and refreshes
-  itself until the file is in the cache.
+  the web threads stay free for the other pages), polling the cache; after that the page says « en
+  préparation » and refreshes itself until the PDF is in the cache.
 
-The same key asked again while its render is under way waits for that render (in this process: its job; in
-another process sharing ``var_dir``: a ``.pending`` marker), it is never rendered twice at once.
+The same key asked again while its render is under way — on this server or another — waits for that render
+(its marker), it is never rendered twice at once. A marker older than :data:`~.cache.PENDING_FOR` is taken as
+lost with its worker. No web thread lays out a PDF (``tasks.immediate``, the tests' mode, aside).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import atexit
 import concurrent.futures as cf
 import contextlib
+import datetime as dt
 import logging
 import multiprocessing
 import os
@@ -30,23 +33,29 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from ..models.meta import utcnow
+from ..models.storage import TaskData
 from ..settings import Settings, coerce, settings_of
-from .cache import PdfCache
+from .cache import PENDING_FOR, PdfCache
 
 log = logging.getLogger(__name__)
 
 READY, PENDING, LIMITED, BUSY, FAILED = "ready", "pending", "limited", "busy", "failed"
+MARKERS = "pdf-render"  # the ``queue`` of the markers' rows in task_data
+FAILED_MARK = b"failed"
 
 
-# --- in the worker process ---------------------------------------------------------------------------------
+# --- in the layout process (a child of guide-worker) -------------------------------------------------------
 
 
 def _initializer(nice: int) -> None:
     if nice:
-        with contextlib.suppress(OSError):  # not allowed here: still off the web process
+        with contextlib.suppress(OSError):  # not allowed here: still off the web servers
             os.nice(nice)
 
 
@@ -60,7 +69,7 @@ class Job:
 
 
 def layout(job: Job) -> bytes:
-    """The PDF of a job (WeasyPrint; run in the worker process)."""
+    """The PDF of a job (WeasyPrint; run in the layout process)."""
     from .layout import font_config, html_document
 
     for rank, html in enumerate(job.htmls):
@@ -72,18 +81,7 @@ def layout(job: Job) -> bytes:
     raise ValueError("a job without HTML")
 
 
-def render_to_cache(directory: str, max_bytes: int, key: str, job: Job) -> int:
-    """Lay out ``job`` and store it in the cache under ``key``; returns its size in bytes."""
-    cache = PdfCache(directory, max_bytes)
-    try:
-        data = layout(job)
-        cache.write(key, data)
-    finally:
-        cache.clear_pending(key)
-    return len(data)
-
-
-# --- in the web process ------------------------------------------------------------------------------------
+# --- the layout process pool of guide-worker ---------------------------------------------------------------
 
 _pools: dict[tuple[int, int], cf.ProcessPoolExecutor] = {}
 _pools_lock = threading.Lock()
@@ -99,14 +97,14 @@ def _shutdown_pools() -> None:
 
 
 def process_pool(nice: int, tasks_per_worker: int, *, renew: bool = False) -> cf.ProcessPoolExecutor:
-    """The process's worker pool (one process, started by its first job); ``renew`` replaces a broken one."""
+    """The process's layout pool (one process, started by its first job); ``renew`` replaces a broken one."""
     with _pools_lock:
         key = (nice, tasks_per_worker)
         pool = _pools.get(key)
         if pool is None or renew:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
-            # spawn, not fork: the web process has threads and database connections a fork would copy
+            # spawn, not fork: the worker has threads and database connections a fork would copy
             pool = cf.ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
@@ -119,8 +117,8 @@ def process_pool(nice: int, tasks_per_worker: int, *, renew: bool = False) -> cf
 
 
 def kill_workers(nice: int, tasks_per_worker: int) -> int:
-    """Kill the pool's worker process (a render that never ends); its jobs fail with BrokenProcessPool and
-    the next submit starts a new worker. Returns how many processes were killed."""
+    """Kill the pool's layout process (a render that never ends); its jobs fail with BrokenProcessPool and
+    the next submit starts a new one. Returns how many processes were killed."""
     with _pools_lock:
         pool = _pools.get((nice, tasks_per_worker))
         processes = dict(getattr(pool, "_processes", None) or {}) if pool is not None else {}
@@ -130,147 +128,217 @@ def kill_workers(nice: int, tasks_per_worker: int) -> int:
     return len(processes)
 
 
+def layout_in_pool(job: Job, typed: Settings) -> bytes:
+    """Lay ``job`` out in the layout process: once more in a new process when it died under the job; killed
+    and failed (TimeoutError) past ``pdf.render_timeout``."""
+    nice, per_worker, timeout = typed.pdf_nice, typed.pdf_tasks_per_worker, typed.pdf_render_timeout
+    for attempt in (1, 2):
+        try:
+            future = process_pool(nice, per_worker, renew=attempt == 2).submit(layout, job)
+        except cf.BrokenExecutor:
+            future = process_pool(nice, per_worker, renew=True).submit(layout, job)
+        try:
+            return future.result(timeout=timeout)
+        except cf.TimeoutError:
+            log.error("A PDF render outlasted %.0f s: killing the layout process", timeout)
+            kill_workers(nice, per_worker)
+            raise
+        except cf.BrokenExecutor:
+            if attempt == 2:
+                raise
+            log.warning("The PDF layout process died under a render: trying again in a new one")
+    raise AssertionError("unreachable")
+
+
+# --- markers: renders under way, seen by every server ------------------------------------------------------
+
+
+def mark_pending(session_factory: Any, key: str) -> bool:
+    """Announce a render of ``key``; False when one is announced already (by any server)."""
+    with session_factory() as db:
+        where = (TaskData.queue == MARKERS, TaskData.key == key)
+        created = db.scalar(select(TaskData.created_at).where(*where))
+        if created is not None:
+            if utcnow() - created < dt.timedelta(seconds=PENDING_FOR):
+                return False
+            db.execute(delete(TaskData).where(*where))  # lost with its worker: taken over
+        try:
+            db.execute(insert(TaskData).values(queue=MARKERS, key=key, value=b"", created_at=utcnow()))
+            db.commit()
+        except IntegrityError:
+            db.rollback()
+            return False
+    return True
+
+
+def marker(session_factory: Any, key: str) -> bytes | None:
+    """The marker of ``key`` when it is recent (``b""``: under way, ``FAILED_MARK``: failed), else None."""
+    with session_factory() as db:
+        row = db.execute(
+            select(TaskData.value, TaskData.created_at).where(TaskData.queue == MARKERS, TaskData.key == key)
+        ).first()
+    if row is None or utcnow() - row.created_at >= dt.timedelta(seconds=PENDING_FOR):
+        return None
+    return bytes(row.value)
+
+
+def set_marker(session_factory: Any, key: str, value: bytes | None) -> None:
+    """Remove the marker of ``key`` (None) or record the render's failure on it."""
+    with session_factory() as db:
+        where = (TaskData.queue == MARKERS, TaskData.key == key)
+        db.execute(delete(TaskData).where(*where))
+        if value is not None:
+            db.execute(insert(TaskData).values(queue=MARKERS, key=key, value=value, created_at=utcnow()))
+        db.commit()
+
+
+def count_pending(db: Any) -> int:
+    """Renders under way on the whole site (recent markers that did not fail)."""
+    since = utcnow() - dt.timedelta(seconds=PENDING_FOR)
+    return int(
+        db.scalar(
+            select(func.count()).where(
+                TaskData.queue == MARKERS, TaskData.created_at > since, TaskData.value == b""
+            )
+        )
+        or 0
+    )
+
+
+def pending_markers(session_factory: Any) -> int:
+    with session_factory() as db:
+        return count_pending(db)
+
+
+def render_task(session_factory: Any, typed: Settings, key: str, htmls: list[str], one_page: bool) -> int:
+    """The ``render_pdf`` task: lay out, store in the cache, clear the marker; returns the PDF's size."""
+    cache = PdfCache(lambda: session_factory, int(typed.pdf_cache_max_mb * 1024 * 1024))
+    try:
+        data = layout_in_pool(Job(tuple(htmls), one_page), typed)
+        cache.write(key, data)
+    except Exception:
+        log.exception("PDF render %s failed", key)
+        set_marker(session_factory, key, FAILED_MARK)
+        raise
+    set_marker(session_factory, key, None)
+    return len(data)
+
+
+# --- in the web process ------------------------------------------------------------------------------------
+
+
 @dataclass
 class Outcome:
     status: str  # READY, PENDING, LIMITED, BUSY or FAILED
-    path: Path | None = None
+    data: bytes | None = None
     retry_after: int = 0
 
 
 class PdfService:
-    """The cache, the queue and the worker of one app (``request.registry["pdf_service"]``)."""
+    """The cache and the queue of on-demand PDFs for one app (``request.registry["pdf_service"]``)."""
 
-    def __init__(self, settings: Settings | Mapping[str, Any]) -> None:
+    def __init__(self, settings: Settings | Mapping[str, Any], registry: Any = None) -> None:
         typed = coerce(settings)
-        max_bytes = int(typed.pdf_cache_max_mb * 1024 * 1024)
-        self.cache = PdfCache(Path(typed.var_dir) / "cache" / "pdf", max_bytes)
+        self.settings = typed
+        self.registry = registry
+        self.cache = PdfCache(self._session_factory, int(typed.pdf_cache_max_mb * 1024 * 1024))
         self.max_pending = typed.pdf_max_pending
         self.wait_seconds = typed.pdf_wait_seconds
         self.refresh_seconds = typed.pdf_refresh_seconds
-        self.nice = typed.pdf_nice
-        self.tasks_per_worker = typed.pdf_tasks_per_worker
-        # a render queued longer than this is taken as stuck: the worker is killed and started again
-        self.render_timeout = typed.pdf_render_timeout
-        self._started: dict[str, float] = {}
         self._waiting = threading.BoundedSemaphore(max(1, typed.pdf_max_waiting))
-        self._lock = threading.Lock()
-        self._jobs: dict[str, cf.Future[int]] = {}
-        # None: the shared process pool; tests may put another executor here
+        # None: the task queue (guide-worker); tests may put an executor here (its submit runs the render)
         self.executor: cf.Executor | None = None
-        self.renders = 0  # layouts started by this service (each cache miss that was accepted)
+        self.renders = 0  # renders this service asked for (each cache miss that was accepted)
+
+    def _session_factory(self) -> Any:
+        if self.registry is None:
+            raise RuntimeError("PdfService needs the app's registry (its session factory)")
+        return self.registry["dbsession_factory"]
 
     def pending_count(self) -> int:
-        with self._lock:
-            return sum(1 for future in self._jobs.values() if not future.done())
+        return pending_markers(self._session_factory())
 
-    def _submit(self, key: str, job: Job) -> cf.Future[int]:
-        args = (str(self.cache.directory), self.cache.max_bytes, key, job)
+    def _submit(self, key: str, job: Job) -> None:
         if self.executor is not None:
-            return self.executor.submit(render_to_cache, *args)
-        try:
-            return process_pool(self.nice, self.tasks_per_worker).submit(render_to_cache, *args)
-        except cf.BrokenExecutor:  # the worker died (killed, out of memory): start a new one
-            log.warning("The PDF worker was broken: starting a new one")
-            return process_pool(self.nice, self.tasks_per_worker, renew=True).submit(render_to_cache, *args)
-
-    def _follow(self, key: str, job: Job, placeholder: cf.Future[int], retry: bool = True) -> None:
-        """Submit ``job`` and pass its outcome to ``placeholder``; a job lost with its worker (killed, out of
-        memory) is submitted once more, to a new worker."""
-        submitted = self._submit(key, job)
-
-        def finish(done: cf.Future[int]) -> None:
-            error = done.exception()
-            if isinstance(error, cf.BrokenExecutor) and retry:
-                log.warning("PDF render %s lost with its worker: trying again", key)
-                try:
-                    self._follow(key, job, placeholder, retry=False)
-                    return
-                except Exception as exc:  # noqa: BLE001 - reported through the placeholder
-                    error = exc
-            with self._lock:
-                if self._jobs.get(key) is placeholder:
-                    del self._jobs[key]
-                    self._started.pop(key, None)
-            if error is not None:
-                log.error("PDF render %s failed: %r", key, error)
-                self.cache.clear_pending(key)
-                placeholder.set_exception(error)
-            else:
-                placeholder.set_result(done.result())
-
-        submitted.add_done_callback(finish)
-
-    def _unstick(self) -> None:
-        """Kill the worker when the oldest render under way is older than ``render_timeout`` (lock held)."""
-        if self.executor is not None or not self._started:
-            return
-        oldest = min(self._started.values())
-        if time.monotonic() - oldest > self.render_timeout:
-            log.error(
-                "A PDF render has been under way for %.0f s: killing the PDF worker",
-                time.monotonic() - oldest,
+            self.executor.submit(
+                render_task, self._session_factory(), self.settings, key, list(job.htmls), job.one_page
             )
-            for key in list(self._started):
-                self._started[key] = time.monotonic()  # one kill per timeout, not one per request
-            kill_workers(self.nice, self.tasks_per_worker)
+            return
+        from .. import tasks
 
-    def get(
-        self,
-        key: str,
-        build: Callable[[], Job],
-        limit: Callable[[], int | None],
-    ) -> Outcome:
-        """The cached file of ``key``, or a render of ``build()``'s job.
+        tasks.submit(tasks.render_pdf, key, list(job.htmls), job.one_page, registry=self.registry)
+
+    def _poll(self, key: str, timeout: float) -> Outcome | None:
+        """Wait up to ``timeout`` for the render of ``key``: READY, FAILED, or None (still under way)."""
+        deadline = time.monotonic() + timeout
+        delay = 0.05
+        while True:
+            data = self.cache.read(key)
+            if data is not None:
+                return Outcome(READY, data)
+            if marker(self._session_factory(), key) == FAILED_MARK:
+                return Outcome(FAILED)
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 1.5, 0.5)
+
+    def get(self, key: str, build: Callable[[], Job], limit: Callable[[], int | None]) -> Outcome:
+        """The cached PDF of ``key``, or a render of ``build()``'s job by the worker.
 
         ``limit`` is called only when a render must start: it counts the client's use and returns None, or
         the number of seconds to wait when the client is over its limit.
         """
-        path = self.cache.get(key)
-        if path is not None:
-            return Outcome(READY, path)
-        with self._lock:
-            self._unstick()
-            future = self._jobs.get(key)
-            if future is None:
-                if self.cache.pending(key):  # another app process renders it
-                    return Outcome(PENDING, retry_after=self.refresh_seconds)
-                if sum(1 for f in self._jobs.values() if not f.done()) >= self.max_pending:
-                    return Outcome(BUSY, retry_after=60)
-                retry_after = limit()
-                if retry_after is not None:
-                    return Outcome(LIMITED, retry_after=retry_after)
-                future = self._jobs[key] = cf.Future()
-                self._started[key] = time.monotonic()
-                future.set_running_or_notify_cancel()
-                self.renders += 1
-                start = True
-            else:
-                start = False
-        if start:
+        data = self.cache.read(key)
+        if data is not None:
+            return Outcome(READY, data)
+        factory = self._session_factory()
+        state = marker(factory, key)
+        if state == FAILED_MARK:  # shown once; the next visit renders again
+            set_marker(factory, key, None)
+            return Outcome(FAILED)
+        if state is not None:  # under way (asked by another request, here or on another server)
+            return self._wait(key, wait=False)
+        if pending_markers(factory) >= self.max_pending:
+            return Outcome(BUSY, retry_after=60)
+        retry_after = limit()
+        if retry_after is not None:
+            return Outcome(LIMITED, retry_after=retry_after)
+        try:
+            job = build()
+        except Exception:
+            log.exception("Could not build the PDF %s", key)
+            return Outcome(FAILED)
+        if not mark_pending(factory, key):  # another request got there first
+            return self._wait(key, wait=False)
+        self.renders += 1
+        try:
+            self._submit(key, job)
+        except Exception:
+            log.exception("Could not render the PDF %s", key)
+            if marker(factory, key) is not None:
+                set_marker(factory, key, None)
+            data = self.cache.read(key)
+            return Outcome(READY, data) if data is not None else Outcome(FAILED)
+        return self._wait(key)
+
+    def _wait(self, key: str, *, wait: bool = True) -> Outcome:
+        """The render of ``key`` if it is done within ``pdf.wait_seconds`` (``wait``: only for the request
+        that asked for it; the others get the « en préparation » page at once), else PENDING."""
+        outcome = None
+        if wait and self.wait_seconds > 0 and self._waiting.acquire(blocking=False):
             try:
-                job = build()
-                self.cache.mark_pending(key)
-                self._follow(key, job, future)
-            except Exception as exc:
-                log.exception("Could not queue the PDF %s", key)
-                with self._lock:
-                    self._jobs.pop(key, None)
-                    self._started.pop(key, None)
-                self.cache.clear_pending(key)
-                future.set_exception(exc)
-                return Outcome(FAILED)
-        if self.wait_seconds > 0 and self._waiting.acquire(blocking=False):
-            try:
-                cf.wait([future], timeout=self.wait_seconds)
+                outcome = self._poll(key, self.wait_seconds)
             finally:
                 self._waiting.release()
-        if not future.done():
+        else:
+            outcome = self._poll(key, 0)
+        if outcome is None:
             return Outcome(PENDING, retry_after=self.refresh_seconds)
-        if future.exception() is not None:
-            return Outcome(FAILED)
-        path = self.cache.get(key)
-        return Outcome(READY, path) if path is not None else Outcome(FAILED)
+        if outcome.status == FAILED:
+            set_marker(self._session_factory(), key, None)
+        return outcome
 
 
 def includeme(config: Any) -> None:
-    config.registry["pdf_service"] = PdfService(settings_of(config.registry))
+    config.registry["pdf_service"] = PdfService(settings_of(config.registry), config.registry)

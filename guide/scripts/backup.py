@@ -1,11 +1,13 @@
 """guide-backup CONFIG.ini -o FILE — a consistent snapshot of the guide in one archive (tar.gz).
 
 The archive holds the database (SQLite: a copy made with SQLite's online backup API; PostgreSQL: `pg_dump`
-in custom format), the organisations' logos (var/uploads/logos) and the PDFs of the printed editions
-(var/editions), and a manifest.json (format, schema revision, date, database kind, every file with its
-sha256). It is safe to run while the guide serves requests.
+in custom format) — with it the organisations' logos and the PDFs of the printed editions, which live in the
+database's shared storage (:mod:`guide.storage`) — and a manifest.json (format, schema revision, date,
+database kind, every file with its sha256). Logos and edition PDFs an earlier release left on disk
+(var/uploads/logos, var/editions) are archived too, as files, when there are any. It is safe to run while
+the guide serves requests.
 
-Not in the archive: the search index (derived data, rebuilt by guide-restore), the PDF cache, the mail folder,
+Not in the archive: the search index (derived data, rebuilt by guide-restore), the mail folder,
 temporary uploads and var/secret.key (a secret does not belong in an archive kept elsewhere; after a restore
 without it, visitors and partners simply log in again — set `secret` in the ini file to keep sessions).
 """

@@ -4,10 +4,10 @@
     guide-edition development.ini --edition 12
 
 The first form opens a new edition of every published fiche (kept in the archive, like those opened on the
-site) and copies its PDF to ``-o``; the second generates an edition opened on the site (its PDF goes to
-``<var_dir>/editions/``). The web app starts the second form in a separate process, without an ini file:
-``python -m guide.scripts.edition --edition 12`` with ``GUIDE_DATABASE_URL`` and ``GUIDE_VAR_DIR`` set. The
-edition's status and progress are written to the database as it goes, so that its page can follow.
+site) and copies its PDF to ``-o``; the second generates an edition opened on the site (its PDF goes to the
+shared storage, :mod:`guide.storage`). The web app does not start a process: it queues the task
+``generate_edition`` that ``guide-worker`` runs (:func:`run_with`). The edition's status and progress are
+written to the database as it goes, so that its page can follow.
 
 The print templates belong to the ``templates`` room, which the core does not import: this script renders
 them through the loader the project advertises as the entry point ``guide.print_templates`` (``setup.cfg``),
@@ -17,12 +17,11 @@ as :mod:`guide.print` explains.
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import os
 import shutil
-import subprocess
 import sys
-import threading
 import time
 import traceback
 from pathlib import Path
@@ -93,11 +92,56 @@ def run(
     quiet: bool = False,
 ) -> int:
     """Generate one edition (an existing one, or a new one for ``year``); 0 when the PDF is written."""
+    engine = make_engine(settings["database_url"])
+    try:
+        return _run(
+            make_session_factory(engine)(),
+            settings["site_url"],
+            edition_id,
+            year=year,
+            grouping=grouping,
+            page_format=page_format,
+            title=title,
+            output=output,
+            stream=stream,
+            quiet=quiet,
+        )
+    finally:
+        engine.dispose()
+
+
+def run_with(session_factory: Any, settings: Any, edition_id: int) -> int:
+    """Generate an edition opened on the site (the ``generate_edition`` task of ``guide-worker``): its
+    progress and outcome on its row, the log of it in the worker's log."""
+    return _run(session_factory(), settings.site_url, edition_id, stream=_LogStream(), quiet=False)
+
+
+class _LogStream(io.StringIO):
+    """The terminal display of a generation, line by line into the log (the worker has no terminal)."""
+
+    def write(self, text: str) -> int:
+        for line in text.strip("\r\n").splitlines():
+            if line.strip():
+                log.info("%s", line.strip())
+        return len(text)
+
+
+def _run(
+    db: Any,
+    site_url: str,
+    edition_id: int | None = None,
+    *,
+    year: int | None = None,
+    grouping: str = "thematique",
+    page_format: str = "A5",
+    title: str | None = None,
+    output: str | None = None,
+    stream: IO[str] | None = None,
+    quiet: bool = False,
+) -> int:
     from ..print import generate
 
     stream = stream or sys.stderr
-    engine = make_engine(settings["database_url"])
-    db = make_session_factory(engine)()
     display = TerminalProgress(stream, quiet)
     try:
         if edition_id is None:
@@ -146,14 +190,12 @@ def run(
             db.commit()
 
         started = time.monotonic()
-        path = generate(
-            db, edition, var_dir=settings["var_dir"], site_url=settings["site_url"], progress=report
-        )
+        data = generate(db, edition, site_url=site_url, progress=report)
         db.commit()
         if output:
-            shutil.copyfile(path, output)
+            Path(output).write_bytes(data)
         if not quiet:
-            where = output or str(path)
+            where = output or f"édition n° {edition.id} ({edition.pdf_file})"
             stream.write(
                 f"Guide enregistré : {where} — {edition.message} ({time.monotonic() - started:.1f} s)\n"
             )
@@ -171,35 +213,6 @@ def run(
         return 1
     finally:
         db.close()
-        engine.dispose()
-
-
-def spawn(settings: dict[str, Any], edition_id: int) -> subprocess.Popen[bytes]:
-    """Start the generation of an edition in a separate, lower-priority process (used by the web app).
-
-    The process gets the database URL and the var folder through the environment (the web app may not
-    know its ini file); its output goes to ``<var_dir>/editions/edition-ID.log``. A thread waits for it so
-    that it leaves no zombie behind.
-    """
-    from ..print import editions_dir
-
-    env = dict(os.environ)
-    env["GUIDE_DATABASE_URL"] = settings["database_url"]
-    env["GUIDE_VAR_DIR"] = str(settings["var_dir"])
-    env["GUIDE_SITE_URL"] = settings.get("site_url", "")
-    log_path = editions_dir(settings["var_dir"]) / f"edition-{edition_id}.log"
-    with open(log_path, "ab") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "guide.scripts.edition", "--edition", str(edition_id), "--nice", "10"],
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=str(Path(settings["var_dir"])),
-            start_new_session=True,
-        )
-    threading.Thread(target=process.wait, name=f"edition-{edition_id}", daemon=True).start()
-    return process
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,9 @@
 * the coordinators' digest of pending error reports (at most one per ``report.digest_minutes``);
 * temporary uploads of forms never sent again;
 * used report stamps, account links and login attempts that have served their purpose;
-* the PDF cache trimmed to ``pdf.cache_max_mb`` (and renders left half-done by a killed process).
+* the PDF cache (in the shared storage) trimmed to ``pdf.cache_max_mb``;
+* mails of the outbox sent more than 30 days ago, and the task queue's leftovers (markers of renders lost
+  with their worker, locks) older than a day — done tasks leave no row.
 
 Each step runs in a transaction of its own and is logged; a step that fails does not stop the others,
 but the command then exits with 1 (cron mails its output). Every step is idempotent: running the command
@@ -19,8 +21,8 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from typing import Any
 
-from ..mail import Mailer
-from ..print.worker import PdfService
+from .. import storage, tasks
+from ..mail import Mailer, prune_outbox
 from ..services import housekeeping
 from ..services.reports import send_report_digest
 from ..services.uploads import purge_stale_temp_files
@@ -66,8 +68,18 @@ def _temp_uploads(settings: dict[str, Any]) -> str:
     return f"{purge_stale_temp_files(str(coerce(settings).var_dir))} fichier(s) supprimé(s)"
 
 
-def _pdf_cache(settings: dict[str, Any]) -> str:
-    return f"{PdfService(settings).cache.evict()} fichier(s) supprimé(s)"
+def _pdf_cache(db: Any) -> int:
+    """The PDF cache in the shared storage, back within ``pdf.cache_max_mb`` (least recently used out)."""
+    return storage.evict(db, storage.PDF, int(coerce(db.info["settings"]).pdf_cache_max_mb * 1024 * 1024))
+
+
+def _with_settings(purge: Callable[[Any], int]) -> Callable[[dict[str, Any]], str]:
+    def step(settings: dict[str, Any]) -> str:
+        with session_scope(settings) as db:
+            db.info["settings"] = settings
+            return f"{purge(db)} supprimé(s)"
+
+    return step
 
 
 STEPS: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
@@ -76,7 +88,10 @@ STEPS: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
     ("tampons de signalement expirés", _in_transaction(housekeeping.purge_used_report_stamps)),
     ("liens de compte expirés", _in_transaction(housekeeping.purge_expired_tokens)),
     ("anciennes tentatives de connexion", _in_transaction(housekeeping.purge_old_login_attempts)),
-    ("cache des PDF", _pdf_cache),
+    ("compteurs de consultation regroupés par mois", _in_transaction(housekeeping.roll_up_usage_counters)),
+    ("cache des PDF", _with_settings(_pdf_cache)),
+    ("courriels envoyés depuis plus de 30 jours", _in_transaction(prune_outbox)),
+    ("données des tâches terminées", _in_transaction(tasks.prune)),
 ]
 
 

@@ -34,6 +34,25 @@ def upgrade(database_url: str, connection: Any = None) -> None:
     command.upgrade(alembic_config(database_url, connection), "head")
 
 
+def import_var_files(database_url: str, var_dir: str | Path) -> int:
+    """Copy the logos and edition PDFs an earlier release kept under ``var_dir`` into the shared storage
+    (:func:`guide.storage.import_var_files`; those already there are skipped): a guide upgraded from that
+    release keeps them, whichever server serves them. Returns how many were copied."""
+    from .. import storage
+    from ..db import make_engine, make_session_factory
+
+    if not any(storage.var_files(var_dir)):
+        return 0
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as db:
+            copied = storage.import_var_files(db, var_dir)
+            db.commit()
+    finally:
+        engine.dispose()
+    return copied
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="guide-migrate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -46,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         command.revision(alembic_config(settings["database_url"]), message=args.revision, autogenerate=True)
         return 0
     upgrade(settings["database_url"])
+    copied = import_var_files(settings["database_url"], settings["var_dir"])
+    if copied:
+        print(f"{copied} logo(s) et PDF d'édition de var/ copiés dans la base (stockage partagé).")
     print("Base de données à jour.")
     return 0
 

@@ -41,7 +41,7 @@ from .backup import (
     script_directory,
     sqlite_path,
 )
-from .migrate import upgrade
+from .migrate import import_var_files, upgrade
 
 KIND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
@@ -192,6 +192,7 @@ def restore(settings: dict[str, Any], archive: Path, *, force: bool = False) -> 
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staging / "var" / entry["path"], target)
     upgrade(database_url)  # an archive of an older version: its schema is brought to this version's
+    import_var_files(database_url, var_dir)  # and its logos and edition PDFs, files then, into the storage
     return manifest
 
 

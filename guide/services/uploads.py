@@ -1,4 +1,5 @@
-"""Uploaded images (organisation logos): size and type checked, re-encoded, stored under var/uploads.
+"""Uploaded images (organisation logos): size and type checked, re-encoded, kept in the shared storage
+(:mod:`guide.storage`, the database: every app server shows them).
 
 A file sent with a form waits in ``var/uploads/tmp`` only while the form may be shown again with errors:
 it is removed as soon as it is stored as a logo or rejected, and any temp file older than
@@ -18,6 +19,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from PIL import Image, UnidentifiedImageError
+from sqlalchemy.orm import Session
+
+from .. import storage
 
 ALLOWED_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "png"}
 MAX_PIXELS = 4000 * 4000
@@ -62,8 +66,9 @@ def check_image(data: bytes) -> Image.Image:
         ) from None
 
 
-def store_logo(var_dir: str, data: bytes) -> str:
-    """Re-encode the logo (strips anything hidden in the file) and return its stored file name."""
+def store_logo(db: Session, data: bytes) -> str:
+    """Re-encode the logo (strips anything hidden in the file), store it in ``db``'s transaction and return
+    its file name (named by content: the same logo sent twice is stored once)."""
     image = check_image(data)
     image.thumbnail(LOGO_BOX)
     if image.mode not in ("RGB", "RGBA"):
@@ -72,16 +77,15 @@ def store_logo(var_dir: str, data: bytes) -> str:
     image.save(out, format="PNG", optimize=True)
     payload = out.getvalue()
     name = hashlib.sha256(payload).hexdigest()[:24] + ".png"
-    folder = Path(var_dir) / "uploads" / "logos"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(payload)
+    if not storage.exists(db, storage.LOGOS, name):
+        storage.put(db, storage.LOGOS, name, payload, "image/png")
     return name
 
 
-def store_logo_upload(var_dir: str, upload: dict[str, Any], max_bytes: int) -> str:
+def store_logo_upload(db: Session, var_dir: str, upload: dict[str, Any], max_bytes: int) -> str:
     """Store the logo of a validated form's upload, then remove its temp file: it is used."""
     try:
-        return store_logo(var_dir, read_limited(upload["fp"], max_bytes))
+        return store_logo(db, read_limited(upload["fp"], max_bytes))
     finally:
         temp_store(var_dir).discard(upload.get("uid"))
 

@@ -25,7 +25,7 @@ from PIL import Image
 from sqlalchemy import inspect, select, text
 
 import guide.print as printing
-from guide import main
+from guide import main, storage
 from guide.db import make_engine, make_session_factory
 from guide.models import Edition, Fiche, Organisation, Quartier, State, User
 from guide.models.edition import EditionStatus
@@ -74,7 +74,7 @@ def _fill(db: Any, var_dir: Path) -> None:
     load_demo(db)
     coordinator = db.scalar(select(User).where(User.email.like("coord%")))
     organisation = db.scalars(select(Organisation).order_by(Organisation.id)).first()
-    organisation.logo = uploads.store_logo(str(var_dir), _logo())
+    organisation.logo = uploads.store_logo(db, _logo())
     public = db.scalars(select(Fiche).where(Fiche.state == State.PUBLISHED).order_by(Fiche.id)).all()
     edited, copied = public[0], public[1]
     data = fiches.content_of(edited.current_version)
@@ -91,7 +91,7 @@ def _fill(db: Any, var_dir: Path) -> None:
     printing.freeze(db, edition)
     # the PDF itself is weasyprint's work (tested elsewhere): its bytes are what the backup must keep
     edition.pdf_file = printing.pdf_name(edition)
-    (printing.editions_dir(var_dir) / edition.pdf_file).write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    storage.put(db, storage.EDITIONS, edition.pdf_file, b"%PDF-1.7\n" + bytes(range(256)) * 40)
     (printing.editions_dir(var_dir) / f"edition-{edition.id}.log").write_text("journal, pas sauvegardé\n")
     edition.status = EditionStatus.DONE
 
@@ -201,22 +201,19 @@ def test_a_guide_backed_up_while_serving_restores_identical(tmp_path, worker_id)
         manifest = json.load(tar.extractfile("manifest.json"))
     assert manifest["schema_revision"] == code_head()
     assert manifest["database"]["kind"] == make_engine(source_url).dialect.name
-    edition_pdf = next(p for p in (source_var / "editions").iterdir() if p.suffix == ".pdf")
-    saved = {entry["path"] for entry in manifest["files"]}
-    assert f"editions/{edition_pdf.name}" in saved
+    assert manifest["files"] == []  # logos and edition PDFs are in the database (stored_file)
     assert not any("index" in name or name.endswith(".log") or "secret" in name for name in names)
 
     assert restore_script.main([target_ini, str(archive)]) == 0
 
-    # the files: every logo and edition PDF, byte for byte
-    for entry in manifest["files"]:
-        assert _sha256(target_var / entry["path"]) == _sha256(source_var / entry["path"]) == entry["sha256"]
     assert (target_var / "index").is_dir()
 
-    # every row of every table
+    # every row of every table (stored_file: every logo and edition PDF, byte for byte)
     target_engine = make_engine(target_url)
     source_tables, target_tables = _tables(source_engine), _tables(target_engine)
     assert source_tables.keys() == target_tables.keys()
+    stored = {row[0].split("/")[0] for row in target_tables["stored_file"]}
+    assert {"logos", "editions"} <= stored
     for name, rows in source_tables.items():
         if name in WRITTEN_BY_REQUESTS:  # nothing the source does not hold
             assert {row[0] for row in target_tables[name]} <= {row[0] for row in rows}, name
@@ -263,14 +260,9 @@ def small_archive(tmp_path):
     url = f"sqlite:///{tmp_path / 'source' / 'guide.sqlite'}"
     ini = _ini(tmp_path / "source", url)
     upgrade(url)
-    var_dir = tmp_path / "source" / "var"
     engine = make_engine(url)
     with make_session_factory(engine)() as db:
-        db.add(
-            Organisation(
-                nom="Association Delta", slug="delta", logo=uploads.store_logo(str(var_dir), _logo())
-            )
-        )
+        db.add(Organisation(nom="Association Delta", slug="delta", logo=uploads.store_logo(db, _logo())))
         db.commit()
     engine.dispose()
     archive = tmp_path / "petit.tar.gz"
@@ -279,7 +271,7 @@ def small_archive(tmp_path):
 
 
 def _rewritten(archive: Path, target: Path, change: Any) -> Path:
-    """A copy of ``archive`` whose manifest ``change`` altered (None: the files of var/ are altered)."""
+    """A copy of ``archive`` whose manifest ``change`` altered (None: the database's bytes are altered)."""
     with tarfile.open(archive) as source, tarfile.open(target, "w:gz") as out:
         for member in source.getmembers():
             data = source.extractfile(member).read()
@@ -287,8 +279,8 @@ def _rewritten(archive: Path, target: Path, change: Any) -> Path:
                 manifest = json.loads(data)
                 change(manifest)
                 data = json.dumps(manifest).encode()
-            elif member.name.startswith("var/") and change is None:
-                data = b"autre chose"
+            elif member.name.startswith("database.") and change is None:
+                data = data[:-10] + b"autre chose"
             member.size = len(data)
             out.addfile(member, io.BytesIO(data))
     return target

@@ -13,12 +13,22 @@ from typing import Any
 import pytest
 import webtest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 import guide.print as printing
 from guide import main
 from guide.db import make_engine, make_session_factory
-from guide.models import Edition, EditionItem, EditionStatus, Fiche, Helpline, Organisation, Quartier, State
+from guide.models import (
+    Edition,
+    EditionItem,
+    EditionStatus,
+    Fiche,
+    Helpline,
+    Organisation,
+    Quartier,
+    State,
+    Thematique,
+)
 from guide.scripts import edition as edition_script
 from guide.scripts.migrate import upgrade
 from guide.services import fiches
@@ -87,8 +97,7 @@ def new_edition(db: Any, **kw: Any) -> Edition:
 
 
 def generate(db: Any, edition: Edition, tmp_path: Path) -> Pdf:
-    path = printing.generate(db, edition, var_dir=tmp_path, site_url=SITE)
-    return Pdf(path.read_bytes())
+    return Pdf(printing.generate(db, edition, site_url=SITE))
 
 
 @pytest.fixture
@@ -214,7 +223,7 @@ def test_edition_by_quartier_in_a4_with_a_selection(db, world, tmp_path):
     assert "Quartiertest" in pdf.text(pdf.pages["chapitre-1"])
     edition_other = new_edition(db, filters={"quartiers": [other.id]})
     with pytest.raises(ValueError, match="Aucune fiche"):
-        printing.generate(db, edition_other, var_dir=tmp_path, site_url=SITE)
+        printing.generate(db, edition_other, site_url=SITE)
 
 
 def test_selection_by_thematique_puts_each_fiche_once(db, world):
@@ -438,6 +447,7 @@ def _file_database(tmp_path: Path) -> tuple[str, Any]:
     upgrade(url)
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
+        session.execute(delete(Thematique))  # the world brings its own (a fresh guide has the taxonomy)
         factories.build_world(session)
         printing.seed_helplines(session)
         session.commit()
@@ -464,9 +474,14 @@ def test_guide_edition_command(tmp_path, capsys):
 
 
 def test_the_site_generates_in_a_separate_process_and_reports_progress(tmp_path):
-    """The real thing: the web app spawns ``python -m guide.scripts.edition`` and the progress endpoint
-    follows it until the PDF is there."""
+    """The real thing: the web app queues the generation, the ``guide-worker`` process does it and the
+    progress endpoint follows it until the PDF is there."""
+    from .test_worker import running_worker, write_ini
+
     url, engine = _file_database(tmp_path)
+    worker = running_worker(
+        write_ini(tmp_path / "worker.ini", url, tmp_path / "worker-var"), tmp_path / "worker.log"
+    )
     app = main(
         {},
         database_url=url,
@@ -485,20 +500,20 @@ def test_the_site_generates_in_a_separate_process_and_reports_progress(tmp_path)
     response = last_form(edition_page).submit()
     assert response.status_int == 303
     progress_url = response.location.replace("/generation", "/progression")
+    assert testapp.get(progress_url).json["status"] == "en_attente"  # queued: nothing runs in the web app
     seen = []
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        data = testapp.get(progress_url).json
-        seen.append((data["status"], data["progress"]))
-        if data["done"] or data["failed"]:
-            break
-        time.sleep(0.3)
-    assert data["done"], (data, (tmp_path / "var" / "editions").glob("*.log"))
-    assert any(status in ("en_attente", "en_cours") for status, _ in seen)
+    with worker:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            data = testapp.get(progress_url).json
+            seen.append((data["status"], data["progress"]))
+            if data["done"] or data["failed"]:
+                break
+            time.sleep(0.3)
+    assert data["done"], (data, (tmp_path / "worker.log").read_text()[-3000:])
     pdf = testapp.get(data["pdf_url"])
     assert len(PdfReader(io.BytesIO(pdf.body)).pages) % 4 == 0
-    log = next((tmp_path / "var" / "editions").glob("edition-*.log")).read_text()
-    assert "100 %" in log
+    assert "100 %" in (tmp_path / "worker.log").read_text()  # the generation's progress, in the worker's log
     engine.dispose()
 
 

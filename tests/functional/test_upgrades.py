@@ -10,11 +10,13 @@ RELEASED_HEADS with a fixture written for its schema. Downgrades are not promise
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 import webtest
 from alembic import command
+from PIL import Image
 from sqlalchemy import text
 
 from guide import main
@@ -27,6 +29,12 @@ from tests.live import site_database
 FIXTURES = Path(__file__).resolve().parent.parent / "data" / "upgrades"
 # the last landed release, and today's head (the release being prepared)
 RELEASED_HEADS = ["d0e1f2a3b4c5", "f1a700000005"]
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (30, 20), (10, 120, 60)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def _statements(path: Path) -> list[str]:
@@ -51,6 +59,16 @@ def test_a_guide_of_a_released_schema_upgrades_and_is_served(tmp_path, worker_id
     with engine.begin() as conn:
         for statement in _statements(FIXTURES / f"{revision}.sql"):
             conn.exec_driver_sql(statement)
+
+    # the files of that release were on disk: a logo and an edition's PDF
+    logo, pdf = _png(), b"%PDF-1.7\n" + bytes(range(256)) * 4
+    (tmp_path / "var" / "uploads" / "logos").mkdir(parents=True)
+    (tmp_path / "var" / "uploads" / "logos" / "0123456789abcdef01234567.png").write_bytes(logo)
+    (tmp_path / "var" / "editions").mkdir(parents=True)
+    (tmp_path / "var" / "editions" / "edition-1-guide-2025.pdf").write_bytes(pdf)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE organisation SET logo = '0123456789abcdef01234567.png' WHERE id = 1"))
+        conn.execute(text("UPDATE edition SET pdf_file = 'edition-1-guide-2025.pdf' WHERE id = 1"))
 
     ini = tmp_path / "guide.ini"
     ini.write_text(
@@ -78,6 +96,14 @@ def test_a_guide_of_a_released_schema_upgrades_and_is_served(tmp_path, worker_id
     assert "écrivain public" in organisation.text
     assert "écrivain public" in client.get("/quartier/quartier-des-anciens").text
     assert client.get("/api/v1/fiches/1").json["nom"] == "Permanence d'écrivain public"
+    # its logo and its edition's PDF, copied from var/ into the shared storage by guide-migrate
+    src = organisation.html.select_one("img.org-logo")["src"]
+    assert client.get(src).body == logo
+    with engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT data FROM stored_file WHERE name = 'editions/edition-1-guide-2025.pdf'")
+        )
+        assert bytes(stored.scalar_one()) == pdf
     found = client.get("/api/v1/search", {"q": "écrivain"}).json
     assert "Permanence d'écrivain public" in str(found)
 

@@ -2,12 +2,14 @@
 
 The attack: anyone may ask for a fiche's PDF or a 50-fiche selection in large print, seconds of WeasyPrint
 each, in a web thread, again and again. Now a PDF is laid out once per content (a file cache keyed by the
-published versions), by a worker process off the request threads, with a bounded queue and a per-client
-limit on renders."""
+published versions, in the database every app server shares), by guide-worker off the web servers, with a
+bounded queue and a per-client limit on renders."""
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
+import datetime as dt
 import io
 import os
 import re
@@ -19,12 +21,16 @@ from pathlib import Path
 import pytest
 import webtest
 from pypdf import PdfReader
+from sqlalchemy import update
 
 import guide.print as printing
 from guide import main
+from guide.models import utcnow
+from guide.models.storage import StoredFile
 from guide.print import worker as pdfworker
 from guide.print.cache import PdfCache
 from guide.services import fiches
+from guide.settings import settings_of
 
 from ..functional.helpers import post, visible
 
@@ -146,17 +152,31 @@ def killed(pid, patience=60.0):
     return False
 
 
-def test_a_render_that_never_ends_does_not_block_the_pdfs_forever(app, testapp, world):
-    pdfs = service(app)
-    pdfs.wait_seconds, pdfs.render_timeout = 0, 0  # every render under way counts as stuck
-    testapp.get(fiche_url(world, "published_a"), status=202)
-    before = worker_pids()
-    assert before
-    testapp.get(fiche_url(world, "published_b"), status=202)  # finds A stuck: the worker is killed
-    assert all(killed(pid) for pid in before)
-    pdfs.wait_seconds, pdfs.render_timeout = 300, 300
-    for key, name in (("published_a", "Fichepublisheda"), ("published_b", "Fichepublishedb")):
-        assert name in pdf_text(testapp.get(fiche_url(world, key)).body)
+def test_a_render_that_never_ends_is_killed_and_the_next_one_works(app, testapp, world):
+    # In the worker, a layout past pdf.render_timeout has its process killed and fails.
+    job = pdfworker.Job(("<p>" + "x " * 100 + "</p>",))
+    typed = settings_of(app.registry)
+    with pytest.raises(cf.TimeoutError):
+        pdfworker.layout_in_pool(job, dataclasses.replace(typed, pdf_render_timeout=0.001))
+    stuck = worker_pids()
+    assert stuck and all(killed(pid) for pid in stuck)
+    assert pdfworker.layout_in_pool(job, typed).startswith(b"%PDF")  # a new layout process
+    # Through the site: the page says the render failed (503, retry in a minute), and the next visit
+    # renders again.
+    real = pdfworker.layout_in_pool
+
+    def never_ends(job, typed):
+        raise cf.TimeoutError()
+
+    pdfworker.layout_in_pool = never_ends
+    try:
+        failed = testapp.get(fiche_url(world, "published_a"), status=503)
+    finally:
+        pdfworker.layout_in_pool = real
+    assert "La préparation de ce PDF a échoué" in visible(failed) and failed.headers["Retry-After"] == "60"
+    assert service(app).pending_count() == 0
+    response = testapp.get(fiche_url(world, "published_a"))
+    assert "Fichepublisheda" in pdf_text(response.body)
 
 
 class GatedExecutor(cf.ThreadPoolExecutor):
@@ -244,16 +264,21 @@ def test_the_printable_selection_page_is_built_once_per_content(app, testapp, wo
     assert len(calls) == 2
 
 
-def test_the_cache_cannot_fill_the_disk(tmp_path):
-    cache = PdfCache(tmp_path / "pdf", max_bytes=1200)
+def test_the_cache_cannot_fill_the_database(session_factory, db):
+    cache = PdfCache(lambda: session_factory, max_bytes=1200)
     for number in range(3):
         cache.write(f"fiche-{number}", b"%PDF" + b"x" * 396)
-        os.utime(cache.path(f"fiche-{number}"), (1000 + number, 1000 + number))
-    assert cache.get("fiche-0") is not None  # read now: the most recently used
+        db.execute(
+            update(StoredFile)
+            .where(StoredFile.name == f"pdf/fiche-{number}.pdf")
+            .values(used_at=utcnow() - dt.timedelta(days=1, minutes=-number))
+        )
+        db.commit()
+    assert cache.read("fiche-0") is not None  # read now: the most recently used
     for number in range(3, 5):  # a flood of new contents: the least recently used go first
         cache.write(f"fiche-{number}", b"%PDF" + b"x" * 396)
         assert cache.size() <= 1200
-    kept = [number for number in range(5) if cache.get(f"fiche-{number}") is not None]
+    kept = [number for number in range(5) if cache.read(f"fiche-{number}") is not None]
     assert kept == [0, 3, 4]
     with pytest.raises(ValueError):
-        cache.path("../../etc/passwd")
+        cache.read("../../etc/passwd")
