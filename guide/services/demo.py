@@ -181,6 +181,9 @@ def load_demo(db: Session) -> dict[str, int] | None:
     from .campaigns import seed_demo as seed_demo_freshness
 
     seed_demo_freshness(db, coordinator)  # some fiches stale, one update campaign under way (campaigns.py)
+    from .indicators import seed_demo_usage
+
+    seed_demo_usage(db, _read("indicators.json"))  # a few months of indicators (views/quality.py)
     counts["synonymes"] = ensure_synonyms(db)
     from ..print import seed_helplines
 

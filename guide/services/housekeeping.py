@@ -38,3 +38,11 @@ def purge_old_login_attempts(db: Session, now: dt.datetime | None = None) -> int
     limit = (now or utcnow()) - MEMORY
     result = db.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < limit))
     return result.rowcount or 0
+
+
+def roll_up_usage_counters(db: Session, now: dt.datetime | None = None) -> int:
+    """Daily usage counters of whole months older than three months, added to the monthly counters and
+    deleted (:func:`guide.services.indicators.roll_up`); returns how many daily rows were removed."""
+    from .indicators import roll_up
+
+    return roll_up(db, (now or utcnow()).date())
