@@ -11,10 +11,11 @@ The pipeline of an edition, one module per step:
    applied (:mod:`guide.formatting`);
 4. :mod:`.rendering` renders the print templates with ONE Jinja2 environment, :mod:`.layout` lays the HTML
    out with WeasyPrint;
-5. :mod:`.generation` runs the whole of it for an :class:`~guide.models.Edition` (``guide-edition``).
+5. :mod:`.generation` runs the whole of it for an :class:`~guide.models.Edition` (the ``generate_edition``
+   task of ``guide-worker``, or ``guide-edition``), its PDF in the shared storage (:mod:`guide.storage`).
 
-Printing on demand (:mod:`.on_demand`) goes through a file cache keyed by content (:mod:`.cache`) and a PDF
-worker process (:mod:`.worker`, ``registry["pdf_service"]``).
+Printing on demand (:mod:`.on_demand`) goes through a cache keyed by content in the shared storage
+(:mod:`.cache`) and the ``render_pdf`` task of ``guide-worker`` (:mod:`.worker`, ``registry["pdf_service"]``).
 
 Where the templates come from: the core must not know the path of the ``templates`` room. The site's views
 call :func:`configure` with ``templates.print_loader()`` at start-up. Console scripts live in ``guide/`` and
