@@ -33,6 +33,9 @@ LIMITS: dict[str, str] = {
     "error_report": "5/hour",  # per client
     "pdf": "10/minute;60/hour",  # per client, on-demand fiche and selection PDFs
     "search": "120/minute",  # per client
+    "api": "300/minute;5000/hour",  # per client, /api/v1/fiches and /api/v1/fiches/<id> (views/api.py)
+    "selection_share": "10/hour;30/day",  # per client, short links to an agent's selection
+    "beacon": "20/minute;300/day",  # per client, telephone/itinerary click counts (views/quality.py)
 }
 
 

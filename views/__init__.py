@@ -24,6 +24,17 @@ def add_routes(config: Any) -> None:
     config.add_route("api_search", "/api/v1/search")
     config.add_route("manifest", "/manifest.webmanifest")
     config.add_route("api_fiche", "/api/v1/fiches/{id}")
+    # open data, the documented API and the partners' widget (views/opendata.py, api.py, widget.py)
+    config.add_route("api_fiches", "/api/v1/fiches")
+    config.add_route("api_openapi", "/api/v1/openapi.json")
+    config.add_route("api_doc", "/api/v1/")
+    config.add_route("opendata", "/opendata")
+    config.add_route("opendata_file", "/opendata/{format}/{name}")
+    config.add_route("sitemap", "/sitemap.xml")
+    config.add_route("robots", "/robots.txt")
+    config.add_route("widget", "/widget")
+    config.add_route("widget_js", "/widget.js")
+    config.add_route("widget_css", "/widget.css")
     config.add_route("health", "/sante")  # monitoring: views/health.py
     # accounts
     config.add_route("login", "/connexion")
@@ -84,9 +95,9 @@ def add_routes(config: Any) -> None:
         "campaign_phone", "/coordination/campagnes/{campaign_id}/structures/{recipient_id}/telephone"
     )
     config.add_route("confirm_link", "/mise-a-jour/{token}")
-    config.add_route("report_answer", "/espace/signalements/{report_id}")  # views/partner_reports.py
     config.add_route("fiche_period", "/espace/fiches/{fiche_id}/delai", factory=fiche_factory)
     config.add_route("urgent_seen", "/coordination/urgents/{change_id}/vu")
+    config.add_route("report_answer", "/espace/signalements/{report_id}")  # views/partner_reports.py
     # administration
     config.add_route("admin_users", "/admin/comptes")
     config.add_route("admin_user", "/admin/comptes/{user_id}")
@@ -118,6 +129,20 @@ def add_routes(config: Any) -> None:
     config.add_route("selection_clear", "/selection/vider")
     config.add_route("selection_print", "/selection/imprimer")
     config.add_route("selection_pdf", "/selection.pdf")
+    config.add_route("selection_move", "/selection/deplacer")
+    config.add_route("selection_note", "/selection/note")
+    config.add_route("selection_share", "/selection/partager")
+    config.add_route("selection_shared_pdf", "/s/{token}.pdf")  # the short link's read-only copy
+    config.add_route("selection_shared", "/s/{token}")
+    # quality and indicators (views/quality.py)
+    config.add_route("quality_state", "/coordination/etat-du-guide")
+    config.add_route("quality_groups_csv", "/coordination/etat-du-guide/delais/{by}.csv")
+    config.add_route("quality_list_csv", "/coordination/etat-du-guide/{list}.csv")
+    config.add_route("quality_list", "/coordination/etat-du-guide/{list}")
+    config.add_route("indicators", "/coordination/indicateurs")
+    config.add_route("indicators_csv", "/coordination/indicateurs/{table}.csv")
+    config.add_route("public_freshness", "/fraicheur-du-guide")
+    config.add_route("usage_beacon", "/mesure/clic")
 
 
 def includeme(config: Any) -> None:
@@ -125,4 +150,5 @@ def includeme(config: Any) -> None:
     guide.print.configure(print_loader())  # the printed guide renders the print templates of templates/
     add_routes(config)  # every route of the site
     config.add_request_method(selection_ids, "selection_ids")  # the agent's selection of fiches to print
+    config.include(".quality")  # usage counters for the indicators: in memory, written in batches
     config.scan(".")
