@@ -4,6 +4,7 @@ beacon bounded, the indicators page and its CSV exports over a chosen period."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 import webtest
@@ -45,7 +46,12 @@ def _read(testapp, fiche, ua=BROWSER, **headers):
     return response
 
 
-def test_a_resident_reading_a_fiche_counts_it_with_its_thematique_and_quartier(testapp, world, db):
+def test_a_resident_reading_a_fiche_counts_it_with_its_thematique_and_quartier(
+    testapp, world, db, monkeypatch
+):
+    recorder = testapp.app.registry["usage"]
+    monkeypatch.setattr(recorder, "flush_seconds", 3600.0)  # no flush falls due during the test
+    monkeypatch.setattr(recorder, "_last_flush", time.monotonic())
     fiche = world.fiches["published_a"]
     for _ in range(3):
         _read(testapp, fiche)
