@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+import zope.sqlalchemy
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.renderers import render_to_response
-from pyramid.response import FileResponse, Response
+from pyramid.response import Response
 from pyramid.view import view_config
 
 import guide.print as printing
@@ -18,11 +19,16 @@ from guide.models import Fiche
 from guide.print import cache as pdfcache
 from guide.print import worker as pdfworker
 from guide.ratelimit import client_ip
+from guide.services import selection
+from guide.services.qrcode import qr_img
+from guide.services.sharing import share_links
 from guide.settings import settings_of
 
 from .resources import parse_id
 
 SELECTION_KEY = "guide.selection"
+NOTES_KEY = "guide.selection.notes"
+SHARED_KEY = "guide.selection.shared"  # [token, digest of what it shares]
 
 
 def public_site_url(request: Any) -> str:
@@ -70,15 +76,20 @@ def _pdf_response(request: Any, key: str, build: Any, filename: str, back: tuple
         return max(1, request.ratelimiter.retry_after("pdf", address))
 
     outcome = service.get(key, build, limit)
-    if outcome.status == pdfworker.READY and outcome.path is not None:
-        try:
-            response = FileResponse(str(outcome.path), request=request, content_type="application/pdf")
-        except OSError:  # evicted in between: the next visit renders it again
-            outcome = pdfworker.Outcome(pdfworker.PENDING, retry_after=service.refresh_seconds)
-        else:
-            response.content_disposition = f'inline; filename="{filename}"'
-            return response
+    _keep_cache_writes(request)
+    if outcome.status == pdfworker.READY and outcome.data is not None:
+        response = Response(body=outcome.data, content_type="application/pdf")
+        response.content_disposition = f'inline; filename="{filename}"'
+        return response
     return _pdf_status_page(request, outcome, back)
+
+
+def _keep_cache_writes(request: Any) -> None:
+    """The PDF cache and its markers are written in transactions of their own; when the app shares one
+    database connection with the request (the tests' savepoints), they sit inside the request's savepoint,
+    which zope.sqlalchemy rolls back for a request that wrote nothing itself. Marking the request's session
+    changed commits it instead (on a real database: an empty commit)."""
+    zope.sqlalchemy.mark_changed(request.dbsession)
 
 
 def _wait_fr(seconds: int) -> str:
@@ -134,8 +145,21 @@ def selection_ids(request: Any) -> list[int]:
     return [item for item in value if isinstance(item, int)][: printing.MAX_SELECTION]
 
 
-def _store(request: Any, ids: list[int]) -> None:
-    request.session[SELECTION_KEY] = list(dict.fromkeys(ids))[: printing.MAX_SELECTION]
+def selection_notes(request: Any, ids: list[int] | None = None) -> dict[str, str]:
+    """The agent's notes by fiche id (as text), for the fiches still in the selection."""
+    if not request.has_session:
+        return {}
+    return selection.clean_notes(
+        request.session.get(NOTES_KEY), selection_ids(request) if ids is None else ids
+    )
+
+
+def _store(request: Any, ids: list[int], notes: dict[str, str] | None = None) -> None:
+    ids = list(dict.fromkeys(ids))[: printing.MAX_SELECTION]
+    request.session[SELECTION_KEY] = ids
+    request.session[NOTES_KEY] = selection.clean_notes(
+        selection_notes(request, ids) if notes is None else notes, ids
+    )
 
 
 def _back(request: Any) -> Any:
@@ -154,14 +178,44 @@ def _public_ids(request: Any, ids: list[int]) -> list[int]:
     return [fiche_id for fiche_id in ids if fiche_id in public]
 
 
-@view_config(route_name="selection", renderer="selection.jinja2")
-def selection_page(request: Any) -> Any:
+def _share_box(request: Any, ids: list[int], notes: dict[str, str]) -> dict[str, Any] | None:
+    """The short link last made in this session, while the selection is still what it shares."""
+    shared = request.session.get(SHARED_KEY) if request.has_session else None
+    if not isinstance(shared, list) or len(shared) != 2 or shared[1] != selection.digest(ids, notes):
+        return None
+    url = request.route_url("selection_shared", token=str(shared[0]))
+    intro = "Les services dont nous avons parlé (Guide du territoire) :"
+    links = share_links("Des services pour vous", url, intro)
+    return {"url": url, "sms": links.sms, "mail": links.mail, "qr": qr_img(url, label=f"Code QR : {url}")}
+
+
+def _selection_response(
+    request: Any, errors: dict[int, str] | None = None, typed: dict[int, str] | None = None
+) -> Any:
     ids = selection_ids(request)
     entries = printing.live_entries(request.dbsession, ids)
     public = [entry.fiche_id for entry in entries]
     if public != ids:
         _store(request, public)  # fiches unpublished since they were added leave the selection
-    return {"entries": entries, "max": printing.MAX_SELECTION}
+    notes = selection_notes(request, public)
+    context = {
+        "entries": entries,
+        "max": printing.MAX_SELECTION,
+        "notes": {**{int(k): v for k, v in notes.items()}, **(typed or {})},
+        "errors": errors or {},
+        "note_max": selection.NOTE_MAX,
+        "share": _share_box(request, public, notes) if public else None,
+        "share_days": selection.SHARE_DAYS,
+    }
+    response = render_to_response("selection.jinja2", context, request=request)
+    if errors:
+        response.status = 400
+    return response
+
+
+@view_config(route_name="selection")
+def selection_page(request: Any) -> Any:
+    return _selection_response(request)
 
 
 # The selection's forms are sent by visitors who may have no session yet (public pages set no cookie), so
@@ -204,56 +258,199 @@ def selection_remove(request: Any) -> Any:
 @view_config(route_name="selection_clear", request_method="POST", require_csrf=False)
 def selection_clear(request: Any) -> Any:
     check_same_origin_or_token(request)
-    request.session.pop(SELECTION_KEY, None)
+    for key in (SELECTION_KEY, NOTES_KEY, SHARED_KEY):
+        request.session.pop(key, None)
     request.session.flash("Votre sélection est vide.", "success")
     return _back(request)
 
 
+@view_config(route_name="selection_move", request_method="POST", require_csrf=False)
+def selection_move(request: Any) -> Any:
+    """One place up or down (``sens`` = ``haut`` / ``bas``): the order of the printed sheet."""
+    check_same_origin_or_token(request)
+    fiche_id = parse_id(request.POST.get("fiche_id"))
+    ids = selection_ids(request)
+    if fiche_id in ids:
+        _store(request, selection.moved(ids, fiche_id, str(request.POST.get("sens") or "")))
+    return HTTPSeeOther(request.route_path("selection", _anchor=f"choix-{fiche_id}" if fiche_id else ""))
+
+
+@view_config(route_name="selection_note", request_method="POST", require_csrf=False)
+def selection_note(request: Any) -> Any:
+    """The note printed under a fiche (an appointment, the person to ask for); too long: the page again,
+    the message beside the field and the text as typed."""
+    check_same_origin_or_token(request)
+    fiche_id = parse_id(request.POST.get("fiche_id"))
+    ids = selection_ids(request)
+    if fiche_id not in ids:
+        request.session.flash("Cette fiche n'est plus dans votre sélection.", "error")
+        return HTTPSeeOther(request.route_path("selection"))
+    text = request.POST.get("note")
+    try:
+        notes = selection.with_note(selection_notes(request, ids), fiche_id, text)
+    except selection.SelectionError as error:
+        return _selection_response(request, {fiche_id: error.message}, {fiche_id: str(text or "")[:5000]})
+    _store(request, ids, notes)
+    request.session.flash("Note enregistrée." if notes.get(str(fiche_id)) else "Note effacée.", "success")
+    return HTTPSeeOther(request.route_path("selection", _anchor=f"choix-{fiche_id}"))
+
+
+@view_config(route_name="selection_share", request_method="POST", require_csrf=False)
+def selection_share(request: Any) -> Any:
+    """A short link to a read-only copy (fiches and notes), for an SMS, an e-mail or a QR code; limited
+    per client (``ratelimit.selection_share``)."""
+    check_same_origin_or_token(request)
+    ids = _public_ids(request, selection_ids(request))
+    if not ids:
+        request.session.flash("Votre sélection est vide : rien à partager.", "error")
+        return HTTPSeeOther(request.route_path("selection"))
+    notes = selection_notes(request, ids)
+    address = client_ip(request)
+    if not request.ratelimiter.hit("selection_share", address):
+        wait = max(60, request.ratelimiter.retry_after("selection_share", address))
+        request.session.flash(
+            f"Vous avez créé beaucoup de liens en peu de temps : réessayez dans {_wait_fr(wait)}. "
+            "La page à imprimer et le PDF restent disponibles.",
+            "error",
+        )
+        return HTTPSeeOther(request.route_path("selection"))
+    token = selection.share(request.dbsession, ids, notes)
+    request.session[SHARED_KEY] = [token, selection.digest(ids, notes)]
+    return HTTPSeeOther(request.route_path("selection", _anchor="partage"))
+
+
+def _flag(request: Any, name: str) -> bool:
+    return request.params.get(name) in ("1", "oui", "on", "true")
+
+
 def _large(request: Any) -> bool:
-    return request.params.get("gros") in ("1", "oui", "on", "true")
+    return _flag(request, "gros")
 
 
-@view_config(route_name="selection_print")
-def selection_print(request: Any) -> Response:
+def _variant_query(large: bool, discreet: bool) -> dict[str, str]:
+    return {**({"gros": "1"} if large else {}), **({"discret": "1"} if discreet else {})}
+
+
+def _printable(
+    request: Any, ids: list[int], notes: dict[str, str], route: str, pdf_route: str | None, **kw: Any
+) -> Response:
     """The selection as one printable page (the browser's « Imprimer » uses its print stylesheet); kept in
     the PDF cache by content, like the PDFs: printing the same selection again costs a file read."""
-    large = _large(request)
-    ids = selection_ids(request)
+    large, discreet = _large(request), _flag(request, "discret")
     site_url = public_site_url(request)
     service: pdfworker.PdfService = request.registry["pdf_service"]
-    variant = "page-gros" if large else "page"
-    key = pdfcache.selection_key(request.dbsession, ids, site_url, variant, request.application_url)
+    variant = "page" + ("-gros" if large else "") + ("-discret" if discreet else "")
+    route_kw = kw.pop("route_kw", {})
+    key = pdfcache.selection_key(
+        request.dbsession, ids, site_url, variant, request.application_url, sorted(notes.items()), route_kw
+    )
     html = service.cache.read(key, ".html")
     if html is None:
         css = "selection-large.css" if large else "selection.css"
+        links: dict[str, Any] = {
+            "other_url": request.route_path(route, **route_kw, _query=_variant_query(not large, discreet)),
+            "discreet_url": request.route_path(route, **route_kw, _query=_variant_query(large, not discreet)),
+        }
+        if pdf_route:
+            links["pdf_url"] = request.route_path(
+                pdf_route, **route_kw, _query=_variant_query(large, discreet)
+            )
         text = printing.render_selection_html(
             request.dbsession,
             ids,
             site_url,
             large=large,
+            discreet=discreet,
+            notes=notes,
             stylesheets=[request.static_path(f"guide:static/print/{css}")],
             screen=True,
-            back_url=request.route_path("selection"),
-            pdf_url=request.route_path("selection_pdf", _query={"gros": "1"} if large else {}),
-            other_url=request.route_path("selection_print", _query={} if large else {"gros": "1"}),
+            **links,
+            **kw,
         )
         html = text.encode("utf-8")
         service.cache.write(key, html, ".html")
+        _keep_cache_writes(request)
     return Response(html, content_type="text/html", charset="utf-8")
+
+
+@view_config(route_name="selection_print")
+def selection_print(request: Any) -> Response:
+    return _printable(
+        request,
+        selection_ids(request),
+        selection_notes(request),
+        "selection_print",
+        "selection_pdf",
+        back_url=request.route_path("selection"),
+    )
+
+
+def _selection_pdf(request: Any, ids: list[int], notes: dict[str, str], back: tuple[str, str]) -> Response:
+    large, discreet = _large(request), _flag(request, "discret")
+    site_url = public_site_url(request)
+    variant = "pdf" + ("-gros" if large else "") + ("-discret" if discreet else "")
+    key = pdfcache.selection_key(request.dbsession, ids, site_url, variant, sorted(notes.items()))
+
+    def build() -> pdfworker.Job:
+        html = printing.render_selection_html(
+            request.dbsession, ids, site_url, large=large, discreet=discreet, notes=notes
+        )
+        return pdfworker.Job((html,))
+
+    name = "selection" + ("-gros-caracteres" if large else "") + ("-discrete" if discreet else "") + ".pdf"
+    return _pdf_response(request, key, build, name, back)
 
 
 @view_config(route_name="selection_pdf")
 def selection_pdf(request: Any) -> Response:
-    large = _large(request)
-    ids = selection_ids(request)
-    site_url = public_site_url(request)
-    key = pdfcache.selection_key(request.dbsession, ids, site_url, "pdf-gros" if large else "pdf")
-
-    def build() -> pdfworker.Job:
-        html = printing.render_selection_html(request.dbsession, ids, site_url, large=large)
-        return pdfworker.Job((html,))
-
-    name = "selection-gros-caracteres.pdf" if large else "selection.pdf"
-    return _pdf_response(
-        request, key, build, name, (request.route_path("selection"), "Retour à ma sélection")
+    return _selection_pdf(
+        request,
+        selection_ids(request),
+        selection_notes(request),
+        (request.route_path("selection"), "Retour à ma sélection"),
     )
+
+
+# --- the shared copy: a short link, read-only, no account ---------------------------------------------------
+
+
+def _expired(request: Any) -> Response:
+    response = render_to_response(
+        "error.jinja2",
+        {
+            "title": "Lien introuvable",
+            "message": "Ce lien de sélection n'existe pas ou a expiré (un lien reste valable un an). "
+            "Demandez à la personne qui vous l'a envoyé de le partager à nouveau, ou cherchez les services "
+            "dans le guide.",
+        },
+        request=request,
+    )
+    response.status = 404
+    return response
+
+
+@view_config(route_name="selection_shared")
+def selection_shared(request: Any) -> Response:
+    """What the short link opens: the list and its notes, to read or print (no session, no cookie)."""
+    found = selection.shared(request.dbsession, request.matchdict.get("token"))
+    if found is None:
+        return _expired(request)
+    token = request.matchdict["token"]
+    return _printable(
+        request,
+        found.ids,
+        found.notes,
+        "selection_shared",
+        "selection_shared_pdf",
+        route_kw={"token": token},
+        toolbar_note="Une sélection préparée pour vous par un accueil du Guide du territoire.",
+    )
+
+
+@view_config(route_name="selection_shared_pdf")
+def selection_shared_pdf(request: Any) -> Response:
+    found = selection.shared(request.dbsession, request.matchdict.get("token"))
+    if found is None:
+        return _expired(request)
+    back = (request.route_path("selection_shared", token=request.matchdict["token"]), "Retour à la sélection")
+    return _selection_pdf(request, found.ids, found.notes, back)
