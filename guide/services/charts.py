@@ -24,6 +24,7 @@ MARGIN_TOP = 16
 MARGIN_BOTTOM = 48
 MAX_X_LABELS = 12
 SERIES_CLASSES = ("s0", "s1", "s2", "s3")
+MAX_VALUE = 1e12
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,12 @@ def nice_ticks(maximum: float, count: int = 5) -> list[float]:
 def _clean(values: Sequence[float | int | None]) -> list[float]:
     out = []
     for v in values:
-        number = float(v) if v is not None else 0.0
-        out.append(number if math.isfinite(number) and number > 0 else 0.0)
+        try:
+            number = float(v) if v is not None else 0.0
+        except OverflowError:
+            number = MAX_VALUE
+        # counts are never negative nor astronomically large: anything else is drawn as 0 or capped
+        out.append(min(number, MAX_VALUE) if math.isfinite(number) and number > 0 else 0.0)
     return out
 
 
