@@ -181,8 +181,10 @@ def _public_ids(request: Any, ids: list[int]) -> list[int]:
 def _share_box(request: Any, ids: list[int], notes: dict[str, str]) -> dict[str, Any] | None:
     """The short link last made in this session, while the selection is still what it shares."""
     shared = request.session.get(SHARED_KEY) if request.has_session else None
-    if not isinstance(shared, list) or len(shared) != 2 or shared[1] != selection.digest(ids, notes):
+    if not isinstance(shared, list) or len(shared) != 2:
         return None
+    if shared[1] != selection.digest(ids, notes):
+        return {"stale": True}  # changed since: the link still shows the list as it was
     url = request.route_url("selection_shared", token=str(shared[0]))
     intro = "Les services dont nous avons parlé (Guide du territoire) :"
     links = share_links("Des services pour vous", url, intro)

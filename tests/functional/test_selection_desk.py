@@ -154,6 +154,11 @@ def test_short_link_opens_a_read_only_copy_without_an_account(app, testapp, worl
     assert pdf.content_type == "application/pdf"
     assert "DemanderKarim" in _squash("".join(p.extract_text() for p in _pdf(pdf.body).pages))
     # the agent's selection goes on changing; the link keeps what it shared
+    _note(testapp, a, "Apporter un justificatif de domicile")
+    page = testapp.get("/selection")
+    assert page.html.select_one(
+        ".share-box"
+    ) is None and "ce lien montre toujours l'ancienne liste" in visible(page)
     post(testapp, "/selection/vider")
     assert [t.get_text(strip=True) for t in stranger.get(url[16:]).html.select(".fiche-title")] == titles
     # sharing the same list again gives the same link
