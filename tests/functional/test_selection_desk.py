@@ -251,3 +251,22 @@ def test_large_print_never_splits_a_fiche(testapp, demo_guide, db):
     for text in texts:
         assert text.count("photographiezcecarré") <= 1  # ...and its QR code is on the same page
     assert all("photographiezcecarré" in t for t in texts)
+
+
+def test_odd_input_never_breaks_the_selection(testapp, world):
+    _add(testapp, world.fiches["published_a"])
+    for fiche_id in ("", "-1", "99999999999999999999999", "1e3", "١٢", "a" * 5000):
+        for url, data in (
+            ("/selection/note", {"fiche_id": fiche_id, "note": "\x00\u202e<script>" * 50}),
+            ("/selection/deplacer", {"fiche_id": fiche_id, "sens": "bas"}),
+            ("/selection/retirer", {"fiche_id": fiche_id}),
+        ):
+            response = post(testapp, url, data, expect_errors=True)
+            assert response.status_int in (303, 400), (url, fiche_id, response.status_int)
+    fiche = world.fiches["published_a"]
+    page = _note(testapp, fiche, "\x00\u202e<script>" * 50, expect_errors=True)
+    assert (
+        page.status_int == 400 and "<script>" not in page.text.split("</textarea>")[0].split("<textarea")[-1]
+    )
+    for query in ({"gros": "x" * 3000}, {"discret": ["1", "0"]}, {"gros": "\x00"}):
+        assert testapp.get("/selection/imprimer", query, expect_errors=True).status_int in (200, 400)
