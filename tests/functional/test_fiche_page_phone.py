@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import pytest
 from sqlalchemy import select
 
 from guide.models import Fiche, FicheVersion
@@ -89,3 +90,23 @@ def test_home_offers_autour_de_moi_from_a_script_file(testapp, demo_guide):
     # what the script leads to: results sorted by distance from the position
     results = testapp.get("/recherche", {"lat": "45.7772", "lon": "3.0870", "tri": "distance"})
     assert results.status_int == 200 and "km" in visible(results)
+
+
+class TestWithMapTiles:
+    @pytest.fixture
+    def app_settings(self, app_settings):
+        return {**app_settings, "map.tile_url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png"}
+
+    def test_the_lieu_gets_a_leaflet_map_from_the_sites_own_files(self, testapp, demo_guide, db):
+        fiche = _fiche(db, ACCUEIL)
+        page = _page(testapp, fiche)
+        lieu = fiche.published_version.lieux[0]
+        box = page.html.select_one("figure.locator .lieu-map")
+        assert box.has_attr("hidden")  # fiche.js shows it where Leaflet runs; the SVG plan stays otherwise
+        assert float(box["data-lat"]) == pytest.approx(lieu.latitude)
+        assert box["data-tiles"].startswith("https://tile.openstreetmap.org/")
+        assert box["data-label"] == "Le 25 Gisèle Halimi"
+        scripts = [s.get("src", "") for s in page.html.select("script[src]")]
+        assert scripts.index(next(s for s in scripts if "leaflet" in s)) < scripts.index(
+            next(s for s in scripts if s.endswith("/fiche.js"))
+        )
