@@ -163,3 +163,11 @@ def test_a_confirmation_moves_a_fiche_out_of_the_list(testapp, world, db, login)
     db.flush()
     login("coord@test.fr")
     assert "Rien dans cette liste" in visible(testapp.get("/coordination/etat-du-guide/a-verifier"))
+
+
+def test_public_freshness_is_computed_once_a_minute(testapp, world, db):
+    from guide import hours
+
+    first = visible(testapp.get("/fraicheur-du-guide?x=1"))
+    _make_stale(db, world, hours.today())
+    assert visible(testapp.get("/fraicheur-du-guide?x=2")) == first  # a query string does not recompute
