@@ -94,6 +94,8 @@ class SearchResults:
     @property
     def message(self) -> str | None:
         """What to tell the visitor about these results, in French (None when they match the query)."""
+        if self.corrected is not None and self.partial:
+            return f"Résultats pour « {self.corrected} » : {PARTIAL_MESSAGE[0].lower()}{PARTIAL_MESSAGE[1:]}"
         if self.corrected is not None:
             return f"Résultats pour « {self.corrected} »"
         if self.partial:

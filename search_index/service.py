@@ -334,6 +334,7 @@ class SearchService:
         if missed and record_miss and params.page == 1:
             self.misses.record(params.q)  # in memory: written in batches, off the request
         if units and not text_mask:  # the words find nothing (not: the filters leave nothing)
+            closest: list[str] = []
             suggestion = suggest(
                 snap,
                 text,
@@ -341,15 +342,24 @@ class SearchService:
                 work,
                 known=self._known_word,
                 more_words=self._synonyms.words_starting,
+                closest=closest,
             )
             if suggestion is not None and params.corriger:
                 corrected, suggestion = suggestion, None
                 units, highlight = self.parse_query(corrected, snap)
                 text_mask, scores = self._match(snap, units)
             elif len(units) > 1:
-                text_mask, scores, coverage = self._partial(
-                    snap, units, compounds(text, self._synonyms), filtered
-                )
+                if closest and params.corriger:
+                    # not every word, even corrected: the closest fiches to the corrected words
+                    fixed, fixed_highlight = self.parse_query(closest[0], snap)
+                    found = self._partial(snap, fixed, compounds(closest[0], self._synonyms), filtered)
+                    if found[0]:
+                        corrected, suggestion, units, highlight = closest[0], None, fixed, fixed_highlight
+                        text_mask, scores, coverage = found
+                if corrected is None:
+                    text_mask, scores, coverage = self._partial(
+                        snap, units, compounds(text, self._synonyms), filtered
+                    )
         if units and not text_mask and any(len(t) > 1 for unit in units for t, _b in unit):
             # the last resort: the words of a synonym expression anywhere in a fiche, not as a phrase
             loose = [loosened(unit) for unit in units]

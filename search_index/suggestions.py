@@ -47,6 +47,7 @@ def suggest(
     work: dict[str, int] | None = None,
     known: Callable[[str], bool] | None = None,
     more_words: Callable[[str], Iterable[str]] | None = None,
+    closest: list[str] | None = None,
 ) -> str | None:
     """A corrected query that finds something: each unknown word replaced by a close word of the
     index's vocabulary (Damerau-Levenshtein distance 1, or 2 for words of 6 letters or more);
@@ -58,7 +59,8 @@ def suggest(
     ``known(word)`` says a word is real though the index does not hold it (:mod:`.realwords`, the
     synonyms): it is left as typed, never replaced by another real word (« douche » is not « douce »).
     ``more_words(letter)`` gives more words to choose from (the synonyms' words starting with that folded
-    letter)."""
+    letter). ``closest``, when given, receives the closest correction even if it finds nothing (a partial
+    match may use it: « urgence logemant »)."""
     work = work if work is not None else {}
     work.setdefault("lookups", 0)
     work.setdefault("corrections", 0)
@@ -116,6 +118,8 @@ def suggest(
     for combo in closest_combinations(choices, MAX_CORRECTION_TRIES):
         work["corrections"] += 1
         text = replace_words(q, words, [w for _d, w in combo])
+        if closest is not None and not closest:
+            closest.append(text)
         if count(text):
             return text
     return None

@@ -211,3 +211,10 @@ def test_any_query_gives_a_results_page(service, db):
         assert results.partial is False or results.total > 0
 
     check()
+
+
+def test_a_typo_among_words_that_cannot_all_match_is_corrected_too(service, db):
+    results = search(service, db, "urgence logemant")
+    assert results.corrected == "urgence logement" and results.partial
+    assert names(results)[:3] == names(search(service, db, "urgence logement"))[:3]
+    assert results.message.startswith("Résultats pour « urgence logement » : aucun service ne correspond")
