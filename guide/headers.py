@@ -66,7 +66,34 @@ def tile_source(tile_url: str) -> str | None:
     return f"{parts.scheme}://{host}"
 
 
-def content_security_policy(settings: Settings | Mapping[str, Any], *, pdf: bool = False) -> str:
+# The one page other sites may frame: the partners' widget (views/widget.py). Framing it is harmless (it is
+# public, sets no cookie and has no form), so widget.frame_ancestors is "*" by default; a list of origins
+# narrows it. Every other response keeps frame-ancestors 'none' and X-Frame-Options: DENY.
+WIDGET_PATHS = frozenset({"/widget"})
+
+
+def frame_ancestors(value: str) -> list[str]:
+    """The CSP sources of the widget.frame_ancestors setting: "*" or http(s) origins."""
+    sources = (value or "").split() or ["'none'"]
+    for source in sources:
+        parts = urlsplit(source)
+        if source in ("*", "'none'", "'self'"):
+            continue
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or parts.path not in ("", "/")
+            or any(c in source for c in ";,'\"\\")
+        ):
+            raise ConfigurationError(
+                f"widget.frame_ancestors {value!r}: expected * or origins such as https://www.example.org"
+            )
+    return [s.rstrip("/") for s in sources]
+
+
+def content_security_policy(
+    settings: Settings | Mapping[str, Any], *, pdf: bool = False, widget: bool = False
+) -> str:
     images = ["'self'", "data:"]
     source = tile_source(coerce(settings).map_tile_url)
     if source:
@@ -81,29 +108,37 @@ def content_security_policy(settings: Settings | Mapping[str, Any], *, pdf: bool
         "object-src": ["'self'"] if pdf else ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
+        "frame-ancestors": frame_ancestors(coerce(settings).widget_frame_ancestors) if widget else ["'none'"],
     }
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
-def security_headers(settings: Settings | Mapping[str, Any], *, pdf: bool = False) -> dict[str, str]:
-    return {
-        "Content-Security-Policy": content_security_policy(settings, pdf=pdf),
+def security_headers(
+    settings: Settings | Mapping[str, Any], *, pdf: bool = False, widget: bool = False
+) -> dict[str, str]:
+    headers = {
+        "Content-Security-Policy": content_security_policy(settings, pdf=pdf, widget=widget),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "strict-origin-when-cross-origin",
         "Permissions-Policy": PERMISSIONS_POLICY,
         "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
     }
+    if widget:
+        del headers["X-Frame-Options"]  # it cannot list origins; frame-ancestors says who may frame
+    return headers
 
 
 def security_headers_tween_factory(handler: Callable[[Any], Any], registry: Any) -> Callable[[Any], Any]:
     settings = settings_of(registry)
     pages = security_headers(settings)  # computed once: a bad map.tile_url stops the start-up
     pdfs = security_headers(settings, pdf=True)
+    widgets = security_headers(settings, widget=True)
 
     def tween(request: Any) -> Any:
         response = handler(request)
         headers = pdfs if response.content_type == "application/pdf" else pages
+        if request.path_info in WIDGET_PATHS and response.content_type == "text/html":
+            headers = widgets
         for name, value in headers.items():
             if name not in response.headers:  # a view may set a stricter policy of its own
                 response.headers[name] = value

@@ -12,12 +12,13 @@ from data_inclusion.schema.v1 import Service, Structure
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from guide.models import Fiche, Organisation, Quartier, Thematique
+from guide.db import make_engine, make_session_factory
+from guide.models import Fiche, Lieu, Quartier, Thematique
 from guide.scripts import export as export_script
+from guide.scripts import importer as importer_script
 from guide.scripts.migrate import upgrade
 from guide.services import export, fiches
 from guide.services.export import flat, hsds
-from guide.services.importer import import_inventory
 
 SITE = {"site_name": "Guide de test", "site_url": "https://guide.example.fr"}
 
@@ -146,47 +147,36 @@ def _public_guide(db: Session) -> dict[str, dict]:
     return result
 
 
-def test_round_trip_export_then_import_into_a_fresh_guide(db, demo_guide, tmp_path):
+def test_round_trip_export_then_import_into_a_fresh_guide(db, demo_guide, tmp_path, capsys):
     """export → guide-import --publish into a fresh guide → the same public guide."""
-    export.write(export.build(db, "data-inclusion", **SITE), tmp_path)
+    export.write(export.build(db, "data-inclusion", **SITE), tmp_path / "export")
     before = _public_guide(db)
-    shared_lieux = {
-        lieu_id
-        for org in db.scalars(select(Organisation))
-        for lieu_id in [lieu.id for lieu in org.lieux]
-        if len(db.get(type(org.lieux[0]), lieu_id).organisations) > 1
-    }
+    assert any(len(lieu.organisations) > 1 for lieu in db.scalars(select(Lieu)))
     url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
     upgrade(url)
-    from guide.db import make_engine, make_session_factory
-
+    ini = tmp_path / "fresh.ini"
+    ini.write_text(f"[app:main]\nuse = egg:guide-du-territoire\ndatabase_url = {url}\nvar_dir = {tmp_path}\n")
     engine = make_engine(url)
     try:
         with make_session_factory(engine)() as fresh:
-            # what a coordinator sets up first: the taxonomy and the quartiers (guide-load-quartiers)
+            # what a coordinator sets up first: the taxonomy (when the migrations did not) and the quartiers
             known = set(fresh.scalars(select(Thematique.slug)))
             for t in db.scalars(select(Thematique)):
                 if t.slug not in known:
-                    fresh.add(
-                        Thematique(
-                            slug=t.slug, label=t.label, icon=t.icon, position=t.position, di_codes=t.di_codes
-                        )
-                    )
+                    fresh.add(Thematique(slug=t.slug, label=t.label, icon=t.icon, position=t.position,
+                                         di_codes=t.di_codes))  # fmt: skip
             for q in db.scalars(select(Quartier)):
-                fresh.add(
-                    Quartier(code=q.code, nom=q.nom, slug=q.slug, geometry=q.geometry, schematic=q.schematic)
-                )
-            fresh.flush()
-            report = import_inventory(fresh, tmp_path, publish=True)
-            assert report.rejected == []
+                fresh.add(Quartier(code=q.code, nom=q.nom, slug=q.slug, geometry=q.geometry))
+            fresh.commit()
+        assert importer_script.main([str(ini), str(tmp_path / "export"), "--publish"]) == 0
+        out = capsys.readouterr().out
+        assert "Lignes rejetées" not in out and "0 rejetée" in out
+        with make_session_factory(engine)() as fresh:
             after = _public_guide(fresh)
             assert after.keys() == before.keys()
             for uid, content in before.items():
                 assert after[uid] == content, uid
             # a lieu shared by several organisations stays one lieu
-            assert shared_lieux
-            from guide.models import Lieu
-
             assert any(len(lieu.organisations) > 1 for lieu in fresh.scalars(select(Lieu)))
     finally:
         engine.dispose()

@@ -7,6 +7,14 @@ accessibility and quartier, closures, ages, the guide's own publics, thématique
 So an export imported into a fresh guide gives the same public guide, and a data·inclusion consumer that
 ignores ``guide`` still gets valid rows.
 
+A row that came from a source (its ``source_record``, kept by ``guide-import``) is given back as the source
+wrote it: every field the guide does not keep (``modes_accueil``, ``zone_eligibilite``, ``mobilisable_par``,
+``accessibilite_lieu``, ``lien_source``…) untouched, and each field the guide keeps with the source's own
+value as long as nobody edited it in the guide since the import (the value the import wrote is still
+there), the guide's value otherwise; ``date_maj`` is the source's while nothing was edited. A source value
+that data·inclusion's schema refuses (the import keeps such rows and flags the value) is replaced by the
+guide's, so that the export always validates.
+
 Values are mapped to data·inclusion's closed lists: a local public becomes its nearest data·inclusion public
 (``LOCAL_PUBLIC_TO_DI``), a type of service that data·inclusion does not list is left out (kept in ``guide``),
 a thématique gives the data·inclusion codes it is mapped to.
@@ -14,9 +22,11 @@ a thématique gives the data·inclusion codes it is mapped to.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from data_inclusion.schema.v1 import Frais, Public, Thematique, TypeService
+import pydantic
+from data_inclusion.schema.v1 import Frais, Public, Service, Structure, Thematique, TypeService
 
 from ...models import Fiche, Lieu, Organisation
 from ...vocabulary import LOCAL_PUBLIC_TO_DI
@@ -67,7 +77,106 @@ def lieu_extension(lieu: Lieu, source: str) -> dict[str, Any]:
     }
 
 
+# data·inclusion field -> the guide's field it was imported into (organisation, its lieu, or fiche content)
+STRUCTURE_FIELDS = {
+    "nom": "nom",
+    "description": "description",
+    "siret": "siret",
+    "telephone": "telephone",
+    "courriel": "courriel",
+    "site_web": "site_web",
+    **{name: f"lieu.{name}" for name in (*ADDRESS_FIELDS, "latitude", "longitude")},
+}
+SERVICE_FIELDS = {
+    "nom": "nom",
+    "description": "description",
+    "type": "type_service",
+    "thematiques": "thematiques",
+    "frais": "frais",
+    "frais_precisions": "frais_precisions",
+    "publics": "publics",
+    "publics_precisions": "publics_precisions",
+    "conditions_acces": "conditions_precisions",
+    "telephone": "telephone",
+    "courriel": "courriel",
+    "contact_nom_prenom": "contact_nom",
+    "lien_mobilisation": "site_web",
+    "horaires_accueil": "horaires",
+    "langues": "langues",
+}
+OWN_KEYS = frozenset({"source", "id", "structure_id", "guide", "date_maj"})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set):
+        return sorted(str(v) for v in value)
+    return None if value in ("", [], None) else value
+
+
+def _same(left: Any, right: Any) -> bool:
+    left, right = _plain(left), _plain(right)
+    if isinstance(left, float) and isinstance(right, float):
+        return abs(left - right) <= 1e-9
+    return left == right
+
+
+def with_source(
+    row: dict[str, Any],
+    record: Any,
+    current: dict[str, Any],
+    fields: dict[str, str],
+    model: type[pydantic.BaseModel],
+) -> dict[str, Any]:
+    """``row`` (from the guide's models) with what the source row of ``record`` said; see the module."""
+    data = getattr(record, "data", None)
+    if not isinstance(data, dict) or not data:
+        return row
+    imported = getattr(record, "imported", None) or {}
+    merged = dict(row)
+    edited = False
+    for key, value in data.items():
+        if key in OWN_KEYS:
+            continue
+        field = fields.get(key)
+        if field is None:  # a field the guide does not keep (or only for its own pages, lien_source)
+            if value not in (None, "", []) or merged.get(key) in (None, "", []):
+                merged[key] = value
+        elif field in imported and _same(imported[field], current.get(field)):
+            merged[key] = value  # nobody edited it since the import: the source's own value
+        elif field in imported:
+            edited = True
+    source_date = getattr(record, "date_maj", None)
+    if source_date is not None and not edited:
+        merged["date_maj"] = source_date.isoformat()
+    for _attempt in range(3):
+        try:
+            model.model_validate(merged)
+            return merged
+        except pydantic.ValidationError as error:
+            for item in error.errors():
+                if item["loc"]:
+                    name = str(item["loc"][0])
+                    merged[name] = row.get(name)
+    return row
+
+
 def structure_row(guide: PublicGuide, organisation: Organisation, site_url: str) -> dict[str, Any]:
+    row = _structure_row(guide, organisation, site_url)
+    lieu = main_lieu(organisation, guide.lieux.get(organisation.id, []))
+    current = {name: getattr(organisation, name) for name in ("nom", "description", "siret", "telephone")}
+    current |= {"courriel": organisation.courriel, "site_web": organisation.site_web}
+    if lieu is not None:
+        current |= {
+            f"lieu.{name}": getattr(lieu, name) for name in (*ADDRESS_FIELDS, "latitude", "longitude")
+        }
+    return with_source(
+        row, getattr(organisation, "source_record", None), current, STRUCTURE_FIELDS, Structure
+    )
+
+
+def _structure_row(guide: PublicGuide, organisation: Organisation, site_url: str) -> dict[str, Any]:
     source, identifier = organisation_ref(organisation)
     lieux = guide.lieux.get(organisation.id, [])
     dates = [last_update(f) for f in guide.fiches.get(organisation.id, [])]
@@ -100,6 +209,18 @@ def di_thematiques(fiche: Fiche) -> list[str]:
     return sorted({code for t in version.thematiques for code in t.di_codes or [] if code in DI_THEMATIQUES})
 
 
+def source_thematiques(fiche: Fiche) -> list[str]:
+    """The data·inclusion codes of a fiche: those its source gave while its thématiques are still the ones
+    the import wrote, else those of its thématiques (the import keeps every code, even unmapped ones)."""
+    record = getattr(fiche, "source_record", None)
+    slugs = [t.slug for t in fiche.published_version.thematiques]
+    imported = getattr(record, "imported", None) or {}
+    given = getattr(record, "thematiques", None)
+    if given and "thematiques" in imported and _same(imported["thematiques"], slugs):
+        return sorted(given)
+    return di_thematiques(fiche)
+
+
 def di_publics(publics: list[str]) -> list[str]:
     """data·inclusion publics of the guide's: « tous-publics » only alone (the schema refuses it with others;
     a local public mapped to it, « aidants », adds nothing to a narrower list)."""
@@ -110,6 +231,14 @@ def di_publics(publics: list[str]) -> list[str]:
 
 
 def service_row(fiche: Fiche, site_url: str) -> dict[str, Any]:
+    row = _service_row(fiche, site_url)
+    version = fiche.published_version
+    current = {name: getattr(version, name) for name in set(SERVICE_FIELDS.values()) - {"thematiques"}}
+    current["thematiques"] = [t.slug for t in version.thematiques]
+    return with_source(row, getattr(fiche, "source_record", None), current, SERVICE_FIELDS, Service)
+
+
+def _service_row(fiche: Fiche, site_url: str) -> dict[str, Any]:
     version = fiche.published_version
     source, identifier = fiche_ref(fiche)
     _source, structure_id = organisation_ref(fiche.organisation)

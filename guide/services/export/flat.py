@@ -10,17 +10,24 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from ... import hours
 from ...models import Fiche
 from .datainclusion import di_publics, di_thematiques, fiche_url
 from .snapshot import PublicGuide, fiche_ref, last_update, organisation_ref
 
 LIST_SEPARATOR = "|"
 
-# column name -> (value of a fiche, French description for the README)
-COLUMNS: dict[str, tuple[Callable[[Fiche, str], Any], str]] = {
+
+@dataclass(frozen=True)
+class _Context:
+    site_url: str
+    describe: Callable[[str], str]
+
+
+# column name -> (value of a fiche in an export's context, French description for the README)
+COLUMNS: dict[str, tuple[Callable[[Fiche, _Context], Any], str]] = {
     "id": (lambda f, _u: "--".join(fiche_ref(f)), "identifiant stable de la fiche (source--id)"),
     "nom": (lambda f, _u: f.published_version.nom, "nom du service"),
     "structure_id": (
@@ -57,7 +64,7 @@ COLUMNS: dict[str, tuple[Callable[[Fiche, str], Any], str]] = {
     "frais_precisions": (lambda f, _u: f.published_version.frais_precisions, "précisions sur les frais"),
     "langues": (lambda f, _u: f.published_version.langues, "langues parlées (codes ISO 639)"),
     "horaires_osm": (lambda f, _u: f.published_version.horaires, "horaires au format OpenStreetMap"),
-    "horaires_texte": (lambda f, _u: hours.describe_safe(f.published_version.horaires), "horaires en clair"),
+    "horaires_texte": (lambda f, c: c.describe(f.published_version.horaires), "horaires en clair"),
     "horaires_precisions": (
         lambda f, _u: f.published_version.horaires_precisions,
         "précisions sur les horaires",
@@ -74,7 +81,7 @@ COLUMNS: dict[str, tuple[Callable[[Fiche, str], Any], str]] = {
     "telephone": (lambda f, _u: f.published_version.telephone or f.organisation.telephone, "téléphone"),
     "courriel": (lambda f, _u: f.published_version.courriel or f.organisation.courriel, "courriel"),
     "site_web": (lambda f, _u: f.published_version.site_web or f.organisation.site_web, "site web"),
-    "url": (lambda f, u: fiche_url(u, f), "page de la fiche dans le guide"),
+    "url": (lambda f, c: fiche_url(c.site_url, f), "page de la fiche dans le guide"),
     "date_maj": (lambda f, _u: last_update(f).isoformat(), "date de dernière mise à jour (AAAA-MM-JJ)"),
 }
 
@@ -101,8 +108,9 @@ def fiches_csv(guide: PublicGuide, site_url: str) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
+    context = _Context(site_url, guide.describe)
     for fiche in guide.all_fiches:
-        writer.writerow([_cell(get(fiche, site_url)) for get, _doc in COLUMNS.values()])
+        writer.writerow([_cell(get(fiche, context)) for get, _doc in COLUMNS.values()])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -135,12 +135,12 @@ def _taxonomies(tables: _Tables, guide: PublicGuide) -> None:
     )
 
 
-def _schedules(tables: _Tables, fiche: Fiche, service_id: str) -> None:
+def _schedules(tables: _Tables, fiche: Fiche, service_id: str, guide: PublicGuide) -> None:
     version = fiche.published_version
     if not version.horaires:
         return
-    text = hours.describe_safe(version.horaires)
-    grid = hours.osm_to_grid(version.horaires)
+    text = guide.describe(version.horaires)
+    grid = guide.grid(version.horaires)
     if grid is None:
         tables.add(
             "schedule",
@@ -235,11 +235,11 @@ def tables_of(guide: PublicGuide, site_url: str) -> dict[str, list[dict[str, Any
                 type="voice",
             )
         for fiche in guide.fiches[organisation.id]:
-            _service(tables, fiche, org_id, site_url)
+            _service(tables, fiche, org_id, site_url, guide)
     return tables.rows
 
 
-def _service(tables: _Tables, fiche: Fiche, org_id: str, site_url: str) -> None:
+def _service(tables: _Tables, fiche: Fiche, org_id: str, site_url: str, guide: PublicGuide) -> None:
     version = fiche.published_version
     service_id = _fiche_id(fiche)
     eligibility = "; ".join(filter(None, [", ".join(version.publics or []), version.publics_precisions]))
@@ -276,7 +276,7 @@ def _service(tables: _Tables, fiche: Fiche, org_id: str, site_url: str) -> None:
             service_id=service_id,
             location_id=location_id,
         )
-    _schedules(tables, fiche, service_id)
+    _schedules(tables, fiche, service_id, guide)
     for code in version.langues or []:
         tables.add("language", id=uid("language", service_id, code), service_id=service_id, code=code)
     for thematique in version.thematiques:

@@ -15,10 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from ... import hours
 from ...models import Fiche, Lieu, Organisation
 from ..fiches import public_fiches_query
 
@@ -32,22 +34,41 @@ class PublicGuide:
     lieux: dict[int, list[Lieu]]  # organisation id -> the lieux its public fiches name, by id
     generated_at: dt.datetime
     all_fiches: list[Fiche] = field(default_factory=list)
+    _described: dict[str, str] = field(default_factory=dict)
+    _grids: dict[str, Any] = field(default_factory=dict)
+
+    def grid(self, horaires: str) -> Any:
+        """:func:`guide.hours.osm_to_grid` of the hours, computed once per distinct string."""
+        if horaires not in self._grids:
+            self._grids[horaires] = hours.osm_to_grid(horaires)
+        return self._grids[horaires]
+
+    def describe(self, horaires: str) -> str:
+        """The hours in French, computed once per distinct string for the whole export."""
+        if horaires not in self._described:
+            self._described[horaires] = hours.describe_safe(horaires)
+        return self._described[horaires]
 
 
 def read_public_guide(db: Session, now: dt.datetime | None = None) -> PublicGuide:
     """The public guide as it stands, every published fiche loaded with its content."""
-    fiches = list(db.scalars(public_fiches_query().order_by(Fiche.id)))
+    query = public_fiches_query().order_by(Fiche.id)
+    # the rows the imports kept of their sources (guide.models.imports): a few queries, not one per row
+    fiche_source = getattr(Fiche, "source_record", None)
+    if fiche_source is not None:
+        query = query.options(selectinload(fiche_source))
+    fiches = list(db.scalars(query))
     by_org: dict[int, list[Fiche]] = defaultdict(list)
     lieux: dict[int, dict[int, Lieu]] = defaultdict(dict)
     for fiche in fiches:
         by_org[fiche.organisation_id].append(fiche)
         for lieu in fiche.published_version.lieux:
             lieux[fiche.organisation_id][lieu.id] = lieu
-    organisations = (
-        list(db.scalars(select(Organisation).where(Organisation.id.in_(by_org)).order_by(Organisation.id)))
-        if by_org
-        else []
-    )
+    organisation_query = select(Organisation).where(Organisation.id.in_(by_org)).order_by(Organisation.id)
+    organisation_source = getattr(Organisation, "source_record", None)
+    if organisation_source is not None:
+        organisation_query = organisation_query.options(selectinload(organisation_source))
+    organisations = list(db.scalars(organisation_query)) if by_org else []
     return PublicGuide(
         organisations=organisations,
         fiches=dict(by_org),

@@ -1,0 +1,183 @@
+"""Open data for re-users and search engines: ``/opendata`` (the export files), ``sitemap.xml``,
+``robots.txt``, and the schema.org JSON-LD of fiche pages (added to their template's values here, written
+by jsonld.jinja2).
+
+The export files come from :class:`guide.services.export.cache.OpendataCache`: built once per day and per
+public change, whatever the number of requests. The sitemap is cached beside them, per generation.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from pyramid.events import BeforeRender, subscriber
+from pyramid.httpexceptions import HTTPNotFound
+from pyramid.response import FileResponse, Response
+from pyramid.view import view_config
+from sqlalchemy import select
+
+from guide import hours
+from guide.models import Fiche, Organisation, Quartier
+from guide.services import export
+from guide.services.export import hsds
+from guide.services.export.cache import OpendataCache
+from guide.services.export.jsonld import fiche_jsonld
+from guide.services.fiches import public_fiches_query
+from guide.settings import settings_of
+
+from .public import fiche_url
+
+FILE_MAX_AGE = 600  # seconds: the files change at most once per public change
+FILES = {
+    "data-inclusion": ["structures.json", "services.json", "metadata.json"],
+    "hsds": ["datapackage.json", *(f"{name}.csv" for name in hsds.TABLES)],
+    "csv": ["fiches.csv", "metadata.json"],
+}
+CONTENT_TYPES = {".json": "application/json", ".csv": "text/csv", ".xml": "application/xml"}
+SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limit of one file
+
+
+def opendata_cache(request: Any) -> OpendataCache:
+    cache = request.registry.get("opendata_cache")
+    settings = settings_of(request.registry)
+    if cache is None:
+        cache = request.registry["opendata_cache"] = OpendataCache(
+            Path(settings.var_dir) / "cache" / "opendata",
+            site_name=settings.site_name,
+            site_url=settings.site_url,
+            licence_setting=settings.opendata_licence,
+        )
+    return cache
+
+
+@view_config(route_name="opendata", renderer="opendata.jinja2")
+def opendata_page(request: Any) -> Any:
+    settings = settings_of(request.registry)
+    folder = opendata_cache(request).folder_for(request.dbsession, hours.today())
+    meta = json.loads((folder / "csv" / "metadata.json").read_text(encoding="utf-8"))
+    return {
+        "formats": [
+            (
+                fmt,
+                export.FORMAT_LABELS[fmt],
+                [(name, request.route_url("opendata_file", format=fmt, name=name)) for name in FILES[fmt]],
+            )
+            for fmt in export.FORMATS
+        ],
+        "meta": meta,
+        "licence": export.licence(settings.opendata_licence),
+        "api_doc": request.route_url("api_doc"),
+        "openapi": request.route_url("api_openapi"),
+        "widget_url": request.route_url("widget_js"),
+        "home": request.route_url("home"),
+    }
+
+
+@view_config(route_name="opendata_file")
+def opendata_file(request: Any) -> Any:
+    fmt, name = request.matchdict["format"], request.matchdict["name"]
+    if fmt not in FILES or name not in FILES[fmt]:
+        raise HTTPNotFound()
+    path = opendata_cache(request).file(request.dbsession, hours.today(), fmt, name)
+    if path is None:
+        raise HTTPNotFound()
+    response = FileResponse(
+        str(path), request=request, content_type=CONTENT_TYPES[Path(name).suffix], cache_max_age=FILE_MAX_AGE
+    )
+    response.charset = "utf-8"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.content_disposition = f'inline; filename="{name}"'
+    return response
+
+
+@view_config(route_name="robots")
+def robots(request: Any) -> Any:
+    lines = [
+        "User-agent: *",
+        "Disallow: /espace",
+        "Disallow: /coordination",
+        "Disallow: /admin",
+        "Disallow: /connexion",
+        "Disallow: /mot-de-passe",
+        "Disallow: /invitation",
+        "Disallow: /selection",
+        "Disallow: /recherche",
+        "Disallow: /widget",
+        "Disallow: /*/signaler",
+        "Disallow: /*/pdf",
+        "",
+        f"Sitemap: {request.route_url('sitemap')}",
+        "",
+    ]
+    return Response("\n".join(lines), content_type="text/plain", charset="utf-8")
+
+
+def _sitemap(request: Any) -> bytes:
+    db = request.dbsession
+    ET.register_namespace("", "http://www.sitemaps.org/schemas/sitemap/0.9")
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    root = ET.Element(f"{ns}urlset")
+    count = 0
+
+    def add(loc: str, lastmod: str | None = None) -> None:
+        nonlocal count
+        if count >= SITEMAP_MAX_URLS:
+            return
+        url = ET.SubElement(root, f"{ns}url")
+        ET.SubElement(url, f"{ns}loc").text = loc
+        if lastmod:
+            ET.SubElement(url, f"{ns}lastmod").text = lastmod
+        count += 1
+
+    home = request.route_url("home")
+    add(home)
+    base = home.rstrip("/")
+    fiches = db.scalars(public_fiches_query().order_by(Fiche.id)).all()
+    organisations: set[int] = set()
+    for fiche in fiches:
+        organisations.add(fiche.organisation_id)
+        add(base + fiche_url(request, fiche), export.snapshot.last_update(fiche).isoformat())
+    if organisations:
+        for organisation in db.scalars(
+            select(Organisation).where(Organisation.id.in_(organisations)).order_by(Organisation.id)
+        ):
+            add(request.route_url("organisation", slug=organisation.slug))
+    for quartier in db.scalars(select(Quartier).order_by(Quartier.nom)):
+        add(request.route_url("quartier", slug=quartier.slug))
+    add(request.route_url("opendata"))
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+@view_config(route_name="sitemap")
+def sitemap(request: Any) -> Any:
+    folder = opendata_cache(request).folder_for(request.dbsession, hours.today())
+    path = folder / "sitemap.xml"
+    if not path.is_file():
+        partial = folder / ".sitemap.xml.partial"
+        partial.write_bytes(_sitemap(request))
+        partial.replace(path)
+    return FileResponse(
+        str(path), request=request, content_type="application/xml", cache_max_age=FILE_MAX_AGE
+    )
+
+
+@subscriber(BeforeRender)
+def add_fiche_jsonld(event: Any) -> None:
+    """The JSON-LD of a fiche page, for jsonld.jinja2 (included by fiche_public.jinja2)."""
+    if event.get("renderer_name") != "fiche_public.jinja2":
+        return
+    values = event.rendering_val
+    fiche = values.get("fiche") if isinstance(values, dict) else None
+    request = event.get("request")
+    if fiche is None or request is None or fiche.published_version is None:
+        return
+    base = request.route_url("home").rstrip("/")
+    event["jsonld"] = fiche_jsonld(
+        fiche,
+        url=base + fiche_url(request, fiche),
+        organisation_url=request.route_url("organisation", slug=fiche.organisation.slug),
+        today=hours.today(),
+    )
