@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from guide.models import (
@@ -18,6 +18,7 @@ from guide.models import (
     SiteRole,
     Thematique,
     User,
+    version_thematique,
 )
 from guide.services import fiches
 from guide.services.accounts import hash_password
@@ -94,6 +95,8 @@ def load_world(db: Session, ids: dict[str, dict[str, int]]) -> World:
 
 def build_world(db: Session) -> World:
     w = World()
+    # The world brings its own thématiques: the taxonomy the migrations install in a fresh database goes.
+    db.execute(delete(Thematique).where(Thematique.id.not_in(select(version_thematique.c.thematique_id))))
     db.add_all(
         [
             Thematique(
