@@ -91,3 +91,7 @@ __all__ += [
 from .selection import SharedSelection  # noqa: E402 - appended by the agents' shared selections
 
 __all__ += ["SharedSelection"]
+
+from .referents import Referent, ReferentCard  # noqa: E402 - appended by the référents par thématique
+
+__all__ += ["Referent", "ReferentCard"]
