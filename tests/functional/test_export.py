@@ -148,10 +148,21 @@ def _public_guide(db: Session) -> dict[str, dict]:
 
 
 def test_round_trip_export_then_import_into_a_fresh_guide(db, demo_guide, tmp_path, capsys):
-    """export → guide-import --publish into a fresh guide → the same public guide."""
+    """export → guide-import --publish into a fresh guide → the same public guide (rows from a source)."""
+    assert any(len(lieu.organisations) > 1 for lieu in db.scalars(select(Lieu)))
+    _round_trip(db, tmp_path, capsys)
+
+
+def test_round_trip_of_what_partners_wrote_in_the_guide(db, world, tmp_path, capsys):
+    """The same for organisations and fiches created in the guide (source « guide », ids kept)."""
+    assert all(f.source is None for f in world.fiches.values())
+    _round_trip(db, tmp_path, capsys)
+
+
+def _round_trip(db, tmp_path, capsys):
     export.write(export.build(db, "data-inclusion", **SITE), tmp_path / "export")
     before = _public_guide(db)
-    assert any(len(lieu.organisations) > 1 for lieu in db.scalars(select(Lieu)))
+    assert before
     url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
     upgrade(url)
     ini = tmp_path / "fresh.ini"
@@ -177,7 +188,10 @@ def test_round_trip_export_then_import_into_a_fresh_guide(db, demo_guide, tmp_pa
             for uid, content in before.items():
                 assert after[uid] == content, uid
             # a lieu shared by several organisations stays one lieu
-            assert any(len(lieu.organisations) > 1 for lieu in fresh.scalars(select(Lieu)))
+            shared = [lieu.nom for lieu in db.scalars(select(Lieu)) if len(lieu.organisations) > 1]
+            assert sorted(shared) == sorted(
+                lieu.nom for lieu in fresh.scalars(select(Lieu)) if len(lieu.organisations) > 1
+            )
     finally:
         engine.dispose()
 
