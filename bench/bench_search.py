@@ -275,6 +275,7 @@ def free_port() -> int:
 
 
 SERVER = textwrap.dedent("""
+    import logging
     import sys
     from pathlib import Path
     from pyramid.config import Configurator
@@ -307,6 +308,8 @@ SERVER = textwrap.dedent("""
             return minimal_app(environ, start_response)
         return guide_app(environ, start_response)
 
+    # 8 clients on 4 threads queue by design: not a line per queued request in the table's output
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     serve(app, host="127.0.0.1", port=int(port), threads=4, _quiet=True)
 """)
 
