@@ -13,10 +13,12 @@ from pyramid.authorization import Authenticated, Everyone
 
 __all__ = [
     "COORDINATOR_PERMS",
+    "REFERENT",
     "Authenticated",
     "Everyone",
     "Permission",
     "org_principal",
+    "referent_principal",
     "role_principal",
     "user_principal",
 ]
@@ -34,6 +36,7 @@ class Permission(enum.StrEnum):
     COORDINATE = "coordinate"  # review queue, quartiers, thématiques, organisations, invitations
     MANAGE_USERS = "manage-users"  # accounts and site roles
     PARTNER_SPACE = "partner-space"  # the dashboard of one's own fiches
+    REVIEW_QUEUE = "review-queue"  # the review queue: all of it (coordination), one's thématiques (référents)
 
 
 # What the coordination may do everywhere (administrators hold every permission).
@@ -48,7 +51,11 @@ COORDINATOR_PERMS = (
     Permission.MANAGE_MEMBERS,
     Permission.COORDINATE,
     Permission.PARTNER_SPACE,
+    Permission.REVIEW_QUEUE,
 )
+
+# Every référent par thématique (guide.models.Referent), whatever their thématiques.
+REFERENT = "referent"
 
 
 def role_principal(site_role: str) -> str:
@@ -59,6 +66,11 @@ def role_principal(site_role: str) -> str:
 def org_principal(organisation_id: int, role: str = "member") -> str:
     """Every member of an organisation (``member``) or those of one role (``guide.models.MemberRole``)."""
     return f"org:{organisation_id}:{role}"
+
+
+def referent_principal(thematique_id: int) -> str:
+    """The référents of one thématique: they review and publish the fiches that carry it."""
+    return f"referent:{thematique_id}"
 
 
 def user_principal(user_id: int) -> str:

@@ -25,7 +25,15 @@ from pyramid.session import SignedCookieSessionFactory
 from sqlalchemy import select
 
 from .models import Fiche, Lieu, MemberRole, Organisation, SiteRole, State, User
-from .permissions import COORDINATOR_PERMS, Permission, org_principal, role_principal, user_principal
+from .permissions import (
+    COORDINATOR_PERMS,
+    REFERENT,
+    Permission,
+    org_principal,
+    referent_principal,
+    role_principal,
+    user_principal,
+)
 from .settings import Settings, settings_of
 
 log = logging.getLogger(__name__)
@@ -54,8 +62,25 @@ def _staff_aces() -> list[Any]:
     ]
 
 
+# What a référent may do on a fiche of their thématiques: read it, publish it, send it back (the review
+# transitions), never edit its content nor anything else.
+REFERENT_FICHE_PERMS = (Permission.VIEW, Permission.PUBLISH, Permission.REVIEW)
+
+
+def fiche_thematique_ids(fiche: Fiche) -> set[int]:
+    """The thématiques a fiche carries: those of the version under review and of the published one (a
+    fiche moving from one thématique to another can be reviewed by the référents of either)."""
+    ids: set[int] = set()
+    for version in (fiche.current_version, fiche.published_version):
+        if version is not None:
+            ids.update(thematique.id for thematique in version.thematiques)
+    return ids
+
+
 def fiche_acl(fiche: Fiche) -> list[Any]:
     acl = _staff_aces()
+    for thematique_id in sorted(fiche_thematique_ids(fiche)):
+        acl.append((Allow, referent_principal(thematique_id), REFERENT_FICHE_PERMS))
     members = org_principal(fiche.organisation_id)
     if fiche.state == State.ARCHIVED:
         acl.append((Allow, members, (Permission.VIEW,)))
@@ -101,6 +126,7 @@ class Root:
         (Allow, role_principal(SiteRole.ADMIN), ALL_PERMISSIONS),
         (Allow, role_principal(SiteRole.COORDINATOR), COORDINATOR_PERMS),
         (Allow, Authenticated, (Permission.PARTNER_SPACE,)),
+        (Allow, REFERENT, (Permission.REVIEW_QUEUE,)),
         (Allow, Everyone, (Permission.VIEW_PUBLIC,)),
         DENY_ALL,
     ]
@@ -151,6 +177,10 @@ def principals_for(user: User | None) -> list[str]:
     for membership in user.memberships:
         principals.append(org_principal(membership.organisation_id))
         principals.append(org_principal(membership.organisation_id, membership.role))
+    referent_roles = getattr(user, "referent_roles", None) or []  # declared by guide.models.referents
+    if referent_roles:
+        principals.append(REFERENT)
+        principals.extend(referent_principal(role.thematique_id) for role in referent_roles)
     return principals
 
 

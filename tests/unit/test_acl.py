@@ -12,7 +12,19 @@ from __future__ import annotations
 
 import pytest
 
-from guide.models import Fiche, Lieu, MemberRole, Membership, Organisation, SiteRole, State, User
+from guide.models import (
+    Fiche,
+    FicheVersion,
+    Lieu,
+    MemberRole,
+    Membership,
+    Organisation,
+    Referent,
+    SiteRole,
+    State,
+    Thematique,
+    User,
+)
 from guide.permissions import Permission
 from guide.security import Root, permits, principals_for
 from guide.workflow import TRANSITIONS
@@ -31,10 +43,16 @@ ROLES: dict[str, tuple[SiteRole | None, dict[int, MemberRole]]] = {
     "editor_c": (SiteRole.PARTNER, {C: MemberRole.EDITOR}),
     "owner_ab": (SiteRole.PARTNER, {A: MemberRole.OWNER, B: MemberRole.EDITOR}),
     "coord": (SiteRole.COORDINATOR, {}),
+    "referent_famille": (SiteRole.PARTNER, {}),
+    "referent_sante_a": (SiteRole.PARTNER, {A: MemberRole.EDITOR}),
     "admin": (SiteRole.ADMIN, {}),
 }
 
 COORDINATION = set(Permission) - {Permission.MANAGE_USERS}
+
+# thématique ids; who is the référent of which (guide.models.Referent)
+FAMILLE, SANTE = 31, 32
+REFERENTS: dict[str, set[int]] = {"referent_famille": {FAMILLE}, "referent_sante_a": {SANTE}}
 
 
 def account(who: str) -> User | None:
@@ -46,6 +64,7 @@ def account(who: str) -> User | None:
         email=f"{who}@test.fr",
         role=site_role,
         memberships=[Membership(organisation_id=org, role=role) for org, role in memberships.items()],
+        referent_roles=[Referent(thematique_id=t) for t in sorted(REFERENTS.get(who, ()))],
     )
 
 
@@ -53,7 +72,7 @@ def organisation(org: int) -> Organisation:
     return Organisation(id=org, nom=f"Organisation {org}", slug=f"org-{org}", direct_publication=DIRECT[org])
 
 
-def fiche(org: int, state: State) -> Fiche:
+def fiche(org: int, state: State, thematiques: tuple[int, ...] = ()) -> Fiche:
     published = state in (State.PUBLISHED, State.ARCHIVED)  # archived after publication
     return Fiche(
         id=10,
@@ -61,6 +80,9 @@ def fiche(org: int, state: State) -> Fiche:
         organisation=organisation(org),
         state=state,
         published_version_id=1 if published else None,
+        current_version=FicheVersion(
+            nom="Fiche", thematiques=[Thematique(id=t, slug=f"t{t}", label=f"T{t}") for t in thematiques]
+        ),
     )
 
 
@@ -80,9 +102,10 @@ def expected(who: str, context: tuple) -> set[Permission]:
     kind = context[0]
     allowed = {Permission.VIEW_PUBLIC}
     if kind == "root":
+        allowed |= {Permission.REVIEW_QUEUE} if who in REFERENTS else set()
         return allowed | ({Permission.PARTNER_SPACE} if site_role is not None else set())
     if kind == "fiche":
-        _kind, org, state = context
+        _kind, org, state, *thematiques = context
         public = state == State.PUBLISHED
         allowed = {Permission.VIEW_PUBLIC} if public else set()
         if org in memberships:
@@ -91,6 +114,9 @@ def expected(who: str, context: tuple) -> set[Permission]:
                 allowed.add(Permission.EDIT)
                 if DIRECT[org]:
                     allowed.add(Permission.PUBLISH)
+        if REFERENTS.get(who, set()) & set(*thematiques):
+            # a référent reviews and publishes the fiches of their thématiques, never edits them
+            allowed |= {Permission.VIEW, Permission.PUBLISH, Permission.REVIEW}
         return allowed
     if kind == "organisation":
         _kind, org = context
@@ -109,7 +135,7 @@ def build(context: tuple) -> object:
     if context[0] == "root":
         return Root()
     if context[0] == "fiche":
-        return fiche(context[1], context[2])
+        return fiche(*context[1:])
     if context[0] == "organisation":
         return organisation(context[1])
     return lieu(*context[1])
@@ -117,6 +143,8 @@ def build(context: tuple) -> object:
 
 CONTEXTS = [
     *(("fiche", org, state) for org in (A, C) for state in State),
+    *(("fiche", B, state, thematiques) for state in State for thematiques in ((FAMILLE,), (SANTE,))),
+    *(("fiche", A, state, (FAMILLE, SANTE)) for state in (State.PENDING, State.PUBLISHED)),
     ("organisation", A),
     ("organisation", C),
     ("lieu", (A, C)),
@@ -158,6 +186,33 @@ def test_who_may_apply_each_transition(transition, org):
         != may_apply(who, transition.name, org)
     ]
     assert not wrong, (transition.name, org, wrong)
+
+
+@pytest.mark.parametrize("transition", TRANSITIONS, ids=[t.name for t in TRANSITIONS])
+def test_referents_apply_the_review_transitions_on_their_thematiques_only(transition):
+    """A référent for « Famille » publishes and sends back a Famille fiche, not a Santé one; a fiche in
+    both can be reviewed by either; submitting and retracting stay with the organisation's members."""
+    review = transition.name not in ("submit", "retract")
+    for state in transition.sources:
+        for who, thematiques, allowed in (
+            ("referent_famille", (FAMILLE,), review),
+            ("referent_famille", (SANTE,), False),
+            ("referent_sante_a", (FAMILLE,), False),  # a member of A, the fiche is B's
+            ("referent_famille", (FAMILLE, SANTE), review),
+            ("referent_sante_a", (FAMILLE, SANTE), review),
+        ):
+            granted = permits(
+                fiche(B, state, thematiques), principals_for(account(who)), transition.permission
+            )
+            assert bool(granted) == allowed, (transition.name, state, who, thematiques)
+
+
+def test_referents_open_no_coordination_page():
+    for who in REFERENTS:
+        principals = principals_for(account(who))
+        for permission in (Permission.COORDINATE, Permission.MANAGE_USERS):
+            assert not permits(Root(), principals, permission)
+        assert permits(Root(), principals, Permission.REVIEW_QUEUE)
 
 
 def test_a_context_without_acl_is_closed_to_everyone():
