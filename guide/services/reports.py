@@ -4,7 +4,8 @@
   is stored when used (until it would expire anyway), so a captured form cannot be replayed.
 * Coordinators are told by a digest, at most one mail each per period (an hour by default): the first
   report of a period goes out at once, the next ones wait for the first report of a later period.
-  Whatever anonymous visitors send, the number of mails stays bounded by coordinators × periods.
+  Whatever anonymous visitors send, the number of mails stays bounded by coordinators × periods. The
+  référents of the reports' thématiques get the same digest, limited to their fiches (same bound).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from ..models import ErrorReport, Fiche, SiteRole, User, utcnow
 from ..models.report import ReportDigest, UsedReportStamp
 from ..settings import Settings, coerce
+from .referents import report_recipients
 
 MAX_PER_HOUR = 5
 # Robots post at once; a person who pastes a prepared text can send within a couple of seconds
@@ -155,6 +157,14 @@ def _digest_body(reports: list[ErrorReport], link: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _subject(count: int) -> str:
+    return (
+        "Un nouveau signalement dans le guide"
+        if count == 1
+        else f"{count} nouveaux signalements dans le guide"
+    )
+
+
 def send_report_digest(
     db: Session,
     mailer: Any,
@@ -196,15 +206,22 @@ def send_report_digest(
     ).all()
     link = coerce(settings).site_url.rstrip("/") + "/coordination/signalements"
     count = len(pending)
-    subject = (
-        "Un nouveau signalement dans le guide"
-        if count == 1
-        else f"{count} nouveaux signalements dans le guide"
-    )
+    subject = _subject(count)
     body = _digest_body(pending, link)
-    for user in coordinators:
+    mails = [(user.email, subject, body) for user in coordinators]
+    # The référents of the reports' thématiques get the same digest, limited to their fiches.
+    queue = coerce(settings).site_url.rstrip("/") + "/coordination"
+    for user, theirs in report_recipients(db, pending).values():
+        mails.append(
+            (
+                user.email,
+                subject if len(theirs) == count else _subject(len(theirs)),
+                _digest_body(theirs, queue),
+            )
+        )
+    for to, mail_subject, mail_body in mails:
         if transaction_manager is not None:
-            mailer.send_after_commit(transaction_manager, user.email, subject, body)
+            mailer.send_after_commit(transaction_manager, to, mail_subject, mail_body)
         else:
-            mailer.deliver(mailer.build(user.email, subject, body))
-    return len(coordinators)
+            mailer.deliver(mailer.build(to, mail_subject, mail_body))
+    return len(mails)
