@@ -418,3 +418,8 @@ def includeme(config: Any) -> None:
     config.registry["tasks"] = queue
     config.registry["tasks.engine"] = engine
     config.registry["tasks.immediate"] = immediate
+
+
+# Tasks defined beside their service, registered on the queue when this module (which the worker imports)
+# imports them: the open data files (guide/services/export/cache.py).
+from .services.export import cache as _opendata_cache  # noqa: E402, F401

@@ -56,7 +56,7 @@ def opendata_cache(request: Any) -> OpendataCache:
 @view_config(route_name="opendata", renderer="opendata.jinja2")
 def opendata_page(request: Any) -> Any:
     settings = settings_of(request.registry)
-    folder = opendata_cache(request).folder_for(request.dbsession, hours.today())
+    folder = opendata_cache(request).folder_for(request.dbsession, hours.today(), registry=request.registry)
     meta = json.loads((folder / "csv" / "metadata.json").read_text(encoding="utf-8"))
     return {
         "formats": [
@@ -81,7 +81,9 @@ def opendata_file(request: Any) -> Any:
     fmt, name = request.matchdict["format"], request.matchdict["name"]
     if fmt not in FILES or name not in FILES[fmt]:
         raise HTTPNotFound()
-    path = opendata_cache(request).file(request.dbsession, hours.today(), fmt, name)
+    path = opendata_cache(request).file(
+        request.dbsession, hours.today(), fmt, name, registry=request.registry
+    )
     if path is None:
         raise HTTPNotFound()
     response = FileResponse(
@@ -153,7 +155,7 @@ def _sitemap(request: Any) -> bytes:
 
 @view_config(route_name="sitemap")
 def sitemap(request: Any) -> Any:
-    folder = opendata_cache(request).folder_for(request.dbsession, hours.today())
+    folder = opendata_cache(request).folder_for(request.dbsession, hours.today(), registry=request.registry)
     path = folder / "sitemap.xml"
     if not path.is_file():
         partial = folder / ".sitemap.xml.partial"

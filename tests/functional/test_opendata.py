@@ -221,3 +221,13 @@ def test_no_widget_or_opendata_input_gives_a_500(testapp, world, params):
         response = testapp.get(path, params=params, expect_errors=True)
         assert response.status_int in (200, 400, 404), (path, params)
         assert "Set-Cookie" not in response.headers
+
+
+def test_the_worker_task_builds_the_current_generation(app, world, db, tmp_path):
+    from guide import tasks
+    from guide.services.export.cache import build_opendata
+
+    tasks.use_registry(app.registry)
+    folder = build_opendata.call_local(str(tmp_path), "Guide", "https://guide.example.fr", "", "2026-11-30")
+    written = (tmp_path / folder.rsplit("/", 1)[-1] / "csv" / "fiches.csv").read_text(encoding="utf-8")
+    assert "Fiche published a" in written and "Fiche draft a" not in written
