@@ -10,6 +10,7 @@ from pathlib import Path
 from PIL import Image
 from webtest import Upload
 
+from guide import storage
 from guide.services import uploads
 
 from ..functional.helpers import field_error
@@ -26,10 +27,10 @@ def _temp_files(app_settings) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
-def _logos(app_settings) -> list[str]:
-    """Stored logos (a partner's change may wait for review before the organisation shows it)."""
-    folder = Path(app_settings["var_dir"]) / "uploads" / "logos"
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+def _logos(db) -> list[str]:
+    """Stored logos, in the shared storage (a partner's change may wait for review before the organisation
+    shows it)."""
+    return sorted(storage.names(db, storage.LOGOS))
 
 
 def _edit_form(testapp, world):
@@ -48,12 +49,12 @@ def test_rejected_and_accepted_logos_leave_nothing_in_the_temp_folder(
     # the form shown again does not bring the rejected file back when sent without a new file
     page.forms["deform"]["nom"] = "Association Alpha bis"
     page.forms["deform"].submit("save").follow()
-    assert _logos(app_settings) == []
+    assert _logos(db) == []
 
     form = _edit_form(testapp, world)
     form["upload"] = Upload("logo.png", _png(), "image/png")
     form.submit("save").follow()
-    assert len(_logos(app_settings)) == 1
+    assert len(_logos(db)) == 1
     assert _temp_files(app_settings) == []
 
 
@@ -67,7 +68,7 @@ def test_a_logo_kept_for_a_form_with_errors_is_used_then_removed(testapp, world,
     assert _temp_files(app_settings)
     page.forms["deform"]["telephone"] = "04 73 98 07 81"
     page.forms["deform"].submit("save").follow()
-    assert len(_logos(app_settings)) == 1
+    assert len(_logos(db)) == 1
     assert _temp_files(app_settings) == []
 
 
