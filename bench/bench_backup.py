@@ -69,7 +69,7 @@ def fill(url: str, var_dir: Path, size: int) -> int:
             image = Image.new("RGB", (300, 200), (number * 5 % 256, 120, 200 - number))
             out = io.BytesIO()
             image.save(out, format="PNG")
-            org.logo = uploads.store_logo(str(var_dir), out.getvalue())
+            org.logo = uploads.store_logo(db, out.getvalue())
         db.commit()
         next_fiche = (db.scalar(select(func.max(Fiche.id))) or 0) + 1
         next_version = (db.scalar(select(func.max(FicheVersion.id))) or 0) + 1
