@@ -122,3 +122,32 @@ def test_only_coordinators_reach_campaigns(testapp, world, login):
     assert testapp.get("/coordination/campagnes", expect_errors=True).status_int in (303, 403)
     login("owner.a@test.fr")
     assert testapp.get("/coordination/campagnes/nouvelle", expect_errors=True).status_int == 403
+
+
+def test_every_campaign_route_answers_without_a_server_error(testapp, world, login, db):
+    campaign = campaigns.create_campaign(db, "Essai", {"mode": "all"}, "", world.users["coord"])
+    db.flush()
+    paths = [
+        "/coordination/campagnes",
+        "/coordination/campagnes/nouvelle",
+        f"/coordination/campagnes/{campaign.id}",
+        f"/coordination/campagnes/{campaign.id}/envoyer",
+        f"/coordination/campagnes/{campaign.id}/clore",
+        f"/coordination/campagnes/{campaign.id}/structures/1/renvoyer",
+        f"/coordination/campagnes/{campaign.id}/structures/abc/telephone",
+        "/coordination/campagnes/999999",
+        "/coordination/campagnes/x%00y",
+        "/coordination/urgents/1/vu",
+        "/espace/signalements/abc",
+        f"/espace/fiches/{world.fiches['published_a'].id}/delai",
+        "/mise-a-jour/jeton-inconnu",
+    ]
+    for who in (None, "coord@test.fr"):
+        if who:
+            login(who)
+        for path in paths:
+            for response in (
+                testapp.get(path, expect_errors=True),
+                testapp.post(path, {"x": "1"}, expect_errors=True),
+            ):
+                assert response.status_int < 500, (who, path, response.status)
