@@ -91,7 +91,8 @@ def live_site(
         database_url=database_url,
         var_dir=str(tmp / "var"),
         secret="browser-" + "s" * 40,
-        **{"mail.backend": "file", **settings},
+        # no guide-worker beside a live test server: background tasks (PDFs, mail) run in the server
+        **{"mail.backend": "file", "tasks.immediate": "true", **settings},
     )
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     site_url = settings.get("site_url") or f"http://127.0.0.1:{server.effective_port}"

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import re
-import threading
 from typing import Any
 
 import webtest
 
+from guide import mail, tasks
 from guide.mail import Mailer
 from guide.models import AccountToken
+from guide.models.storage import MailOutbox
 from views.auth import wait_for_mail
 
 VICTIM = "owner.a@test.fr"
@@ -99,19 +100,25 @@ def test_existing_and_unknown_addresses_get_the_same_answer_over_the_limit(app, 
     )
 
 
-def test_the_mail_is_sent_off_the_request(app, world, mailbox, monkeypatch):
-    """The request does not talk to the mail server: its duration cannot tell the account exists."""
-    threads = []
+def test_the_mail_is_sent_off_the_request(app, world, mailbox, monkeypatch, session_factory, db):
+    """The request does not talk to the mail server: its duration cannot tell the account exists. It writes
+    the mail to the outbox and queues a task; guide-worker sends it."""
+    delivered, queued = [], []
     deliver = Mailer.deliver
 
     def spy(self: Mailer, message: Any) -> None:
-        threads.append(threading.current_thread())
+        delivered.append(message["To"])
         deliver(self, message)
 
     monkeypatch.setattr(Mailer, "deliver", spy)
+    monkeypatch.setattr(tasks, "submit", lambda task, *args, registry=None: queued.append(task.name))
     assert _ask(_client(app, "203.0.113.1"), VICTIM).status_int == 303
-    assert _mails_to(mailbox, VICTIM) == 1
-    assert threads and threading.main_thread() not in threads
+    assert delivered == [] and queued == ["deliver_mail"]
+    assert (
+        db.query(MailOutbox).filter(MailOutbox.recipient == VICTIM, MailOutbox.sent_at.is_(None)).count() == 1
+    )
+    assert mail.deliver_outbox(session_factory, app.registry.settings) == 1  # what guide-worker does
+    assert delivered == [VICTIM] and _mails_to(mailbox, VICTIM) == 1
 
 
 def test_unknown_address_stores_nothing(app, world, mailbox, db):
