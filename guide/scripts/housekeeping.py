@@ -24,6 +24,7 @@ from typing import Any
 from .. import storage, tasks
 from ..mail import Mailer, prune_outbox
 from ..services import housekeeping
+from ..services.campaigns import purge_expired_links
 from ..services.reports import send_report_digest
 from ..services.uploads import purge_stale_temp_files
 from ..settings import coerce
@@ -87,6 +88,7 @@ STEPS: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
     ("envois de fichiers abandonnés", _temp_uploads),
     ("tampons de signalement expirés", _in_transaction(housekeeping.purge_used_report_stamps)),
     ("liens de compte expirés", _in_transaction(housekeeping.purge_expired_tokens)),
+    ("liens de mise à jour expirés", _in_transaction(purge_expired_links)),
     ("anciennes tentatives de connexion", _in_transaction(housekeeping.purge_old_login_attempts)),
     ("compteurs de consultation regroupés par mois", _in_transaction(housekeeping.roll_up_usage_counters)),
     ("cache des PDF", _with_settings(_pdf_cache)),

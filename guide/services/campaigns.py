@@ -36,7 +36,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -955,3 +955,15 @@ def seed_demo(db: Session, coordinator: User | None, today: dt.date | None = Non
         row.answered_at = utcnow()
     db.flush()
     return campaign
+
+
+# --- housekeeping ---------------------------------------------------------------------------------
+
+EXPIRED_LINKS_KEPT = dt.timedelta(days=90)  # an old link still says « expiré » rather than « pas valable »
+
+
+def purge_expired_links(db: Session, now: dt.datetime | None = None) -> int:
+    """Delete the confirmation links expired for more than :data:`EXPIRED_LINKS_KEPT` (guide-housekeeping)."""
+    cutoff = (now or utcnow()) - EXPIRED_LINKS_KEPT
+    result = db.execute(delete(ConfirmationLink).where(ConfirmationLink.expires_at < cutoff))
+    return result.rowcount or 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+import pytest
 from sqlalchemy import select
 
 from guide.models import AccountToken, Campaign, ConfirmationLink, utcnow
@@ -133,3 +134,24 @@ def test_a_contact_without_account_asks_for_an_invitation_once_an_hour(testapp, 
     assert "créer mon accès" not in visible(
         testapp.get(f"/mise-a-jour/{_link(db, world, email='owner.a@test.fr')}")
     )
+
+
+def test_housekeeping_purges_links_expired_long_ago(world, db):
+    recent = _link(db, world)
+    old = _link(db, world)
+    links = {
+        t: db.scalar(
+            select(ConfirmationLink).where(
+                ConfirmationLink.token_hash == hashlib.sha256(t.encode()).hexdigest()
+            )
+        )
+        for t in (recent, old)
+    }
+    links[recent].expires_at = utcnow() - dt.timedelta(days=10)  # still says « expiré »
+    links[old].expires_at = utcnow() - dt.timedelta(days=100)
+    db.flush()
+    assert campaigns.purge_expired_links(db) == 1
+    with pytest.raises(campaigns.LinkError, match="expiré"):
+        campaigns.resolve_link(db, recent)
+    with pytest.raises(campaigns.LinkError, match="pas valable"):
+        campaigns.resolve_link(db, old)
