@@ -149,6 +149,13 @@ def test_widget_lists_an_organisations_fiches_without_cookie(testapp, world):
     assert page.headers["Cache-Control"] == "public, max-age=60"
 
 
+def test_widget_limit_keeps_the_first_fiches_by_name(testapp, world):
+    names = testapp.get("/widget?thematique=acces-aux-droits").html.select(".widget-name")
+    first = testapp.get("/widget?thematique=acces-aux-droits&limite=1").html.select(".widget-name")
+    assert len(names) >= 2 and [a.get_text() for a in first] == [names[0].get_text()]
+    assert [a.get_text() for a in names] == sorted((a.get_text() for a in names), key=str.lower)
+
+
 def test_other_pages_still_refuse_framing(testapp, world):
     for path in ("/", "/widget.js", "/opendata", "/api/v1/"):
         response = testapp.get(path)

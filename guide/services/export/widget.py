@@ -12,10 +12,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...models import Fiche, Lieu, Organisation, Quartier, Thematique, version_lieu, version_thematique
+from ...models import (
+    Fiche,
+    FicheVersion,
+    Lieu,
+    Organisation,
+    Quartier,
+    Thematique,
+    version_lieu,
+    version_thematique,
+)
 from ..fiches import public_fiches_query
 
 COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
@@ -101,9 +110,13 @@ def fiches_for(db: Session, wanted: WidgetRequest) -> tuple[str, list[Fiche]]:
         )
         conditions.append(Fiche.published_version_id.in_(located))
         titles.append(quartier.nom)
-    fiches = db.scalars(public_fiches_query(*conditions)).all()
-    fiches = sorted(fiches, key=lambda f: (f.published_version.nom.lower(), f.id))[: wanted.limite]
-    return " · ".join(titles), fiches
+    query = (
+        public_fiches_query(*conditions)
+        .join(FicheVersion, FicheVersion.id == Fiche.published_version_id)
+        .order_by(func.lower(FicheVersion.nom), Fiche.id)
+        .limit(wanted.limite)  # at most MAX_LIMIT rows loaded, whatever the size of the guide
+    )
+    return " · ".join(titles), list(db.scalars(query))
 
 
 def stylesheet(couleur: str | None, fond: str | None) -> str:
