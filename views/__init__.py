@@ -143,6 +143,11 @@ def add_routes(config: Any) -> None:
     config.add_route("indicators_csv", "/coordination/indicateurs/{table}.csv")
     config.add_route("public_freshness", "/fraicheur-du-guide")
     config.add_route("usage_beacon", "/mesure/clic")
+    # référents par thématique and the « Réseau » page (views/network.py)
+    config.add_route("network", "/reseau")
+    config.add_route("network_card", "/reseau/mes-coordonnees")
+    config.add_route("coord_referents", "/coordination/referents")
+    config.add_route("coord_referent_remove", "/coordination/referents/{referent_id}/retirer")
 
 
 def includeme(config: Any) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from guide.models import Fiche, MemberRole, Organisation, Quartier, SiteRole, State, Thematique
 from guide.models.directory import DirectoryChange
 from guide.permissions import Permission
-from guide.services import directory, fiches, urgent
+from guide.services import directory, fiches, referents, urgent
 from guide.services.importer import AliasConflict, alias_labels, check_aliases, set_aliases
 from guide.services.quartiers import QuartierConflict, add_quartier, update_quartier
 from guide.services.thematiques import ThematiqueConflict, add_thematique
@@ -28,8 +28,17 @@ from .rendering import process_form
 from .resources import get_or_404
 
 
-@view_config(route_name="review_queue", renderer="review_queue.jinja2", permission=Permission.COORDINATE)
+@view_config(route_name="review_queue", renderer="review_queue.jinja2", permission=Permission.REVIEW_QUEUE)
 def review_queue(request: Any) -> Any:
+    if not request.has_permission(Permission.COORDINATE):
+        # a référent par thématique: the fiches of their thématiques only, and their residents' reports
+        mine = referents.thematique_ids(request.user)
+        return {
+            "queue": referents.review_queue(request.dbsession, mine),
+            "counts": referents.state_counts(request.dbsession, mine),
+            "referent_of": referents.thematique_labels(request.dbsession, mine),
+            "reports": referents.open_reports(request.dbsession, mine),
+        }
     queue = fiches.review_queue(request.dbsession)
     counts = dict(request.dbsession.execute(select(Fiche.state, func.count()).group_by(Fiche.state)).all())
     changes = directory.review_queue(request.dbsession)

@@ -37,6 +37,19 @@ def thematique_ids(user: User | None) -> set[int]:
     return {role.thematique_id for role in getattr(user, "referent_roles", None) or []}
 
 
+def thematique_labels(db: Session, ids: Iterable[int]) -> list[str]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    return list(
+        db.scalars(
+            select(Thematique.label)
+            .where(Thematique.id.in_(wanted))
+            .order_by(Thematique.position, Thematique.label)
+        )
+    )
+
+
 def is_referent(user: User | None) -> bool:
     return bool(thematique_ids(user))
 
