@@ -188,6 +188,9 @@ def load_demo(db: Session) -> dict[str, int] | None:
     from ..print import seed_helplines
 
     seed_helplines(db)  # emergency and helpline numbers printed at the back of the paper guide
+    from .referents import seed_demo as seed_demo_referents
+
+    seed_demo_referents(db, _read("referents.json"), coordinator)  # référents (views/network.py)
     db.flush()
     return counts
 

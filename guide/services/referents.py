@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -259,3 +260,19 @@ def open_reports(db: Session, thematiques: Iterable[int], limit: int = 100) -> l
             .limit(limit)
         )
     )
+
+
+def seed_demo(db: Session, data: dict[str, Any], coordinator: User | None) -> int:
+    """The demo guide's référents (``guide/demo/referents.json``): accounts and thématiques that exist
+    are named, with their card. Returns how many namings were added."""
+    added = 0
+    slugs = {t.slug: t.id for t in db.scalars(select(Thematique))}
+    for item in data["referents"]:
+        user = db.scalars(select(User).where(User.email == item["email"])).one_or_none()
+        wanted = [slugs[slug] for slug in item["thematiques"] if slug in slugs]
+        if user is None or not wanted:
+            continue
+        added += len(name(db, user.email, wanted, coordinator))
+        if card_of(user) is None and item.get("card"):
+            save_card(db, user, **item["card"])
+    return added

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from guide.models import FicheEvent, Referent, State, Thematique
 from guide.services import fiches, referents, reports
+from guide.services.demo import DEMO_PASSWORD
 
 from .. import factories
 from .helpers import csrf_token, field_error, post, visible
@@ -237,3 +238,14 @@ def test_referent_edits_their_own_card(testapp, world, db, login):
     assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;" in page.text
     testapp.reset()
     assert "04 73 11 22 33" in visible(testapp.get("/reseau"))
+
+
+def test_demo_guide_has_referents_on_the_network_page(testapp, demo_guide, login):
+    text = visible(testapp.get("/reseau"))
+    assert "Famille" in text and "Référente familles des centres sociaux" in text and "04 65 71 50 10" in text
+    assert "Conseillère conjugale" not in text  # that référente did not agree to be shown to everyone
+    login("partenaire@guide.localhost", DEMO_PASSWORD)
+    text = visible(testapp.get("/reseau"))
+    assert "Conseillère conjugale et familiale" in text and "Travailleur social, accueil du CCAS" in text
+    login("centre-social@guide.localhost", DEMO_PASSWORD)
+    assert "Vous êtes référent pour" in visible(testapp.get("/coordination"))
