@@ -1,0 +1,30 @@
+"""The « Réseau » page of the référents par thématique on a 360 px phone: what an anonymous visitor sees
+(only the référents who agreed), then a logged-in partner (every card, with tel: and mailto: links)."""
+
+from __future__ import annotations
+
+import re
+
+from guide.services.demo import DEMO_PASSWORD
+
+from .conftest import shot
+
+
+def test_network_page_on_a_phone(live_url, phone):
+    phone.goto(f"{live_url}/reseau")
+    assert phone.get_by_text("Référente familles des centres sociaux").first.is_visible()
+    assert phone.get_by_text("Conseillère conjugale et familiale").count() == 0
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(phone, "phone-reseau-anonymous")
+    phone.goto(f"{live_url}/connexion")
+    phone.get_by_label("Adresse électronique").fill("partenaire@guide.localhost")
+    phone.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    phone.get_by_role("button", name="Se connecter").click()
+    phone.wait_for_url(re.compile(r"/espace$"))
+    phone.get_by_role("link", name="Réseau", exact=True).click()
+    phone.wait_for_url(re.compile(r"/reseau$"))
+    card = phone.locator("li.card", has_text="Conseillère conjugale et familiale")
+    assert card.locator("a[href^='tel:']").get_attribute("href") == "tel:+33465712063"
+    assert card.locator("a[href^='mailto:']").get_attribute("href") == "mailto:contact@planning63.example"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(phone, "phone-reseau-partner")
