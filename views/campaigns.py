@@ -20,6 +20,8 @@ from schemas.campaign import CampaignSchema, PhoneNoteSchema
 from .rendering import process_form
 from .resources import parse_id
 
+ROWS_PER_PAGE = 100
+
 
 def _campaign(request: Any) -> Campaign:
     campaign = request.dbsession.get(Campaign, parse_id(request.matchdict.get("campaign_id")) or 0)
@@ -91,8 +93,22 @@ def campaign_view(request: Any) -> Any:
     }
     if campaign.sent_at is None:
         response["preview"] = campaigns.preview(db, campaign, settings, dt.date.today())
-    else:
-        response["progress"] = campaigns.progress(db, campaign)
+        return response
+    progress = campaigns.progress(db, campaign)
+    # the organisations' table, filtered by answer and paged (2 000 rows would make a 2 MB page)
+    wanted = request.params.get("reponse", "")
+    wanted = wanted if isinstance(wanted, str) and wanted in campaigns.ANSWER_LABELS else ""
+    rows = [row for row in progress.rows if not wanted or row[1] == wanted]
+    pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
+    page = min(max(parse_id(request.params.get("page")) or 1, 1), pages)
+    response.update(
+        progress=progress,
+        rows=rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE],
+        row_count=len(rows),
+        wanted=wanted,
+        page=page,
+        pages=pages,
+    )
     return response
 
 

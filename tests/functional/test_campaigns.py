@@ -151,3 +151,23 @@ def test_every_campaign_route_answers_without_a_server_error(testapp, world, log
                 testapp.post(path, {"x": "1"}, expect_errors=True),
             ):
                 assert response.status_int < 500, (who, path, response.status)
+
+
+def test_the_organisations_table_is_filtered_by_answer_and_paged(
+    testapp, world, login, mailbox, db, monkeypatch
+):
+    import views.campaigns
+
+    monkeypatch.setattr(views.campaigns, "ROWS_PER_PAGE", 2)
+    login("coord@test.fr")
+    _new_campaign(testapp, mode="all").follow().forms["send-campaign"].submit()
+    campaign = db.scalar(select(Campaign))
+    page = testapp.get(f"/coordination/campagnes/{campaign.id}")
+    assert "Page 1 / 2 (3 structures)" in visible(page)
+    assert len(page.html.select("tr[id^=org-]")) == 2
+    page = testapp.get(f"/coordination/campagnes/{campaign.id}", {"page": "2"})
+    assert len(page.html.select("tr[id^=org-]")) == 1
+    page = testapp.get(f"/coordination/campagnes/{campaign.id}", {"reponse": "none", "page": "99"})
+    assert "Page 2 / 2" in visible(page)
+    for odd in ({"reponse": "<script>"}, {"page": "-3"}, {"page": "9" * 40}):
+        assert testapp.get(f"/coordination/campagnes/{campaign.id}", odd).status_int == 200
