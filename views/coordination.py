@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import colander
@@ -38,6 +39,8 @@ def review_queue(request: Any) -> Any:
             "counts": referents.state_counts(request.dbsession, mine),
             "referent_of": referents.thematique_labels(request.dbsession, mine),
             "reports": referents.open_reports(request.dbsession, mine),
+            "freshness": referents.freshness(request.dbsession, mine, dt.date.today()),
+            "stale": referents.stale_fiches(request.dbsession, mine, dt.date.today()),
         }
     queue = fiches.review_queue(request.dbsession)
     counts = dict(request.dbsession.execute(select(Fiche.state, func.count()).group_by(Fiche.state)).all())

@@ -8,6 +8,7 @@ anonymous visitors only the cards whose référent agreed (``ReferentCard.public
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..models import ErrorReport, Fiche, Membership, Referent, ReferentCard, State, Thematique, User
 from ..models import version_thematique as vt
+from .freshness import FreshnessCount, freshness_counts, stale_fiches_query
 
 # A coordinator names a few people at a time; a forged form cannot ask for more rows than this.
 MAX_THEMATIQUES_PER_NAMING = 50
@@ -276,3 +278,19 @@ def seed_demo(db: Session, data: dict[str, Any], coordinator: User | None) -> in
         if card_of(user) is None and item.get("card"):
             save_card(db, user, **item["card"])
     return added
+
+
+def freshness(db: Session, thematiques: Iterable[int], today: dt.date) -> list[FreshnessCount]:
+    """How up to date the public fiches of ``thematiques`` are, one line per thématique."""
+    ids = set(thematiques)
+    rows = freshness_counts(db, today, by="thematique")
+    assert isinstance(rows, list)
+    return [row for row in rows if row.key in ids]
+
+
+def stale_fiches(db: Session, thematiques: Iterable[int], today: dt.date, limit: int = 50) -> list[Fiche]:
+    """The public fiches of ``thematiques`` « À vérifier », most overdue first (at most ``limit``)."""
+    ids = set(thematiques)
+    if not ids:
+        return []
+    return list(db.scalars(stale_fiches_query(today=today).where(_carries(ids)).limit(limit)))

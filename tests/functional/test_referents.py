@@ -4,6 +4,7 @@ the « Réseau » page (contact details for anonymous visitors only when they ag
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from sqlalchemy import select
@@ -152,6 +153,26 @@ def test_a_fiche_in_two_thematiques_can_be_reviewed_by_either_referent(testapp, 
     text = visible(testapp.get("/coordination"))
     assert "Bilan de santé et droits" in text and "Consultation infirmière" not in text
     assert post(testapp, f"/espace/fiches/{fiche_both.id}/etat/publish").status_int == 303
+
+
+def test_referent_sees_the_freshness_of_their_thematiques(testapp, world, db, login):
+    referent, *_ = _setup(db, world)
+    world.fiches["published_a"].confirmed_at = dt.date(2020, 1, 6)  # « Accès aux droits »: not theirs
+    db.flush()
+    login(referent.email)
+    text = visible(testapp.get("/coordination"))
+    assert "Fraîcheur des fiches publiées de vos thématiques" in text
+    assert "Aucune fiche publiée dans vos thématiques" in text and "Fiche published a" not in text
+    droits = factories.user(db, "referent.droits@test.fr")
+    db.flush()
+    referents.name(db, droits.email, [_thematique(db, "acces-aux-droits").id], world.users["coord"])
+    db.flush()
+    login(droits.email)
+    page = testapp.get("/coordination")
+    text = visible(page)
+    assert "Accès aux droits 3" in text  # the three published fiches of the world (a, b, c)
+    assert "Fiches à vérifier, les plus en retard d'abord (1)" in text
+    assert "Fiche published a — Association Alpha, confirmée le 6 janvier 2020" in text
 
 
 def test_error_report_reaches_the_referents_of_the_fiche(testapp, world, db, mailbox, login):
