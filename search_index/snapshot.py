@@ -67,6 +67,9 @@ B = 0.75  # BM25 length normalisation
 TERM_CACHE = 4096
 UNIT_CACHE = 512
 WHEN_CACHE = 64
+MAX_SPELLINGS = (
+    64  # accented spellings of a short word looked up in the vocabulary (:meth:`Snapshot.exact_docs`)
+)
 # The accented forms of a folded letter, to find a short word as written whatever its accents.
 _ACCENTS = {"a": "aàâä", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "c": "cç", "y": "yÿ"}
 _FACET_KEYS = (
@@ -231,7 +234,11 @@ class Snapshot:
         docs: set[int] = set()
         with self.lock:
             reader = self.searcher.reader()
-            for letters in itertools.product(*(_ACCENTS.get(c, c) for c in folded)):
+            # bounded: the accented spellings of a 4-letter word of vowels (« eeee ») would be 625
+            spellings = itertools.islice(
+                itertools.product(*(_ACCENTS.get(c, c) for c in folded)), MAX_SPELLINGS
+            )
+            for letters in spellings:
                 for term in reader.expand_prefix("vocab", "".join(letters)):
                     text = term.decode("utf-8") if isinstance(term, bytes) else term
                     if len(text) <= len(folded) + 1 and bare(analysis.fold(text)) == target:

@@ -11,9 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from whoosh import reading
 
 from guide import hours
 from search_index import SearchParameterError, SearchService
+from search_index.params import MAX_QUERY_WORDS
+from search_index.snapshot import MAX_SPELLINGS
 
 SATURDAY = dt.datetime(2026, 3, 14, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 PARTIAL = "Aucun service ne correspond à tous les mots ; voici les plus proches."
@@ -218,3 +221,20 @@ def test_a_typo_among_words_that_cannot_all_match_is_corrected_too(service, db):
     assert results.corrected == "urgence logement" and results.partial
     assert names(results)[:3] == names(search(service, db, "urgence logement"))[:3]
     assert results.message.startswith("Résultats pour « urgence logement » : aucun service ne correspond")
+
+
+def test_short_words_look_up_a_bounded_number_of_spellings(service, db, monkeypatch):
+    calls = []
+    for cls in (reading.IndexReader, reading.SegmentReader):
+        original = cls.expand_prefix
+
+        def counting(self, fieldname, prefix, _original=original):
+            calls.append(prefix)
+            return _original(self, fieldname, prefix)
+
+        monkeypatch.setattr(cls, "expand_prefix", counting)
+    vowels = ["eeee", "aeea", "eaee", "eeae", "eeea", "aeee", "oeee", "eoee", "eeoe", "eeeo", "ieee", "eiee"]
+    results = search(service, db, " ".join(vowels))
+    assert results.total >= 0
+    # each short word (12 at most) looks up at most MAX_SPELLINGS accented spellings, not 5 ** 4
+    assert 0 < len([c for c in calls if len(c) == 4]) <= MAX_QUERY_WORDS * MAX_SPELLINGS
