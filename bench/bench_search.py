@@ -698,7 +698,8 @@ def main() -> int:
     ]
     print()
     print(
-        f"Search benchmark — {os.cpu_count()} CPU, {args.requests} requests per kind, 8 clients, the four "
+        f"Search benchmark — {os.cpu_count()} CPU (load average {os.getloadavg()[0]:.1f} at the end: other "
+        f"processes share them), {args.requests} requests per kind, 8 clients, the four "
         "kinds interleaved in one run on one waitress; « minimal »: a bare Pyramid view returning the same "
         "bytes (target: p95 ≤ 5× the minimal view's)"
     )
