@@ -38,7 +38,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..models import (
     Campaign,
@@ -601,7 +601,12 @@ def progress(db: Session, campaign: Campaign) -> Progress:
     """Answers by organisation, and tallied by thématique and quartier (an organisation counts in each
     thématique of its public fiches and each quartier of its lieux)."""
     answer = answers(db, campaign)
-    recipients = sorted(campaign.recipients, key=lambda r: r.organisation.nom.casefold())
+    loaded = db.scalars(
+        select(CampaignRecipient)
+        .where(CampaignRecipient.campaign_id == campaign.id)
+        .options(selectinload(CampaignRecipient.organisation))
+    ).all()  # one query for the organisations, not one each
+    recipients = sorted(loaded, key=lambda r: r.organisation.nom.casefold())
     overall = Tally("Toutes")
     for r in recipients:
         overall.counts[answer[r.organisation_id]] += 1
@@ -736,7 +741,11 @@ def campaign_reminders(
         answer = answers(db, campaign)
         waiting = [
             r
-            for r in campaign.recipients
+            for r in db.scalars(
+                select(CampaignRecipient)
+                .where(CampaignRecipient.campaign_id == campaign.id)
+                .options(selectinload(CampaignRecipient.organisation))
+            )
             if answer[r.organisation_id] == "none"
             and r.answered_at is None
             and not r.phone_noted_at
