@@ -270,3 +270,30 @@ def test_demo_guide_has_referents_on_the_network_page(testapp, demo_guide, login
     assert "Conseillère conjugale et familiale" in text and "Travailleur social, accueil du CCAS" in text
     login("centre-social@guide.localhost", DEMO_PASSWORD)
     assert "Vous êtes référent pour" in visible(testapp.get("/coordination"))
+
+
+def test_a_coordinator_who_is_also_referent_gets_one_digest(testapp, world, db):
+    coord = world.users["coord"]
+    referents.name(db, coord.email, [_thematique(db, "acces-aux-droits").id], coord)
+    plain = factories.user(db, "referent.droits@test.fr")
+    db.flush()
+    referents.name(db, plain.email, [_thematique(db, "acces-aux-droits").id], coord)
+    fiche = world.fiches["published_a"]
+    reports.submit(db, fiche, "Les horaires du mercredi ont changé.", "", "hash")
+    db.flush()
+
+    class Mailer:
+        def __init__(self):
+            self.sent = []
+
+        def build(self, to, subject, body):
+            return (to, subject, body)
+
+        def deliver(self, message):
+            self.sent.append(message)
+
+    mailer = Mailer()
+    count = reports.send_report_digest(db, mailer, testapp.app.registry.settings)
+    recipients = sorted(to for to, _subject, _body in mailer.sent)
+    assert recipients == sorted({"admin@test.fr", "coord@test.fr", "referent.droits@test.fr"})
+    assert count == 3
