@@ -6,13 +6,14 @@ import datetime as dt
 from typing import Any
 
 import colander
-from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+import deform.widget as w
+from pyramid.httpexceptions import HTTPForbidden, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 from sqlalchemy import select
 
 from guide.models import Campaign, CampaignRecipient, Fiche, Quartier, Thematique, UrgentChange
 from guide.permissions import Permission
-from guide.services import campaigns, urgent
+from guide.services import campaigns, referents, urgent
 from guide.services.freshness import PERIOD_CHOICES, freshness_counts
 from guide.settings import settings_of
 from schemas.campaign import CampaignSchema, PhoneNoteSchema
@@ -23,10 +24,21 @@ from .resources import parse_id
 ROWS_PER_PAGE = 100
 
 
+def _referent_thematiques(request: Any) -> set[int] | None:
+    """None for the coordination; a référent's thématiques (their campaigns aim at them only)."""
+    if request.has_permission(Permission.COORDINATE):
+        return None
+    return referents.thematique_ids(request.user)
+
+
 def _campaign(request: Any) -> Campaign:
     campaign = request.dbsession.get(Campaign, parse_id(request.matchdict.get("campaign_id")) or 0)
     if campaign is None:
         raise HTTPNotFound()
+    if _referent_thematiques(request) is not None and not referents.may_follow_campaign(
+        request.user, campaign
+    ):
+        raise HTTPForbidden()
     return campaign
 
 
@@ -37,23 +49,39 @@ def _recipient(request: Any, campaign: Campaign) -> CampaignRecipient:
     return recipient
 
 
-@view_config(route_name="campaigns", renderer="campaign_list.jinja2", permission=Permission.COORDINATE)
+@view_config(route_name="campaigns", renderer="campaign_list.jinja2", permission=Permission.REVIEW_QUEUE)
 def campaign_list(request: Any) -> Any:
-    rows = request.dbsession.scalars(select(Campaign).order_by(Campaign.created_at.desc()).limit(200)).all()
+    query = select(Campaign).order_by(Campaign.created_at.desc()).limit(200)
+    if _referent_thematiques(request) is not None:  # a référent: the campaigns they created
+        query = query.where(Campaign.created_by_id == request.user.id)
+    rows = request.dbsession.scalars(query).all()
     return {
         "campaigns": rows,
         "freshness": freshness_counts(request.dbsession, dt.date.today()),
     }
 
 
-@view_config(route_name="campaign_new", renderer="form_page.jinja2", permission=Permission.COORDINATE)
+@view_config(route_name="campaign_new", renderer="form_page.jinja2", permission=Permission.REVIEW_QUEUE)
 def campaign_new(request: Any) -> Any:
     db = request.dbsession
     thematiques = [(str(t.id), t.label) for t in db.scalars(select(Thematique).order_by(Thematique.position))]
     quartiers = [(str(q.id), q.nom) for q in db.scalars(select(Quartier).order_by(Quartier.nom))]
-    schema = CampaignSchema().bind(thematiques=thematiques, quartiers=quartiers)
+    mine = _referent_thematiques(request)
+    schema = CampaignSchema()
+    if mine is not None:  # a référent writes to the structures of their thématiques only
+        thematiques = [(value, label) for value, label in thematiques if int(value) in mine]
+        schema = schema.clone()
+        schema["mode"].widget = w.RadioChoiceWidget(
+            values=[("thematique", campaigns.TARGET_MODES["thematique"])]
+        )
+        schema["mode"].validator = colander.OneOf(["thematique"])
+        del schema["quartier"]
+    schema = schema.bind(thematiques=thematiques, quartiers=quartiers)
     result = process_form(
-        request, schema, appstruct={"mode": "stale"}, buttons=(("preview", "Prévisualiser le courriel"),)
+        request,
+        schema,
+        appstruct={"mode": "stale" if mine is None else "thematique"},
+        buttons=(("preview", "Prévisualiser le courriel"),),
     )
     if result.valid:
         assert result.appstruct is not None
@@ -79,7 +107,7 @@ def campaign_new(request: Any) -> Any:
     }
 
 
-@view_config(route_name="campaign", renderer="campaign_view.jinja2", permission=Permission.COORDINATE)
+@view_config(route_name="campaign", renderer="campaign_view.jinja2", permission=Permission.REVIEW_QUEUE)
 def campaign_view(request: Any) -> Any:
     campaign = _campaign(request)
     db = request.dbsession
@@ -112,7 +140,7 @@ def campaign_view(request: Any) -> Any:
     return response
 
 
-@view_config(route_name="campaign_send", request_method="POST", permission=Permission.COORDINATE)
+@view_config(route_name="campaign_send", request_method="POST", permission=Permission.REVIEW_QUEUE)
 def campaign_send(request: Any) -> Any:
     campaign = _campaign(request)
     try:
@@ -130,7 +158,7 @@ def campaign_send(request: Any) -> Any:
     return HTTPSeeOther(request.route_path("campaign", campaign_id=campaign.id))
 
 
-@view_config(route_name="campaign_resend", request_method="POST", permission=Permission.COORDINATE)
+@view_config(route_name="campaign_resend", request_method="POST", permission=Permission.REVIEW_QUEUE)
 def campaign_resend(request: Any) -> Any:
     campaign = _campaign(request)
     recipient = _recipient(request, campaign)
@@ -153,7 +181,7 @@ def campaign_resend(request: Any) -> Any:
     )
 
 
-@view_config(route_name="campaign_phone", request_method="POST", permission=Permission.COORDINATE)
+@view_config(route_name="campaign_phone", request_method="POST", permission=Permission.REVIEW_QUEUE)
 def campaign_phone(request: Any) -> Any:
     campaign = _campaign(request)
     recipient = _recipient(request, campaign)
@@ -170,7 +198,7 @@ def campaign_phone(request: Any) -> Any:
     )
 
 
-@view_config(route_name="campaign_close", request_method="POST", permission=Permission.COORDINATE)
+@view_config(route_name="campaign_close", request_method="POST", permission=Permission.REVIEW_QUEUE)
 def campaign_close(request: Any) -> Any:
     campaign = _campaign(request)
     campaigns.close(campaign)

@@ -294,3 +294,16 @@ def stale_fiches(db: Session, thematiques: Iterable[int], today: dt.date, limit:
     if not ids:
         return []
     return list(db.scalars(stale_fiches_query(today=today).where(_carries(ids)).limit(limit)))
+
+
+def may_follow_campaign(user: User | None, campaign: Any) -> bool:
+    """A référent runs the update campaigns they created, aimed at their own thématiques only."""
+    target = campaign.target or {}
+    ids = {int(i) for i in target.get("ids") or []}
+    return (
+        user is not None
+        and campaign.created_by_id == user.id
+        and target.get("mode") == "thematique"
+        and bool(ids)
+        and ids <= thematique_ids(user)
+    )

@@ -7,14 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+import webtest
 from sqlalchemy import select
 
-from guide.models import FicheEvent, Referent, State, Thematique
-from guide.services import fiches, referents, reports
+from guide.models import Campaign, FicheEvent, Referent, State, Thematique
+from guide.services import campaigns, fiches, referents, reports
 from guide.services.demo import DEMO_PASSWORD
 
 from .. import factories
-from .helpers import csrf_token, field_error, post, visible
+from .helpers import choose, csrf_token, field_error, post, visible
 
 
 def _tick(form, *values):
@@ -297,3 +298,49 @@ def test_a_coordinator_who_is_also_referent_gets_one_digest(testapp, world, db):
     recipients = sorted(to for to, _subject, _body in mailer.sent)
     assert recipients == sorted({"admin@test.fr", "coord@test.fr", "referent.droits@test.fr"})
     assert count == 3
+
+
+def test_referent_runs_a_campaign_on_their_thematiques_only(testapp, world, db, login, mailbox):
+    referent, sante, droits, *_ = _setup(db, world)
+    fiche = fiches.create_fiche(
+        db, world.orgs["b"], factories.content(nom="Centre de vaccination", thematiques=["sante"]), referent
+    )
+    fiches.transition(db, fiche, "publish", world.users["coord"])
+    theirs = campaigns.create_campaign(db, "Coordination", {"mode": "all"}, "", world.users["coord"])
+    db.flush()
+    login(referent.email)
+    assert testapp.get(f"/coordination/campagnes/{theirs.id}", expect_errors=True).status_int == 403
+    assert post(testapp, f"/coordination/campagnes/{theirs.id}/envoyer", expect_errors=True).status_int == 403
+    assert f"/coordination/campagnes/{theirs.id}" not in testapp.get("/coordination/campagnes").text
+    page = testapp.get("/coordination").click("Campagnes de mise à jour de vos thématiques")
+    page = page.click("Nouvelle campagne")
+    form = page.forms["deform"]
+    boxes = [box._value for box in form.fields.get("checkbox", [])]
+    assert boxes == [str(sante.id)]  # their thématique only; no « toutes les structures », no quartier
+    (radio_name, radios), *_ = [
+        (name, fields) for name, fields in form.fields.items() if isinstance(fields[0], webtest.forms.Radio)
+    ]
+    assert [option[0] for option in radios[0].options] == ["thematique"]
+    # a forged thématique or mode is refused beside the field, with the title kept
+    forged = [
+        ("csrf_token", csrf_token(testapp)),
+        ("__formid__", "deform"),
+        ("title", "Relance santé"),
+        (radio_name, "all"),
+        ("__start__", "thematique:sequence"),
+        ("checkbox", str(droits.id)),
+        ("__end__", "thematique:sequence"),
+        ("message", ""),
+        ("preview", "1"),
+    ]
+    page = testapp.post("/coordination/campagnes/nouvelle", forged)
+    assert page.status_int == 200 and page.forms["deform"]["title"].value == "Relance santé"
+    assert db.scalars(select(Campaign).where(Campaign.created_by_id == referent.id)).all() == []
+    form = page.forms["deform"]
+    choose(form, "thematique")
+    _tick(form, str(sante.id))
+    page = form.submit("preview").follow()
+    assert "Structures concernées (1)" in visible(page)  # Bêta Santé
+    page.forms["send-campaign"].submit().follow()
+    mail = mailbox.wait_for("owner.b@test.fr")
+    assert "Centre de vaccination" in mailbox.body(mail)
