@@ -31,5 +31,5 @@ def includeme(config: Any) -> None:
     config.add_static_view("static", "guide:static", cache_max_age=3600)
     # uploaded logos, re-encoded on upload (guide.services.uploads), stored in the database (guide.storage)
     config.add_route("logo", "/media/logos/{name}")
-    config.add_view(serve_logo, route_name="logo", request_method=("GET", "HEAD"))
+    config.add_view(serve_logo, route_name="logo")  # a POST gets the CSRF check (400), like every view
     config.add_translation_dirs("colander:locale/", "deform:locale/")

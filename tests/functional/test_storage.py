@@ -60,6 +60,7 @@ def test_a_logo_is_served_with_its_etag_and_unknown_names_are_404(testapp, db):
     assert response.headers["ETag"].strip('"') == hashlib.sha256(b"\x89PNG\r\n\x1a\n fake").hexdigest()
     assert "max-age=86400" in response.headers["Cache-Control"]
     testapp.get("/media/logos/0123abcd.png", headers={"If-None-Match": response.headers["ETag"]}, status=304)
+    assert testapp.post("/media/logos/0123abcd.png", {"x": "1"}, expect_errors=True).status_int == 400  # CSRF
     for path in ("/media/logos/inconnu.png", "/media/logos/..%2Fsecret.key", "/media/logos/%2e%2e"):
         assert testapp.get(path, expect_errors=True).status_int in (400, 404), path
 
