@@ -28,3 +28,21 @@ def test_network_page_on_a_phone(live_url, phone):
     assert card.locator("a[href^='mailto:']").get_attribute("href") == "mailto:contact@planning63.example"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     shot(phone, "phone-reseau-partner")
+
+
+def test_referent_review_page_on_a_phone(live_url, phone):
+    """The centre sociaux' référente famille: her queue, reports and freshness, her thématiques only."""
+    phone.goto(f"{live_url}/connexion")
+    phone.get_by_label("Adresse électronique").fill("centre-social@guide.localhost")
+    phone.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    phone.get_by_role("button", name="Se connecter").click()
+    phone.wait_for_url(re.compile(r"/espace$"))
+    phone.get_by_role("link", name="Réseau", exact=True).click()
+    phone.get_by_role("link", name="Mes fiches à relire").click()
+    phone.wait_for_url(re.compile(r"/coordination$"))
+    assert phone.get_by_text(
+        "Vous êtes référent pour Famille et parentalité, Enfance et jeunesse"
+    ).is_visible()
+    assert phone.get_by_role("heading", name="Fraîcheur des fiches publiées de vos thématiques").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(phone, "phone-referent-queue")

@@ -171,7 +171,7 @@ def test_referent_sees_the_freshness_of_their_thematiques(testapp, world, db, lo
     login(droits.email)
     page = testapp.get("/coordination")
     text = visible(page)
-    assert "Accès aux droits 3" in text  # the three published fiches of the world (a, b, c)
+    assert "Accès aux droits : 3 fiches publiées" in text  # the three published fiches of the world
     assert "Fiches à vérifier, les plus en retard d'abord (1)" in text
     assert "Fiche published a — Association Alpha, confirmée le 6 janvier 2020" in text
 
