@@ -341,6 +341,9 @@ def test_referent_runs_a_campaign_on_their_thematiques_only(testapp, world, db, 
     _tick(form, str(sante.id))
     page = form.submit("preview").follow()
     assert "Structures concernées (1)" in visible(page)  # Bêta Santé
-    page.forms["send-campaign"].submit().follow()
+    page = page.forms["send-campaign"].submit().follow()
+    assert "Bêta Santé" in visible(page)
+    # no link to pages a référent may not open (invitations, the organisation's space)
+    assert "/coordination/inviter" not in page.text and "/espace/structures/" not in page.text
     mail = mailbox.wait_for("owner.b@test.fr")
     assert "Centre de vaccination" in mailbox.body(mail)
