@@ -131,6 +131,8 @@ def test_referent_queue_shows_only_their_thematiques_and_they_publish_or_send_ba
     # their fiches: read, never edit; publish one, send the other back with a comment
     manage = testapp.get(f"/espace/fiches/{fiche_sante.id}")
     assert "Publier" in visible(manage)
+    assert f"/espace/structures/{world.orgs['b'].id}" not in manage.text  # not a member: no 403 link
+    assert manage.click("← À relire").request.path == "/coordination"
     assert testapp.get(f"/espace/fiches/{fiche_sante.id}/modifier", expect_errors=True).status_int == 403
     assert post(testapp, f"/espace/fiches/{fiche_sante.id}/etat/publish").status_int == 303
     post(testapp, f"/espace/fiches/{fiche_both.id}/etat/send_back", {"comment": "Précisez les horaires."})
