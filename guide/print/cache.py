@@ -19,16 +19,21 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .. import hours, storage
+from ..db import writing_session
+from ..models.meta import utcnow
 from .helplines import helpline_data, helplines
 from .rendering import template_sources
 from .selection import live_entries
+
+log = logging.getLogger(__name__)
 
 # Bump when the output changes for a reason the hashed files below do not show.
 CACHE_FORMAT = 1
@@ -117,18 +122,30 @@ class PdfCache:
         return f"{key}{suffix}"
 
     def read(self, key: str, suffix: str = ".pdf") -> bytes | None:
+        """The document of ``key`` (None when it is not cached); its last use is noted at most once per
+        :data:`guide.storage.TOUCH_EVERY`, in a write transaction of its own, best effort (a busy database
+        only delays the note: the read never fails for it)."""
         name = self.name(key, suffix)
         with self._factory()() as db:
-            stored = storage.get(db, storage.PDF, name, touch=True)
-            data = stored.data if stored is not None else None
-            db.commit()
+            stored = storage.get(db, storage.PDF, name)
+            if stored is None:
+                return None
+            data, stale = stored.data, utcnow() - stored.used_at > storage.TOUCH_EVERY
+            db.rollback()
+        if stale:
+            try:
+                with writing_session(self._factory()) as db:
+                    storage.get(db, storage.PDF, name, touch=True)
+                    db.commit()
+            except SQLAlchemyError:
+                log.warning("could not note the use of the cached PDF %s", name, exc_info=True)
         return data
 
     def write(self, key: str, data: bytes, suffix: str = ".pdf") -> None:
         """Store ``data`` under ``key`` (replacing what was there), then evict beyond ``max_bytes``."""
         name = self.name(key, suffix)
         content_type = "application/pdf" if suffix == ".pdf" else "text/html; charset=utf-8"
-        with self._factory()() as db:
+        with writing_session(self._factory()) as db:  # SQLite: the write lock first
             try:
                 storage.put(db, storage.PDF, name, data, content_type)
                 db.flush()

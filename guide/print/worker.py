@@ -38,6 +38,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from ..db import writing_session
 from ..models.meta import utcnow
 from ..models.storage import TaskData
 from ..settings import Settings, coerce, settings_of
@@ -155,7 +156,7 @@ def layout_in_pool(job: Job, typed: Settings) -> bytes:
 
 def mark_pending(session_factory: Any, key: str) -> bool:
     """Announce a render of ``key``; False when one is announced already (by any server)."""
-    with session_factory() as db:
+    with writing_session(session_factory) as db:
         where = (TaskData.queue == MARKERS, TaskData.key == key)
         created = db.scalar(select(TaskData.created_at).where(*where))
         if created is not None:
@@ -184,7 +185,7 @@ def marker(session_factory: Any, key: str) -> bytes | None:
 
 def set_marker(session_factory: Any, key: str, value: bytes | None) -> None:
     """Remove the marker of ``key`` (None) or record the render's failure on it."""
-    with session_factory() as db:
+    with writing_session(session_factory) as db:
         where = (TaskData.queue == MARKERS, TaskData.key == key)
         db.execute(delete(TaskData).where(*where))
         if value is not None:
