@@ -92,9 +92,11 @@ def org_manage(request: Any) -> Any:
         .order_by(Fiche.updated_at.desc())
     ).all()
     pending = directory.pending_for(request.dbsession, organisation)
+    today = dt.date.today()
     return {
         "organisation": organisation,
         "fiches": sorted(fiche_list, key=lambda f: f.title.lower()),
+        "freshness": {f.id: freshness_of(f, today) for f in fiche_list},
         "can_manage_members": request.has_permission(Permission.MANAGE_MEMBERS),
         "can_edit": request.has_permission(Permission.EDIT_ORGANISATION),
         "can_create": request.has_permission(Permission.CREATE_FICHE),

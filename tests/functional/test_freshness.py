@@ -142,3 +142,16 @@ def test_coordinators_set_the_period_per_thematique_and_per_fiche(testapp, world
         expect_errors=True,
     )
     assert response.status_int == 403
+
+
+def test_the_organisation_page_flags_fiches_to_check(testapp, world, login, db):
+    from .helpers import visible
+
+    world.fiches["published_a"].confirmed_at = fr.add_months(dt.date.today(), -18)
+    db.flush()
+    login("owner.a@test.fr")
+    page = testapp.get(f"/espace/structures/{world.orgs['a'].id}")
+    row = page.html.find("a", string="Fiche published a").find_parent("tr")
+    assert "À vérifier" in row.get_text(" ")
+    assert len(page.html.select(".fresh-a_verifier")) == 1  # only that fiche; drafts have no freshness
+    assert "Fiche draft a" in visible(page)
