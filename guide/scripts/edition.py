@@ -193,7 +193,7 @@ def _run(
         data = generate(db, edition, site_url=site_url, progress=report)
         db.commit()
         if output:
-            Path(output).write_bytes(data)
+            _write_atomically(Path(output), data)
         if not quiet:
             where = output or f"édition n° {edition.id} ({edition.pdf_file})"
             stream.write(
@@ -213,6 +213,19 @@ def _run(
         return 1
     finally:
         db.close()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """The whole PDF at ``path`` or nothing: a process killed while writing leaves no truncated file."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        with open(partial, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:

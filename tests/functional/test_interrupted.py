@@ -9,6 +9,7 @@ replayed.
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import signal
@@ -18,12 +19,14 @@ import time
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 from whoosh import index as whoosh_index
 
 import guide
+from guide import storage
 from guide.db import make_engine, make_session_factory
-from guide.models import Fiche, Organisation
+from guide.models import Edition, Fiche, Organisation
 from guide.scripts.migrate import upgrade
 from guide.services.demo import load_demo
 
@@ -158,3 +161,58 @@ def test_an_import_killed_anywhere_writes_all_of_it_or_nothing(tmp_path, worker_
     assert _directory_counts(url) == whole, f"seed={seed}"
     _run(command)  # the same export again: nothing doubled
     assert _directory_counts(url) == whole, f"seed={seed}"
+
+
+def _editions(database_url: str) -> list[tuple[int, str, bytes | None]]:
+    """(id, status, PDF in the shared storage) of every edition."""
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as db:
+            return [
+                (edition.id, edition.status.value, storage.read(db, storage.EDITIONS, edition.pdf_file))
+                if edition.pdf_file
+                else (edition.id, edition.status.value, None)
+                for edition in db.scalars(select(Edition).order_by(Edition.id))
+            ]
+    finally:
+        engine.dispose()
+
+
+def _whole_pdf(data: bytes) -> bool:
+    return len(PdfReader(io.BytesIO(data)).pages) % 4 == 0  # a booklet, read to its last page
+
+
+def test_an_edition_killed_anywhere_leaves_no_half_pdf_and_runs_again(tmp_path, demo_database):
+    seed = int.from_bytes(os.urandom(4), "big")
+    rng = random.Random(seed)
+    ini = _ini(tmp_path, demo_database, tmp_path / "var")
+    output = tmp_path / "guide-2027.pdf"
+    command = [
+        sys.executable,
+        "-m",
+        "guide.scripts.edition",
+        str(ini),
+        "--year",
+        "2027",
+        "-q",
+        "-o",
+        str(output),
+    ]
+    duration = _run(command)
+    assert _whole_pdf(output.read_bytes())
+    output.unlink()
+
+    for moment in sorted(rng.uniform(_startup(command), duration) for _ in range(KILLS)):
+        _killed_after(command, moment)
+        where = f"seed={seed} killed after {moment:.2f} s"
+        # the PDF asked for is whole or absent, and so is every edition's PDF in the storage
+        assert not output.exists() or _whole_pdf(output.read_bytes()), where
+        assert list(tmp_path.glob(".*.partial")) == [], where
+        for _id, status, pdf in _editions(demo_database):
+            assert (status == "terminee") == (pdf is not None), where
+            assert pdf is None or _whole_pdf(pdf), where
+    # an edition the kill left unfinished is generated again to its end
+    unfinished = [edition_id for edition_id, status, _pdf in _editions(demo_database) if status != "terminee"]
+    for edition_id in unfinished:
+        _run([sys.executable, "-m", "guide.scripts.edition", str(ini), "--edition", str(edition_id), "-q"])
+    assert all(status == "terminee" and _whole_pdf(pdf) for _id, status, pdf in _editions(demo_database))
