@@ -58,8 +58,11 @@ def api_error(error: APIError, request: Any) -> Any:
     return {"erreur": error.message}
 
 
-@notfound_view_config(path_info=r"^/api(/|$)", renderer="json", append_slash=HTTPSeeOther)
+@notfound_view_config(path_info=r"^/api(/|$)", renderer="json")
 def api_not_found(request: Any) -> Any:
+    # no append_slash here: Pyramid would check a CSRF token in its wrapper, and a POST would fail with it
+    if request.path_info == "/api/v1" and request.method in ("GET", "HEAD"):
+        return HTTPSeeOther(request.route_url("api_doc"))
     request.response.status = 404
     return {"erreur": "Cette adresse ne correspond à aucune ressource de l'API. Voir /api/v1/openapi.json."}
 

@@ -114,6 +114,9 @@ def test_cors_for_get_without_credentials(testapp, world):
 
 
 def test_unknown_api_address_is_a_json_404(testapp):
+    assert testapp.get("/api/v1", status=303).location == "http://localhost/api/v1/"
+    for method in (testapp.post, testapp.put, testapp.delete):
+        assert method("/api/v1/fiches/1", status=404).json["erreur"]
     response = testapp.get("/api/v1/rien", status=404)
     assert response.json["erreur"].startswith("Cette adresse ne correspond à aucune ressource")
     assert testapp.get("/api/v1/fiches/%01%02", status=404).json["erreur"]
