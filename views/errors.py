@@ -33,6 +33,13 @@ def notfound(request: Any) -> Any:
     return {"title": "Page introuvable", "message": "Cette adresse ne correspond à aucune page du guide."}
 
 
+# A POST (PUT, DELETE…) to an unknown address: the same page, without append_slash, whose wrapper checks a
+# CSRF token and would raise BadCSRFToken out of the exception view (a bare 500).
+@notfound_view_config(renderer="error.jinja2", request_method=("POST", "PUT", "PATCH", "DELETE"))
+def notfound_unsafe_method(request: Any) -> Any:
+    return notfound(request)
+
+
 @exception_view_config(BadCSRFToken, renderer="error.jinja2")
 def bad_csrf(request: Any) -> Any:
     request.response.status = 400

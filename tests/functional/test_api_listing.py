@@ -130,3 +130,10 @@ def test_structure_id_does_not_double_the_source_prefix(testapp, world, db):
     db.flush()
     data = testapp.get(f"/api/v1/fiches/{fiche.uid}").json
     assert data["structure"]["id"] == "mediation-numerique--42"
+
+
+def test_unknown_addresses_answer_404_to_any_method(testapp):
+    for method in (testapp.post, testapp.put, testapp.delete):
+        page = method("/nexiste-pas", status=404)
+        assert "Page introuvable" in page.text
+    assert testapp.get("/fiche", status=404)
