@@ -285,7 +285,23 @@ def api_fiches(request: Any) -> Any:
             query["updated_since"] = since_text
         next_url = request.route_url("api_fiches", _query=query)
         request.response.headers["Link"] = f'<{next_url}>; rel="next"'
-    return {"fiches": items, "nombre": len(items), "curseur_suivant": next_cursor, "suivant": next_url}
+    result = {"fiches": items, "nombre": len(items), "curseur_suivant": next_cursor, "suivant": next_url}
+    if since_text is not None and after is None:
+        result["retirees"] = _withdrawn_since(request, since)
+    return result
+
+
+WITHDRAWN_MAX = 1000
+
+
+def _withdrawn_since(request: Any, since: dt.datetime) -> list[str]:
+    """Ids of fiches public before and no longer public (archived, unpublished) that changed since ``since``:
+    what a re-user's copy must drop. On the first page of a synchronisation only, at most WITHDRAWN_MAX."""
+    changed = select(IndexChange.fiche_id).where(IndexChange.at >= since)
+    rows = request.dbsession.scalars(
+        select(Fiche).where(Fiche.id.in_(changed), ~Fiche.is_public).order_by(Fiche.id).limit(WITHDRAWN_MAX)
+    )
+    return [fiche.stable_id for fiche in rows]
 
 
 def _changed_at(request: Any, ids: list[int]) -> dict[int, dt.datetime]:

@@ -319,6 +319,12 @@ def openapi_document(
                         "nombre": {"type": "integer", "minimum": 0},
                         "curseur_suivant": _nullable("string", pattern="^[0-9]+$"),
                         "suivant": _nullable("string", format="uri"),
+                        "retirees": {
+                            **STRINGS,
+                            "description": "avec updated_since, en première page : les fiches retirées du "
+                            "guide public depuis (archivées, dépubliées), à supprimer de votre copie "
+                            "(1 000 au plus)",
+                        },
                     },
                 },
                 "Resultats": {

@@ -137,3 +137,15 @@ def test_unknown_addresses_answer_404_to_any_method(testapp):
         page = method("/nexiste-pas", status=404)
         assert "Page introuvable" in page.text
     assert testapp.get("/fiche", status=404)
+
+
+def test_a_synchronisation_learns_which_fiches_were_withdrawn(testapp, world, db):
+    since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # after the world's own archiving
+    assert testapp.get(f"/api/v1/fiches?updated_since={since}").json["retirees"] == []
+    fiche = world.fiches["published_b"]
+    fiches.transition(db, fiche, "archive", world.users["coord"])
+    db.flush()
+    data = testapp.get(f"/api/v1/fiches?updated_since={since}").json
+    assert data["retirees"] == [fiche.uid]
+    assert fiche.uid not in [f["id"] for f in data["fiches"]]
+    assert "retirees" not in testapp.get("/api/v1/fiches").json
