@@ -20,19 +20,22 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from whoosh import index as whoosh_index
 
 import guide
-from guide import storage
+from guide import mail, storage
 from guide.db import make_engine, make_session_factory
-from guide.models import Edition, Fiche, Organisation
+from guide.models import Edition, Fiche, Organisation, utcnow
+from guide.models.storage import MailOutbox
 from guide.scripts.migrate import upgrade
 from guide.services.demo import load_demo
 
 from ..live import site_database
+from .test_worker import own_database, running_worker, wait_until, write_ini
 
 KILLS = 3  # random moments per command
+MAILS = 300  # a campaign's mails
 
 
 def _ini(tmp_path: Path, database_url: str, var_dir: Path) -> Path:
@@ -216,3 +219,64 @@ def test_an_edition_killed_anywhere_leaves_no_half_pdf_and_runs_again(tmp_path, 
     for edition_id in unfinished:
         _run([sys.executable, "-m", "guide.scripts.edition", str(ini), "--edition", str(edition_id), "-q"])
     assert all(status == "terminee" and _whole_pdf(pdf) for _id, status, pdf in _editions(demo_database))
+
+
+def test_a_worker_killed_while_delivering_a_campaign_loses_no_mail(
+    database_url, tmp_path, smtp_server, mailbox
+):
+    """A campaign's mails are written to the outbox in the request's transaction (all of them or none);
+    the worker that delivers them is killed at random moments, then started again."""
+    seed = int.from_bytes(os.urandom(4), "big")
+    rng = random.Random(seed)
+    url = own_database(database_url, tmp_path, "interrupted_outbox")
+    ini = write_ini(
+        tmp_path / "guide.ini",
+        url,
+        tmp_path / "var",
+        **{"mail.backend": "smtp", "mail.port": str(smtp_server[0].port), "mail.host": "127.0.0.1"},
+    )
+    recipients = [f"structure-{n}@example.org" for n in range(MAILS)]
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    try:
+        with factory() as db:
+            mailer = mail.Mailer({"mail.backend": "smtp", "site_url": "http://localhost"})
+            for to in recipients:
+                mailer.queue(db, to, "Mise à jour du guide", "Votre fiche est-elle à jour ?")
+            db.commit()
+
+        def delivered() -> set[str]:
+            return {message["To"] for message in mailbox.messages}
+
+        with running_worker(ini, tmp_path / "worker-0.log") as first:
+            started = time.monotonic()
+            wait_until(lambda: len(delivered()) == MAILS, timeout=120, what="the first delivery")
+        duration = time.monotonic() - started
+        mailbox.messages.clear()
+        with factory() as db:  # the same mails again, to be killed this time
+            db.execute(update(MailOutbox).values(sent_at=None, next_attempt_at=utcnow(), attempts=0))
+            db.commit()
+        assert first.returncode is not None
+
+        for number, moment in enumerate(sorted(rng.uniform(0, duration) for _ in range(KILLS))):
+            with running_worker(ini, tmp_path / f"worker-{number + 1}.log") as worker:
+                time.sleep(moment)
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait(timeout=30)
+            with factory() as db:  # the mails the dead worker had claimed wait for their lease: it passes
+                db.execute(
+                    update(MailOutbox).where(MailOutbox.sent_at.is_(None)).values(next_attempt_at=utcnow())
+                )
+                db.commit()
+        with running_worker(ini, tmp_path / "worker-last.log"):
+            wait_until(lambda: len(delivered()) == MAILS, timeout=120, what=f"every mail (seed={seed})")
+            with factory() as db:
+                wait_until(
+                    lambda: db.scalar(select(func.count()).where(MailOutbox.sent_at.is_(None))) == 0,
+                    what="the outbox emptied",
+                )
+        assert delivered() == set(recipients), f"seed={seed}"
+        # a kill between the SMTP server's answer and the row marked sent may send that one mail twice
+        assert len(mailbox.messages) <= MAILS + KILLS, f"seed={seed}"
+    finally:
+        engine.dispose()
