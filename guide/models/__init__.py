@@ -95,3 +95,7 @@ __all__ += ["SharedSelection"]
 from .referents import Referent, ReferentCard  # noqa: E402 - appended by the référents par thématique
 
 __all__ += ["Referent", "ReferentCard"]
+
+from .pro import ProInfo  # noqa: E402 - appended by the information for professionals
+
+__all__ += ["ProInfo"]
