@@ -219,3 +219,48 @@ class ThematiqueSchema(colander.MappingSchema):
         missing=[],
         widget=w.SelectWidget(values=[], multiple=True, size=8),
     )
+
+
+class ProInfoSchema(colander.MappingSchema):
+    """Information for professionals only (guide.services.pro_info): never shown to the public."""
+
+    ligne_directe = colander.SchemaNode(
+        Normalized(normalize.phone),
+        title="Ligne directe",
+        missing="",
+        validator=length(max=30),
+        widget=w.TextInputWidget(type_name="tel"),
+        description="Le numéro à donner entre professionnels, pas celui de l'accueil du public.",
+    )
+    referent_nom = colander.SchemaNode(
+        StrippedString(), title="Nom du ou de la référent·e", missing="", validator=length(max=120)
+    )
+    referent_courriel = colander.SchemaNode(
+        Normalized(normalize.email),
+        title="Courriel du ou de la référent·e",
+        missing="",
+        validator=length(max=254),
+        widget=w.TextInputWidget(type_name="email"),
+    )
+    orientation = colander.SchemaNode(
+        StrippedString(),
+        title="Comment orienter une personne",
+        missing="",
+        validator=length(max=2000),
+        widget=w.TextAreaWidget(rows=3),
+        description="Par exemple : « orientation par mail avec l'accord de la personne ».",
+    )
+    documents = colander.SchemaNode(
+        StrippedString(),
+        title="Documents à apporter",
+        missing="",
+        validator=length(max=2000),
+        widget=w.TextAreaWidget(rows=3),
+    )
+    remarques = colander.SchemaNode(
+        StrippedString(),
+        title="Remarques internes",
+        missing="",
+        validator=length(max=4000),
+        widget=w.TextAreaWidget(rows=4),
+    )

@@ -7,6 +7,7 @@ from typing import Any
 import guide.print
 from templates import print_loader
 
+from .partner import pro_blocks
 from .resources import fiche_factory, lieu_factory, organisation_factory
 from .selection import selection_ids
 
@@ -55,6 +56,9 @@ def add_routes(config: Any) -> None:
     config.add_route("lieu_add", "/espace/structures/{org_id}/lieux/nouveau", factory=organisation_factory)
     config.add_route("fiche_add", "/espace/structures/{org_id}/fiches/nouvelle", factory=organisation_factory)
     config.add_route("lieu_edit", "/espace/lieux/{lieu_id}/modifier", factory=lieu_factory)
+    config.add_route("org_pro_edit", "/espace/structures/{org_id}/infos-pro", factory=organisation_factory)
+    config.add_route("lieu_pro_edit", "/espace/lieux/{lieu_id}/infos-pro", factory=lieu_factory)
+    config.add_route("fiche_pro_edit", "/espace/fiches/{fiche_id}/infos-pro", factory=fiche_factory)
     config.add_route("org_history", "/espace/structures/{org_id}/historique", factory=organisation_factory)
     config.add_route("lieu_history", "/espace/lieux/{lieu_id}/historique", factory=lieu_factory)
     config.add_route("fiche_manage", "/espace/fiches/{fiche_id}", factory=fiche_factory)
@@ -155,5 +159,6 @@ def includeme(config: Any) -> None:
     guide.print.configure(print_loader())  # the printed guide renders the print templates of templates/
     add_routes(config)  # every route of the site
     config.add_request_method(selection_ids, "selection_ids")  # the agent's selection of fiches to print
+    config.add_request_method(pro_blocks, "pro_blocks")  # information for professionals, members only
     config.include(".quality")  # usage counters for the indicators: in memory, written in batches
     config.scan(".")
