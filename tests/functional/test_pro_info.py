@@ -148,3 +148,15 @@ def test_an_inactive_member_reads_nothing(db, world):
     assert not pro_info.may_read(user)
     assert not pro_info.may_read(None)
     assert not pro_info.may_read(world.users["nobody"])
+
+
+def test_the_partner_space_links_to_the_pro_forms(testapp, world, login):
+    login("editor.a@test.fr")
+    fiche, org, lieu = world.fiches["draft_a"], world.orgs["a"], world.lieux["a"]
+    manage = testapp.get(f"/espace/fiches/{fiche.id}")
+    form = manage.click(href=f"/espace/fiches/{fiche.id}/infos-pro").forms["deform"]
+    form["remarques"] = "Fiche en brouillon : déjà une remarque"
+    form.submit("save").follow()
+    org_page = testapp.get(f"/espace/structures/{org.id}")
+    assert org_page.click(href=f"/espace/structures/{org.id}/infos-pro").forms["deform"]
+    assert org_page.click(href=f"/espace/lieux/{lieu.id}/infos-pro").forms["deform"]
