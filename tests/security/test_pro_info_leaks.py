@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -155,3 +157,32 @@ def test_the_selection_pdf_never_holds_it(testapp, world, db):
     text = _text(testapp.get("/selection.pdf"))
     assert "Fiche published a" in text.replace("\n", " ")
     assert MARK not in text
+
+
+# Where the code may name the information for professionals. A new reader (an export, the API, the index,
+# a print template…) must be added here knowingly, with a leak test beside it.
+READERS = {
+    "guide/migrations/versions/f1a70000000f_placeholder.py",
+    "guide/models/__init__.py",
+    "guide/models/pro.py",
+    "guide/services/pro_info.py",
+    "schemas/directory.py",
+    "templates/fiche_public.jinja2",
+    "templates/organisation_public.jinja2",
+    "templates/pro_info.jinja2",
+    "views/__init__.py",
+    "views/partner.py",
+}
+
+
+def test_only_the_pro_pages_read_the_pro_table():
+    root = Path(__file__).resolve().parents[2]
+    readers = set()
+    for folder in ("guide", "views", "search_index", "templates", "schemas"):
+        for path in (root / folder).rglob("*"):
+            if path.suffix in (".py", ".jinja2", ".pt", ".js") and path.is_file():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                if re.search(r"pro_info|ProInfo|pro_blocks|PRO_FIELDS", text):
+                    readers.add(path.relative_to(root).as_posix())
+    assert "guide/services/pro_info.py" in readers
+    assert readers <= READERS, readers - READERS
