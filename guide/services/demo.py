@@ -191,6 +191,9 @@ def load_demo(db: Session) -> dict[str, int] | None:
     from .referents import seed_demo as seed_demo_referents
 
     seed_demo_referents(db, _read("referents.json"), coordinator)  # référents (views/network.py)
+    from .pro_info import seed_demo as seed_demo_pro_info
+
+    seed_demo_pro_info(db, _read("pro_info.json"), DEMO_SOURCE)  # information for professionals only
     db.flush()
     return counts
 

@@ -114,3 +114,15 @@ def blocks_for(
         if lieu.id in by_lieu:
             blocks.append(ProBlock("lieu", lieu.nom or lieu.one_line_address, by_lieu.pop(lieu.id)))
     return blocks
+
+
+def seed_demo(db: Session, data: Mapping[str, Any], source: str) -> int:
+    """The demo guide's information for professionals (``guide/demo/pro_info.json``), keyed by the demo's
+    source ids of organisations and fiches. Returns how many objects got some."""
+    added = 0
+    for model, key in ((Organisation, "organisations"), (Fiche, "fiches")):
+        for source_id, values in data.get(key, {}).items():
+            target = db.scalar(select(model).where(model.source == source, model.source_id == source_id))
+            if target is not None and save(db, target, values, None) is not None:
+                added += 1
+    return added

@@ -160,3 +160,15 @@ def test_the_partner_space_links_to_the_pro_forms(testapp, world, login):
     org_page = testapp.get(f"/espace/structures/{org.id}")
     assert org_page.click(href=f"/espace/structures/{org.id}/infos-pro").forms["deform"]
     assert org_page.click(href=f"/espace/lieux/{lieu.id}/infos-pro").forms["deform"]
+
+
+def test_the_demo_guide_has_pro_info_for_partners_only(testapp, demo_guide, login):
+    from guide.services.demo import DEMO_PASSWORD
+
+    results = testapp.get("/recherche", {"q": "Aides financières ponctuelles du CCAS"})
+    fiche_href = results.html.select_one('a[href^="/fiche/"]')["href"]
+    assert "Pour les professionnels" not in testapp.get(fiche_href).maybe_follow().text
+    login("partenaire@guide.localhost", DEMO_PASSWORD)  # a partner of another organisation (25GH)
+    text = testapp.get(fiche_href).maybe_follow().html.select_one("section.pro-info").get_text(" ")
+    assert "Commission le mardi" in text  # the fiche's
+    assert "Fiche de liaison par mail" in text  # the CCAS's
