@@ -165,6 +165,7 @@ READERS = {
     "guide/migrations/versions/f1a70000000f_placeholder.py",
     "guide/models/__init__.py",
     "guide/models/pro.py",
+    "guide/services/demo.py",  # seeds the demo guide's (guide/demo/pro_info.json)
     "guide/services/pro_info.py",
     "schemas/directory.py",
     "templates/fiche_public.jinja2",
