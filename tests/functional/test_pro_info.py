@@ -57,6 +57,7 @@ def test_any_partner_member_referent_or_coordinator_reads_it(testapp, world, log
     page = _fiche_page(testapp, world)
     section = page.html.select_one("section.pro-info")
     assert section is not None
+    assert "no-store" in page.headers["Cache-Control"]  # no shared cache ever keeps this page
     text = section.get_text(" ")
     assert DIRECT in text and "Camille Référente" in text and "Par mail, avec accord" in text
     assert "Remarque interne structure" in text  # the organisation's
@@ -172,3 +173,14 @@ def test_the_demo_guide_has_pro_info_for_partners_only(testapp, demo_guide, logi
     text = testapp.get(fiche_href).maybe_follow().html.select_one("section.pro-info").get_text(" ")
     assert "Commission le mardi" in text  # the fiche's
     assert "Fiche de liaison par mail" in text  # the CCAS's
+
+
+def test_deleting_the_object_deletes_its_pro_info(db, world):
+    _fill(db, world)
+    fiche = world.fiches["published_a"]
+    fiche_id = fiche.id
+    assert db.query(ProInfo).filter_by(fiche_id=fiche_id).count() == 1
+    db.delete(fiche)
+    db.flush()
+    db.expire_all()
+    assert db.query(ProInfo).filter_by(fiche_id=fiche_id).count() == 0
