@@ -137,7 +137,8 @@ def security_headers_tween_factory(handler: Callable[[Any], Any], registry: Any)
     def tween(request: Any) -> Any:
         response = handler(request)
         headers = pdfs if response.content_type == "application/pdf" else pages
-        if request.path_info in WIDGET_PATHS and response.content_type == "text/html":
+        # the raw WSGI path: request.path_info decodes it and raises on an undecodable one (« %FF »)
+        if request.environ.get("PATH_INFO", "") in WIDGET_PATHS and response.content_type == "text/html":
             headers = widgets
         for name, value in headers.items():
             if name not in response.headers:  # a view may set a stricter policy of its own

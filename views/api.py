@@ -70,7 +70,8 @@ def api_not_found(request: Any) -> Any:
 @subscriber(NewResponse)
 def cors_headers(event: NewResponse) -> None:
     """CORS on every answer of the API (errors and 304 included): readable by any site's scripts."""
-    if event.request.path_info.startswith("/api/"):
+    # the raw WSGI path: path_info decodes it, and raises on the undecodable ones the tweens refuse (400)
+    if event.request.environ.get("PATH_INFO", "").startswith("/api/"):
         for name, value in CORS_HEADERS.items():
             event.response.headers.setdefault(name, value)
 

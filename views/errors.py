@@ -71,7 +71,7 @@ def unexpected_error(exc: Exception, request: Any) -> Any:
     if isinstance(exc, HTTPException):  # redirects, 404s… raised by views: Pyramid's own answer
         return exc
     log.error("unexpected error on %s %s", request.method, request.path_qs[:300], exc_info=exc)
-    if request.path_info.startswith("/api/"):
+    if request.environ.get("PATH_INFO", "").startswith("/api/"):
         response = Response(
             json_body={"erreur": "Une erreur inattendue s'est produite. Réessayez dans un instant."},
             status=500,
