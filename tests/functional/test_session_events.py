@@ -41,6 +41,6 @@ def test_every_new_factory_gets_the_listeners_even_where_a_collected_one_lived()
         forgot += "guide.quartier_index" in session.info
         session.close()
         del session
-        if i % 10 == 0:
+        if i % 50 == 49:
             gc.collect()
     assert forgot == 0
