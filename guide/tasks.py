@@ -348,12 +348,20 @@ def submit_after_commit(
 # --- the tasks ------------------------------------------------------------------------------------------
 
 
+MAIL_ROUND = 500  # mails sent by one deliver_mail task before it hands the thread back
+
+
 @queue.task(name="deliver_mail")
 def deliver_mail() -> int:
     """Send the mails of the outbox that are due (:func:`guide.mail.deliver_outbox`)."""
     from .mail import deliver_outbox
 
-    return deliver_outbox(state.session_factory, settings())  # type: ignore[arg-type]
+    sent = deliver_outbox(state.session_factory, settings(), limit=MAIL_ROUND)  # type: ignore[arg-type]
+    if sent >= MAIL_ROUND:
+        # more may be due (a campaign to 2,000 organisations): another round, queued behind the tasks
+        # that came meanwhile, rather than 500 a minute through retry_mail
+        deliver_mail()
+    return sent
 
 
 @queue.periodic_task(crontab(minute="*"), name="retry_mail")

@@ -107,3 +107,20 @@ def test_housekeeping_prunes_old_sent_mails_only(db):
 def test_the_tasks_run_in_the_process_in_the_tests_mode(app):
     assert app.registry["tasks.immediate"] is True  # the app was handed a connection, not an engine
     assert tasks.queue.immediate is True
+
+
+def test_a_large_outbox_is_delivered_in_rounds_without_waiting_for_the_minute(
+    app, session_factory, mailbox, db, monkeypatch
+):
+    """A campaign's 2,000 mails: a round stops at MAIL_ROUND and queues the next one at once (it used to
+    leave the rest to the retry task, 500 mails a minute)."""
+    monkeypatch.setattr(tasks, "MAIL_ROUND", 2)
+    monkeypatch.setattr(tasks.state, "session_factory", session_factory)  # this test's database
+    mailer = app.registry["mailer"]
+    for number in range(5):
+        mailer.queue(db, f"campagne-{number}@example.org", "Vos fiches", "Bonjour.")
+    db.commit()
+    tasks.deliver_mail()
+    for number in range(5):
+        assert mailbox.wait_for(f"campagne-{number}@example.org")
+    assert mail.outbox_stats(db) == (0, 0.0)
