@@ -63,11 +63,15 @@ def test_search_by_keyboard_with_skip_link(live_url, desktop):
     assert any("français" in t.lower() for t in titles)
 
 
-def test_typo_proposes_a_correction(live_url, desktop):
+def test_a_typo_shows_the_corrected_results_with_a_way_back(live_url, desktop):
     desktop.goto(f"{live_url}/recherche?q=violance")
-    desktop.get_by_role("link", name=re.compile("violence")).click()
+    note = desktop.locator(".search-note.corrected")
+    assert "Résultats pour violence" in note.inner_text()
     assert desktop.locator(".hit").count() > 0
-    shot(desktop, "public-suggestion-followed")
+    shot(desktop, "public-typo-corrected")
+    note.get_by_role("link", name=re.compile("Rechercher plutôt")).click()
+    desktop.wait_for_url(re.compile(r"corriger=0"))
+    assert desktop.locator(".search-note.corrected").count() == 0
 
 
 def test_map_links_filter_the_guide(live_url, desktop):
