@@ -251,6 +251,19 @@ def test_unknown_quartier_imports_the_row_without_quartier(guide: Session, tmp_p
     assert fiche(guide, "gauthiere-francais").organisation.source_id == "entraide-gauthiere"
 
 
+def test_a_place_without_quartier_nor_coordinates_is_imported_with_what_to_do(
+    guide: Session, tmp_path: Path
+) -> None:
+    folder = copy_sample(tmp_path)
+    edit_json(folder / "structures.json", "entraide-gauthiere", quartier=None, latitude=None, longitude=None)
+    report = import_inventory(guide, folder)
+    assert "entraide-gauthiere" not in {r.id for r in report.rejected}
+    warning = next(w for w in report.warnings if w.id == "entraide-gauthiere" and w.field == "quartier")
+    assert "sans quartier" in warning and "coordonnées" in warning  # what to do about it
+    lieu = guide.scalar(select(Lieu).where(Lieu.source_id == "entraide-gauthiere"))
+    assert lieu is not None and lieu.quartier is None
+
+
 # --- workflow ----------------------------------------------------------------------------------------
 
 

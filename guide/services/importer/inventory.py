@@ -630,7 +630,8 @@ class _Importer:
 
     def _quartier(self, raw: Any, latitude: float | None, longitude: float | None) -> Quartier | None:
         """The quartier a row names (tolerantly: case, accents, hyphens, article, aliases), else the one its
-        coordinates fall in; None with a warning saying what to do when neither tells."""
+        coordinates fall in; None with a warning saying what to do when neither tells (also for a row that
+        names no quartier)."""
         if raw is not None and not isinstance(raw, str | int):
             self._warn("quartier", "quartier ignoré : un nom ou un code est attendu")
             raw = None
@@ -641,12 +642,22 @@ class _Importer:
         quartier = quartier_for(self.db, latitude, longitude)
         if quartier is not None:
             return quartier
-        if raw is None:
-            return None
         if self._has_contours is None:
             self._has_contours = (
                 self.db.scalar(select(Quartier.id).where(Quartier.geometry.is_not(None)).limit(1)) is not None
             )
+        if raw is None:
+            if latitude is None:
+                todo = "ajoutez ses coordonnées, ou choisissez son quartier sur la fiche du lieu"
+            elif not self._has_contours:
+                todo = (
+                    "chargez les contours des quartiers (guide-load-quartiers) pour le placer d'après ses "
+                    "coordonnées"
+                )
+            else:
+                todo = "ses coordonnées ne sont dans aucun quartier : choisissez-le sur la fiche du lieu"
+            self._warn("quartier", f"lieu sans quartier connu : importé sans quartier ; {todo}")
+            return None
         if not self._has_contours:
             todo = (
                 "chargez les contours des quartiers (guide-load-quartiers) pour les placer d'après leurs "
