@@ -41,10 +41,18 @@ def wait_for_mail(timeout: float = 10.0) -> None:
 # --- login ------------------------------------------------------------------------------------
 
 
-def _safe_next(request: Any) -> str:
+def _home_of(request: Any, user: Any) -> str:
+    """Where a person lands after login: the review queue for coordinators and référents who belong to no
+    structure (their work is there), else their space."""
+    if user is not None and not user.memberships and (user.is_coordinator or user.referent_roles):
+        return request.route_path("review_queue")
+    return request.route_path("dashboard")
+
+
+def _safe_next(request: Any, user: Any = None) -> str:
     """A path on this site to go to after login; anything else (another host, a scheme, control
-    characters that browsers drop or that would split the header) gives the dashboard."""
-    default = request.route_path("dashboard")
+    characters that browsers drop or that would split the header) gives the person's home page."""
+    default = _home_of(request, user)
     target = request.params.get("next", "")
     if not isinstance(target, str) or not target or len(target) > 2000:
         return default
@@ -95,7 +103,7 @@ def login(request: Any) -> Any:
     accounts.clear_attempts(request.dbsession, email, ip)
     headers = remember(request, user.id)
     request.session.flash(f"Bonjour {user.display_name} !", "success")
-    return HTTPSeeOther(_safe_next(request), headers=headers)
+    return HTTPSeeOther(_safe_next(request, user), headers=headers)
 
 
 @view_config(route_name="logout", request_method="POST")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -187,3 +188,17 @@ def test_remove_member_service_refuses_the_last_owner(world, db):
     owner = db.query(Membership).filter_by(user_id=world.users["owner_a"].id).one()
     with pytest.raises(memberships.LastOwnerError):
         memberships.remove_member(db, world.orgs["a"], owner, world.users["owner_a"])
+
+
+def test_a_coordinator_lands_on_the_review_queue_and_a_partner_on_their_space(testapp, world):
+    """Papercut: a coordinator who belongs to no structure landed on « Votre compte n'est rattaché à aucune
+    structure »."""
+    for email, landing in (("coord@test.fr", "/coordination"), ("owner.a@test.fr", "/espace")):
+        testapp.reset()
+        form = testapp.get("/connexion").forms["deform"]
+        form["email"] = email
+        form["password"] = PASSWORD
+        response = form.submit("login")
+        assert response.status_int == 303
+        assert urlsplit(response.location).path.rstrip("/") == landing, email
+        assert "aucune structure" not in response.follow().text
