@@ -76,15 +76,27 @@ class Mailer:
         message.set_content(body)
         return message
 
-    def deliver(self, message: EmailMessage) -> None:
-        """Hand ``message`` to the SMTP server (or write it to ``var/mail``) now: the worker's job."""
+    def connect(self) -> smtplib.SMTP:
+        smtp = smtplib.SMTP(self.host, self.port, timeout=30)
+        try:
+            if self.starttls:
+                smtp.starttls()
+            if self.username:
+                smtp.login(self.username, self.password)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def deliver(self, message: EmailMessage, smtp: smtplib.SMTP | None = None) -> None:
+        """Hand ``message`` to the SMTP server (or write it to ``var/mail``) now: the worker's job. With
+        ``smtp``, over that open connection (a batch of the outbox shares one)."""
         if self.backend == "smtp":
-            with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
-                if self.starttls:
-                    smtp.starttls()
-                if self.username:
-                    smtp.login(self.username, self.password)
+            if smtp is not None:
                 smtp.send_message(message)
+                return
+            with self.connect() as own:
+                own.send_message(message)
         else:
             self.folder.mkdir(parents=True, exist_ok=True)
             name = message["Message-ID"].strip("<>").replace("@", "_")
@@ -193,36 +205,83 @@ def deliver_outbox(
             rows = _claim(session_factory)
             if not rows:
                 return sent
-            for number, (mail_id, data, attempts) in enumerate(rows):
-                try:
-                    mailer.deliver(message_from_bytes(data, policy=policy.default))  # type: ignore[arg-type]
-                except (OSError, smtplib.SMTPException) as error:
-                    attempts += 1
-                    _record(
-                        session_factory,
-                        mail_id,
-                        attempts=attempts,
-                        last_error=f"{type(error).__name__}: {error}"[:1000],
-                        next_attempt_at=utcnow() + backoff(attempts),
-                    )
-                    log.warning("mail %s not sent (attempt %s): %s", mail_id, attempts, error)
-                    # the server refused this one mail: the others may go; it is unreachable: they wait
-                    if not isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
-                        # the rest of the batch back in the queue at once (they were not tried)
-                        rest = [row[0] for row in rows[number + 1 :]]
-                        if rest:
-                            with writing_session(session_factory) as db:
-                                db.execute(
-                                    update(MailOutbox)
-                                    .where(MailOutbox.id.in_(rest))
-                                    .values(next_attempt_at=utcnow())
-                                )
-                                db.commit()
-                        return sent
-                else:
-                    _record(session_factory, mail_id, sent_at=utcnow(), attempts=attempts + 1)
-                    sent += 1
+            with _Connection(mailer) as connection:
+                stop = _deliver_batch(session_factory, connection, rows)
+                sent += connection.sent
+            if stop:
+                return sent
     return sent
+
+
+class _Connection:
+    """One SMTP connection for a claimed batch, opened at the first mail (an unreachable server is then
+    that mail's failure) and opened again after a mail that broke it: 2 000 campaign mails no longer open
+    2 000 connections. Each mail is still recorded as sent on its own, right after the server took it."""
+
+    def __init__(self, mailer: Mailer) -> None:
+        self.mailer = mailer
+        self.smtp: smtplib.SMTP | None = None
+        self.sent = 0
+
+    def deliver(self, message: EmailMessage) -> None:
+        if self.mailer.backend != "smtp":
+            self.mailer.deliver(message)
+            return
+        if self.smtp is None:
+            self.smtp = self.mailer.connect()
+        try:
+            self.mailer.deliver(message, self.smtp)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError):
+            raise  # this mail only: the connection goes on (smtplib has reset the transaction)
+        except BaseException:
+            self.close()  # a broken connection: the next mail opens another
+            raise
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            smtp, self.smtp = self.smtp, None
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
+
+    def __enter__(self) -> _Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _deliver_batch(session_factory: sessionmaker[Session], connection: _Connection, rows: list[Any]) -> bool:
+    """Send a claimed batch; True when the server became unreachable (the round stops there)."""
+    for number, (mail_id, data, attempts) in enumerate(rows):
+        try:
+            connection.deliver(message_from_bytes(data, policy=policy.default))  # type: ignore[arg-type]
+        except (OSError, smtplib.SMTPException) as error:
+            attempts += 1
+            _record(
+                session_factory,
+                mail_id,
+                attempts=attempts,
+                last_error=f"{type(error).__name__}: {error}"[:1000],
+                next_attempt_at=utcnow() + backoff(attempts),
+            )
+            log.warning("mail %s not sent (attempt %s): %s", mail_id, attempts, error)
+            # the server refused this one mail: the others may go; it is unreachable: they wait
+            if not isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
+                # the rest of the batch back in the queue at once (they were not tried)
+                rest = [row[0] for row in rows[number + 1 :]]
+                if rest:
+                    with writing_session(session_factory) as db:
+                        db.execute(
+                            update(MailOutbox).where(MailOutbox.id.in_(rest)).values(next_attempt_at=utcnow())
+                        )
+                        db.commit()
+                return True
+        else:
+            _record(session_factory, mail_id, sent_at=utcnow(), attempts=attempts + 1)
+            connection.sent += 1
+    return False
 
 
 def outbox_stats(db: Session) -> tuple[int, float]:

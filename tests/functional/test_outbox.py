@@ -124,3 +124,24 @@ def test_a_large_outbox_is_delivered_in_rounds_without_waiting_for_the_minute(
     for number in range(5):
         assert mailbox.wait_for(f"campagne-{number}@example.org")
     assert mail.outbox_stats(db) == (0, 0.0)
+
+
+def test_a_batch_of_the_outbox_shares_one_smtp_connection(session_factory, smtp_server, mailbox, monkeypatch):
+    """2 000 campaign mails opened 2 000 SMTP connections; now one per claimed batch (each mail is still
+    recorded as sent on its own; a server that goes away is tested above)."""
+    settings = {"mail.backend": "smtp", "mail.host": "127.0.0.1", "mail.port": str(smtp_server[0].port)}
+    opened: list[int] = []
+    connect = mail.Mailer.connect
+
+    def counting(self):
+        opened.append(1)
+        return connect(self)
+
+    monkeypatch.setattr(mail.Mailer, "connect", counting)
+    with session_factory() as db:
+        for n in range(10):
+            mail.Mailer(settings).queue(db, f"lot-{n}@example.org", "Campagne", "Texte")
+        db.commit()
+    assert mail.deliver_outbox(session_factory, settings) == 10
+    assert len(opened) == 1
+    assert sorted(m["To"] for m in mailbox.messages) == sorted(f"lot-{n}@example.org" for n in range(10))

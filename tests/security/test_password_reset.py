@@ -106,9 +106,9 @@ def test_the_mail_is_sent_off_the_request(app, world, mailbox, monkeypatch, sess
     delivered, queued = [], []
     deliver = Mailer.deliver
 
-    def spy(self: Mailer, message: Any) -> None:
+    def spy(self: Mailer, message: Any, smtp: Any = None) -> None:
         delivered.append(message["To"])
-        deliver(self, message)
+        deliver(self, message, smtp)
 
     monkeypatch.setattr(Mailer, "deliver", spy)
     monkeypatch.setattr(tasks, "submit", lambda task, *args, registry=None: queued.append(task.name))
