@@ -244,12 +244,13 @@ class Settings:
     )
     territory_communes: str = _setting(
         "territory.communes",
-        "63014 63019 63032 63042 63063 63069 63070 63075 63099 63113 63124 63141 63164 63193 63254 63263 63272 "
-        "63284 63307 63308 63345",
-        "Communes du territoire (codes INSEE séparés par des espaces ; par défaut Clermont Auvergne Métropole) : "
-        "un lieu importé hors de ces communes l'est avec un avertissement ; vide : pas de contrôle",
-        "Communes of the territory (space-separated INSEE codes; default Clermont Auvergne Métropole): a place "
-        "imported outside them comes with a warning; empty: no check",
+        "63014 63019 63032 63042 63063 63069 63070 63075 63099 63113 63124 63141 63164 63193 63254 "
+        "63263 63272 63284 63307 63308 63345",
+        "Communes du territoire (codes INSEE séparés par des espaces ; par défaut Clermont Auvergne "
+        "Métropole) : un lieu importé hors de ces communes l'est avec un avertissement ; vide : pas de "
+        "contrôle",
+        "Communes of the territory (space-separated INSEE codes; default Clermont Auvergne Métropole): a "
+        "place imported outside them comes with a warning; empty: no check",
     )
     search_index_dir: str = _setting(
         "search.index_dir",
