@@ -17,7 +17,7 @@ def log_in(page, base, email):
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(re.compile(r"/espace$"))
+    page.wait_for_url(re.compile(r"/(espace|coordination)$"))  # a coordinator lands on the queue
 
 
 def log_out(page):
