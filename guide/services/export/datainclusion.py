@@ -150,16 +150,39 @@ def with_source(
     source_date = getattr(record, "date_maj", None)
     if source_date is not None and not edited:
         merged["date_maj"] = source_date.isoformat()
-    for _attempt in range(3):
+    # A value the schema refuses: a refused code is dropped from its list (the source's other codes stay);
+    # another value becomes the guide's, then nothing; a value that nothing can make valid (a two-letter
+    # name) is left as it is rather than losing the source's other fields.
+    tried: dict[str, int] = {}
+    for _attempt in range(6):
         try:
             model.model_validate(merged)
             return merged
         except pydantic.ValidationError as error:
+            refused_items: dict[str, set[int]] = {}
+            changed = False
             for item in error.errors():
-                if item["loc"]:
-                    name = str(item["loc"][0])
-                    merged[name] = row.get(name)
-    return row
+                if not item["loc"]:
+                    continue
+                name = str(item["loc"][0])
+                position = item["loc"][1] if len(item["loc"]) > 1 else None
+                if isinstance(position, int) and isinstance(merged.get(name), list):
+                    refused_items.setdefault(name, set()).add(position)
+                    continue
+                stage = tried.get(name, 0)
+                tried[name] = stage + 1
+                if stage == 0 and merged.get(name) != row.get(name):
+                    merged[name], changed = row.get(name), True
+                elif stage <= 1 and merged.get(name) is not None:
+                    merged[name], changed = None, True  # an optional field left out
+                elif merged.get(name) != row.get(name):
+                    merged[name], changed = row.get(name), True  # a required one: the guide's, as it is
+            for name, positions in refused_items.items():
+                kept = [value for i, value in enumerate(merged[name]) if i not in positions]
+                merged[name], changed = kept or row.get(name), True
+            if not changed:
+                break
+    return merged
 
 
 def structure_row(guide: PublicGuide, organisation: Organisation, site_url: str) -> dict[str, Any]:
