@@ -103,11 +103,3 @@ __all__ += ["ProInfo"]
 from .agenda import Event, EventHistory, EventKind, Registration  # noqa: E402 - appended by the agenda
 
 __all__ += ["Event", "EventHistory", "EventKind", "Registration"]
-
-from .translations import FicheTranslation, TranslationState  # noqa: E402 - appended by translations
-
-__all__ += ["FicheTranslation", "TranslationState"]
-
-from .professionals import ProfessionalCard  # noqa: E402 - appended by the professionals' directory
-
-__all__ += ["ProfessionalCard"]
