@@ -24,7 +24,7 @@ from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.session import SignedCookieSessionFactory
 from sqlalchemy import select
 
-from .models import Fiche, Lieu, MemberRole, Organisation, SiteRole, State, User
+from .models import Event, Fiche, Lieu, MemberRole, Organisation, SiteRole, State, User
 from .permissions import (
     COORDINATOR_PERMS,
     REFERENT,
@@ -94,6 +94,25 @@ def fiche_acl(fiche: Fiche) -> list[Any]:
     return acl
 
 
+def event_acl(event: Event) -> list[Any]:
+    """An agenda event: reviewed like a fiche (staff, référents of its thématiques, direct publication);
+    its organisation's members edit it; the public reads it once published."""
+    acl = _staff_aces()
+    for thematique_id in sorted({thematique.id for thematique in event.thematiques}):
+        acl.append((Allow, referent_principal(thematique_id), REFERENT_FICHE_PERMS))
+    members = org_principal(event.organisation_id)
+    if event.state == State.ARCHIVED:
+        acl.append((Allow, members, (Permission.VIEW,)))
+    else:
+        acl.append((Allow, members, (Permission.VIEW, Permission.EDIT)))
+        if event.organisation is not None and event.organisation.direct_publication:
+            acl.append((Allow, members, (Permission.PUBLISH,)))
+        if event.state == State.PUBLISHED:
+            acl.append((Allow, Everyone, (Permission.VIEW_PUBLIC,)))
+    acl.append(DENY_ALL)
+    return acl
+
+
 def organisation_acl(organisation: Organisation) -> list[Any]:
     acl = _staff_aces()
     acl.append((Allow, Everyone, (Permission.VIEW_PUBLIC,)))
@@ -140,6 +159,7 @@ ACL_FUNCTIONS: dict[type, Callable[[Any], list[Any]]] = {
     Fiche: fiche_acl,
     Organisation: organisation_acl,
     Lieu: lieu_acl,
+    Event: event_acl,
 }
 
 
