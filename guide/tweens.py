@@ -142,7 +142,8 @@ def host_tween_factory(handler: Callable[[Any], Any], registry: Any) -> Callable
         environ["HTTP_HOST"] = name if port == _DEFAULT_PORTS.get(site.scheme) else f"{name}:{port}"
         environ["SERVER_NAME"] = host
         environ["SERVER_PORT"] = str(port)
-        environ["SCRIPT_NAME"] = site.path
+        # the language prefix (« /en ») that guide.i18n's middleware moved out of the path stays in it
+        environ["SCRIPT_NAME"] = site.path + str(environ.get("guide.language_prefix", ""))
         return handler(request)
 
     return tween
