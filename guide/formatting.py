@@ -7,13 +7,15 @@ import datetime as dt
 import re
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from . import hours, normalize
 
 
-def date_fr(value: dt.date | dt.datetime | str | None, fmt: str = "d MMMM y") -> str:
-    """« 22 novembre 2026 »; datetimes in the guide's zone; ISO strings (closures stored as JSON) accepted."""
+def date_fr(value: dt.date | dt.datetime | str | None, fmt: str = "d MMMM y", locale: str = "fr_FR") -> str:
+    """« 22 novembre 2026 »; datetimes in the guide's zone; ISO strings (closures stored as JSON) accepted.
+    In another ``locale`` (« en », « ar »…) Babel writes the month and the digits of that language."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
@@ -22,12 +24,23 @@ def date_fr(value: dt.date | dt.datetime | str | None, fmt: str = "d MMMM y") ->
         except ValueError:
             return value
     if isinstance(value, dt.datetime):
-        return format_datetime(value.astimezone(hours.timezone()), fmt, locale="fr_FR")
-    return format_date(value, fmt, locale="fr_FR")
+        return format_datetime(value.astimezone(hours.timezone()), fmt, locale=locale)
+    return format_date(value, fmt, locale=locale)
 
 
-def datetime_fr(value: dt.datetime | None) -> str:
-    return date_fr(value, "d MMMM y 'à' HH:mm") if value else ""
+def datetime_fr(value: dt.datetime | None, locale: str = "fr_FR") -> str:
+    """« 22 novembre 2026 à 14:05 »; another language gets its own date, then the 24-hour time."""
+    if not value:
+        return ""
+    return date_fr(value, "d MMMM y 'à' HH:mm" if locale.startswith("fr") else "d MMMM y, HH:mm", locale)
+
+
+def number(value: float | int | None, fmt: str | None = None, locale: str = "fr_FR") -> str:
+    """A number as the reader's language writes it (« 1,5 » in French, « 1.5 » in English, « ١٫٥ » in
+    Arabic): Babel's ``format_decimal``."""
+    if value is None:
+        return ""
+    return format_decimal(value, fmt, locale=locale)
 
 
 def tel_uri(value: str) -> str:

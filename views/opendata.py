@@ -19,7 +19,7 @@ from pyramid.response import FileResponse, Response
 from pyramid.view import view_config
 from sqlalchemy import select
 
-from guide import hours
+from guide import hours, i18n
 from guide.models import Fiche, Organisation, Quartier
 from guide.services import export
 from guide.services.export import hsds
@@ -110,6 +110,14 @@ def robots(request: Any) -> Any:
         "Disallow: /widget",
         "Disallow: /*/signaler",
         "Disallow: /*/pdf",
+        # the same pages in the other languages (« /en/recherche »), and the language switcher's links
+        *(
+            f"Disallow: /{segment}/{page}"
+            for segment in i18n.BY_SEGMENT
+            for page in ("recherche", "selection", "widget")
+        ),
+        "Disallow: /langue/",
+        "Disallow: /*/langue/",
         "",
         f"Sitemap: {request.route_url('sitemap')}",
         "",
@@ -118,38 +126,47 @@ def robots(request: Any) -> Any:
 
 
 def _sitemap(request: Any) -> bytes:
+    """Every public page in every language of the guide (one ``<url>`` per language, each naming the others
+    as ``xhtml:link`` alternates), absolute from ``site_url``, whatever the language of the request."""
     db = request.dbsession
     ET.register_namespace("", "http://www.sitemaps.org/schemas/sitemap/0.9")
+    ET.register_namespace("xhtml", "http://www.w3.org/1999/xhtml")
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    xhtml = "{http://www.w3.org/1999/xhtml}"
     root = ET.Element(f"{ns}urlset")
     count = 0
+    base = i18n.site_base(request)
+    script_name = request.script_name
 
-    def add(loc: str, lastmod: str | None = None) -> None:
+    def add(path: str, lastmod: str | None = None) -> None:
         nonlocal count
-        if count >= SITEMAP_MAX_URLS:
-            return
-        url = ET.SubElement(root, f"{ns}url")
-        ET.SubElement(url, f"{ns}loc").text = loc
-        if lastmod:
-            ET.SubElement(url, f"{ns}lastmod").text = lastmod
-        count += 1
+        page = path[len(script_name) :] if path.startswith(script_name) else path
+        variants = [(language.tag, base + language.prefix + page) for language in i18n.LANGUAGES]
+        for _tag, loc in variants:
+            if count >= SITEMAP_MAX_URLS:
+                return
+            url = ET.SubElement(root, f"{ns}url")
+            ET.SubElement(url, f"{ns}loc").text = loc
+            if lastmod:
+                ET.SubElement(url, f"{ns}lastmod").text = lastmod
+            for tag, href in variants:
+                ET.SubElement(url, f"{xhtml}link", rel="alternate", hreflang=tag, href=href)
+            count += 1
 
-    home = request.route_url("home")
-    add(home)
-    base = home.rstrip("/")
+    add(request.route_path("home"))
     fiches = db.scalars(public_fiches_query().order_by(Fiche.id)).all()
     organisations: set[int] = set()
     for fiche in fiches:
         organisations.add(fiche.organisation_id)
-        add(base + fiche_url(request, fiche), export.snapshot.last_update(fiche).isoformat())
+        add(fiche_url(request, fiche), export.snapshot.last_update(fiche).isoformat())
     if organisations:
         for organisation in db.scalars(
             select(Organisation).where(Organisation.id.in_(organisations)).order_by(Organisation.id)
         ):
-            add(request.route_url("organisation", slug=organisation.slug))
+            add(request.route_path("organisation", slug=organisation.slug))
     for quartier in db.scalars(select(Quartier).order_by(Quartier.nom)):
-        add(request.route_url("quartier", slug=quartier.slug))
-    add(request.route_url("opendata"))
+        add(request.route_path("quartier", slug=quartier.slug))
+    add(request.route_path("opendata"))
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
@@ -176,10 +193,9 @@ def add_fiche_jsonld(event: Any) -> None:
     request = event.get("request")
     if fiche is None or request is None or fiche.published_version is None:
         return
-    base = request.route_url("home").rstrip("/")
     event["jsonld"] = fiche_jsonld(
         fiche,
-        url=base + fiche_url(request, fiche),
+        url=request.host_url + fiche_url(request, fiche),
         organisation_url=request.route_url("organisation", slug=fiche.organisation.slug),
         today=hours.today(),
     )

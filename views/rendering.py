@@ -7,11 +7,12 @@ from typing import Any
 
 import colander
 import deform
+import jinja2
 from markupsafe import Markup
 from pyramid.csrf import get_csrf_token
 
 from guide import hours
-from guide.formatting import date_fr, datetime_fr, paragraphs, tel_uri
+from guide.formatting import date_fr, datetime_fr, number, paragraphs, tel_uri
 from guide.vocabulary import (
     ACCESS_LABELS,
     ACCESSIBILITY_FIELDS,
@@ -25,7 +26,29 @@ from guide.vocabulary import (
 from guide.workflow import STATE_LABELS
 
 
+def _locale(context: Any) -> str:
+    request = context.get("request")
+    return getattr(request, "locale_name", None) or "fr"
+
+
+@jinja2.pass_context
+def _date(context: Any, value: Any, fmt: str = "d MMMM y") -> str:
+    return date_fr(value, fmt, locale=_locale(context))
+
+
+@jinja2.pass_context
+def _datetime(context: Any, value: Any) -> str:
+    return datetime_fr(value, locale=_locale(context))
+
+
+@jinja2.pass_context
+def _number(context: Any, value: Any, fmt: str | None = None) -> str:
+    return number(value, fmt, locale=_locale(context))
+
+
 def includeme(config: Any) -> None:
+    # templates translate with the guide's catalogues (guide/locale/<lang>/LC_MESSAGES/guide.mo)
+    config.registry.settings.setdefault("jinja2.i18n.domain", "guide")
     config.include("pyramid_jinja2")
     config.add_jinja2_renderer(".jinja2")
     config.add_jinja2_search_path("templates:", name=".jinja2")
@@ -33,8 +56,9 @@ def includeme(config: Any) -> None:
     config.commit()
     env = config.get_jinja2_environment(".jinja2")
     env.filters.update(
-        date_fr=date_fr,
-        datetime_fr=datetime_fr,
+        date_fr=_date,  # in the request's language (French: « 22 novembre 2026 »)
+        datetime_fr=_datetime,
+        number=_number,
         hours_fr=hours.describe_safe,
         tel_uri=tel_uri,
         paragraphs=paragraphs,

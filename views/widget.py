@@ -36,7 +36,7 @@ def widget_page(request: Any) -> Any:
     except widget.WidgetError as error:
         request.response.status = error.status
         return {"error": error.message, "title": "", "items": [], "css_url": None, "more_url": None}
-    base = request.route_url("home").rstrip("/")
+    base = request.host_url  # fiche_url: a path from the site's root (script name and language included)
     items = [
         {
             "nom": fiche.published_version.nom,
