@@ -7,6 +7,7 @@
   it uses :mod:`.params` (the parameters, their validation and bounds), :mod:`.synonyms` (the query as
   units), :mod:`.snapshot` (the index's columns in memory and the BM25 ranking), :mod:`.results` (hits),
   :mod:`.highlight` (``<mark>``) and :mod:`.suggestions` (« Vouliez-vous dire »);
+* :mod:`.events` — the agenda's published events, a small index of their own (``request.search.events``);
 * :mod:`.misses` — searches without results, counted in memory and written in batches off the request.
 
 ``includeme`` opens (or creates) the index in ``<var_dir>/index`` (``search.index_dir`` or the
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from guide.services.demo import DEMO_SYNONYMS, ensure_synonyms
 from guide.settings import Settings, coerce, settings_of
 
 from . import realwords
+from .events import EventFilters, EventIndex, found_events
 from .misses import MissRecorder
 from .service import (
     FACETS,
@@ -48,6 +51,7 @@ __all__ = [
     "FACETS",
     "SORTS",
     "BoundSearch",
+    "EventFilters",
     "FacetValue",
     "Hit",
     "MissRecorder",
@@ -61,6 +65,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+_EVENT_INDEXES: weakref.WeakKeyDictionary[SearchService, EventIndex] = weakref.WeakKeyDictionary()
 _CHANGED = "search_index.changed"  # session.info flag: this session flushed IndexChange rows
 AFTER_COMMIT_TIMEOUT = 1.0  # seconds a request waits for a busy index (a rebuild) before leaving it to polls
 
@@ -89,6 +94,15 @@ class BoundSearch:
         """Search with already validated parameters (:meth:`parse_params`)."""
         values = {name: getattr(params, name) for name in SearchParams.__dataclass_fields__}
         return self.search(values.pop("q"), **values, **kwargs)
+
+    def events(self, q: str, filters: EventFilters | None = None, *, limit: int = 5) -> list[Any]:
+        """Published events not over whose words match ``q`` (the « Agenda » block of the results): a small
+        index of their own (:mod:`.events`), one per search service."""
+        index = _EVENT_INDEXES.get(self.service)
+        if index is None:
+            index = _EVENT_INDEXES.setdefault(self.service, EventIndex())
+        ids = index.search(self.request.dbsession, q, filters, limit=limit)
+        return found_events(self.request.dbsession, ids)
 
     def synonyms_changed(self) -> None:
         """Call after changing synonyms: they are reloaded once the request's transaction commits."""
