@@ -151,6 +151,8 @@ class FicheVersion(Base):
     # --- content (data·inclusion v1 shaped) ---
     nom: Mapped[str] = mapped_column(String(150))
     resume: Mapped[str] = mapped_column(String(280), default="")
+    # « En mots simples »: the same service in easy-to-read French (FALC), guide.services.readability
+    mots_simples: Mapped[str] = mapped_column(String(600), default="", server_default="")
     description: Mapped[str] = mapped_column(Text, default="")
     type_service: Mapped[str | None] = mapped_column(String(40))
     publics: Mapped[list[str]] = mapped_column(default=list)

@@ -29,6 +29,7 @@ from ..vocabulary import CONDITIONS_ACCES, FRAIS, LANGUES, PUBLICS, TYPES_SERVIC
 SCALAR_FIELDS: dict[str, str] = {
     "nom": "Titre",
     "resume": "Résumé",
+    "mots_simples": "En mots simples",
     "description": "Description",
     "type_service": "Type",
     "publics": "Publics",

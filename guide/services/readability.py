@@ -219,8 +219,7 @@ def _with_advice(report: Readability) -> Readability:
     if len(report.long_sentences) == 1:
         advice.append(
             _(
-                "readability-long-one",
-                default="Une phrase a ${longest} mots : coupez-la en phrases de ${max} mots au plus, "
+                "Une phrase a ${longest} mots : coupez-la en phrases de ${max} mots au plus, "
                 "une idée par phrase.",
                 mapping={"max": MAX_WORDS, "longest": report.longest},
             )
@@ -228,8 +227,7 @@ def _with_advice(report: Readability) -> Readability:
     elif report.long_sentences:
         advice.append(
             _(
-                "readability-long",
-                default="${count} phrases ont plus de ${max} mots (la plus longue : ${longest}) : coupez-les "
+                "${count} phrases ont plus de ${max} mots (la plus longue : ${longest}) : coupez-les "
                 "en phrases courtes, une idée par phrase.",
                 mapping={"count": len(report.long_sentences), "max": MAX_WORDS, "longest": report.longest},
             )
@@ -237,9 +235,7 @@ def _with_advice(report: Readability) -> Readability:
     if report.rare_words:
         advice.append(
             _(
-                "readability-rare",
-                default="Mots peu courants : ${words}. "
-                "Utilisez des mots de tous les jours, ou expliquez-les.",
+                "Mots peu courants : ${words}. Utilisez des mots de tous les jours, ou expliquez-les.",
                 mapping={"words": ", ".join(report.rare_words)},
             )
         )
@@ -248,40 +244,35 @@ def _with_advice(report: Readability) -> Readability:
         if meaning:
             advice.append(
                 _(
-                    "readability-acronym-known",
-                    default="« ${acronym} » : écrivez ce que c'est, par exemple « ${meaning} (${acronym}) ».",
+                    "« ${acronym} » : écrivez ce que c'est, par exemple « ${meaning} (${acronym}) ».",
                     mapping={"acronym": acronym, "meaning": meaning},
                 )
             )
         else:
             advice.append(
                 _(
-                    "readability-acronym",
-                    default="« ${acronym} » : écrivez le sigle en entier, ou expliquez-le entre parenthèses.",
+                    "« ${acronym} » : écrivez le sigle en entier, ou expliquez-le entre parenthèses.",
                     mapping={"acronym": acronym},
                 )
             )
     if report.abbreviations:
         advice.append(
             _(
-                "readability-abbreviation",
-                default="Abréviations : ${words}. Écrivez les mots en entier (« rendez-vous », pas « rdv »).",
+                "Abréviations : ${words}. Écrivez les mots en entier (« rendez-vous », pas « rdv »).",
                 mapping={"words": ", ".join(report.abbreviations)},
             )
         )
     if report.number_words:
         advice.append(
             _(
-                "readability-numbers",
-                default="Écrivez les nombres en chiffres : « 3 » plutôt que « trois » (${words}).",
+                "Écrivez les nombres en chiffres : « 3 » plutôt que « trois » (${words}).",
                 mapping={"words": ", ".join(report.number_words)},
             )
         )
     if not report.addresses_reader and report.sentences >= 2:
         advice.append(
             _(
-                "readability-you",
-                default="Parlez à la personne qui lit : « Vous pouvez venir », « Vous pouvez appeler ».",
+                "Parlez à la personne qui lit : « Vous pouvez venir », « Vous pouvez appeler ».",
             )
         )
     return Readability(**{**report.__dict__, "advice": tuple(advice)})

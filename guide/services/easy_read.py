@@ -1,0 +1,93 @@
+"""« Mots simples », the easy-to-read mode of the public guide: what a fiche says in a few pictograms.
+
+One job: from a published version, the short text to lead with (the « En mots simples » summary, else the
+résumé) and the practical facts a visitor decides on — free or not, with or without an appointment,
+wheelchair access, languages spoken, telephone — each with a pictogram of ``guide/static/icons/faits.svg``
+and a label (never a pictogram alone). Labels are :class:`pyramid.i18n.TranslationString`: templates
+translate them. No rule about how the mode is chosen lives here (views/easy_read.py: cookie and URL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pyramid.i18n import TranslationString, TranslationStringFactory
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Access, Fiche, FicheVersion, Organisation
+from ..vocabulary import LANGUES
+from .fiches import published_content_loading
+
+_ = TranslationStringFactory("guide")
+
+MAX_FICHES = 100  # a results page never shows more (search_index's per-page bound is lower)
+
+
+@dataclass(frozen=True)
+class Fact:
+    code: str  # the pictogram's id in faits.svg (without « fait- »)
+    label: TranslationString
+    detail: str = ""  # shown after the label: the languages, the telephone number
+
+
+@dataclass(frozen=True)
+class EasyRead:
+    text: str  # the « En mots simples » summary, else the résumé
+    is_simple: bool  # True when ``text`` is the « En mots simples » summary
+    facts: tuple[Fact, ...]
+    thematiques: tuple[tuple[str, str], ...]  # (icon, label)
+
+
+def summary(version: FicheVersion) -> tuple[str, bool]:
+    simple = (version.mots_simples or "").strip()
+    return (simple, True) if simple else ((version.resume or "").strip(), False)
+
+
+def practical_facts(version: FicheVersion, organisation: Organisation | None = None) -> tuple[Fact, ...]:
+    facts: list[Fact] = []
+    if version.frais == "gratuit":
+        facts.append(Fact("gratuit", _("Gratuit")))
+    elif version.frais == "payant":
+        facts.append(Fact("payant", _("Payant")))
+    conditions = set(version.conditions_acces or [])
+    if "sur-rendez-vous" in conditions:
+        facts.append(Fact("rdv", _("Sur rendez-vous")))
+    elif "accueil-inconditionnel" in conditions:
+        facts.append(Fact("sans-rdv", _("Sans rendez-vous")))
+    if any(lieu.acces_plain_pied == Access.YES for lieu in version.lieux):
+        facts.append(Fact("fauteuil", _("Accessible en fauteuil roulant")))
+    langues = [LANGUES.get(code, code) for code in version.langues or []]
+    if langues:
+        facts.append(Fact("langues", _("Langues parlées :"), ", ".join(langues)))
+    phone = version.telephone or (organisation.telephone if organisation is not None else "")
+    if phone:
+        facts.append(Fact("telephone", _("Téléphone :"), phone))
+    return tuple(facts)
+
+
+def easy_read(version: FicheVersion, organisation: Organisation | None = None) -> EasyRead:
+    text, is_simple = summary(version)
+    return EasyRead(
+        text=text,
+        is_simple=is_simple,
+        facts=practical_facts(version, organisation),
+        thematiques=tuple((t.icon or "autre", t.label) for t in version.thematiques),
+    )
+
+
+def easy_read_for(db: Session, fiche_ids: Iterable[Any]) -> dict[int, EasyRead]:
+    """The easy-read view of public fiches by id (a page of search results: one query per relation)."""
+    ids = list(dict.fromkeys(int(i) for i in fiche_ids))[:MAX_FICHES]
+    if not ids:
+        return {}
+    fiches = db.scalars(
+        select(Fiche).where(Fiche.id.in_(ids), Fiche.is_public).options(*published_content_loading())
+    ).all()
+    return {
+        f.id: easy_read(f.published_version, f.organisation)
+        for f in fiches
+        if f.published_version is not None
+    }
