@@ -102,6 +102,15 @@ def add_routes(config: Any) -> None:
     config.add_route("fiche_period", "/espace/fiches/{fiche_id}/delai", factory=fiche_factory)
     config.add_route("urgent_seen", "/coordination/urgents/{change_id}/vu")
     config.add_route("report_answer", "/espace/signalements/{report_id}")  # views/partner_reports.py
+    # the agenda, partner side and its review (views/agenda_partner.py)
+    event = "views.agenda_partner.event_factory"
+    config.add_route("event_list", "/espace/structures/{org_id}/agenda", factory=organisation_factory)
+    config.add_route("event_add", "/espace/structures/{org_id}/agenda/nouveau", factory=organisation_factory)
+    config.add_route("event_manage", "/espace/agenda/{event_id}", factory=event)
+    config.add_route("event_edit", "/espace/agenda/{event_id}/modifier", factory=event)
+    config.add_route("event_transition", "/espace/agenda/{event_id}/etat/{name}", factory=event)
+    config.add_route("event_cancel_date", "/espace/agenda/{event_id}/annuler-une-date", factory=event)
+    config.add_route("event_review", "/coordination/agenda")
     # administration
     config.add_route("admin_users", "/admin/comptes")
     config.add_route("admin_user", "/admin/comptes/{user_id}")

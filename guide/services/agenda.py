@@ -18,6 +18,7 @@ import heapq
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 from dateutil import rrule as du_rrule
 from sqlalchemy import Select, exists, select
@@ -41,6 +42,8 @@ from ..models.meta import utcnow
 from ..permissions import Permission
 from ..vocabulary import PUBLICS
 from ..workflow import STATE_LABELS
+from .campaigns import _send as send_mail
+from .campaigns import member_emails
 
 MAX_WINDOW = dt.timedelta(days=366)
 MAX_EVENTS_SCANNED = 2000
@@ -703,3 +706,114 @@ def review_queue(
             )
         )
     return list(db.scalars(query))
+
+
+def notify_decision(
+    db: Session,
+    event: Event,
+    transition_name: str,
+    comment: str,
+    actor: User | None,
+    mailer: Any,
+    *,
+    site_name: str,
+    manage_url: str,
+    transaction_manager: Any = None,
+) -> int:
+    """Mail the organisation's active members (except the decider) that their event was published or sent
+    back, like fiches (``guide.services.notifications.fiche_decided``). ``manage_url``: the absolute URL of
+    the event in the partner space (the view builds it from ``site_url``). Returns the mails sent."""
+    if transition_name not in ("publish", "send_back"):
+        return 0
+    emails = [
+        email
+        for email in member_emails(db, [event.organisation_id]).get(event.organisation_id, [])
+        if actor is None or email != actor.email
+    ]
+    if not emails:
+        return 0
+    when = describe(event)
+    if transition_name == "publish":
+        subject = f"Événement publié : {event.titre}"
+        body = (
+            f"Bonjour,\n\nL'événement « {event.titre} » ({when}) est publié dans l'agenda du {site_name} : "
+            f"le public le voit dès maintenant.\n\n{manage_url}\n"
+        )
+        if comment:
+            body += f"\nCommentaire de la coordination :\n{comment}\n"
+    else:
+        subject = f"Événement renvoyé : {event.titre}"
+        body = (
+            f"Bonjour,\n\nLa coordination du {site_name} vous renvoie l'événement « {event.titre} » ({when}) "
+            f"avec ce commentaire :\n\n{comment}\n\nModifiez-le puis soumettez-le à nouveau :\n{manage_url}\n"
+        )
+    for email in emails:
+        send_mail(db, mailer, transaction_manager, email, subject, body)
+    return len(emails)
+
+
+# --- the demo guide -------------------------------------------------------------------------------------
+
+
+def seed_demo(
+    db: Session, data: dict[str, Any], source: str, coordinator: User | None, today: dt.date | None = None
+) -> int:
+    """The demo guide's events (``guide/demo/agenda.json``), dated from ``today`` (the load day): each at
+    ``in_days`` from it, or on the first ``weekday`` at least that far. Returns the events created."""
+    today = today or hours.today()
+    created = 0
+    thematiques = {t.slug: t.id for t in db.scalars(select(Thematique))}
+    for row in data.get("events", []):
+        organisation = db.scalar(
+            select(Organisation).where(
+                Organisation.source == source, Organisation.source_id == row["structure"]
+            )
+        )
+        if organisation is None:
+            continue
+        fiche = (
+            db.scalar(select(Fiche).where(Fiche.source == source, Fiche.source_id == row["fiche"]))
+            if row.get("fiche")
+            else None
+        )
+        day = today + dt.timedelta(days=row.get("in_days", 1))
+        if "weekday" in row:
+            day += dt.timedelta(days=(row["weekday"] - day.weekday()) % 7)
+        lieu = None
+        if not row.get("adresse"):
+            lieux = list(fiche.current_version.lieux) if fiche and fiche.current_version else []
+            lieu = next((x for x in lieux if x in organisation.lieux), None) or next(
+                iter(organisation.lieux), None
+            )
+        series = row.get("series")
+        data_in = EventInput(
+            titre=row["titre"],
+            kind=EventKind(row["kind"]),
+            day=day,
+            start_time=dt.time.fromisoformat(row["start"]),
+            end_time=dt.time.fromisoformat(row["end"]),
+            end_day=day + dt.timedelta(days=row["days"] - 1) if row.get("days", 1) > 1 else None,
+            recurrence=Recurrence(series["frequency"], count=series.get("count")) if series else None,
+            description=row.get("description", ""),
+            thematique_ids=[thematiques[slug] for slug in row["thematiques"] if slug in thematiques],
+            publics=row.get("publics", []),
+            fiche_id=fiche.id if fiche else None,
+            lieu_id=lieu.id if lieu else None,
+            adresse=row.get("adresse", "") if lieu is None else "",
+            en_ligne=row.get("en_ligne", False),
+            gratuit=row.get("gratuit", True),
+            tarif=row.get("tarif", ""),
+            inscription=Registration(row.get("inscription", "aucune")),
+            inscription_modalites=row.get("modalites", ""),
+        )
+        event = save_event(db, organisation, data_in, coordinator, may_publish=True)
+        state = State(row.get("state", "publie"))
+        if state in (State.PENDING, State.PUBLISHED):
+            transition(db, event, "submit", coordinator)
+        if state == State.PUBLISHED:
+            transition(db, event, "publish", coordinator)
+        dates = occurrences(event) if series and series.get("cancelled") else []
+        for position in series.get("cancelled", []) if series else []:
+            cancel_occurrence(db, event, dates[position].local_date, coordinator, "vacances scolaires")
+        created += 1
+    return created
