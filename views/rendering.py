@@ -8,8 +8,12 @@ from typing import Any
 import colander
 import deform
 import jinja2
+from babel.support import Translations
 from markupsafe import Markup
 from pyramid.csrf import get_csrf_token
+from pyramid.i18n import Localizer
+from pyramid.threadlocal import get_current_request
+from pyramid_jinja2.i18n import GetTextWrapper
 
 from guide import hours
 from guide.formatting import date_fr, datetime_fr, number, paragraphs, tel_uri
@@ -24,6 +28,19 @@ from guide.vocabulary import (
     labels,
 )
 from guide.workflow import STATE_LABELS
+
+
+class GetText(GetTextWrapper):
+    """Templates' gettext: the request's localizer, or the French source text when a template is rendered
+    outside a request (a test's ``render``, a print job)."""
+
+    @property
+    def localizer(self) -> Any:
+        request = get_current_request()
+        return getattr(request, "localizer", None) or _SOURCE
+
+
+_SOURCE = Localizer("fr", Translations())
 
 
 def _locale(context: Any) -> str:
@@ -49,6 +66,7 @@ def _number(context: Any, value: Any, fmt: str | None = None) -> str:
 def includeme(config: Any) -> None:
     # templates translate with the guide's catalogues (guide/locale/<lang>/LC_MESSAGES/guide.mo)
     config.registry.settings.setdefault("jinja2.i18n.domain", "guide")
+    config.registry.settings.setdefault("jinja2.i18n.gettext", GetText)
     config.include("pyramid_jinja2")
     config.add_jinja2_renderer(".jinja2")
     config.add_jinja2_search_path("templates:", name=".jinja2")
