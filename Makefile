@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 WORKERS ?= 2
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(WORKERS) --dist worksteal
 
-.PHONY: bench messages serve test test-sqlite test-postgres test-browser coverage lint format migrate demo clean browser-deps
+.PHONY: catalogues bench messages serve test test-sqlite test-postgres test-browser coverage lint format migrate demo clean browser-deps
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,9 +19,13 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) catalogues
 
-migrate: $(STAMP)
+## The compiled translations (guide/locale/*/LC_MESSAGES/*.mo, git-ignored), built from the .po catalogues
+catalogues: $(STAMP)
+	$(BIN)/python -m guide.i18n
+
+migrate: $(STAMP) catalogues
 	$(BIN)/guide-migrate $(INI)
 
 demo: migrate
@@ -47,11 +51,11 @@ test: $(STAMP) browser-deps lint test-sqlite test-postgres coverage
 
 # branch coverage (pyproject.toml [tool.coverage]) on the SQLite run only: the tracer costs about half as much
 # time again, and the PostgreSQL run goes through the same code but for a few dialect branches
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) catalogues
 	$(PYTEST) --cov --cov-report=
 
 # tests/unit use no database (tests that do live in functional/, security/ and browser/): run once, above
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) catalogues
 	@url=$$(.ci/pg.sh start $(PGDIR)) && \
 	  trap '.ci/pg.sh stop $(PGDIR)' EXIT && \
 	  GUIDE_TEST_DATABASE_URL="$$url" $(PYTEST) --ignore=tests/unit
