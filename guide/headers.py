@@ -105,6 +105,8 @@ def content_security_policy(
         "img-src": images,
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        "worker-src": ["'self'"],  # the service worker (guide/static/sw.js, served at the site's root)
+        "manifest-src": ["'self'"],
         "object-src": ["'self'"] if pdf else ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

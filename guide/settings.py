@@ -294,6 +294,20 @@ class Settings:
         "Sites qui peuvent afficher le widget dans un cadre (origines séparées par des espaces ; * : tous)",
         "Sites that may frame the widget (space-separated origins; *: any)",
     )
+    coordination_email: str = _setting(
+        "coordination.email",
+        "",
+        "Adresse électronique de la coordination, donnée au public (déclaration d'accessibilité) ; vide : le "
+        "formulaire « Signaler une erreur » des fiches",
+        "The coordination's e-mail address shown to the public (accessibility statement); empty: the fiches' "
+        "« Signaler une erreur » form",
+    )
+    coordination_address: str = _setting(
+        "coordination.address",
+        "",
+        "Adresse postale de la coordination, donnée au public (déclaration d'accessibilité)",
+        "The coordination's postal address shown to the public (accessibility statement)",
+    )
     # ratelimit.<action> overrides of guide.ratelimit.LIMITS ("N/minute;M/hour"), by action name
     ratelimit: Mapping[str, str] = dataclasses.field(
         default_factory=dict,
