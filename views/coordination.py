@@ -52,6 +52,7 @@ def review_queue(request: Any) -> Any:
             (change, directory.diff(request.dbsession, change), directory.stamp(change)) for change in changes
         ],
         "urgent_changes": urgent.unseen(request.dbsession),
+        "event_queue": event_review_queue(request.dbsession, None),
     }
 
 

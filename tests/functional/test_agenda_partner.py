@@ -89,7 +89,7 @@ def test_partner_announces_a_weekly_series_coordination_sends_back_then_publishe
     tuesday = _next_weekday(1)
     until = tuesday + dt.timedelta(weeks=6)
     login(world.users["editor_a"].email)
-    page = testapp.get(f"/espace/structures/{world.orgs['a'].id}/agenda")
+    page = testapp.get(f"/espace/structures/{world.orgs['a'].id}").click(href="/agenda$")
     assert "Aucun événement publié à venir" in visible(page)
     page = page.click(href="/agenda/nouveau$")
     form = page.forms["deform"]
@@ -106,6 +106,7 @@ def test_partner_announces_a_weekly_series_coordination_sends_back_then_publishe
     assert agenda.upcoming_occurrences(db, organisation=world.orgs["a"].id) == []  # not public yet
 
     login(world.users["coord"].email)
+    assert "Atelier cuisine parents-enfants" in visible(testapp.get("/coordination"))  # the one review queue
     queue = testapp.get("/coordination/agenda")
     assert "Atelier cuisine parents-enfants" in visible(queue)
     page = post(
@@ -303,8 +304,9 @@ def test_referents_review_only_the_events_of_their_thematiques(testapp, world, d
     event_droits = _event(db, world, org="b", state=State.PENDING, titre="Aide aux démarches")
     db.flush()
     login(referent.email)
-    queue = visible(testapp.get("/coordination/agenda"))
-    assert "Dépistage" in queue and "Aide aux démarches" not in queue
+    for url in ("/coordination/agenda", "/coordination"):
+        queue = visible(testapp.get(url))
+        assert "Dépistage" in queue and "Aide aux démarches" not in queue
     refused = post(testapp, f"/espace/agenda/{event_droits.id}/etat/publish", {"comment": ""}, status="*")
     assert refused.status_int == 403
     assert testapp.get(f"/espace/agenda/{event_droits.id}/modifier", status="*").status_int == 403
