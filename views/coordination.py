@@ -16,6 +16,7 @@ from guide.models import Fiche, MemberRole, Organisation, Quartier, SiteRole, St
 from guide.models.directory import DirectoryChange
 from guide.permissions import Permission
 from guide.services import directory, fiches, referents, urgent
+from guide.services.agenda import review_queue as event_review_queue
 from guide.services.importer import AliasConflict, alias_labels, check_aliases, set_aliases
 from guide.services.quartiers import QuartierConflict, add_quartier, update_quartier
 from guide.services.thematiques import ThematiqueConflict, add_thematique
@@ -41,6 +42,7 @@ def review_queue(request: Any) -> Any:
             "reports": referents.open_reports(request.dbsession, mine),
             "freshness": referents.freshness(request.dbsession, mine, dt.date.today()),
             "stale": referents.stale_fiches(request.dbsession, mine, dt.date.today()),
+            "event_queue": event_review_queue(request.dbsession, mine),
         }
     queue = fiches.review_queue(request.dbsession)
     counts = dict(request.dbsession.execute(select(Fiche.state, func.count()).group_by(Fiche.state)).all())
