@@ -55,8 +55,29 @@ NUMBER_WORDS = frozenset(
     | {"quatorze", "quinze", "seize", "vingt", "trente", "quarante", "cinquante", "soixante", "cent"}
     | {"cents", "mille"}
 )
-# Words addressing the reader (« vous pouvez venir »): FALC speaks to the person.
-_YOU = frozenset({"vous", "votre", "vos"})
+# Words addressing the reader (« vous pouvez venir », « tu peux venir » for the young): FALC speaks to them.
+_YOU = frozenset({"vous", "votre", "vos", "tu", "ton", "ta", "tes", "toi"})
+# Inflected forms are rarer than their word (« habitez » 2.9, « habiter » 3.9): a rare form is looked up
+# again as the infinitive or singular these endings suggest. A lemmatizer would do it better (simplemma: a
+# 67 MB wheel, tens of MB of dictionaries in memory per process); for a hint, these few rules are enough.
+_ENDINGS = (
+    ("aient", ("er",)),
+    ("ions", ("er", "re", "ir")),
+    ("iez", ("er", "re", "ir")),
+    ("ent", ("er", "re", "ir", "")),
+    ("ons", ("er", "re", "ir")),
+    ("ait", ("er",)),
+    ("ais", ("er",)),
+    ("ées", ("er",)),
+    ("ée", ("er",)),
+    ("és", ("er",)),
+    ("ez", ("er", "re", "ir")),
+    ("é", ("er",)),
+    ("es", ("er", "e", "")),
+    ("e", ("er",)),
+    ("s", ("",)),
+    ("x", ("",)),
+)
 
 
 @dataclass(frozen=True)
@@ -131,6 +152,17 @@ def _zipf(word: str) -> float:
         return 10.0
 
 
+def _is_rare(word: str) -> bool:
+    if _zipf(word) >= RARE_ZIPF:
+        return False
+    for ending, replacements in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: -len(ending)]
+            if any(_zipf(stem + r) >= RARE_ZIPF for r in replacements):
+                return False
+    return True
+
+
 def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s and _WORD.search(s)]
 
@@ -195,7 +227,7 @@ def analyse(text: str) -> Readability:
                 continue
             if position > 0 and word[0].isupper():
                 continue  # a proper name: Clermont-Ferrand, Gisèle Halimi
-            if _zipf(lower) < RARE_ZIPF:
+            if _is_rare(lower):
                 rare.append(lower)
     abbreviations.extend(m.group(1).lower() for m in _DOTTED.finditer(text))
 
