@@ -83,6 +83,16 @@ class EditionSchema(colander.MappingSchema):
         missing=set(),
         description="Rien de coché : tous les quartiers (et les services sans adresse).",
     )
+    agenda = colander.SchemaNode(
+        colander.Boolean(),
+        title="Section « Agenda »",
+        widget=w.CheckboxWidget(),
+        missing=False,
+        default=False,
+        description="Les rendez-vous réguliers publiés dans l'agenda (ateliers, permanences chaque "
+        "semaine ou chaque mois), après les fiches. Les rendez-vous d'un jour n'y sont pas : ils seraient "
+        "passés avant la fin de l'année.",
+    )
 
 
 def edition_schema(thematiques: list[tuple[str, str]], quartiers: list[tuple[str, str]]) -> EditionSchema:

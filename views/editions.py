@@ -60,6 +60,7 @@ def _filters(values: dict[str, Any]) -> dict[str, Any]:
     return {
         "thematiques": sorted(values.get("thematiques") or []),
         "quartiers": sorted(int(q) for q in values.get("quartiers") or []),
+        "agenda": bool(values.get("agenda")),  # the « Agenda » section: the agenda's series (guide.print)
     }
 
 
@@ -72,7 +73,8 @@ def _filters_label(request: Any, edition: Edition) -> str:
     if filters.get("quartiers"):
         names = dict(_choices(request)[1])
         parts.append("quartiers : " + ", ".join(names.get(str(q), str(q)) for q in filters["quartiers"]))
-    return " ; ".join(parts) if parts else "toutes les fiches publiées"
+    label = " ; ".join(parts) if parts else "toutes les fiches publiées"
+    return label + (" ; avec la section « Agenda »" if filters.get("agenda") else "")
 
 
 def _has_pdf(request: Any, edition: Edition) -> bool:
@@ -165,6 +167,7 @@ def edition_edit(request: Any) -> Any:
             "grouping": edition.grouping,
             "thematiques": set(filters.get("thematiques") or []),
             "quartiers": {str(q) for q in filters.get("quartiers") or []},
+            "agenda": bool(filters.get("agenda")),
         },
     )
     if result.valid:

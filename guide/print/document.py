@@ -18,6 +18,7 @@ from ..models import Edition, FicheVersion, Quartier, utcnow
 from ..services.qrcode import qr_img
 from ..text import fold
 from ..vocabulary import CONDITIONS_ACCES, FRAIS, LANGUES, PUBLICS, labels
+from .agenda import PrintEvent, print_events
 from .helplines import helpline_data, helplines
 from .selection import Entry, entries_for
 
@@ -118,6 +119,7 @@ class PrintDocument:
     organisations: list[IndexGroup] = field(default_factory=list)
     quartiers: list[IndexGroup] = field(default_factory=list)
     created: dt.datetime = field(default_factory=utcnow)
+    agenda: list[PrintEvent] = field(default_factory=list)  # the optional « Agenda » section (.agenda)
 
     @property
     def fiches(self) -> list[PrintFiche]:
@@ -255,6 +257,7 @@ def build_document(
     fiches = document.fiches
     document.organisations = _index_groups(fiches, lambda f: [f.organisation or "Structure non précisée"])
     document.quartiers = _index_groups(fiches, lambda f: f.quartiers or [UNLOCATED])
+    document.agenda = print_events(db, edition, site_url)
     progress(end - 2, "Dessin de la carte des quartiers")
     document.map_svg = edition_map(db, fiches, edition.page_format)
     progress(end, "Fiches prêtes")

@@ -125,7 +125,7 @@ def render_pdf(
             f"Mise en page des fiches ({done}/{total}, {next_page - 1} pages)",
         )
     progress(chapters_end, "Carte et index")
-    for names in (["map"], ["indexes"]):
+    for names in ([["agenda"]] if document.agenda else []) + [["map"], ["indexes"]]:
         rendering = _render(html(names, next_page, page_of))
         collect(rendering, next_page, page_of)
         pages.extend(rendering.pages)
@@ -156,5 +156,6 @@ def _front_anchors(document: PrintDocument) -> list[str]:
         "carte",
         "index-structures",
         "index-quartiers",
+        *(["agenda"] if document.agenda else []),
         *(chapter.anchor for chapter in document.chapters),
     ]

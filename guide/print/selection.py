@@ -15,6 +15,7 @@ from .. import hours
 from ..models import Edition, EditionItem, Fiche, FicheVersion
 from ..services.fiches import public_fiches_query
 from ..text import fold
+from .agenda import agenda_snapshot
 from .helplines import helpline_data, helplines
 
 # The most fiches an agent's selection holds.
@@ -166,6 +167,8 @@ def freeze(db: Session, edition: Edition, today: dt.date | None = None) -> int:
             )
         )
     edition.snapshot = {"helplines": helpline_data(helplines(db))}
+    if (edition.filters or {}).get("agenda"):  # the « Agenda » section, frozen with the fiches
+        edition.snapshot["agenda"] = agenda_snapshot(db)
     edition.data_date = today or hours.today()
     db.flush()
     return len(entries)
