@@ -197,7 +197,7 @@ def load_demo(db: Session) -> dict[str, int] | None:
     from .agenda import seed_demo as seed_demo_agenda
 
     # a month of events from the load day (views/agenda_partner.py, views/agenda_public.py)
-    counts["evenements"] = seed_demo_agenda(db, _read("agenda.json"), DEMO_SOURCE, coordinator)
+    seed_demo_agenda(db, _read("agenda.json"), DEMO_SOURCE, coordinator)
     db.flush()
     return counts
 
