@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
@@ -37,6 +37,7 @@ from whoosh.writing import CLEAR
 
 from guide.models import Access, Fiche, IndexChange
 from guide.services.fiches import published_content_loading
+from guide.services.translations import public_texts
 from guide.text import slugify
 from guide.vocabulary import CONDITIONS_ACCES, FRAIS, LANGUES, PUBLICS, TYPES_SERVICE, labels
 
@@ -65,9 +66,15 @@ def fiche_path(fiche_id: int, nom: str) -> str:
 # --- documents -------------------------------------------------------------------------------------
 
 
+def _loading() -> tuple[Any, ...]:
+    """The published content and the reviewed translations (``Fiche.translations``, declared by
+    :mod:`guide.models.translations`)."""
+    return (*published_content_loading(), selectinload(Fiche.translations))  # type: ignore[attr-defined]
+
+
 def _public_fiches_query() -> Any:
     # populate_existing: the caller's session may hold these fiches as they were before the change
-    return select(Fiche).execution_options(populate_existing=True).options(*published_content_loading())
+    return select(Fiche).execution_options(populate_existing=True).options(*_loading())
 
 
 def load_fiches(db: Session, ids: Iterable[int]) -> dict[int, Fiche]:
@@ -97,7 +104,7 @@ def iter_public_fiches(db: Session, batch: int | None = None) -> Iterator[Fiche]
                     .where(Fiche.is_public, Fiche.id > last)
                     .order_by(Fiche.id)
                     .limit(batch)
-                    .options(*published_content_loading())
+                    .options(*_loading())
                 )
             )
             if not fiches:
@@ -124,6 +131,8 @@ def build_document(fiche: Fiche) -> dict[str, Any] | None:
     langues = list(version.langues or [])
     gratuit = version.frais == "gratuit"
     accessible = any(lieu.acces_plain_pied == Access.YES for lieu in lieux)
+    translated = public_texts(fiche)
+    translations_text = " ".join(part for t in translated.values() for part in t.values() if part)
     payload = {
         "fiche_id": fiche.id,
         "uid": fiche.stable_id,
@@ -151,6 +160,8 @@ def build_document(fiche: Fiche) -> dict[str, Any] | None:
         "langues": langues,
         "gratuit": gratuit,
         "accessible": accessible,
+        # reviewed translations of the title and summary, by language (results in the visitor's language)
+        "traductions": {code: {"nom": t["nom"], "resume": t["resume"]} for code, t in translated.items()},
     }
     organisation_text = " ".join(filter(None, [organisation.nom, organisation.sigle])) if organisation else ""
     lieu_text = " ".join(
@@ -185,6 +196,7 @@ def build_document(fiche: Fiche) -> dict[str, Any] | None:
         "organisation": organisation_text,
         "lieu": lieu_text,
         "autres": autres,
+        "traductions": translations_text,
         "vocab": " ".join(
             [
                 version.nom,
@@ -194,6 +206,7 @@ def build_document(fiche: Fiche) -> dict[str, Any] | None:
                 version.description or "",
                 organisation_text,
                 lieu_text,
+                translations_text,
             ]
         ),
         "thematique": " ".join(payload["thematiques"]),

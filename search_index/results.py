@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from markupsafe import Markup
@@ -49,6 +49,19 @@ class Hit:
     lieux: list[dict[str, Any]] = field(default_factory=list)
     description: str = ""
     highlight: frozenset[str] = frozenset()
+    # reviewed translations of the name and summary, by language (guide.services.translations)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    language: str | None = None  # the language of ``nom`` and ``resume`` when they are a translation
+
+    def in_language(self, code: str | None) -> Hit:
+        """This hit with the name and summary of its reviewed translation into ``code``, if it has one
+        (a new object: hits may be shared by the results cache)."""
+        translated = self.translations.get(code) if code else None
+        if not translated or not translated.get("nom"):
+            return self
+        return replace(
+            self, nom=translated["nom"], resume=translated.get("resume") or self.resume, language=code
+        )
 
     # Highlighting analyses the text: done only for the hits a page actually shows.
     @functools.cached_property
@@ -148,4 +161,5 @@ def make_hit(
         lieux=list(payload["lieux"]),
         description=payload["description"],
         highlight=highlight,
+        translations=payload.get("traductions") or {},
     )

@@ -22,9 +22,13 @@ FIELD_WEIGHTS: dict[str, float] = {
     "organisation": 1.0,
     "lieu": 1.0,
     "autres": 0.8,
+    # the reviewed translations of the title, summary and access conditions, every language in one field
+    # (searched whatever the visitor's language: « legal advice » or « консультація » finds the fiche)
+    "traductions": 3.0,
 }
 FACET_FIELDS = ("thematique", "public", "quartier", "langue")
-SCHEMA_VERSION = 2  # 2: terms folded by guide.text.fold (« ø » → « o »); an older index is rebuilt
+# 2: terms folded by guide.text.fold (« ø » → « o »); 3: the « traductions » field. An older index is rebuilt.
+SCHEMA_VERSION = 3
 
 
 def build_schema() -> Schema:

@@ -71,6 +71,12 @@ def add_routes(config: Any) -> None:
     config.add_route(
         "fiche_restore", "/espace/fiches/{fiche_id}/versions/{number}/restaurer", factory=fiche_factory
     )
+    # fiche translations (views/translations.py)
+    tr = "/espace/fiches/{fiche_id}/traductions"
+    config.add_route("fiche_translations", tr, factory=fiche_factory)
+    config.add_route("fiche_translation_edit", tr + "/{lang}/modifier", factory=fiche_factory)
+    config.add_route("fiche_translation_action", tr + "/{lang}/etat/{action}", factory=fiche_factory)
+    config.add_route("fiche_translation", tr + "/{lang}", factory=fiche_factory)
     # coordination
     config.add_route("review_queue", "/coordination")
     config.add_route("directory_change_publish", "/coordination/modifications/{change_id}/publier")

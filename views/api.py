@@ -28,6 +28,7 @@ from sqlalchemy import func, or_, select
 from guide import hours
 from guide.models import Fiche, FicheVersion, IndexChange
 from guide.ratelimit import client_ip
+from guide.services import translations
 from guide.services.export.datainclusion import di_publics, source_thematiques
 from guide.services.fiches import public_fiches_query
 from guide.vocabulary import ACCESSIBILITY_FIELDS
@@ -192,7 +193,10 @@ def api_fiche(request: Any) -> Any:
         fiche = request.dbsession.get(Fiche, int(ref))
     if fiche is None or not fiche.is_public or fiche.published_version is None:
         raise APIError(404, "Aucune fiche publiée ne porte cet identifiant.")
-    return fiche_json(request, fiche, fiche.published_version)
+    data = fiche_json(request, fiche, fiche.published_version)
+    # reviewed translations only (guide.services.translations): a draft is never public
+    data["traductions"] = translations.public_texts(fiche)
+    return data
 
 
 # --- the listing ---------------------------------------------------------------------------------

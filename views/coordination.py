@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from guide.models import Fiche, MemberRole, Organisation, Quartier, SiteRole, State, Thematique
 from guide.models.directory import DirectoryChange
 from guide.permissions import Permission
-from guide.services import directory, fiches, referents, urgent
+from guide.services import directory, fiches, referents, translations, urgent
 from guide.services.agenda import review_queue as event_review_queue
 from guide.services.importer import AliasConflict, alias_labels, check_aliases, set_aliases
 from guide.services.quartiers import QuartierConflict, add_quartier, update_quartier
@@ -43,6 +43,9 @@ def review_queue(request: Any) -> Any:
             "freshness": referents.freshness(request.dbsession, mine, dt.date.today()),
             "stale": referents.stale_fiches(request.dbsession, mine, dt.date.today()),
             "event_queue": event_review_queue(request.dbsession, mine),
+            "translation_queue": translations.review_queue(request.dbsession, mine),
+            "translations_outdated": translations.outdated(request.dbsession, mine),
+            "languages": translations.LANGUAGES,
         }
     queue = fiches.review_queue(request.dbsession)
     counts = dict(request.dbsession.execute(select(Fiche.state, func.count()).group_by(Fiche.state)).all())
@@ -55,6 +58,9 @@ def review_queue(request: Any) -> Any:
         ],
         "urgent_changes": urgent.unseen(request.dbsession),
         "event_queue": event_review_queue(request.dbsession, None),
+        "translation_queue": translations.review_queue(request.dbsession),
+        "translations_outdated": translations.outdated(request.dbsession),
+        "languages": translations.LANGUAGES,
     }
 
 

@@ -121,6 +121,16 @@ FICHE = {
         "modifie_le": _nullable(
             "string", format="date-time", description="dernier changement public (liste seulement)"
         ),
+        "traductions": {
+            "type": "object",
+            "description": "traductions relues du titre, du résumé et des précisions sur l'accès, par langue "
+            "(en, ar, uk, fa_AF, es) ; fiche seule, pas la liste",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["nom", "resume", "conditions"],
+                "properties": {"nom": STRING, "resume": STRING, "conditions": STRING},
+            },
+        },
     },
 }
 SEARCH_HIT = {

@@ -25,9 +25,11 @@ from guide.models import (
     Quartier,
     State,
     Thematique,
+    TranslationState,
 )
 from guide.permissions import Permission
 from guide.services import directory, fiches, geography, memberships, notifications, pro_info, uploads, urgent
+from guide.services import translations as fiche_translations
 from guide.services.fiches import ConflictError
 from guide.services.freshness import PERIOD_CHOICES, Freshness, due_date, freshness_of, period_months
 from guide.settings import settings_of
@@ -494,6 +496,17 @@ def fiche_manage(request: Any) -> Any:
         "due": due_date(fiche),
         "can_set_period": bool(request.has_permission(Permission.COORDINATE)),
         "period_choices": PERIOD_CHOICES,
+        # reviewed translations whose French text changed since (« à revoir »), and those awaiting a review
+        "translations_outdated": [
+            fiche_translations.LANGUAGES[t.language].label
+            for t in fiche.translations
+            if t.language in fiche_translations.LANGUAGES and fiche_translations.is_outdated(fiche, t)
+        ],
+        "translations_submitted": [
+            fiche_translations.LANGUAGES[t.language].label
+            for t in fiche.translations
+            if t.language in fiche_translations.LANGUAGES and t.state == TranslationState.SUBMITTED
+        ],
     }
 
 

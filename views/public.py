@@ -14,6 +14,8 @@ from guide.models import Fiche, Lieu, Organisation, Quartier, Thematique, versio
 from guide.services.fiches import public_fiches_query
 from guide.services.mapsvg import MapMarker, render_locator, render_map
 from guide.services.sharing import directions, share_links
+from guide.services.translations import language as visitor_language
+from guide.services.translations import public as public_translation
 from guide.settings import settings_of
 from guide.text import slugify
 
@@ -210,9 +212,13 @@ def fiche_page(request: Any) -> Any:
     lieu = next(iter(version.lieux), None)
     located = next((x for x in version.lieux if x.latitude is not None and x.longitude is not None), None)
     where = located or lieu
+    # the visitor's language (None in French): its reviewed translation of the title, summary and conditions
+    translation = public_translation(fiche, request.locale_name)
     return {
         "fiche": fiche,
         "version": version,
+        "visitor_lang": visitor_language(request.locale_name),
+        "tr": translation,
         "locator": render_locator(
             version.lieux, quartiers, title=f"Plan : {version.nom}", half_span_m=1500, id_prefix="plan"
         ),
@@ -225,7 +231,8 @@ def fiche_page(request: Any) -> Any:
         if where is not None
         else None,
         "share": share_links(
-            version.nom, request.route_url("fiche", ref=fiche_url(request, fiche).rsplit("/", 1)[-1])
+            translation.nom if translation else version.nom,
+            request.route_url("fiche", ref=fiche_url(request, fiche).rsplit("/", 1)[-1]),
         ),
         "tile_url": settings_of(request.registry).map_tile_url,
         "last_update": max(

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from pyramid.view import view_config
 
+from guide.services import translations
 from search_index import FACETS, SORTS, SearchParameterError, SearchParams, SearchResults
 
 from .api import APIError
@@ -72,6 +73,11 @@ def search_page(request: Any) -> Any:
             "query": _query,
         }
     results = request.search.search_params(params)
+    # names and summaries in the visitor's language where a reviewed translation exists (a copy: the
+    # results may be the search cache's)
+    language = request.locale_name if request.locale_name in translations.LANGUAGES else None
+    if language is not None:
+        results = dataclasses.replace(results, hits=[hit.in_language(language) for hit in results.hits])
     base = request.route_path("search")
     typed = params
     params = understood_params(params, results)
@@ -88,6 +94,7 @@ def search_page(request: Any) -> Any:
         "suggestion_url": (f"{base}?{_query(params, q=results.suggestion)}" if results.suggestion else None),
         "original_url": (f"{base}?{_query(params, corriger='0')}" if results.corrected else None),
         "clear_url": f"{base}?{urlencode({'q': params.q})}" if params.q else base,
+        "hit_languages": translations.LANGUAGES,
     }
 
 

@@ -103,3 +103,7 @@ __all__ += ["ProInfo"]
 from .agenda import Event, EventHistory, EventKind, Registration  # noqa: E402 - appended by the agenda
 
 __all__ += ["Event", "EventHistory", "EventKind", "Registration"]
+
+from .translations import FicheTranslation, TranslationState  # noqa: E402 - appended by translations
+
+__all__ += ["FicheTranslation", "TranslationState"]

@@ -194,6 +194,10 @@ def load_demo(db: Session) -> dict[str, int] | None:
     from .pro_info import seed_demo as seed_demo_pro_info
 
     seed_demo_pro_info(db, _read("pro_info.json"), DEMO_SOURCE)  # information for professionals only
+    from .translations import seed_demo as seed_demo_translations
+
+    # reviewed translations (en, ar, uk) of a few fiches: the public pages and search in those languages
+    seed_demo_translations(db, _read("translations.json"), DEMO_SOURCE, coordinator)
     from .agenda import seed_demo as seed_demo_agenda
 
     # a month of events from the load day (views/agenda_partner.py, views/agenda_public.py)
