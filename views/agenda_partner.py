@@ -180,12 +180,12 @@ def event_list(request: Any) -> Any:
     }
 
 
-@view_config(route_name="event_add", renderer="form_page.jinja2", permission=Permission.CREATE_FICHE)
+@view_config(route_name="event_add", renderer="event_edit.jinja2", permission=Permission.CREATE_FICHE)
 def event_add(request: Any) -> Any:
     return _event_form(request, request.context, None)
 
 
-@view_config(route_name="event_edit", renderer="form_page.jinja2", permission=Permission.EDIT)
+@view_config(route_name="event_edit", renderer="event_edit.jinja2", permission=Permission.EDIT)
 def event_edit(request: Any) -> Any:
     event: Event = request.context
     return _event_form(request, event.organisation, event)
