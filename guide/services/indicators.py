@@ -8,7 +8,7 @@ row), by a background thread every ``flush_seconds`` (or sooner when ``max_pendi
 exit) when the session factory is bound to an Engine; otherwise (the tests' single connection) after a
 request when a flush is due, or on :meth:`UsageRecorder.flush`. A failed write is logged and its counts
 go back to the buffer; memory is bounded by ``max_keys`` distinct keys (more are dropped and counted).
-The same pattern as :mod:`search_index.misses`, which ``guide`` may not import (it is a room above).
+The buffering is :class:`guide.counting.BufferedCounter`'s, shared with :mod:`search_index.misses`.
 
 **Bots are not counted**: :func:`is_countable` refuses requests whose user agent is empty, unusually long
 or recognised by the maintained ``crawlerdetect`` patterns (its big regular expression is slow on long
@@ -22,26 +22,22 @@ charted per day, older ones per month.
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import functools
 import logging
 import re
 import statistics
 import threading
-import time
-import weakref
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from crawlerdetect import CrawlerDetect
-from sqlalchemy import Engine, String, cast, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import String, cast, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..db import writing_session
+from ..counting import BufferedCounter, add_counts
 from ..models import Fiche, FicheEvent, FicheVersion, Quartier, Thematique
 from ..models.stats import UsageDaily, UsageKind, UsageMonthly
 
@@ -50,14 +46,12 @@ logger = logging.getLogger(__name__)
 FLUSH_SECONDS = 10.0
 MAX_PENDING = 2_000  # events waiting before a flush is due at once
 MAX_KEYS = 50_000  # distinct (kind, key, day) counters held in memory at most
-WRITE_ATTEMPTS = 3
 DAILY_KEEP_DAYS = 92  # daily rows of months older than this are rolled up into monthly rows
 MAX_USER_AGENT = 300  # characters of the user agent given to the bot patterns
 MAX_PERIOD_DAYS = 3 * 366  # the longest period the indicators page shows
 DAILY_CHART_MAX_DAYS = 62  # longer periods are charted per month
 MAX_KEY_LENGTH = 80
 
-_recorders: weakref.WeakSet[UsageRecorder] = weakref.WeakSet()
 _detector = threading.local()
 
 
@@ -90,8 +84,11 @@ def is_countable(method: str, headers: Mapping[str, str]) -> bool:
 Key = tuple[str, str, dt.date]
 
 
-class UsageRecorder:
-    """Usage counts buffered in memory and written in batches to :class:`UsageDaily`. Thread-safe."""
+class UsageRecorder(BufferedCounter[Key]):
+    """Usage counts per (kind, key, day), buffered in memory and written in batches to :class:`UsageDaily`
+    (:class:`guide.counting.BufferedCounter`). Thread-safe."""
+
+    name = "usage-counters"
 
     def __init__(
         self,
@@ -102,186 +99,31 @@ class UsageRecorder:
         max_keys: int = MAX_KEYS,
         background: bool | None = None,
     ) -> None:
-        self.session_factory = session_factory
-        self.flush_seconds = flush_seconds
-        self.max_pending = max_pending
-        self.max_keys = max_keys
-        if background is None:
-            background = session_factory is not None and isinstance(session_factory.kw.get("bind"), Engine)
-        self.background = background
-        self.dropped = 0
-        self.written = 0
-        self._pending: Counter[Key] = Counter()
-        self._pending_events = 0
-        self._lock = threading.Lock()
-        self._flush_lock = threading.Lock()
-        self._wake = threading.Event()
-        self._closed = False
-        self._thread: threading.Thread | None = None
-        self._last_flush = time.monotonic()
-        _recorders.add(self)
-
-    def rebind(self, session_factory: sessionmaker[Session] | None) -> None:
-        """Write through another session factory from now on; what was counted for the old one is dropped
-        (only the tests' cached application changes its factory, between two tests)."""
-        with self._lock:
-            self.session_factory = session_factory
-            self._pending = Counter()
-            self._pending_events = 0
+        super().__init__(
+            session_factory,
+            flush_seconds=flush_seconds,
+            max_pending=max_pending,
+            max_keys=max_keys,
+            background=background,
+        )
 
     def record(self, day: dt.date, events: Iterable[tuple[str, str]]) -> int:
         """Count one of each (kind, key) event on ``day`` in memory; returns how many were kept."""
-        kept = 0
-        with self._lock:
-            for kind, key in events:
-                counter_key = (str(kind), str(key)[:MAX_KEY_LENGTH], day)
-                if counter_key not in self._pending and len(self._pending) >= self.max_keys:
-                    self.dropped += 1
-                    continue
-                self._pending[counter_key] += 1
-                kept += 1
-            self._pending_events += kept
-            full = self._pending_events >= self.max_pending
-        if self.background:
-            self._start()
-            if full:
-                self._wake.set()
-        return kept
+        return self.add((str(kind), str(key)[:MAX_KEY_LENGTH], day) for kind, key in events)
 
-    @property
-    def pending(self) -> int:
-        return self._pending_events
-
-    def due(self) -> bool:
-        return bool(self._pending) and (
-            self._pending_events >= self.max_pending
-            or time.monotonic() - self._last_flush >= self.flush_seconds
-        )
-
-    def after_request(self) -> None:
-        """Called once a request is over: writes the counts when due, unless a background thread does."""
-        if not self.background and self.due():
-            self.flush(wait=False)
-
-    def flush(self, wait: bool = True) -> int:
-        """Write the counts waiting in memory; returns how many events were written. Never raises."""
-        if not self._flush_lock.acquire(blocking=wait):
-            return 0
-        try:
-            with self._lock:
-                batch, self._pending = self._pending, Counter()
-                self._pending_events = 0
-                self._last_flush = time.monotonic()
-            if not batch:
-                return 0
-            for attempt in range(WRITE_ATTEMPTS):
-                try:
-                    self._write(batch)
-                except Exception:  # logged; the counts wait for the next flush
-                    logger.warning(
-                        "usage counters: writing %d counters failed (attempt %d of %d)",
-                        len(batch),
-                        attempt + 1,
-                        WRITE_ATTEMPTS,
-                        exc_info=True,
-                    )
-                    time.sleep(0.05 * 2**attempt)
-                else:
-                    written = sum(batch.values())
-                    self.written += written
-                    return written
-            self._give_back(batch)
-            logger.error("usage counters: %d counters kept in memory for the next flush", len(batch))
-            return 0
-        finally:
-            self._flush_lock.release()
-
-    def _give_back(self, batch: Counter[Key]) -> None:
-        with self._lock:
-            for key, count in batch.items():
-                if key in self._pending or len(self._pending) < self.max_keys:
-                    self._pending[key] += count
-                    self._pending_events += count
-                else:
-                    self.dropped += count
-
-    def _write(self, batch: Counter[Key]) -> None:
-        if self.session_factory is None:
-            raise RuntimeError("the usage recorder has no session factory")
+    def write(self, session: Session, batch: Counter[Key]) -> None:
         rows = [{"kind": k, "key": key, "day": d, "count": n} for (k, key, d), n in sorted(batch.items())]
-        with writing_session(self.session_factory) as session:
-            add_daily_counts(session, rows)
-            session.commit()
-
-    def _start(self) -> None:
-        if self._thread is not None or self._closed:
-            return
-        with self._lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="usage-counters", daemon=True)
-                self._thread.start()
-
-    def _run(self) -> None:
-        while not self._closed:
-            self._wake.wait(self.flush_seconds)
-            self._wake.clear()
-            if self._pending:
-                self.flush()
-
-    def close(self) -> None:
-        """Stop the background thread and write what is waiting."""
-        self._closed = True
-        self._wake.set()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=5)
-        if self._pending:
-            self.flush()
-
-
-@atexit.register
-def _flush_at_exit() -> None:
-    for recorder in list(_recorders):
-        if recorder.background:
-            recorder.close()
-
-
-def _upsert(session: Session, table: Any, period_column: str, rows: list[dict[str, Any]]) -> None:
-    """Add each row's count to its (kind, key, period) row, creating it if needed."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        statement = insert(table)
-        statement = statement.on_conflict_do_update(
-            index_elements=[table.c.kind, table.c.key, table.c[period_column]],
-            set_={"count": table.c.count + statement.excluded["count"]},
-        )
-        session.execute(statement, rows)
-        return
-    for row in rows:  # other databases: update, then insert what was not there
-        updated = session.execute(
-            update(table)
-            .where(
-                table.c.kind == row["kind"],
-                table.c.key == row["key"],
-                table.c[period_column] == row[period_column],
-            )
-            .values(count=table.c.count + row["count"])
-        )
-        if not updated.rowcount:
-            session.execute(table.insert().values(**row))
+        add_daily_counts(session, rows)
 
 
 def add_daily_counts(session: Session, rows: list[dict[str, Any]]) -> None:
     """Rows ``{"kind", "key", "day", "count"}`` added to :class:`UsageDaily` (one upsert)."""
-    _upsert(session, UsageDaily.__table__, "day", rows)
+    add_counts(session, UsageDaily.__table__, ("kind", "key", "day"), rows)
 
 
 def add_monthly_counts(session: Session, rows: list[dict[str, Any]]) -> None:
     """Rows ``{"kind", "key", "month", "count"}`` added to :class:`UsageMonthly` (one upsert)."""
-    _upsert(session, UsageMonthly.__table__, "month", rows)
+    add_counts(session, UsageMonthly.__table__, ("kind", "key", "month"), rows)
 
 
 def fiche_events(fiche: Fiche) -> list[tuple[str, str]]:

@@ -179,9 +179,9 @@ def test_a_failing_write_is_logged_kept_for_later_and_never_raised(tmp_path, cap
     engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite'}")  # no table: every write fails
     recorder = MissRecorder(make_session_factory(engine), background=False)
     assert recorder.record("violance")
-    with caplog.at_level(logging.WARNING, logger="search_index.misses"):
+    with caplog.at_level(logging.WARNING, logger="guide.counting"):
         assert recorder.flush() == 0
-    assert "writing 1 queries failed" in caplog.text
+    assert "search-misses: writing 1 keys failed" in caplog.text
     assert recorder.pending == 1  # kept for the next flush
     upgrade(f"sqlite:///{tmp_path / 'empty.sqlite'}")
     assert recorder.flush() == 1
