@@ -9,7 +9,7 @@ translate them. No rule about how the mode is chosen lives here (views/easy_read
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,9 +17,10 @@ from pyramid.i18n import TranslationString, TranslationStringFactory
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Access, Fiche, FicheVersion, Organisation
+from ..models import Access, Fiche, FicheVersion, Organisation, State, User
 from ..vocabulary import LANGUES
-from .fiches import published_content_loading
+from . import readability
+from .fiches import content_of, published_content_loading, save
 
 _ = TranslationStringFactory("guide")
 
@@ -91,3 +92,30 @@ def easy_read_for(db: Session, fiche_ids: Iterable[Any]) -> dict[int, EasyRead]:
         for f in fiches
         if f.published_version is not None
     }
+
+
+def seed_demo(db: Session, texts: Mapping[str, str], source: str, actor: User | None) -> int:
+    """The demo's « En mots simples » texts (``guide/demo/mots_simples.json``, by source id of fiche), saved
+    as a new version by ``actor`` (published at once for a published fiche without pending changes; a fiche
+    with a working copy or archived is left alone). Returns how many fiches got one."""
+    added = 0
+    for source_id, text in texts.items():
+        if source_id.startswith("_") or not isinstance(text, str):
+            continue
+        fiche = db.scalar(select(Fiche).where(Fiche.source == source, Fiche.source_id == source_id))
+        if fiche is None or fiche.state == State.ARCHIVED or fiche.has_unpublished_changes:
+            continue
+        data = content_of(fiche.current_version)
+        data["mots_simples"] = text.strip()[: readability.MAX_LENGTH]
+        version = save(
+            db,
+            fiche,
+            data,
+            actor,
+            base_number=None,
+            can_publish=fiche.state == State.PUBLISHED,
+            note="Texte en mots simples",
+            confirm=False,
+        )
+        added += version is not None
+    return added
