@@ -25,9 +25,12 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from babel import Locale, negotiate_locale
+from pyramid.events import NewRequest
 from pyramid.httpexceptions import HTTPFound, HTTPSeeOther
 from pyramid.i18n import TranslationStringFactory
 from pyramid.interfaces import IRoutesMapper
+
+from .hours import language as hours_language
 
 DOMAIN = "guide"
 _ = TranslationStringFactory(DOMAIN)
@@ -278,6 +281,15 @@ def switch_language(request: Any) -> Any:
     return response
 
 
+def tell_hours_in_language(event: Any) -> None:
+    """NewRequest: « Ouvert maintenant », weekdays and times of this request in its language
+    (:mod:`guide.hours.language`), back to French when the request is over."""
+    request = event.request
+    locale = locale_negotiator(request)
+    token = hours_language.use(locale, lambda message: request.localizer.translate(message))
+    request.add_finished_callback(lambda _request: hours_language.reset(token))
+
+
 def _add_vary(response: Any, *names: str) -> None:
     response.vary = tuple(dict.fromkeys([*(response.vary or ()), *names]))
 
@@ -330,7 +342,7 @@ def compile_catalogues(folder: Path = LOCALE_DIR, *, force: bool = False) -> lis
             continue
         with po.open("rb") as source:
             catalog = read_po(source, locale=po.parent.parent.name)
-        partial = mo.with_suffix(".mo.partial")
+        partial = mo.with_name(f".{mo.name}.{os.getpid()}.partial")  # two test workers may compile at once
         with partial.open("wb") as target:
             write_mo(target, catalog)
         os.replace(partial, mo)
@@ -362,6 +374,7 @@ def includeme(config: Any) -> None:
     # the guide's catalogues after colander's and deform's (guide.core): ours win where both translate
     config.add_translation_dirs("guide:locale/")
     config.add_tween("guide.i18n.language_tween_factory", under="guide.tweens.nul_byte_tween_factory")
+    config.add_subscriber(tell_hours_in_language, NewRequest)
     config.add_route("language", "/langue/{code}")
     config.add_view(switch_language, route_name="language", request_method=("GET", "HEAD"))
     config.add_request_method(language, "language", reify=True)

@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from guide import hours
+from guide.hours.language import current_locale as hours_language
 from guide.models import Synonym
 from guide.models.search import split_terms
 
@@ -283,7 +284,8 @@ class SearchService:
         )
         now = hours.local(now)  # the guide's zone (the timezone setting)
         snap = self.snapshot()
-        key = (params, now.replace(second=0, microsecond=0), snap.generation, self._version)
+        # the hits carry « Ouvert maintenant » in the reader's language: one cached page per language
+        key = (params, now.replace(second=0, microsecond=0), snap.generation, self._version, hours_language())
         cached = self._cached(key) if params.per_page <= CACHED_PER_PAGE else None
         if cached is not None:
             results, missed = cached

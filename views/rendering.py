@@ -17,6 +17,7 @@ from pyramid_jinja2.i18n import GetTextWrapper
 
 from guide import hours
 from guide.formatting import date_fr, datetime_fr, number, paragraphs, tel_uri
+from guide.hours import language as hours_language
 from guide.vocabulary import (
     ACCESS_LABELS,
     ACCESSIBILITY_FIELDS,
@@ -58,6 +59,16 @@ def _datetime(context: Any, value: Any) -> str:
     return datetime_fr(value, locale=_locale(context))
 
 
+def _hours(value: str) -> Markup:
+    """The hours of a fiche: the French description, or in another language the week in that language
+    followed by the French description (its comments and exceptions), marked lang="fr"."""
+    french = hours.describe_safe(value)
+    translated = hours_language.week(value)
+    if translated is None:
+        return Markup("{}").format(french)
+    return Markup('{} <span class="muted" lang="fr">({})</span>').format(translated, french)
+
+
 @jinja2.pass_context
 def _number(context: Any, value: Any, fmt: str | None = None) -> str:
     return number(value, fmt, locale=_locale(context))
@@ -77,7 +88,7 @@ def includeme(config: Any) -> None:
         date_fr=_date,  # in the request's language (French: « 22 novembre 2026 »)
         datetime_fr=_datetime,
         number=_number,
-        hours_fr=hours.describe_safe,
+        hours_fr=_hours,  # in the request's language (guide.hours.language)
         tel_uri=tel_uri,
         paragraphs=paragraphs,
     )

@@ -14,8 +14,10 @@ from datetime import date, datetime, timedelta
 
 from opening_hours import OpeningHours, ParserError, State
 
-from . import library
-from .wording import BY_APPOINTMENT, DAY_LABELS, capitalize, clock, date_fr, shorten
+from . import language, library
+from .language import _, say
+from .wording import BY_APPOINTMENT, DAY_LABELS, capitalize, date_fr, shorten
+from .wording import clock as french_clock
 
 logger = logging.getLogger(__name__)
 
@@ -80,17 +82,23 @@ def _skip_closures(moment: datetime, ranges: Sequence[tuple[date, date, str]]) -
     return moment if closed is None else library.midnight(closed[0] + timedelta(days=1))
 
 
+def clock(moment: datetime) -> str:
+    """« 9 h 30 » in French, « 09:30 » in the reader's language (guide.hours.language)."""
+    return language.clock(moment, french_clock)
+
+
 def _when(moment: datetime, now: datetime) -> str:
     """« aujourd'hui », « demain », « lundi » (within the week) or « le lundi 2 septembre »."""
     days = (moment.date() - now.date()).days
     if days == 0:
-        return "aujourd'hui"
+        return say(_("aujourd'hui"))
     if days == 1:
-        return "demain"
-    name = DAY_LABELS[moment.weekday()]
+        return say(_("demain"))
+    name = language.day_name(moment.weekday(), DAY_LABELS)
     if 1 < days < 7:
         return name
-    return f"le {name} {date_fr(moment.date(), now.date())}"
+    day = language.day_and_month(moment.date(), now.date(), date_fr)
+    return say(_("le ${day} ${date}"), day=name, date=day)
 
 
 def _covers_day(start: datetime, end: datetime, day: date) -> bool:
@@ -114,7 +122,7 @@ def status(value: str, closures: list[dict] | None = None, now: datetime | None 
         return _status(value, closures, now)
     except Exception:
         logger.exception("Could not compute the open status of %s at %s", shorten(repr(value), 200), now)
-        return OpenStatus(None, UNAVAILABLE)
+        return OpenStatus(None, say(_("Horaires non disponibles")))
 
 
 def _status(value: str, closures: list[dict] | None, now: datetime | None) -> OpenStatus:
@@ -123,21 +131,22 @@ def _status(value: str, closures: list[dict] | None, now: datetime | None) -> Op
     closed = _closed_until(ranges, now.date())
     if closed is not None:
         last, message = closed
+        until = language.day_and_month(last, now.date(), date_fr)
         return OpenStatus(
-            False, f"Fermeture exceptionnelle jusqu'au {date_fr(last, now.date())}", message or None
+            False, say(_("Fermeture exceptionnelle jusqu'au ${date}"), date=until), message or None
         )
     text = (value or "").strip()
     if not text:
-        return OpenStatus(None, NO_HOURS)
+        return OpenStatus(None, say(_("Horaires non renseignés")))
     try:
         oh = library.compile_hours(text)
     except ParserError:
-        return OpenStatus(None, NO_HOURS)
+        return OpenStatus(None, say(_("Horaires non renseignés")))
     state, comment = oh.state(library.existing(now))
     if state == State.CLOSED and BY_APPOINTMENT.search(comment):
         return OpenStatus(None, capitalize(comment))  # « off "sur rendez-vous" »: closed to walk-ins only
     if state == State.UNKNOWN:
-        return OpenStatus(None, capitalize(comment) if comment else "Horaires à confirmer")
+        return OpenStatus(None, capitalize(comment) if comment else say(_("Horaires à confirmer")))
     if state == State.OPEN:
         return _open_status(oh, now, comment, ranges)
     return _closed_status(oh, now, ranges)
@@ -163,18 +172,26 @@ def _open_status(
     if upcoming:
         closure_start = library.midnight(min(upcoming))
         closing = closure_start if closing is None else min(closing, closure_start)
-    label = "Ouvert maintenant" + (f" ({comment})" if comment else "")
+    label = say(_("Ouvert maintenant")) + (f" ({comment})" if comment else "")
     if closing is None:
-        return OpenStatus(True, f"{label} — 24 h/24")
+        return OpenStatus(True, say(_("${label} — 24 h/24"), label=label))
     if closing == tomorrow:
-        return OpenStatus(True, f"{label} — ferme à minuit")
+        return OpenStatus(True, say(_("${label} — ferme à minuit"), label=label))
     if closing.date() == today:
-        return OpenStatus(True, f"{label} — ferme à {clock(closing)}")
-    return OpenStatus(True, f"{label} — ferme {_when(closing, now)} à {clock(closing)}")
+        return OpenStatus(True, say(_("${label} — ferme à ${time}"), label=label, time=clock(closing)))
+    return OpenStatus(
+        True,
+        say(
+            _("${label} — ferme ${when} à ${time}"),
+            label=label,
+            when=_when(closing, now),
+            time=clock(closing),
+        ),
+    )
 
 
 def _closed_status(oh: OpeningHours, now: datetime, ranges: Sequence[tuple[date, date, str]]) -> OpenStatus:
-    label = "Fermé (jour férié)" if library.is_public_holiday(now.date()) else "Fermé"
+    label = say(_("Fermé (jour férié)")) if library.is_public_holiday(now.date()) else say(_("Fermé"))
     for start, end, state, comment in library.intervals(oh, now, now + timedelta(days=366)):
         if state != State.OPEN:
             continue
@@ -186,8 +203,24 @@ def _closed_status(oh: OpeningHours, now: datetime, ranges: Sequence[tuple[date,
             and opening == library.midnight(opening.date())
             and _covers_day(opening, end, opening.date())
         ):
-            return OpenStatus(False, f"{label} — {_when(opening, now)} : {comment}")
-        return OpenStatus(False, f"{label} — ouvre {_when(opening, now)} à {clock(opening)}")
+            return OpenStatus(
+                False,
+                say(
+                    _("${label} — ${when} : ${comment}"),
+                    label=label,
+                    when=_when(opening, now),
+                    comment=comment,
+                ),
+            )
+        return OpenStatus(
+            False,
+            say(
+                _("${label} — ouvre ${when} à ${time}"),
+                label=label,
+                when=_when(opening, now),
+                time=clock(opening),
+            ),
+        )
     return OpenStatus(False, label)
 
 
@@ -207,7 +240,7 @@ def _today_hours(value: str, now: datetime | None, closures: list[dict] | None) 
     now = library.local(now)
     today = now.date()
     if _closed_until(_closure_ranges(closures), today) is not None:
-        return "Aujourd'hui : fermeture exceptionnelle"
+        return say(_("Aujourd'hui : fermeture exceptionnelle"))
     text = (value or "").strip()
     if not text:
         return ""
@@ -228,18 +261,20 @@ def _today_hours(value: str, now: datetime | None, closures: list[dict] | None) 
             if _covers_day(start, end, today) and BY_APPOINTMENT.search(comment):
                 by_appointment = comment
             continue
-        note = comment or ("à confirmer" if state == State.UNKNOWN else "")
+        note = comment or (say(_("à confirmer")) if state == State.UNKNOWN else "")
         if _covers_day(start, end, today):
             if comment:
-                return f"Aujourd'hui : {comment}"
-            return "Aujourd'hui : 24 h/24" + (f" ({note})" if note else "")
+                return say(_("Aujourd'hui : ${hours}"), hours=comment)
+            return say(_("Aujourd'hui : 24 h/24")) + (f" ({note})" if note else "")
         if start < day_start:
             continue  # the end of yesterday evening's opening
         if end >= day_after:
-            span = f"à partir de {clock(start)}"
+            span = say(_("à partir de ${time}"), time=clock(start))
         else:
-            span = f"{clock(start)} – {'minuit' if end == next_day else clock(end)}"
+            span = f"{clock(start)} – {say(_('minuit')) if end == next_day else clock(end)}"
         parts.append(f"{span} ({note})" if note else span)
     if not parts and by_appointment:
-        return f"Aujourd'hui : {by_appointment}"
-    return f"Aujourd'hui : {', '.join(parts)}" if parts else "Aujourd'hui : fermé"
+        return say(_("Aujourd'hui : ${hours}"), hours=by_appointment)
+    if parts:
+        return say(_("Aujourd'hui : ${hours}"), hours=", ".join(parts))
+    return say(_("Aujourd'hui : fermé"))
