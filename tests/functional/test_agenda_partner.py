@@ -316,3 +316,19 @@ def test_referents_review_only_the_events_of_their_thematiques(testapp, world, d
     assert event_sante.state == State.PUBLISHED and event_droits.state == State.PENDING
     # a référent reviews, never edits the content
     assert testapp.get(f"/espace/agenda/{event_sante.id}/modifier", status="*").status_int == 403
+
+
+def test_a_partner_withdraws_a_published_event_and_past_events_leave_the_agenda(testapp, world, db, login):
+    event = _event(db, world, state=State.PUBLISHED, titre="Sortie au musée")
+    assert agenda.published_event(db, event.id) is event
+    login(world.users["owner_a"].email)
+    page = post(testapp, f"/espace/agenda/{event.id}/etat/archive", {"comment": ""}).follow()
+    assert "archivé" in visible(page)
+    db.refresh(event)
+    assert event.state == State.ARCHIVED and agenda.published_event(db, event.id) is None
+    assert "Sortie au musée" in visible(testapp.get(f"/espace/structures/{world.orgs['a'].id}/agenda"))
+    # an event that is over leaves the public agenda without anyone touching it
+    published = _event(db, world, state=State.PUBLISHED, titre="Atelier passé")
+    later = published.last_ends_at + agenda.dt.timedelta(minutes=1)
+    assert published not in [o.event for o in agenda.upcoming_occurrences(db, now=later)]
+    assert published in [o.event for o in agenda.upcoming_occurrences(db)]
