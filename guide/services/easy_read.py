@@ -9,6 +9,7 @@ translate them. No rule about how the mode is chosen lives here (views/easy_read
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,9 +43,21 @@ class EasyRead:
     thematiques: tuple[tuple[str, str], ...]  # (icon, label)
 
 
+_BEFORE_MARK = re.compile(r"[ \t]+([?!:;»])")
+_AFTER_QUOTE = re.compile(r"«[ \t]+")
+
+
+def french_spacing(text: str) -> str:
+    """No line break between a word and its « ? », « ! », « : », « ; » or quote (a no-break space): on a
+    phone, a « ? » alone at the start of a line reads as a new sentence."""
+    return _AFTER_QUOTE.sub("«\u00a0", _BEFORE_MARK.sub("\u00a0\\1", text))
+
+
 def summary(version: FicheVersion) -> tuple[str, bool]:
     simple = (version.mots_simples or "").strip()
-    return (simple, True) if simple else ((version.resume or "").strip(), False)
+    if simple:
+        return french_spacing(simple), True
+    return french_spacing((version.resume or "").strip()), False
 
 
 def practical_facts(version: FicheVersion, organisation: Organisation | None = None) -> tuple[Fact, ...]:
