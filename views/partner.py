@@ -74,6 +74,9 @@ def dashboard(request: Any) -> Any:
         "freshness": freshness,
         "to_check": to_check,
         "reports": notifications.open_reports_for(request.dbsession, org_ids),
+        # translations sent back or « à revoir » (guide.services.translations)
+        "translations_to_do": fiche_translations.for_organisations(request.dbsession, org_ids),
+        "translation_languages": fiche_translations.LANGUAGES,
     }
 
 

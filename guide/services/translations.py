@@ -355,6 +355,38 @@ def outdated(db: Session, thematiques: Iterable[int] | None = None) -> list[Fich
     return [t for t in db.scalars(query.limit(2000)) if is_outdated(t.fiche, t)][:200]
 
 
+def for_organisations(db: Session, organisation_ids: Iterable[int]) -> list[tuple[FicheTranslation, str]]:
+    """What a partner's dashboard lists of their organisations' translations: those sent back (with the
+    reviewer's comment) and the reviewed ones « à revoir » (the French text changed since), each with why."""
+    ids = sorted(set(organisation_ids))
+    if not ids:
+        return []
+    rows = db.scalars(
+        select(FicheTranslation)
+        .join(Fiche, Fiche.id == FicheTranslation.fiche_id)
+        .where(
+            Fiche.organisation_id.in_(ids),
+            Fiche.state != State.ARCHIVED,
+            or_(
+                FicheTranslation.state == TranslationState.SENT_BACK,
+                FicheTranslation.reviewed_at.is_not(None),
+            ),
+        )
+        .options(selectinload(FicheTranslation.fiche).selectinload(Fiche.versions))
+        .order_by(FicheTranslation.fiche_id, FicheTranslation.language)
+        .limit(1000)
+    )
+    out = []
+    for translation in rows:
+        if translation.language not in LANGUAGES:
+            continue
+        if translation.state == TranslationState.SENT_BACK:
+            out.append((translation, "renvoyee"))
+        elif is_outdated(translation.fiche, translation) and translation.state != TranslationState.SUBMITTED:
+            out.append((translation, "a_revoir"))
+    return out[:200]
+
+
 # --- demo ------------------------------------------------------------------------------------------------
 
 

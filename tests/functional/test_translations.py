@@ -99,6 +99,11 @@ def test_sent_back_with_a_comment_then_resubmitted(testapp, world, db, login):
     post(testapp, f"/espace/fiches/{fiche.id}/traductions/en/etat/renvoyer", {"comment": "Say « free »."})
     assert _translation(db, fiche, "en").state == TranslationState.SENT_BACK
     login(world.users["editor_a"].email)
+    dashboard = visible(testapp.get("/espace"))
+    assert (
+        "Traductions à reprendre 1" in dashboard
+        and "renvoyée par la relecture : « Say « free ». »" in dashboard
+    )
     listing = testapp.get(f"/espace/fiches/{fiche.id}/traductions")
     assert "Renvoyée : « Say « free ». »" in visible(listing)
     form = testapp.get(f"/espace/fiches/{fiche.id}/traductions/en/modifier").forms["deform"]
@@ -315,6 +320,7 @@ def test_french_change_flags_the_translation_a_revoir(testapp, visitor, world, d
     assert page.html.find("h1").text == "Legal advice desk" and page.html.find(class_="translation-outdated")
     login(world.users["editor_a"].email)
     assert "Traductions à revoir" in visible(testapp.get(f"/espace/fiches/{fiche.id}"))
+    assert "anglais : à revoir, le texte français a changé" in visible(testapp.get("/espace"))
     assert "À revoir" in visible(testapp.get(f"/espace/fiches/{fiche.id}/traductions"))
     form_page = testapp.get(f"/espace/fiches/{fiche.id}/traductions/en/modifier")
     assert "Le texte français a changé depuis cette traduction : Résumé" in visible(form_page)
@@ -346,3 +352,21 @@ def test_search_finds_a_fiche_by_its_reviewed_translation(visitor, world, db):
     assert title.text.strip() == "Legal advice desk" and title["lang"] == "en"
     page = visitor.get("/recherche", {"q": "legal advice"})
     assert page.html.select_one("li.hit h2").text.strip() == "Fiche published a"
+
+
+def test_demo_guide_has_reviewed_translations(visitor, demo_guide, db):
+    from guide.models import Fiche
+    from guide.services.demo import DEMO_SOURCE
+
+    cidff = db.scalar(select(Fiche).where(Fiche.source == DEMO_SOURCE, Fiche.source_id == "cidff-juridique"))
+    assert set(translations.public_texts(cidff)) == {"en", "ar", "uk"}
+    h1 = _public(visitor, cidff, "ar").html.find("h1")
+    assert h1["dir"] == "rtl" and h1.text.startswith("معلومات قانونية مجانية")
+    # an English word, a Ukrainian one and an Arabic one each find the fiche
+    for query in ("legal information", "розлучення", "الطلاق"):
+        ids = [hit["id"] for hit in visitor.get("/api/v1/search", {"q": query}).json["results"]]
+        assert cidff.stable_id in ids[:3], (query, ids)
+    # a demo fiche nobody translated: French, with the note
+    other = db.scalar(select(Fiche).where(Fiche.source == DEMO_SOURCE, Fiche.source_id == "adil-permanence"))
+    page = _public(visitor, other, "en")
+    assert page.html.find("h1")["lang"] == "fr" and page.html.find("p", class_="translation-note")
