@@ -23,7 +23,13 @@ FIELD_WEIGHTS: dict[str, float] = {
     "lieu": 1.0,
     "autres": 0.8,
     # the reviewed translations of the title, summary and access conditions, every language in one field
-    # (searched whatever the visitor's language: « legal advice » or « консультація » finds the fiche)
+    # (searched whatever the visitor's language: « legal advice » or « консультація » finds the fiche).
+    # Decision: it goes through the same analyser as the French fields. The ranking (snapshot.Snapshot.unit)
+    # analyses a query once for every field, and its corrections (suggestions.py) ask whether the index holds
+    # a word's analysed form: a second analyser would need both per field. On Cyrillic, Arabic and Dari the
+    # French chain is exactly lower case + Unicode folding (no French stop word nor suffix matches those
+    # scripts: « Юридичні консультації » → юридичні, консультаціі); on English and Spanish it stems the
+    # document and the query alike (« legal advice » → legal, advic), so they still meet.
     "traductions": 3.0,
 }
 FACET_FIELDS = ("thematique", "public", "quartier", "langue")

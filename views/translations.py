@@ -169,6 +169,11 @@ def fiche_translation_action(request: Any) -> Any:
         request.session.flash(error.message, "error")
         return HTTPSeeOther(here)
     request.session.flash(message, "success")
+    if action in {"publier", "renvoyer"}:
+        link = request.route_url("fiche_translation", fiche_id=fiche.id, lang=lang.code)
+        translations.mail_decision(
+            db, fiche, translation, user, request.mailer, link, transaction_manager=request.tm
+        )
     if action in {"publier", "renvoyer"} and request.params.get("from") == "queue":
         return HTTPSeeOther(request.route_path("review_queue", _anchor="traductions"))
     return HTTPSeeOther(here)

@@ -239,6 +239,47 @@ def send_back(
     return event
 
 
+def mail_decision(
+    db: Session,
+    fiche: Fiche,
+    translation: FicheTranslation,
+    actor: User | None,
+    mailer: Any,
+    link: str,
+    *,
+    transaction_manager: Any = None,
+) -> int:
+    """Mail the organisation's active members (not the reviewer) that a translation of their fiche was
+    published or sent back (with the comment); ``link`` is the translation's page (absolute, from the view's
+    ``route_url``). Returns how many mails. Only partners and reviewers trigger it (never a visitor)."""
+    from .campaigns import _send, member_emails
+
+    emails = [
+        email
+        for email in member_emails(db, [fiche.organisation_id]).get(fiche.organisation_id, [])
+        if actor is None or email != actor.email
+    ]
+    lang = LANGUAGES[translation.language]
+    if translation.state == TranslationState.PUBLISHED:
+        subject = f"Traduction publiée : {fiche.title} ({lang.label})"
+        body = (
+            f"Bonjour,\n\nLa traduction en {lang.label} de la fiche « {fiche.title} » est relue et publiée : "
+            f"les visiteurs qui lisent le guide en {lang.label} la voient dès maintenant.\n\n{link}\n"
+        )
+    elif translation.state == TranslationState.SENT_BACK:
+        subject = f"Traduction renvoyée : {fiche.title} ({lang.label})"
+        body = (
+            f"Bonjour,\n\nLa traduction en {lang.label} de la fiche « {fiche.title} » vous est renvoyée avec "
+            f"ce commentaire :\n\n{translation.comment}\n\n"
+            f"Corrigez-la puis soumettez-la à nouveau :\n{link}\n"
+        )
+    else:
+        return 0
+    for email in emails:
+        _send(db, mailer, transaction_manager, email, subject, body)
+    return len(emails)
+
+
 # --- what the public reads ----------------------------------------------------------------------
 
 

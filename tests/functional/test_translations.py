@@ -3,6 +3,8 @@ reads only reviewed text; a change of the French text flags the translation « �
 
 from __future__ import annotations
 
+from email.header import decode_header, make_header
+
 import pytest
 import webtest
 from pyramid.interfaces import ILocaleNegotiator
@@ -89,7 +91,7 @@ def test_partner_writes_and_submits_a_coordinator_publishes(testapp, world, db, 
     assert "Aucune traduction à relire" in visible(testapp.get("/coordination"))
 
 
-def test_sent_back_with_a_comment_then_resubmitted(testapp, world, db, login):
+def test_sent_back_with_a_comment_then_resubmitted(testapp, world, db, login, mailbox):
     fiche = world.fiches["published_a"]
     translations.save(db, fiche, "en", ENGLISH, world.users["editor_a"], submit=True)
     login(world.users["coord"].email)
@@ -98,6 +100,16 @@ def test_sent_back_with_a_comment_then_resubmitted(testapp, world, db, login):
     assert _translation(db, fiche, "en").state == TranslationState.SUBMITTED
     post(testapp, f"/espace/fiches/{fiche.id}/traductions/en/etat/renvoyer", {"comment": "Say « free »."})
     assert _translation(db, fiche, "en").state == TranslationState.SENT_BACK
+    # the organisation's members are told, with the comment and the way back to the translation
+    mail = mailbox.wait_for("editor.a@test.fr")
+    assert (
+        str(make_header(decode_header(mail["Subject"])))
+        == "Traduction renvoyée : Fiche published a (anglais)"
+    )
+    body = mailbox.body(mail)
+    assert "Say « free »." in body and f"http://localhost/espace/fiches/{fiche.id}/traductions/en" in body
+    assert mailbox.wait_for("owner.a@test.fr")
+    assert not [m for m in mailbox.messages if "coord@test.fr" in m["To"]]  # not the reviewer
     login(world.users["editor_a"].email)
     dashboard = visible(testapp.get("/espace"))
     assert (
