@@ -19,7 +19,7 @@ from guide.permissions import Permission
 from guide.services import agenda, referents
 from guide.services.agenda import EventError, EventInput, Recurrence
 from guide.settings import settings_of
-from guide.workflow import STATE_LABELS
+from guide.vocabulary import PUBLICS
 from schemas.agenda import CancelDateSchema, EventSchema
 
 from .partner import read_comment
@@ -176,7 +176,7 @@ def event_list(request: Any) -> Any:
         "lists": agenda.organisation_events(request.dbsession, organisation.id),
         "can_create": bool(request.has_permission(Permission.CREATE_FICHE)),
         "describe": agenda.describe,
-        "state_labels": STATE_LABELS,
+        "state_labels": agenda.EVENT_STATE_LABELS,
     }
 
 
@@ -198,13 +198,14 @@ def event_manage(request: Any) -> Any:
     return {
         "event": event,
         "when": agenda.describe(event),
+        "publics": ", ".join(PUBLICS.get(code, code) for code in event.publics or ()),
         "dates": agenda.occurrences(event, start=agenda.utcnow(), include_cancelled=True, limit=60),
         "past": agenda.is_past(event),
         "transitions": transitions,
         "can_edit": bool(request.has_permission(Permission.EDIT)),
         "history": list(reversed(event.history))[:30],
         "history_labels": agenda.HISTORY_LABELS,
-        "state_labels": STATE_LABELS,
+        "state_labels": agenda.EVENT_STATE_LABELS,
         "from_queue": request.params.get("from") == "queue",
     }
 

@@ -41,7 +41,6 @@ from ..models.agenda import event_thematique
 from ..models.meta import utcnow
 from ..permissions import Permission
 from ..vocabulary import PUBLICS
-from ..workflow import STATE_LABELS
 from .campaigns import _send as send_mail
 from .campaigns import member_emails
 
@@ -573,6 +572,14 @@ def _set_state(event: Event, state: State, now: dt.datetime) -> None:
         event.published_at = now
 
 
+# The fiches' state labels are feminine (« Publiée »); an event is « Publié ».
+EVENT_STATE_LABELS = {
+    State.DRAFT: "Brouillon",
+    State.PENDING: "À valider",
+    State.PUBLISHED: "Publié",
+    State.ARCHIVED: "Archivé",
+}
+
 # Events follow the fiches' workflow (guide.workflow); a partner may also withdraw (archive) their own
 # event, which needs only the edit permission here.
 PERMISSION_OVERRIDES = {"archive": Permission.EDIT}
@@ -601,7 +608,7 @@ def transition(
     comment = (comment or "").strip()
     if event.state not in t.sources:
         raise workflow.WorkflowError(
-            f"« {t.label} » n'est pas possible pour un événement « {STATE_LABELS[event.state]} »."
+            f"« {t.label} » n'est pas possible pour un événement « {EVENT_STATE_LABELS[event.state]} »."
         )
     if t.comment_required and not comment:
         raise workflow.WorkflowError("Un commentaire est obligatoire pour expliquer ce renvoi.")

@@ -1,5 +1,6 @@
 """A partner announces a weekly atelier in a real browser: the native date and time inputs, the plain-words
-sentence written as the series is filled in, then the event saved and submitted (issue 14)."""
+sentence written as the series is filled in, then the event saved and submitted, and one date cancelled
+(issue 14)."""
 
 from __future__ import annotations
 
@@ -56,3 +57,10 @@ def test_partner_announces_a_weekly_atelier(live_url, desktop):
     assert page.get_by_text("L'événement est soumis à la coordination.").is_visible()
     assert page.locator("#quand").text_content().startswith("tous les mardis de 14 h à 16 h")
     assert page.locator(".event-dates li").count() == 9
+    second = tuesday + dt.timedelta(weeks=1)
+    page.get_by_label("Date à annuler").select_option(second.isoformat())
+    page.get_by_label("Motif (facultatif)").fill("Sortie au musée ce jour-là")
+    page.get_by_role("button", name="Annuler cette date").click()
+    assert page.get_by_text("La date est annulée").is_visible()
+    assert "annulée" in page.locator(f"#date-{second:%Y%m%d}T1400").text_content()
+    shot(page, "desktop-agenda-event-manage")
