@@ -17,6 +17,7 @@ NAMES = st.sampled_from(
     [
         "nom",
         "resume",
+        "mots_simples",
         "description",
         "__start__",
         "__end__",
@@ -62,7 +63,7 @@ def test_fiche_form_posts(testapp, world, login, controls):
 
 
 @FUZZ
-@given(segment=TEXT, query=st.dictionaries(st.sampled_from(["de", "a", "next", "structure", "q"]), TEXT))
+@given(segment=TEXT, query=st.dictionaries(st.sampled_from(["de", "a", "next", "structure", "q", "simple"]), TEXT))
 def test_urls(testapp, world, segment, query):
     from urllib.parse import quote
 
