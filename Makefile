@@ -23,7 +23,7 @@ install: $(STAMP) catalogues
 
 ## The compiled translations (guide/locale/*/LC_MESSAGES/*.mo, git-ignored), built from the .po catalogues
 catalogues: $(STAMP)
-	$(BIN)/python -m guide.i18n
+	$(BIN)/python -c 'from guide.i18n import compile_main; compile_main()'
 
 migrate: $(STAMP) catalogues
 	$(BIN)/guide-migrate $(INI)

@@ -247,7 +247,13 @@ def language_links(request: Any) -> list[LanguageLink]:
 
 def translate(request: Any, message: Any, mapping: dict[str, Any] | None = None) -> str:
     """``message`` (a TranslationString or plain text) in the request's language, ``${name}``s filled."""
-    return request.localizer.translate(message, mapping=mapping)
+    return request.localizer.translate(message, domain=DOMAIN, mapping=mapping)
+
+
+def ngettext(singular: str, plural: str, n: int, request: Any, **mapping: Any) -> str:
+    """The plural form of the request's language (``${count}`` is ``n``); named so that ``make messages``
+    extracts both forms (Babel's default ``ngettext`` keyword)."""
+    return request.localizer.pluralize(singular, plural, n, domain=DOMAIN, mapping={"count": n, **mapping})
 
 
 # --- the switcher and the first visit --------------------------------------------------------------
@@ -331,7 +337,7 @@ def language_tween_factory(handler: Callable[[Any], Any], registry: Any) -> Call
 
 def compile_catalogues(folder: Path = LOCALE_DIR, *, force: bool = False) -> list[Path]:
     """Compile every ``<lang>/LC_MESSAGES/*.po`` of ``folder`` into its ``.mo`` (when missing or older);
-    the compiled files are build artefacts, not kept in git (``make`` runs ``python -m guide.i18n``)."""
+    the compiled files are build artefacts, not kept in git (``make catalogues`` runs :func:`compile_main`)."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -353,10 +359,6 @@ def compile_catalogues(folder: Path = LOCALE_DIR, *, force: bool = False) -> lis
 def compile_main(argv: Iterable[str] | None = None) -> None:
     for mo in compile_catalogues():
         print(mo)
-
-
-if __name__ == "__main__":  # ``python -m guide.i18n``: what ``make`` runs before serving or testing
-    compile_main()
 
 
 # --- configuration -------------------------------------------------------------------------------------

@@ -6,29 +6,31 @@ import colander
 import deform.widget as w
 
 from guide import normalize
+from guide.i18n import _
 
 from .types import Normalized, StrippedString, length
 
 
 def _empty(node: colander.SchemaNode, value: str) -> None:
     if value:
-        raise colander.Invalid(node, "Laissez ce champ vide.")
+        raise colander.Invalid(node, _("Laissez ce champ vide."))
 
 
 class ReportSchema(colander.MappingSchema):
     message = colander.SchemaNode(
         StrippedString(),
-        title="Qu'est-ce qui est inexact ?",
-        description="Par exemple : « le numéro de téléphone a changé », "
-        "« la permanence n'a plus lieu le mardi ».",
+        title=_("Qu'est-ce qui est inexact ?"),
+        description=_(
+            "Par exemple : « le numéro de téléphone a changé », « la permanence n'a plus lieu le mardi »."
+        ),
         validator=length(10, 2000),
         widget=w.TextAreaWidget(rows=5),
-        missing_msg="Décrivez l'erreur en quelques mots.",
+        missing_msg=_("Décrivez l'erreur en quelques mots."),
     )
     contact = colander.SchemaNode(
         Normalized(normalize.email),
-        title="Votre adresse électronique (facultatif)",
-        description="Seulement si vous acceptez que la coordination vous réponde.",
+        title=_("Votre adresse électronique (facultatif)"),
+        description=_("Seulement si vous acceptez que la coordination vous réponde."),
         missing="",
         validator=length(max=254),
         widget=w.TextInputWidget(type_name="email"),
@@ -36,7 +38,7 @@ class ReportSchema(colander.MappingSchema):
     # Robots fill every field; people never see this one.
     site = colander.SchemaNode(
         colander.String(),
-        title="Ne pas remplir",
+        title=_("Ne pas remplir"),
         missing="",
         validator=colander.All(length(max=200), _empty),
         widget=w.TextInputWidget(

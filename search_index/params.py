@@ -20,23 +20,29 @@ from guide.vocabulary import LANGUES, PUBLICS
 
 from .understanding import parse_when
 
-SORTS: dict[str, str] = {"pertinence": "Pertinence", "nom": "Nom", "distance": "Distance"}
+
+def _(text: str) -> str:
+    """Marks a French label for the guide's catalogue (``make messages``); the pages translate it."""
+    return text
+
+
+SORTS: dict[str, str] = {"pertinence": _("Pertinence"), "nom": _("Nom"), "distance": _("Distance")}
 FACETS: dict[str, str] = {
-    "thematique": "Thématique",
-    "public": "Public",
-    "quartier": "Quartier",
-    "gratuit": "Gratuit",
-    "accessible": "Accessible",
-    "langue": "Langue parlée",
-    "ouvert": "Ouvert maintenant",
-    "quand": "Horaires",
+    "thematique": _("Thématique"),
+    "public": _("Public"),
+    "quartier": _("Quartier"),
+    "gratuit": _("Gratuit"),
+    "accessible": _("Accessible"),
+    "langue": _("Langue parlée"),
+    "ouvert": _("Ouvert maintenant"),
+    "quand": _("Horaires"),
 }
 # The opening times offered as facets (values of ``quand``, see :mod:`.understanding`), beside « ouvert ».
 WHEN_FACETS = ("samedi", "soir", "week-end")
 FLAG_LABELS = {
-    "gratuit": "Gratuit",
-    "accessible": "Accès de plain-pied",
-    "ouvert": "Ouvert maintenant",
+    "gratuit": _("Gratuit"),
+    "accessible": _("Accès de plain-pied"),
+    "ouvert": _("Ouvert maintenant"),
 }
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 500

@@ -8,11 +8,19 @@ from typing import Any
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPException, HTTPSeeOther
 from pyramid.response import Response
+from pyramid.threadlocal import get_current_request
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 
+from guide.i18n import _
 from guide.services.fiches import SimultaneousSave
 
 log = logging.getLogger(__name__)
+
+
+def t(message: Any) -> str:
+    """A message of the guide's catalogue in the language of the current request (French by default)."""
+    request = get_current_request()
+    return request.localizer.translate(message) if request is not None else message.interpolate()
 
 
 @forbidden_view_config(renderer="error.jinja2")
@@ -21,16 +29,23 @@ def forbidden(request: Any) -> Any:
         return HTTPSeeOther(request.route_path("login", _query={"next": request.path_qs}))
     request.response.status = 403
     return {
-        "title": "Accès refusé",
-        "message": "Cette page ne fait pas partie de votre espace : elle concerne une autre structure, "
-        "ou demande des droits de coordination.",
+        "title": t(_("Accès refusé")),
+        "message": t(
+            _(
+                "Cette page ne fait pas partie de votre espace : elle concerne une autre structure, "
+                "ou demande des droits de coordination."
+            )
+        ),
     }
 
 
 @notfound_view_config(renderer="error.jinja2", append_slash=HTTPSeeOther)
 def notfound(request: Any) -> Any:
     request.response.status = 404
-    return {"title": "Page introuvable", "message": "Cette adresse ne correspond à aucune page du guide."}
+    return {
+        "title": t(_("Page introuvable")),
+        "message": t(_("Cette adresse ne correspond à aucune page du guide.")),
+    }
 
 
 # A POST (PUT, DELETE…) to an unknown address: the same page, without append_slash, whose wrapper checks a
@@ -44,10 +59,14 @@ def notfound_unsafe_method(request: Any) -> Any:
 def bad_csrf(request: Any) -> Any:
     request.response.status = 400
     return {
-        "title": "Formulaire expiré",
-        "message": "Ce formulaire a expiré (ou a été envoyé depuis un autre site). Revenez en arrière, "
-        "rechargez la page puis envoyez-le à nouveau : ce que vous avez saisi est encore dans "
-        "votre navigateur.",
+        "title": t(_("Formulaire expiré")),
+        "message": t(
+            _(
+                "Ce formulaire a expiré (ou a été envoyé depuis un autre site). Revenez en arrière, "
+                "rechargez la page puis envoyez-le à nouveau : ce que vous avez saisi est encore dans "
+                "votre navigateur."
+            )
+        ),
     }
 
 
@@ -73,15 +92,19 @@ def unexpected_error(exc: Exception, request: Any) -> Any:
     log.error("unexpected error on %s %s", request.method, request.path_qs[:300], exc_info=exc)
     if request.environ.get("PATH_INFO", "").startswith("/api/"):
         response = Response(
-            json_body={"erreur": "Une erreur inattendue s'est produite. Réessayez dans un instant."},
+            json_body={"erreur": t(_("Une erreur inattendue s'est produite. Réessayez dans un instant."))},
             status=500,
             charset="utf-8",
         )
         return response
     request.response.status = 500
     return {
-        "title": "Erreur inattendue",
-        "message": "Une erreur inattendue s'est produite de notre côté ; elle est enregistrée. "
-        "Réessayez dans un instant. Si vous remplissiez un formulaire, revenez en arrière : ce que "
-        "vous avez saisi est encore dans votre navigateur.",
+        "title": t(_("Erreur inattendue")),
+        "message": t(
+            _(
+                "Une erreur inattendue s'est produite de notre côté ; elle est enregistrée. "
+                "Réessayez dans un instant. Si vous remplissiez un formulaire, revenez en arrière : ce que "
+                "vous avez saisi est encore dans votre navigateur."
+            )
+        ),
     }

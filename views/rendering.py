@@ -40,6 +40,10 @@ class GetText(GetTextWrapper):
         request = get_current_request()
         return getattr(request, "localizer", None) or _SOURCE
 
+    def gettext(self, message: str, mapping: Any = None) -> str:
+        # « _(label) » of a label that may be empty: gettext("") would give the catalogue's header
+        return super().gettext(message, mapping) if message else message
+
 
 _SOURCE = Localizer("fr", Translations())
 

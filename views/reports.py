@@ -7,6 +7,7 @@ from typing import Any
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
+from guide.i18n import _
 from guide.models import ErrorReport, Fiche, utcnow
 from guide.permissions import Permission
 from guide.ratelimit import client_ip
@@ -29,7 +30,7 @@ def report_form(request: Any) -> Any:
         request,
         ReportSchema(),
         appstruct={"stamp": reports.form_stamp(secret)},
-        buttons=(("send", "Envoyer à la coordination"),),
+        buttons=(("send", request.translate(_("Envoyer à la coordination"))),),
     )
     response = {
         "fiche": fiche,
@@ -72,7 +73,9 @@ def report_form(request: Any) -> Any:
     reports.send_report_digest(
         db, request.mailer, settings_of(request.registry), transaction_manager=request.tm
     )
-    request.session.flash("Merci ! Votre signalement est transmis à la coordination du guide.", "success")
+    request.session.flash(
+        request.translate(_("Merci ! Votre signalement est transmis à la coordination du guide.")), "success"
+    )
     return HTTPSeeOther(fiche_url(request, fiche))
 
 

@@ -15,6 +15,7 @@ from pyramid.view import view_config
 
 import guide.print as printing
 from guide.caching import check_same_origin_or_token
+from guide.i18n import _, ngettext
 from guide.models import Fiche
 from guide.print import cache as pdfcache
 from guide.print import worker as pdfworker
@@ -228,20 +229,32 @@ def selection_add(request: Any) -> Any:
     fiche_id = parse_id(request.POST.get("fiche_id"))
     ids = selection_ids(request)
     if fiche_id is None or not _public_ids(request, [fiche_id]):
-        request.session.flash("Cette fiche n'est pas publiée : elle ne peut pas être ajoutée.", "error")
+        request.session.flash(
+            request.translate(_("Cette fiche n'est pas publiée : elle ne peut pas être ajoutée.")), "error"
+        )
     elif fiche_id in ids:
-        request.session.flash("Cette fiche est déjà dans votre sélection.", "")
+        request.session.flash(request.translate(_("Cette fiche est déjà dans votre sélection.")), "")
     elif len(ids) >= printing.MAX_SELECTION:
         request.session.flash(
-            f"Votre sélection compte déjà {printing.MAX_SELECTION} fiches, le maximum : imprimez-la ou "
-            "retirez-en une.",
+            request.translate(
+                _(
+                    "Votre sélection compte déjà ${max} fiches, le maximum : imprimez-la ou retirez-en une.",
+                    mapping={"max": printing.MAX_SELECTION},
+                )
+            ),
             "error",
         )
     else:
         _store(request, [*ids, fiche_id])
         count = len(ids) + 1
         request.session.flash(
-            f"Fiche ajoutée à votre sélection ({count} fiche{'s' if count > 1 else ''}).", "success"
+            ngettext(
+                "Fiche ajoutée à votre sélection (${count} fiche).",
+                "Fiche ajoutée à votre sélection (${count} fiches).",
+                count,
+                request,
+            ),
+            "success",
         )
     return _back(request)
 
@@ -253,7 +266,7 @@ def selection_remove(request: Any) -> Any:
     ids = selection_ids(request)
     if fiche_id in ids:
         _store(request, [i for i in ids if i != fiche_id])
-        request.session.flash("Fiche retirée de votre sélection.", "success")
+        request.session.flash(request.translate(_("Fiche retirée de votre sélection.")), "success")
     return _back(request)
 
 
@@ -262,7 +275,7 @@ def selection_clear(request: Any) -> Any:
     check_same_origin_or_token(request)
     for key in (SELECTION_KEY, NOTES_KEY, SHARED_KEY):
         request.session.pop(key, None)
-    request.session.flash("Votre sélection est vide.", "success")
+    request.session.flash(request.translate(_("Votre sélection est vide.")), "success")
     return _back(request)
 
 
@@ -285,7 +298,7 @@ def selection_note(request: Any) -> Any:
     fiche_id = parse_id(request.POST.get("fiche_id"))
     ids = selection_ids(request)
     if fiche_id not in ids:
-        request.session.flash("Cette fiche n'est plus dans votre sélection.", "error")
+        request.session.flash(request.translate(_("Cette fiche n'est plus dans votre sélection.")), "error")
         return HTTPSeeOther(request.route_path("selection"))
     text = request.POST.get("note")
     try:
@@ -293,7 +306,8 @@ def selection_note(request: Any) -> Any:
     except selection.SelectionError as error:
         return _selection_response(request, {fiche_id: error.message}, {fiche_id: str(text or "")[:5000]})
     _store(request, ids, notes)
-    request.session.flash("Note enregistrée." if notes.get(str(fiche_id)) else "Note effacée.", "success")
+    saved = _("Note enregistrée.") if notes.get(str(fiche_id)) else _("Note effacée.")
+    request.session.flash(request.translate(saved), "success")
     return HTTPSeeOther(request.route_path("selection", _anchor=f"choix-{fiche_id}"))
 
 
@@ -304,7 +318,7 @@ def selection_share(request: Any) -> Any:
     check_same_origin_or_token(request)
     ids = _public_ids(request, selection_ids(request))
     if not ids:
-        request.session.flash("Votre sélection est vide : rien à partager.", "error")
+        request.session.flash(request.translate(_("Votre sélection est vide : rien à partager.")), "error")
         return HTTPSeeOther(request.route_path("selection"))
     notes = selection_notes(request, ids)
     address = client_ip(request)
