@@ -337,7 +337,7 @@ def language_tween_factory(handler: Callable[[Any], Any], registry: Any) -> Call
 
 def compile_catalogues(folder: Path = LOCALE_DIR, *, force: bool = False) -> list[Path]:
     """Compile every ``<lang>/LC_MESSAGES/*.po`` of ``folder`` into its ``.mo`` (when missing or older);
-    the compiled files are build artefacts, not kept in git (``make catalogues`` runs :func:`compile_main`)."""
+    the compiled files are build artefacts, not kept in git (``make catalogues`` runs it)."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
