@@ -93,6 +93,13 @@ def problems(catalog: Catalog) -> list[str]:
             python_format = "python-format" in message.flags and formats(ids(message)[0], expected)
             if python_format and not formats(text, expected):
                 found.append(f"{label}[{index}]: « % » formatting fails (a lone % must be written %%)")
+    # Babel's checks, as ``pybabel compile`` runs them (plural forms, %-placeholders), less its false alarm
+    for message, errors in catalog.check():
+        false_alarm = "python-format" in message.flags and not formats(
+            ids(message)[0], placeholders(ids(message)[0])
+        )
+        if errors and not false_alarm:
+            found.append(f"{ids(message)[0][:60]!r}: {'; '.join(str(error) for error in errors)}")
     return found
 
 
