@@ -789,9 +789,9 @@ def seed_demo(
         lieu = None
         if not row.get("adresse"):
             lieux = list(fiche.current_version.lieux) if fiche and fiche.current_version else []
-            lieu = next((x for x in lieux if x in organisation.lieux), None) or next(
-                iter(organisation.lieux), None
-            )
+            named = [x for x in organisation.lieux if x.nom == row.get("lieu")]
+            lieu = next(iter(named), None) or next((x for x in lieux if x in organisation.lieux), None)
+            lieu = lieu or next(iter(organisation.lieux), None)
         series = row.get("series")
         data_in = EventInput(
             titre=row["titre"],

@@ -100,3 +100,18 @@ def test_bounds_a_visitor_cannot_push(db, world):
                                        end=agenda.utcnow() - dt.timedelta(days=1)) == []  # fmt: skip
     assert agenda.published_event(db, event.id) is event
     assert agenda.published_event(db, 10**9) is None
+
+
+def test_the_demo_guide_has_a_month_of_events(demo_guide, db):
+    month = agenda.upcoming_occurrences(db, end=agenda.utcnow() + dt.timedelta(days=31))
+    titles = {o.event.titre for o in month}
+    assert len(month) >= 12 and len(titles) >= 9
+    assert all(o.start <= agenda.utcnow() + dt.timedelta(days=31) for o in month)
+    week = next(o for o in month if o.event.titre == "Semaine de la parentalité au 25 Gisèle Halimi")
+    assert (week.end - week.start).days == 4 and week.event.lieu.nom == "Le 25 Gisèle Halimi"
+    series = next(o.event for o in month if o.event.titre.startswith("Café des parents"))
+    assert series.rrule and len(series.cancelled) == 1
+    assert series.cancelled[0] not in {o.local_date.isoformat() for o in month if o.event is series}
+    assert any(o.event.adresse and o.event.lieu is None for o in month)  # a place that is no lieu
+    pending = agenda.review_queue(db, None)
+    assert [e.titre for e in pending] == ["Formation des parents bénévoles des crèches parentales"]
