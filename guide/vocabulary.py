@@ -57,12 +57,18 @@ LANGUES: dict[str, str] = {
     "fcs": "Langue des signes française (LSF)",
 }
 
-ACCESS_LABELS = {"oui": "Oui", "non": "Non", "inconnu": "Non renseigné"}
+
+def _(text: str) -> str:
+    """Marks a French label for the guide's catalogue (``make messages``); public pages translate it."""
+    return text
+
+
+ACCESS_LABELS = {"oui": _("Oui"), "non": _("Non"), "inconnu": _("Non renseigné")}
 ACCESSIBILITY_FIELDS = {
-    "acces_plain_pied": "Accès de plain-pied ou rampe",
-    "toilettes_adaptees": "Toilettes adaptées",
-    "boucle_magnetique": "Boucle magnétique",
-    "langue_des_signes": "Accueil en langue des signes",
+    "acces_plain_pied": _("Accès de plain-pied ou rampe"),
+    "toilettes_adaptees": _("Toilettes adaptées"),
+    "boucle_magnetique": _("Boucle magnétique"),
+    "langue_des_signes": _("Accueil en langue des signes"),
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import colander
 import deform
 import jinja2
+from babel import Locale
 from babel.support import Translations
 from markupsafe import Markup
 from pyramid.csrf import get_csrf_token
@@ -78,6 +79,22 @@ def _number(context: Any, value: Any, fmt: str | None = None) -> str:
     return number(value, fmt, locale=_locale(context))
 
 
+@jinja2.pass_context
+def _spoken_languages(context: Any, codes: list[str] | None) -> list[str]:
+    """The languages spoken at a service, named in the reader's language (Babel's names; the guide's French
+    label where Babel has none, e.g. LSF)."""
+    locale = _locale(context)
+    if locale.startswith("fr"):
+        return labels(LANGUES, codes)
+    names = Locale.parse(locale).languages
+    out = []
+    for code in codes or []:
+        # the guide's « fa » is « Persan (dari) »: Dari's own name where Babel has it
+        name = (names.get("prs") if code == "fa" else None) or names.get(code) or LANGUES.get(code, code)
+        out.append(name[:1].upper() + name[1:])
+    return out
+
+
 def includeme(config: Any) -> None:
     # templates translate with the guide's catalogues (guide/locale/<lang>/LC_MESSAGES/guide.mo)
     config.registry.settings.setdefault("jinja2.i18n.domain", "guide")
@@ -106,6 +123,7 @@ def includeme(config: Any) -> None:
         ACCESS_LABELS=ACCESS_LABELS,
         ACCESSIBILITY_FIELDS=ACCESSIBILITY_FIELDS,
         labels=labels,
+        spoken_languages=_spoken_languages,
         hours_status=hours.status,
         today_hours=hours.today_hours,
     )
