@@ -44,11 +44,12 @@
       copy.hidden = false;
       copy.addEventListener("click", function () {
         navigator.clipboard.writeText(url).then(function () {
-          say("Lien copié : collez-le dans un message.");
+          say(share.getAttribute("data-msg-copied") || "Lien copié : collez-le dans un message.");
         }, function () {
           var field = share.querySelector("input");
           if (field) { field.select(); }
-          say("Copie impossible : le lien est sélectionné, copiez-le à la main.");
+          say(share.getAttribute("data-msg-copy-failed") ||
+              "Copie impossible : le lien est sélectionné, copiez-le à la main.");
         });
       });
     }

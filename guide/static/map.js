@@ -28,6 +28,12 @@
     return /^(\/(?!\/)|https?:\/\/)/i.test(text) ? text : "";
   }
 
+  // the page's language: the template gives the words (data-msg-*), French when it does not
+  function message(name, french) {
+    var map = document.querySelector(".leaflet-map");
+    return (map && map.getAttribute("data-msg-" + name)) || french;
+  }
+
   function tooltip(properties) {
     return textNode("span", properties.label);
   }
@@ -39,13 +45,14 @@
     var href = safeHref(properties.url);
     if (href) {
       var line = document.createElement("div");
-      var link = textNode("a", properties.kind === "quartier" ? "Voir les fiches du quartier" : "Voir la fiche");
+      var link = textNode("a", properties.kind === "quartier" ? message("quartier", "Voir les fiches du quartier")
+                                                            : message("fiche", "Voir la fiche"));
       link.href = href;
       line.appendChild(link);
       box.appendChild(line);
     }
     if (properties.schematic) {
-      var note = textNode("div", "Contours schématiques");
+      var note = textNode("div", message("schematic", "Contours schématiques"));
       note.className = "map-popup-note";
       box.appendChild(note);
     }
