@@ -13,7 +13,7 @@ from guide.services.freshness import DEFAULT_PERIOD_MONTHS, PERIOD_CHOICES
 from guide.services.uploads import UploadError, check_image, read_limited
 from guide.vocabulary import ACCESS_LABELS, ACCESSIBILITY_FIELDS
 
-from .types import Int, Normalized, StrippedString, length
+from .types import Int, Normalized, StrippedString, email_node, length, phone_node
 
 REQUIRED = "Ce champ est obligatoire."
 # Choice fields: every code is far shorter; a forged value is refused before the list is searched.
@@ -60,20 +60,8 @@ class OrganisationSchema(colander.MappingSchema):
     reseau_porteur = colander.SchemaNode(
         StrippedString(), title="Réseau porteur", missing="", validator=length(max=200)
     )
-    telephone = colander.SchemaNode(
-        Normalized(normalize.phone),
-        title="Téléphone",
-        missing="",
-        validator=length(max=40),
-        widget=w.TextInputWidget(type_name="tel"),
-    )
-    courriel = colander.SchemaNode(
-        Normalized(normalize.email),
-        title="Courriel",
-        missing="",
-        validator=length(max=254),
-        widget=w.TextInputWidget(type_name="email"),
-    )
+    telephone = phone_node()
+    courriel = email_node()
     site_web = colander.SchemaNode(
         Normalized(normalize.url),
         title="Site web",
@@ -224,24 +212,14 @@ class ThematiqueSchema(colander.MappingSchema):
 class ProInfoSchema(colander.MappingSchema):
     """Information for professionals only (guide.services.pro_info): never shown to the public."""
 
-    ligne_directe = colander.SchemaNode(
-        Normalized(normalize.phone),
-        title="Ligne directe",
-        missing="",
-        validator=length(max=30),
-        widget=w.TextInputWidget(type_name="tel"),
+    ligne_directe = phone_node(
+        "Ligne directe",
         description="Le numéro à donner entre professionnels, pas celui de l'accueil du public.",
     )
     referent_nom = colander.SchemaNode(
         StrippedString(), title="Nom du ou de la référent·e", missing="", validator=length(max=120)
     )
-    referent_courriel = colander.SchemaNode(
-        Normalized(normalize.email),
-        title="Courriel du ou de la référent·e",
-        missing="",
-        validator=length(max=254),
-        widget=w.TextInputWidget(type_name="email"),
-    )
+    referent_courriel = email_node("Courriel du ou de la référent·e")
     orientation = colander.SchemaNode(
         StrippedString(),
         title="Comment orienter une personne",

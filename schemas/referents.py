@@ -9,7 +9,7 @@ import deform.widget as w
 
 from guide import normalize
 
-from .types import Normalized, StrippedString, length
+from .types import Normalized, StrippedString, email_node, length, phone_node
 
 REQUIRED = "Ce champ est obligatoire."
 MAX_CHOICES = 50  # more ticked boxes than thématiques exist is a forged form
@@ -59,20 +59,8 @@ class ReferentCardSchema(colander.MappingSchema):
         missing="",
         validator=length(max=120),
     )
-    telephone = colander.SchemaNode(
-        Normalized(normalize.phone),
-        title="Téléphone",
-        missing="",
-        validator=length(max=20),
-        widget=w.TextInputWidget(type_name="tel"),
-    )
-    courriel = colander.SchemaNode(
-        Normalized(normalize.email),
-        title="Courriel",
-        missing="",
-        validator=length(max=254),
-        widget=w.TextInputWidget(type_name="email"),
-    )
+    telephone = phone_node()
+    courriel = email_node()
     disponibilites = colander.SchemaNode(
         StrippedString(),
         title="Comment vous joindre",

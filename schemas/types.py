@@ -7,7 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import colander
+import deform.widget as w
 
+from guide import normalize
 from guide.normalize import NormalizeError, strip_invisible
 
 
@@ -74,3 +76,37 @@ class Int(colander.Integer):
         if not re.fullmatch(r"-?[0-9]{1,9}", text):
             raise colander.Invalid(node, "Indiquez un nombre entier, par exemple 16.", cstruct)
         return int(text)
+
+
+# The phone and e-mail fields of every form (fiche, organisation, information for professionals, référent
+# and directory cards): one definition, so that their checks and limits cannot drift apart. A phone number
+# is stored as ``guide.normalize.phone`` writes it (« 04 73 98 07 81 »: 14 characters, at most 20 for any
+# number it accepts), which the narrowest column (20 characters) holds.
+PHONE_MAX_LENGTH = 20
+EMAIL_MAX_LENGTH = 254
+
+
+def phone_node(title: str = "Téléphone", **kw: Any) -> colander.SchemaNode:
+    """An optional phone number, checked and written the French way by ``guide.normalize.phone``."""
+    attributes = kw.pop("attributes", {})
+    return colander.SchemaNode(
+        Normalized(normalize.phone),
+        title=title,
+        missing="",
+        validator=length(max=PHONE_MAX_LENGTH),
+        widget=w.TextInputWidget(type_name="tel", attributes=attributes),
+        **kw,
+    )
+
+
+def email_node(title: str = "Courriel", **kw: Any) -> colander.SchemaNode:
+    """An optional e-mail address, syntax checked by ``guide.normalize.email``."""
+    attributes = kw.pop("attributes", {})
+    return colander.SchemaNode(
+        Normalized(normalize.email),
+        title=title,
+        missing="",
+        validator=length(max=EMAIL_MAX_LENGTH),
+        widget=w.TextInputWidget(type_name="email", attributes=attributes),
+        **kw,
+    )

@@ -29,13 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
 from guide.models import Access, Fiche, IndexChange
+from guide.services import public_labels
 from guide.services.fiches import published_content_loading
 from guide.services.translations import public_texts
 from guide.text import slugify
@@ -170,6 +171,9 @@ def build_document(fiche: Fiche) -> dict[str, Any] | None:
         for part in (lieu.nom, lieu.one_line_address, lieu.quartier.nom if lieu.quartier else "")
         if part
     )
+    # data·inclusion's labels and the plain words of the public pages (guide.services.public_labels): a
+    # visitor typing either finds the fiche (the coordination's own wording at the fiche's next indexing)
+    plain = public_labels.load(object_session(fiche))
     autres = " ".join(
         filter(
             None,
@@ -178,6 +182,8 @@ def build_document(fiche: Fiche) -> dict[str, Any] | None:
                 FRAIS.get(version.frais or "", ""),
                 TYPES_SERVICE.get(version.type_service or "", ""),
                 *labels(CONDITIONS_ACCES, version.conditions_acces),
+                *plain.conditions(version.conditions_acces),
+                plain.type(version.type_service),
                 version.publics_precisions,
                 version.conditions_precisions,
                 version.frais_precisions,
@@ -185,7 +191,7 @@ def build_document(fiche: Fiche) -> dict[str, Any] | None:
         )
     )
     thematiques_text = " ".join(t.label for t in thematiques)
-    publics_text = " ".join(labels(PUBLICS, publics))
+    publics_text = " ".join(dict.fromkeys([*labels(PUBLICS, publics), *plain.publics(publics)]))
     return {
         "id": str(fiche.id),
         "nom": version.nom,

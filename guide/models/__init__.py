@@ -107,3 +107,11 @@ __all__ += ["Event", "EventHistory", "EventKind", "Registration"]
 from .translations import FicheTranslation, TranslationState  # noqa: E402 - appended by translations
 
 __all__ += ["FicheTranslation", "TranslationState"]
+
+from .professionals import ProfessionalCard  # noqa: E402 - appended by the professionals' directory
+
+__all__ += ["ProfessionalCard"]
+
+from .labels import PublicLabel  # noqa: E402 - appended by the public labels in plain words
+
+__all__ += ["PublicLabel"]

@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from .. import hours
 from ..formatting import display_url, format_phone, french_spaces, unbreakable_times
 from ..models import Edition, FicheVersion, Quartier, utcnow
+from ..services import public_labels
 from ..services.qrcode import qr_img
 from ..text import fold
-from ..vocabulary import CONDITIONS_ACCES, FRAIS, LANGUES, PUBLICS, labels
+from ..vocabulary import LANGUES, labels
 from .agenda import PrintEvent, print_events
 from .helplines import helpline_data, helplines
 from .selection import Entry, entries_for
@@ -150,20 +151,26 @@ def _ages(version: FicheVersion) -> str:
     return ""
 
 
+def _plain_labels(version: FicheVersion) -> public_labels.PublicLabels:
+    """The public labels in plain words, with the coordination's French wording (issue 12)."""
+    return public_labels.load(object_session(version))
+
+
 def print_fiche(entry: Entry, number: int, site_url: str) -> PrintFiche:
     version = entry.version
     organisation = entry.snapshot.get("organisation", {})
-    publics = ", ".join(labels(PUBLICS, version.publics)) or "Publics non précisés"
+    plain = _plain_labels(version)
+    publics = ", ".join(plain.publics(version.publics)) or "Publics non précisés"
     if ages := _ages(version):
         publics += f" ({ages})"
     if version.publics_precisions:
         publics += f". {version.publics_precisions}"
-    conditions = ", ".join(labels(CONDITIONS_ACCES, version.conditions_acces))
+    conditions = ", ".join(plain.conditions(version.conditions_acces))
     if version.conditions_precisions:
         conditions = (
             f"{conditions}. {version.conditions_precisions}" if conditions else version.conditions_precisions
         )
-    fees = FRAIS.get(version.frais or "", version.frais or "")
+    fees = plain.frais(version.frais)
     if version.frais_precisions:
         fees = f"{fees} — {version.frais_precisions}" if fees else version.frais_precisions
     url = fiche_url(site_url, entry.fiche_id)

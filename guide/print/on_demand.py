@@ -9,12 +9,12 @@ from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from .. import hours
 from ..models import FicheVersion, Quartier, utcnow
+from ..services import public_labels
 from ..services.selection import is_sensitive, sensitive_terms
-from ..vocabulary import CONDITIONS_ACCES, labels
 from .document import print_fiche
 from .helplines import helpline_data, helplines
 from .rendering import render_html, stylesheet_files
@@ -88,7 +88,11 @@ def render_selection_html(
                 email="",
                 website="",
                 contact_name="",
-                conditions=", ".join(labels(CONDITIONS_ACCES, entry.version.conditions_acces)),
+                conditions=", ".join(
+                    public_labels.load(object_session(entry.version)).conditions(
+                        entry.version.conditions_acces
+                    )
+                ),
                 qr=Markup(""),
                 short_url="",
                 lieux=[dataclasses.replace(lieu, nom="") for lieu in fiche.lieux],
