@@ -246,7 +246,9 @@ def language_links(request: Any) -> list[LanguageLink]:
 
 
 def translate(request: Any, message: Any, mapping: dict[str, Any] | None = None) -> str:
-    """``message`` (a TranslationString or plain text) in the request's language, ``${name}``s filled."""
+    """``message`` (a TranslationString or plain text) in the request's language, ``${name}``s filled; a
+    French message that carries its catalogue entry (``.translation``, e.g. a search error) says that."""
+    message = getattr(message, "translation", message)
     return request.localizer.translate(message, domain=DOMAIN, mapping=mapping)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from translationstring import TranslationString
 
 from guide.models import Quartier, Thematique
 from guide.vocabulary import LANGUES, PUBLICS
@@ -61,12 +62,23 @@ MAX_CORRECTED_LENGTH = 25
 MAX_CORRECTION_TRIES = 12
 
 
-class SearchParameterError(ValueError):
-    """A search parameter the guide does not know; ``message`` is French, for the visitor."""
+class Message(str):
+    """A French message (its text) that also knows its catalogue entry (``translation``), so that a page
+    in another language can say it in that language (``request.translate(message)``)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    translation: TranslationString
+
+
+class SearchParameterError(ValueError):
+    """A search parameter the guide does not know; ``message`` is French, for the visitor (a
+    :class:`Message`: ``${name}`` placeholders of ``message`` filled from ``mapping``)."""
+
+    def __init__(self, message: str, **mapping: Any) -> None:
+        translation = TranslationString(message, domain="guide", mapping=mapping or None)
+        text = Message(translation.interpolate())
+        text.translation = translation
+        super().__init__(text)
+        self.message = text
 
 
 @dataclass(frozen=True)
@@ -157,17 +169,19 @@ def validate(
     if q is None:
         q = ""
     if not isinstance(q, str):
-        raise SearchParameterError("La recherche doit être un texte.")
+        raise SearchParameterError(_("La recherche doit être un texte."))
     q = " ".join(q.split())
     if len(q) > MAX_QUERY_LENGTH:
-        raise SearchParameterError(f"La recherche est trop longue ({MAX_QUERY_LENGTH} caractères au plus).")
+        raise SearchParameterError(
+            _("La recherche est trop longue (${max} caractères au plus)."), max=MAX_QUERY_LENGTH
+        )
     if any(ord(c) < 32 for c in q):
-        raise SearchParameterError("La recherche contient des caractères invalides.")
+        raise SearchParameterError(_("La recherche contient des caractères invalides."))
     known = {
-        "thematique": (catalogue.thematiques, "Thématique inconnue"),
-        "public": (PUBLICS, "Public inconnu"),
-        "quartier": (catalogue.quartiers, "Quartier inconnu"),
-        "langue": (LANGUES, "Langue inconnue"),
+        "thematique": (catalogue.thematiques, _("Thématique inconnue : « ${value} ».")),
+        "public": (PUBLICS, _("Public inconnu : « ${value} ».")),
+        "quartier": (catalogue.quartiers, _("Quartier inconnu : « ${value} ».")),
+        "langue": (LANGUES, _("Langue inconnue : « ${value} ».")),
     }
     values: dict[str, str | None] = {}
     for name, value in (
@@ -181,34 +195,40 @@ def validate(
             continue
         allowed, message = known[name]
         if not isinstance(value, str) or value not in allowed:
-            raise SearchParameterError(f"{message} : « {str(value)[:60]} ».")
+            raise SearchParameterError(message, value=str(value)[:60])
         values[name] = value
     sort = sort or "pertinence"
     if sort not in SORTS:
-        raise SearchParameterError(f"Tri inconnu : « {str(sort)[:30]} » (pertinence, nom ou distance).")
+        raise SearchParameterError(
+            _("Tri inconnu : « ${value} » (pertinence, nom ou distance)."), value=str(sort)[:30]
+        )
     if position is not None:
         try:
             lat, lon = (float(v) for v in position)
         except (TypeError, ValueError):
-            raise SearchParameterError("La position doit être une latitude et une longitude.") from None
+            raise SearchParameterError(_("La position doit être une latitude et une longitude.")) from None
         if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
             raise SearchParameterError(
-                "La position est hors des limites (latitude −90 à 90, longitude −180 à 180)."
+                _("La position est hors des limites (latitude −90 à 90, longitude −180 à 180).")
             )
         position = (lat, lon)
     if sort == "distance" and position is None:
-        raise SearchParameterError("Pour trier par distance, partagez votre position.")
+        raise SearchParameterError(_("Pour trier par distance, partagez votre position."))
     for name, value, maximum in (("page", page, MAX_PAGE), ("per_page", per_page, MAX_PER_PAGE)):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
-            label = "La page" if name == "page" else "Le nombre de résultats par page"
-            raise SearchParameterError(f"{label} doit être un nombre entre 1 et {maximum}.")
+            if name == "page":
+                raise SearchParameterError(_("La page doit être un nombre entre 1 et ${max}."), max=maximum)
+            raise SearchParameterError(
+                _("Le nombre de résultats par page doit être un nombre entre 1 et ${max}."), max=maximum
+            )
     if quand in (None, ""):
         quand = None
     else:
         when = parse_when(quand) if isinstance(quand, str) and len(quand) <= 60 else None
         if when is None:
             raise SearchParameterError(
-                f"Horaire inconnu : « {str(quand)[:60]} » (par exemple samedi, soir, week-end)."
+                _("Horaire inconnu : « ${value} » (par exemple samedi, soir, week-end)."),
+                value=str(quand)[:60],
             )
         quand = when.code
     return SearchParams(
@@ -239,7 +259,7 @@ def parse_params(catalogue: Catalogue, params: Mapping[str, Any]) -> SearchParam
         if value is None:
             return None
         if not isinstance(value, str):
-            raise SearchParameterError(f"Le paramètre « {name} » doit être un texte.")
+            raise SearchParameterError(_("Le paramètre « ${name} » doit être un texte."), name=name)
         return value.strip()
 
     def flag(name: str) -> bool:
@@ -248,14 +268,14 @@ def parse_params(catalogue: Catalogue, params: Mapping[str, Any]) -> SearchParam
             return False
         if value in ("1", "true", "oui", "on"):
             return True
-        raise SearchParameterError(f"Le paramètre « {name} » vaut 1 ou 0.")
+        raise SearchParameterError(_("Le paramètre « ${name} » vaut 1 ou 0."), name=name)
 
     def integer(name: str, default: int) -> int:
         value = text(name)
         if not value:
             return default
         if not (value.isascii() and value.isdigit()) or len(value) > 6:
-            raise SearchParameterError(f"Le paramètre « {name} » doit être un nombre entier.")
+            raise SearchParameterError(_("Le paramètre « ${name} » doit être un nombre entier."), name=name)
         return int(value)
 
     lat, lon = text("lat"), text("lon")
@@ -264,7 +284,7 @@ def parse_params(catalogue: Catalogue, params: Mapping[str, Any]) -> SearchParam
         try:
             position = (float(lat or ""), float(lon or ""))
         except ValueError:
-            raise SearchParameterError("La position doit être une latitude et une longitude.") from None
+            raise SearchParameterError(_("La position doit être une latitude et une longitude.")) from None
     return validate(
         catalogue,
         text("q") or "",
