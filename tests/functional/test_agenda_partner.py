@@ -332,3 +332,14 @@ def test_a_partner_withdraws_a_published_event_and_past_events_leave_the_agenda(
     later = published.last_ends_at + agenda.dt.timedelta(minutes=1)
     assert published not in [o.event for o in agenda.upcoming_occurrences(db, now=later)]
     assert published in [o.event for o in agenda.upcoming_occurrences(db)]
+
+
+def test_a_forged_cross_site_post_changes_nothing(testapp, world, db, login):
+    event = _event(db, world, state=State.PENDING, titre="Réunion à protéger")
+    login(world.users["coord"].email)
+    response = testapp.post(f"/espace/agenda/{event.id}/etat/publish", {"comment": ""}, status="*")
+    assert response.status_int in (400, 403)
+    response = testapp.post(f"/espace/agenda/{event.id}/annuler-une-date", {"day": "2030-01-01"}, status="*")
+    assert response.status_int in (400, 403)
+    db.refresh(event)
+    assert event.state == State.PENDING
