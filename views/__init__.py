@@ -20,6 +20,19 @@ def add_routes(config: Any) -> None:
     config.add_route("fiche_report", "/fiche/{ref}/signaler", factory=fiche_factory)
     config.add_route("organisation", "/structure/{slug}")
     config.add_route("quartier", "/quartier/{slug}")
+    # the public agenda and its iCalendar feeds (views/agenda_public.py): feeds before their pages
+    config.add_route("agenda_feed", "/agenda.ics")
+    config.add_route("agenda", "/agenda")
+    config.add_route("agenda_event_ics", r"/agenda/rendez-vous/{id:\d+}.ics")
+    config.add_route("agenda_event", "/agenda/rendez-vous/{ref}")
+    config.add_route("agenda_thematique_feed", "/agenda/thematique/{slug}.ics")
+    config.add_route("agenda_thematique", "/agenda/thematique/{slug}")
+    config.add_route("agenda_quartier_feed", "/agenda/quartier/{slug}.ics")
+    config.add_route("agenda_quartier", "/agenda/quartier/{slug}")
+    config.add_route("agenda_organisation_feed", "/agenda/structure/{slug}.ics")
+    config.add_route("agenda_organisation", "/agenda/structure/{slug}")
+    config.add_route("api_events", "/api/v1/evenements")  # the agenda in the API (views/api_agenda.py)
+    config.add_route("api_event", "/api/v1/evenements/{id}")
     config.add_route("map_geojson", "/carte.geojson")
     config.add_route("search", "/recherche")
     config.add_route("api_search", "/api/v1/search")
@@ -176,4 +189,5 @@ def includeme(config: Any) -> None:
     config.add_request_method(selection_ids, "selection_ids")  # the agent's selection of fiches to print
     config.add_request_method(pro_blocks, "pro_blocks")  # information for professionals, members only
     config.include(".quality")  # usage counters for the indicators: in memory, written in batches
+    config.include(".agenda_public")  # request.upcoming_events: « Prochains rendez-vous » of a page
     config.scan(".")

@@ -19,6 +19,7 @@ from guide.settings import settings_of
 from guide.vocabulary import LANGUES, PUBLICS
 from search_index.params import MAX_PAGE, WHEN_FACETS
 
+from . import api_agenda
 from .api import PAGE_DEFAULT, PAGE_MAX, check_rate
 
 
@@ -299,6 +300,7 @@ def openapi_document(
                     },
                 }
             },
+            **api_agenda.paths(thematiques or [], quartiers or []),  # the agenda (views/api_agenda.py)
             "/openapi.json": {
                 "get": {
                     "operationId": "openapi",
@@ -321,6 +323,7 @@ def openapi_document(
                 },
                 "Lieu": LIEU,
                 "Fiche": FICHE,
+                **api_agenda.SCHEMAS,
                 "ListeFiches": {
                     "type": "object",
                     "required": ["fiches", "nombre", "curseur_suivant", "suivant"],

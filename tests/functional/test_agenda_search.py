@@ -1,0 +1,75 @@
+"""Events in the public search: found by their words in an « Agenda » block of the results, with the filters
+that apply to them; gone once published no more or over; the fiches' results and counts untouched."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from guide.models import State
+from guide.models.meta import utcnow
+from search_index.events import EventFilters, EventIndex
+
+from .agenda_helpers import local_start, make_event, tomorrow
+
+
+def test_index_finds_events_by_their_words_and_follows_publication(world, db):
+    day = tomorrow()
+    atelier = make_event(
+        db,
+        world.orgs["a"],
+        "Atelier cuisine anti-gaspillage",
+        local_start(day, 14),
+        description="Recettes avec les invendus du marché.",
+        thematiques=("sante",),
+        lieu=world.lieux["a"],
+    )
+    make_event(db, world.orgs["b"], "Réunion logement", local_start(day, 10), state=State.DRAFT)
+    index = EventIndex()
+    assert index.search(db, "ateliers de cuisine") == [atelier.id]  # plural, stop words: the French analyzer
+    assert index.search(db, "invendus") == [atelier.id]  # the description
+    assert index.search(db, "Association Alpha") == [atelier.id]  # the organisation
+    assert index.search(db, "logement") == []  # a draft
+    assert index.search(db, "cuisine", EventFilters(thematique="acces-aux-droits")) == []
+    assert index.search(db, "cuisine", EventFilters(thematique="sante", quartier="quartier-test")) == [
+        atelier.id
+    ]
+    assert index.search(db, "cuisine", EventFilters(gratuit=True, public="jeunes")) == []
+    rebuilds = index.rebuilds
+    assert index.search(db, "cuisine") == [atelier.id]
+    assert index.rebuilds == rebuilds  # nothing changed: no rebuild
+    atelier.state = State.ARCHIVED
+    atelier.state_changed_at = utcnow()
+    db.flush()
+    assert index.search(db, "cuisine") == []
+    assert index.rebuilds == rebuilds + 1
+
+
+def test_an_event_over_leaves_the_results_at_query_time(world, db):
+    start = utcnow() + dt.timedelta(hours=1)
+    event = make_event(db, world.orgs["a"], "Permanence impôts", start, duration=dt.timedelta(hours=2))
+    index = EventIndex()
+    assert index.search(db, "impôts") == [event.id]
+    assert index.search(db, "impôts", now=start + dt.timedelta(hours=3)) == []  # same index, later
+
+
+def test_search_page_shows_an_agenda_block_above_the_fiches(testapp, world, db):
+    day = tomorrow()
+    make_event(
+        db, world.orgs["a"], "Atelier droits des locataires", local_start(day, 14), lieu=world.lieux["a"]
+    )
+    page = testapp.get("/recherche", params={"q": "droits"})
+    block = page.html.select_one(".search-events")
+    assert block.select_one("h2").get_text(strip=True) == "Agenda"
+    assert [a.get_text(strip=True) for a in block.select(".agenda-title a")] == [
+        "Atelier droits des locataires"
+    ]
+    assert block.select_one("time")["datetime"].startswith(day.isoformat())
+    fiches_total = page.html.select_one("#resultats").get_text(" ", strip=True)
+    assert fiches_total.startswith("3 services")  # the three published fiches: events are not counted
+    assert (
+        testapp.get("/recherche", params={"q": "locataires", "ouvert": "1"}).html.select_one(".search-events")
+        is None
+    )
+    assert testapp.get("/recherche", params={"q": "jardinage"}).html.select_one(".search-events") is None
+    api = testapp.get("/api/v1/search", params={"q": "droits"}).json
+    assert api["total"] == 3 and all(r["id"] for r in api["results"])  # the API's fiches unchanged

@@ -1,0 +1,359 @@
+"""The public agenda: the week's rendez-vous with the guide's filters (all, by thématique, by quartier, by
+organisation), an event's page, the iCalendar feeds and « Ajouter à mon agenda ». Rules live in
+:mod:`guide.services.agenda_public` and :mod:`guide.services.agenda_ical`."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+from urllib.parse import urlencode
+
+from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
+from pyramid.response import Response
+from pyramid.view import view_config
+from sqlalchemy import select
+
+from guide import hours
+from guide.models import Event, Quartier, Thematique
+from guide.services import agenda, agenda_ical
+from guide.services import agenda_public as service
+from guide.services.sharing import directions
+from guide.settings import settings_of
+from guide.text import slugify
+from search_index import EventFilters
+
+from .public import fiche_url
+
+SEARCH_EVENTS = 5  # events shown above the fiches in the search results
+FEED_MAX_AGE = 900  # seconds a calendar application or a shared cache may keep a feed
+
+
+def event_path(request: Any, event: Event) -> str:
+    return request.route_path("agenda_event", ref=f"{event.id}-{slugify(event.titre, 60)}")
+
+
+def event_url(request: Any, event: Event) -> str:
+    return request.route_url("agenda_event", ref=f"{event.id}-{slugify(event.titre, 60)}")
+
+
+def _translate(request: Any, message: Any) -> str:
+    return request.localizer.translate(message)
+
+
+def _links(request: Any, base: str, filters: service.AgendaFilters, monday: Any, this_week: Any) -> Any:
+    """Builds the page's links: ``link(**changes)`` keeps the filters and the week, changes some."""
+
+    def link(**changes: Any) -> str:
+        values: dict[str, Any] = dict(filters.values())
+        if monday != this_week:
+            values["semaine"] = monday.isoformat()
+        values.update(changes)
+        query = urlencode({k: v for k, v in values.items() if v not in (None, "", False)})
+        return f"{base}?{query}" if query else base
+
+    return link
+
+
+def _agenda(
+    request: Any, *, title: Any, feed_url: str, base: str, organisation: Any = None, fixed: Any = None
+) -> Any:
+    db = request.dbsession
+    catalogue = service.Catalogue.load(db)
+    today = hours.today()
+    this_week = service.monday_of(today)
+    params = dict(request.GET)
+    if fixed:
+        params = {**params, **fixed}
+    try:
+        filters = service.parse_filters(catalogue, params)
+        monday = service.parse_week(request.GET.get("semaine"), today)
+        page = service.parse_page(request.GET.get("page"))
+    except service.AgendaParameterError as error:
+        request.response.status = 400
+        return {
+            "error": _translate(request, error.message),
+            "title": title,
+            "feed_url": feed_url,
+            "week": None,
+            "clear_url": base,
+        }
+    week = service.week_page(
+        db,
+        filters,
+        monday,
+        page=page,
+        organisation_id=organisation.id if organisation is not None else None,
+        catalogue=catalogue,
+    )
+    link = _links(request, base, filters, monday, this_week)
+    facets = [
+        {
+            "name": facet.name,
+            "label": _translate(request, facet.label),
+            "values": [
+                {
+                    "label": value.label,
+                    "count": value.count,
+                    "selected": value.selected,
+                    "url": link(**{facet.name: None if value.selected else value.value}, page=None),
+                }
+                for value in facet.values
+            ],
+        }
+        for facet in week.facets
+    ]
+    active = [
+        {"label": catalogue.label(name, value), "url": link(**{name: None}, page=None)}
+        for name, value in filters.values().items()
+    ]
+    return {
+        "error": None,
+        "title": title,
+        "organisation": organisation,
+        "week": week,
+        "facets": facets,
+        "active": active,
+        "clear_url": link(**dict.fromkeys(service.FILTER_NAMES), page=None),
+        "page_url": lambda n: link(page=n if n > 1 else None),
+        "week_url": lambda day: link(semaine=day.isoformat() if day != this_week else None, page=None),
+        "this_week": this_week,
+        "feed_url": feed_url,
+        "h": helpers(request),
+    }
+
+
+def helpers(request: Any) -> dict[str, Any]:
+    """What templates/agenda_macros.jinja2 needs to show an occurrence."""
+    return {
+        "event_path": lambda e: event_path(request, e),
+        "time_label": service.time_label,
+        "local_iso": service.local_iso,
+        "year": hours.today().year,
+    }
+
+
+@view_config(route_name="agenda", renderer="agenda.jinja2", request_method=("GET", "HEAD"))
+def agenda_page(request: Any) -> Any:
+    return _agenda(
+        request,
+        title=_translate(request, service._("Agenda")),
+        feed_url=request.route_url("agenda_feed"),
+        base=request.route_path("agenda"),
+    )
+
+
+def _thematique(request: Any) -> Thematique:
+    slug = request.matchdict["slug"]
+    found = request.dbsession.scalar(select(Thematique).where(Thematique.slug == slug[:80]))
+    if found is None:
+        raise HTTPNotFound()
+    return found
+
+
+def _quartier(request: Any) -> Quartier:
+    slug = request.matchdict["slug"]
+    found = request.dbsession.scalar(select(Quartier).where(Quartier.slug == slug[:140]))
+    if found is None:
+        raise HTTPNotFound()
+    return found
+
+
+def _organisation(request: Any) -> Any:
+    found = service.organisation_by_slug(request.dbsession, request.matchdict["slug"])
+    if found is None:
+        raise HTTPNotFound()
+    return found
+
+
+@view_config(route_name="agenda_thematique", renderer="agenda.jinja2", request_method=("GET", "HEAD"))
+def agenda_thematique(request: Any) -> Any:
+    thematique = _thematique(request)
+    return _agenda(
+        request,
+        title=_translate(request, service._("Agenda : ${name}", mapping={"name": thematique.label})),
+        feed_url=request.route_url("agenda_thematique_feed", slug=thematique.slug),
+        base=request.route_path("agenda"),
+        fixed={"thematique": thematique.slug},
+    )
+
+
+@view_config(route_name="agenda_quartier", renderer="agenda.jinja2", request_method=("GET", "HEAD"))
+def agenda_quartier(request: Any) -> Any:
+    quartier = _quartier(request)
+    return _agenda(
+        request,
+        title=_translate(request, service._("Agenda du quartier ${name}", mapping={"name": quartier.nom})),
+        feed_url=request.route_url("agenda_quartier_feed", slug=quartier.slug),
+        base=request.route_path("agenda"),
+        fixed={"quartier": quartier.slug},
+    )
+
+
+@view_config(route_name="agenda_organisation", renderer="agenda.jinja2", request_method=("GET", "HEAD"))
+def agenda_organisation(request: Any) -> Any:
+    organisation = _organisation(request)
+    return _agenda(
+        request,
+        title=_translate(request, service._("Agenda : ${name}", mapping={"name": organisation.nom})),
+        feed_url=request.route_url("agenda_organisation_feed", slug=organisation.slug),
+        base=request.route_path("agenda_organisation", slug=organisation.slug),
+        organisation=organisation,
+    )
+
+
+@view_config(route_name="agenda_event", renderer="agenda_event.jinja2", request_method=("GET", "HEAD"))
+def event_page(request: Any) -> Any:
+    ref = request.matchdict["ref"]
+    number = ref.split("-", 1)[0]
+    if not number.isascii() or not number.isdigit() or len(number) > 12:
+        raise HTTPNotFound()
+    event = service.public_event(request.dbsession, int(number))
+    if event is None:
+        raise HTTPNotFound()
+    canonical = event_path(request, event)
+    if request.path != canonical:
+        return HTTPMovedPermanently(location=canonical)
+    lieu = event.lieu
+    if lieu is not None:
+        where = directions(lieu.latitude, lieu.longitude, lieu.nom, lieu.one_line_address)
+    else:
+        where = directions(None, None, event.adresse, event.adresse) if event.adresse else None
+    fiche = service.public_fiche(event)
+    return {
+        "event": event,
+        "occurrences": agenda.next_occurrences(event, limit=12),
+        "series_text": agenda.describe(event) if event.is_series else "",
+        "directions": where,
+        "fiche": fiche,
+        "fiche_url": fiche_url(request, fiche) if fiche is not None else None,
+        "ics_url": request.route_path("agenda_event_ics", id=event.id),
+        "organisation_agenda": request.route_path("agenda_organisation", slug=event.organisation.slug),
+        "h": helpers(request),
+        "tile_url": settings_of(request.registry).map_tile_url,
+    }
+
+
+# --- iCalendar ------------------------------------------------------------------------------------------
+
+
+def _ics(
+    request: Any, events: list[Event], *, name: str, filename: str, attachment: bool = False
+) -> Response:
+    site_url = settings_of(request.registry).site_url
+    body = agenda_ical.calendar(
+        events,
+        name=name,
+        url_for=lambda e: event_url(request, e),
+        site_url=site_url,
+        description=_translate(
+            request, service._("Les rendez-vous du Guide du territoire de Clermont-Ferrand")
+        ),
+    )
+    response = Response(body=body, content_type="text/calendar", charset="utf-8")
+    disposition = "attachment" if attachment else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.cache_control = f"public, max-age={FEED_MAX_AGE}"
+    response.etag = hashlib.sha256(body).hexdigest()[:32]
+    response.conditional_response = True
+    return response
+
+
+@view_config(route_name="agenda_feed", request_method=("GET", "HEAD"))
+def feed_all(request: Any) -> Response:
+    events = service.feed_events(request.dbsession)
+    return _ics(
+        request,
+        events,
+        name=_translate(request, service._("Agenda du Guide du territoire")),
+        filename="agenda.ics",
+    )
+
+
+@view_config(route_name="agenda_thematique_feed", request_method=("GET", "HEAD"))
+def feed_thematique(request: Any) -> Response:
+    thematique = _thematique(request)
+    events = service.feed_events(request.dbsession, thematique_id=thematique.id)
+    name = _translate(request, service._("Agenda : ${name}", mapping={"name": thematique.label}))
+    return _ics(request, events, name=name, filename=f"agenda-{thematique.slug}.ics")
+
+
+@view_config(route_name="agenda_quartier_feed", request_method=("GET", "HEAD"))
+def feed_quartier(request: Any) -> Response:
+    quartier = _quartier(request)
+    events = service.feed_events(request.dbsession, quartier_id=quartier.id)
+    name = _translate(request, service._("Agenda du quartier ${name}", mapping={"name": quartier.nom}))
+    return _ics(request, events, name=name, filename=f"agenda-{quartier.slug}.ics")
+
+
+@view_config(route_name="agenda_organisation_feed", request_method=("GET", "HEAD"))
+def feed_organisation(request: Any) -> Response:
+    organisation = _organisation(request)
+    events = service.feed_events(request.dbsession, organisation_id=organisation.id)
+    name = _translate(request, service._("Agenda : ${name}", mapping={"name": organisation.nom}))
+    return _ics(request, events, name=name, filename=f"agenda-{organisation.slug[:60]}.ics")
+
+
+@view_config(route_name="agenda_event_ics", request_method=("GET", "HEAD"))
+def event_ics(request: Any) -> Response:
+    number = request.matchdict["id"]
+    event = service.public_event(request.dbsession, int(number)) if len(number) <= 12 else None
+    if event is None:
+        raise HTTPNotFound()
+    return _ics(request, [event], name=event.titre, filename=f"rendez-vous-{event.id}.ics", attachment=True)
+
+
+# --- « Prochains rendez-vous » on an organisation's and a fiche's page ------------------------------------
+
+
+def upcoming_events(request: Any, organisation: Any, fiche: Any = None) -> dict[str, Any]:
+    """For templates/agenda_upcoming.jinja2: the coming occurrences of an organisation (or one of its
+    fiches), and the link to the organisation's agenda."""
+    found = service.upcoming_for(
+        request.dbsession, organisation_id=organisation.id, fiche_id=fiche.id if fiche is not None else None
+    )
+    return {
+        "occurrences": found,
+        "h": helpers(request),
+        "agenda_url": request.route_path("agenda_organisation", slug=organisation.slug),
+    }
+
+
+def next_rendez_vous(request: Any, limit: int = 3) -> dict[str, Any]:
+    """For the home page: the next occurrences of the whole agenda."""
+    found = agenda.upcoming_occurrences(request.dbsession, limit=max(1, min(limit, 10)))
+    return {"occurrences": found, "h": helpers(request), "agenda_url": request.route_path("agenda")}
+
+
+# --- the « Agenda » block of the search results ------------------------------------------------------------
+
+
+def search_events(request: Any, params: Any) -> dict[str, Any]:
+    """For templates/agenda_search.jinja2: the events whose words match the search, on the first page of
+    results, with the filters that apply to events (a language, an access or opening hours filter are the
+    fiches' own: no event then)."""
+    empty: dict[str, Any] = {"items": []}
+    if (
+        not params.q
+        or params.page != 1
+        or params.langue
+        or params.accessible
+        or params.ouvert
+        or params.quand
+    ):
+        return empty
+    filters = EventFilters(
+        thematique=params.thematique, public=params.public, quartier=params.quartier, gratuit=params.gratuit
+    )
+    events = request.search.events(params.q, filters, limit=SEARCH_EVENTS)
+    items = []
+    for event in events:
+        coming = agenda.next_occurrences(event, limit=1)
+        if coming:
+            items.append({"event": event, "next": coming[0]})
+    return {"items": items, "h": helpers(request), "agenda_url": request.route_path("agenda")}
+
+
+def includeme(config: Any) -> None:
+    config.add_request_method(upcoming_events, "upcoming_events")
+    config.add_request_method(search_events, "search_events")
+    config.add_request_method(next_rendez_vous, "next_rendez_vous")
