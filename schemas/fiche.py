@@ -10,9 +10,10 @@ import colander
 import deform.widget as w
 
 from guide import hours, normalize
+from guide.services import public_labels
 from guide.vocabulary import CONDITIONS_ACCES, FRAIS, LANGUES, PUBLICS, TYPES_SERVICE
 
-from .types import Int, Normalized, StrippedString, length
+from .types import Int, Normalized, StrippedString, email_node, length, phone_node
 from .widgets import OpeningHoursWidget
 
 REQUIRED = "Ce champ est obligatoire."
@@ -21,8 +22,16 @@ MAX_CLOSURES = 50
 CODE_LENGTH = 100
 
 
-def _choices(vocabulary: dict[str, str]) -> list[tuple[str, str]]:
-    return list(vocabulary.items())
+def _choices(vocabulary: dict[str, str], kind: str | None = None) -> list[tuple[str, str]]:
+    """The choices of a closed list; for the codes the public pages word plainly, the guide's plain label
+    first, data·inclusion's after it (guide.services.public_labels), so that partners see both."""
+    if kind is None:
+        return list(vocabulary.items())
+    defaults = public_labels.DEFAULTS[kind]
+    return [
+        (code, f"{defaults[code]} ({label})" if code in defaults and str(defaults[code]) != label else label)
+        for code, label in vocabulary.items()
+    ]
 
 
 def _validate_hours(node: colander.SchemaNode, value: str) -> None:
@@ -153,7 +162,7 @@ class FicheSchema(colander.MappingSchema):
         colander.String(),
         title="Type",
         missing=None,
-        widget=w.SelectWidget(values=[("", "— Choisir —"), *_choices(TYPES_SERVICE)]),
+        widget=w.SelectWidget(values=[("", "— Choisir —"), *_choices(TYPES_SERVICE, "type")]),
         validator=colander.All(length(max=CODE_LENGTH), colander.OneOf(list(TYPES_SERVICE))),
     )
     thematiques = colander.SchemaNode(
@@ -167,7 +176,7 @@ class FicheSchema(colander.MappingSchema):
         colander.Set(),
         title="Publics",
         missing=[],
-        widget=w.CheckboxChoiceWidget(values=_choices(PUBLICS)),
+        widget=w.CheckboxChoiceWidget(values=_choices(PUBLICS, "public")),
         validator=_vocabulary_validator(PUBLICS),
     )
     publics_precisions = colander.SchemaNode(
@@ -197,7 +206,7 @@ class FicheSchema(colander.MappingSchema):
         colander.Set(),
         title="Conditions d'accès",
         missing=[],
-        widget=w.CheckboxChoiceWidget(values=_choices(CONDITIONS_ACCES)),
+        widget=w.CheckboxChoiceWidget(values=_choices(CONDITIONS_ACCES, "condition")),
         validator=_vocabulary_validator(CONDITIONS_ACCES),
     )
     conditions_precisions = colander.SchemaNode(
@@ -211,7 +220,7 @@ class FicheSchema(colander.MappingSchema):
         colander.String(),
         title="Frais",
         missing=None,
-        widget=w.RadioChoiceWidget(values=_choices(FRAIS), inline=True),
+        widget=w.RadioChoiceWidget(values=_choices(FRAIS, "frais"), inline=True),
         validator=colander.All(length(max=CODE_LENGTH), colander.OneOf(list(FRAIS))),
     )
     frais_precisions = colander.SchemaNode(
@@ -254,20 +263,8 @@ class FicheSchema(colander.MappingSchema):
     contact_nom = colander.SchemaNode(
         StrippedString(), title="Personne à contacter", missing="", validator=length(max=120)
     )
-    telephone = colander.SchemaNode(
-        Normalized(normalize.phone),
-        title="Téléphone",
-        missing="",
-        validator=length(max=40),
-        widget=w.TextInputWidget(type_name="tel", attributes={"autocomplete": "tel"}),
-    )
-    courriel = colander.SchemaNode(
-        Normalized(normalize.email),
-        title="Courriel",
-        missing="",
-        validator=length(max=254),
-        widget=w.TextInputWidget(type_name="email"),
-    )
+    telephone = phone_node(attributes={"autocomplete": "tel"})
+    courriel = email_node()
     site_web = colander.SchemaNode(
         Normalized(normalize.url),
         title="Site web",

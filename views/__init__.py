@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import guide.print
+from guide.services import public_labels
 from templates import print_loader
 
 from .partner import pro_blocks
@@ -180,6 +181,13 @@ def add_routes(config: Any) -> None:
     config.add_route("network_card", "/reseau/mes-coordonnees")
     config.add_route("coord_referents", "/coordination/referents")
     config.add_route("coord_referent_remove", "/coordination/referents/{referent_id}/retirer")
+    # the professionals' directory, members only (views/professionals.py)
+    config.add_route("pro_directory", "/espace/annuaire")
+    config.add_route("pro_directory_card", "/espace/annuaire/ma-fiche")
+    config.add_route("pro_directory_withdraw", "/espace/annuaire/retirer")
+    # public labels in plain words (views/coord_labels.py)
+    config.add_route("coord_public_labels", "/coordination/libelles-publics")
+    config.add_route("coord_public_label", "/coordination/libelles-publics/{kind}/{code}")
 
 
 def includeme(config: Any) -> None:
@@ -188,6 +196,7 @@ def includeme(config: Any) -> None:
     add_routes(config)  # every route of the site
     config.add_request_method(selection_ids, "selection_ids")  # the agent's selection of fiches to print
     config.add_request_method(pro_blocks, "pro_blocks")  # information for professionals, members only
+    config.add_request_method(public_labels.for_request, "public_labels", property=True)  # plain words
     config.include(".quality")  # usage counters for the indicators: in memory, written in batches
     config.include(".agenda_public")  # request.upcoming_events: « Prochains rendez-vous » of a page
     config.scan(".")

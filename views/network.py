@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from guide.models import Referent, Thematique
 from guide.permissions import Permission
-from guide.services import referents
+from guide.services import professionals, referents
 from schemas.referents import NameReferentSchema, ReferentCardSchema
 
 from .rendering import process_form
@@ -29,6 +29,7 @@ def network(request: Any) -> Any:
         "sections": referents.network(request.dbsession, member=member),
         "member": member,
         "is_referent": referents.is_referent(request.user),
+        "directory": professionals.may_view(request.user),  # the professionals' directory (members only)
     }
 
 

@@ -30,6 +30,12 @@ def _query(params: SearchParams, **changes: Any) -> str:
     return urlencode({k: v for k, v in values.items() if v not in (None, "", False)})
 
 
+def _facet_label(request: Any, name: str, value: Any) -> str:
+    """A public's filter says the plain label of the visitor's language (guide.services.public_labels); the
+    index's facets (and the API) keep data·inclusion's."""
+    return request.public_labels.public(value.value) if name == "public" else value.label
+
+
 def facet_links(request: Any, params: SearchParams, results: SearchResults) -> list[dict[str, Any]]:
     """Each facet with its values: label, count, selected, and the link that toggles it."""
     base = request.route_path("search")
@@ -46,7 +52,7 @@ def facet_links(request: Any, params: SearchParams, results: SearchResults) -> l
                 change = {name: None if selected else value.value}
             values.append(
                 {
-                    "label": value.label,
+                    "label": _facet_label(request, name, value),
                     "count": value.count,
                     "selected": selected,
                     "url": f"{base}?{_query(params, **change)}",
@@ -119,7 +125,7 @@ def active_filters(request: Any, params: SearchParams, results: SearchResults) -
             if value.selected:
                 out.append(
                     {
-                        "label": value.label,
+                        "label": _facet_label(request, name, value),
                         "url": f"{base}?{_query(params, **{name: None})}",
                         "without": results.without.get(name, 0),
                     }

@@ -194,6 +194,10 @@ def load_demo(db: Session) -> dict[str, int] | None:
     from .pro_info import seed_demo as seed_demo_pro_info
 
     seed_demo_pro_info(db, _read("pro_info.json"), DEMO_SOURCE)  # information for professionals only
+    from .professionals import seed_demo as seed_demo_professionals
+
+    # a dozen colleagues listed in the professionals' directory (accounts without a password)
+    seed_demo_professionals(db, _read("professionals.json"), DEMO_SOURCE)
     from .translations import seed_demo as seed_demo_translations
 
     # reviewed translations (en, ar, uk) of a few fiches: the public pages and search in those languages

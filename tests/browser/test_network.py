@@ -1,5 +1,6 @@
 """The « Réseau » page of the référents par thématique on a 360 px phone: what an anonymous visitor sees
-(only the référents who agreed), then a logged-in partner (every card, with tel: and mailto: links)."""
+(only the référents who agreed), then a logged-in partner (every card, with tel: and mailto: links), and the
+professionals' directory searched by what a colleague works on."""
 
 from __future__ import annotations
 
@@ -28,6 +29,18 @@ def test_network_page_on_a_phone(live_url, phone):
     assert card.locator("a[href^='mailto:']").get_attribute("href") == "mailto:contact@planning63.example"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     shot(phone, "phone-reseau-partner")
+    # the professionals' directory (issue 14): the person to call, searched by what they work on
+    phone.get_by_role("link", name=re.compile("Annuaire des professionnels")).click()
+    phone.wait_for_url(re.compile(r"/espace/annuaire$"))
+    phone.get_by_label("Qui cherchez-vous ?").fill("impayés de loyer")
+    phone.get_by_role("button", name="Rechercher").click()
+    card = phone.locator("li.card", has_text="Pierre Lemoine")
+    assert card.get_by_text("Juriste en droit du logement").is_visible()
+    assert card.locator("a[href^='tel:']").get_attribute("href") == "tel:+33465716101"
+    # the CCAS's CESF too (« impayés d'énergie et de loyer »), nobody else
+    assert phone.locator(".pro-directory li.card h2").all_inner_texts() == ["Pierre Lemoine", "Sophie Aubert"]
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(phone, "phone-annuaire-professionnels")
 
 
 def test_referent_review_page_on_a_phone(live_url, phone):

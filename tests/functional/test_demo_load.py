@@ -104,11 +104,12 @@ def test_load_creates_everything_once(loaded: tuple[Session, dict[str, int] | No
         (Organisation, "organisations"),
         (Lieu, "lieux"),
         (Fiche, "fiches"),
-        (User, "users"),
         (Synonym, "synonymes"),
     ):
         assert _count(db, model) == expected[key]
-    assert _count(db, Membership) == 13
+    # the demo accounts, and the 12 colleagues of the professionals' directory (no password, one organisation)
+    assert _count(db, User) == expected["users"] + 12
+    assert _count(db, Membership) == 13 + 12
     assert _count(db, FicheEvent) == 143  # creation and transitions, as the demo always had
 
 

@@ -3,7 +3,8 @@ published fiche, its organisation and its lieu; then every route of the app (fro
 fetched as an anonymous visitor, as a member of another organisation and as an administrator, plus the API,
 the search (index rebuilt for the fiche), the open-data exports of each format, the fiche PDF, the selection
 PDF, the widget, the sitemap and the JSON-LD: the marker appears only on the public fiche and organisation
-pages of logged-in partners, and on the pro forms of those who may edit them."""
+pages of logged-in partners, and on the pro forms of those who may edit them. The same walk carries a card of
+the professionals' directory (issue 14): it shows on the directory page of logged-in partners only."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pyramid.interfaces import IRoutesMapper
 
 from guide.models import IndexChange
 from guide.models.pro import PRO_FIELDS
-from guide.services import export, pro_info
+from guide.services import export, pro_info, professionals
 from guide.services.export import FORMATS
 from search_index.indexer import build_document
 from views.opendata import FILES as OPENDATA_FILES
@@ -38,6 +39,15 @@ def _markers(db: Any, world: Any) -> list[str]:
         values = {name: f"{MARK}{kind}{i}" for i, name in enumerate(PRO_FIELDS)}
         pro_info.save(db, target, values, world.users["admin"])
         written += values.values()
+    # a listed member of the fiche's organisation: their card in the professionals' directory
+    card = {
+        "fonction": f"{MARK}D1",
+        "missions": f"{MARK}D2",
+        "presence": f"{MARK}D3",
+        "courriel": "d@test.fr",
+    }
+    professionals.save_card(db, world.users["owner_a"], card, [], [world.lieux["a"].id])
+    written += [card["fonction"], card["missions"], card["presence"]]
     db.add(IndexChange(fiche_id=fiche.id))  # the index rebuilds the fiche's document after this commit
     db.commit()
     return written
@@ -49,7 +59,7 @@ def app_settings(app_settings):
 
 
 # Where a logged-in reader legitimately sees the information (the rest of the site never shows it).
-SHOWN = {"fiche", "organisation", "fiche_pro_edit", "org_pro_edit", "lieu_pro_edit"}
+SHOWN = {"fiche", "organisation", "fiche_pro_edit", "org_pro_edit", "lieu_pro_edit", "pro_directory"}
 
 
 def _text(response: Any) -> str:
@@ -97,7 +107,15 @@ def _leaks(seen: dict[str, str]) -> set[str]:
 def test_the_public_never_gets_it_on_any_route(testapp, world, db, extra):  # noqa: F811
     _markers(db, world)
     seen = _walk(testapp, world, extra, "anonymous")
-    assert {"fiche", "organisation", "fiche_pdf", "api_fiche", "widget", "sitemap"} <= seen.keys()
+    assert {
+        "fiche",
+        "organisation",
+        "fiche_pdf",
+        "api_fiche",
+        "widget",
+        "sitemap",
+        "pro_directory",
+    } <= seen.keys()
     assert "Fiche published a" in seen["fiche"] and "Association Alpha" in seen["organisation"]
     assert _leaks(seen) == set()
     _reuses_never_hold_it(testapp, world)
@@ -109,7 +127,7 @@ def test_logged_in_readers_get_it_on_the_pages_only(testapp, world, db, extra, l
     login(world.users[who].email, PASSWORD)
     seen = _walk(testapp, world, extra, who)
     # a partner of another organisation reads it on the public pages, never edits it
-    expected = {"fiche", "organisation"} | (
+    expected = {"fiche", "organisation", "pro_directory"} | (
         {"fiche_pro_edit", "org_pro_edit", "lieu_pro_edit"} if who == "admin" else set()
     )
     assert _leaks(seen) == expected
@@ -167,6 +185,7 @@ READERS = {
     "guide/models/pro.py",
     "guide/services/demo.py",  # seeds the demo guide's (guide/demo/pro_info.json)
     "guide/services/pro_info.py",
+    "guide/services/professionals.py",  # the directory's readers are the pro info's (may_read)
     "schemas/directory.py",
     "templates/fiche_public.jinja2",
     "templates/organisation_public.jinja2",
@@ -187,3 +206,37 @@ def test_only_the_pro_pages_read_the_pro_table():
                     readers.add(path.relative_to(root).as_posix())
     assert "guide/services/pro_info.py" in readers
     assert readers <= READERS, readers - READERS
+
+
+# Where the code may name the professionals' directory (issue 14): the same rule as the pro table's.
+DIRECTORY_READERS = {
+    "guide/migrations/versions/f1a700000011_placeholder.py",
+    "guide/models/__init__.py",
+    "guide/models/professionals.py",
+    "guide/services/demo.py",  # seeds the demo guide's (guide/demo/professionals.json)
+    "guide/services/professionals.py",
+    "schemas/professionals.py",
+    "templates/dashboard.jinja2",  # the member's own link: « Ma fiche dans l'annuaire »
+    "templates/network.jinja2",  # the link to the directory
+    "templates/professional_card.jinja2",
+    "templates/professionals.jinja2",
+    "views/__init__.py",
+    "views/network.py",
+    "views/professionals.py",
+}
+
+
+def test_only_the_directory_pages_read_the_directory():
+    root = Path(__file__).resolve().parents[2]
+    readers = set()
+    for folder in ("guide", "views", "search_index", "templates", "schemas"):
+        for path in (root / folder).rglob("*"):
+            if path.suffix in (".py", ".jinja2", ".pt", ".js") and path.is_file():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                if re.search(
+                    r"professional_card|ProfessionalCard|professional_(?:thematique|lieu)|professionals\.\w+\(|pro_directory",
+                    text,
+                ):
+                    readers.add(path.relative_to(root).as_posix())
+    assert "guide/services/professionals.py" in readers
+    assert readers <= DIRECTORY_READERS, readers - DIRECTORY_READERS
