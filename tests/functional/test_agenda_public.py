@@ -4,6 +4,10 @@ events never shown, « Prochains rendez-vous » on an organisation's and a fiche
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from guide import hours
 from guide.formatting import date_fr
@@ -205,3 +209,20 @@ def test_agenda_is_linked_from_the_home_page_and_the_navigation(testapp, world):
     home = testapp.get("/")
     assert home.html.select_one(".main-nav a[href='/agenda']")
     assert home.html.select_one("main a[href='/agenda']")
+
+
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["thematique", "public", "quartier", "gratuit", "type", "semaine", "page", "x"]),
+        st.text(max_size=40) | st.sampled_from(["", "1", "sante", "2026-12-01", "9" * 20, "\x00", "<b>"]),
+        max_size=4,
+    ),
+    ref=st.text(max_size=30),
+)
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_input_gives_a_server_error(testapp, world, params, ref):
+    for path in ("/agenda", "/agenda/structure/alpha", "/api/v1/evenements"):
+        response = testapp.get(path, params=params, expect_errors=True)
+        assert response.status_int < 500, (path, params)
+    response = testapp.get(f"/agenda/rendez-vous/{quote(ref, safe='')}", expect_errors=True)
+    assert response.status_int < 500, ref
