@@ -16,6 +16,7 @@ from guide.services.mapsvg import MapMarker, render_locator, render_map
 from guide.services.sharing import directions, share_links
 from guide.services.translations import language as visitor_language
 from guide.services.translations import public as public_translation
+from guide.services.translations import reviewed_titles
 from guide.settings import settings_of
 from guide.text import slugify
 
@@ -37,6 +38,18 @@ def published_counts(request: Any) -> tuple[dict[str, int], dict[str, int], int]
     thematiques = {v.value: v.count for v in results.facets.get("thematique", [])}
     quartiers = {v.value: v.count for v in results.facets.get("quartier", [])}
     return thematiques, quartiers, results.total
+
+
+def translated_titles(request: Any, fiches: Any) -> dict[str, Any]:
+    """For a list of fiches: their reviewed titles in the visitor's language (``titles``, by fiche id) and
+    that language (``title_lang``: its lang and dir), for templates that name fiches."""
+    language = visitor_language(request.locale_name)
+    if language is None:
+        return {"titles": {}, "title_lang": None}
+    return {
+        "titles": reviewed_titles(request.dbsession, [f.id for f in fiches], language.code),
+        "title_lang": language,
+    }
 
 
 def search_url(request: Any, **params: Any) -> str:
@@ -196,6 +209,7 @@ def quartier_page(request: Any) -> Any:
         "map": map_data,
         "fiche_url": lambda f: fiche_url(request, f),
         "search_url": search_url(request, quartier=quartier.slug),
+        **translated_titles(request, here),
     }
 
 
@@ -212,6 +226,9 @@ def fiche_page(request: Any) -> Any:
     lieu = next(iter(version.lieux), None)
     located = next((x for x in version.lieux if x.latitude is not None and x.longitude is not None), None)
     where = located or lieu
+    others = [
+        f for f in _public_fiches(request, Fiche.organisation_id == fiche.organisation_id) if f.id != fiche.id
+    ]
     # the visitor's language (None in French): its reviewed translation of the title, summary and conditions
     translation = public_translation(fiche, request.locale_name)
     return {
@@ -238,12 +255,9 @@ def fiche_page(request: Any) -> Any:
         "last_update": max(
             filter(None, [fiche.published_at.date() if fiche.published_at else None, fiche.confirmed_at])
         ),
-        "other_fiches": [
-            f
-            for f in _public_fiches(request, Fiche.organisation_id == fiche.organisation_id)
-            if f.id != fiche.id
-        ],
+        "other_fiches": others,
         "fiche_url": lambda f: fiche_url(request, f),
+        **translated_titles(request, others),
     }
 
 
@@ -261,6 +275,7 @@ def organisation_page(request: Any) -> Any:
         "fiches": fiches,
         "lieux": sorted(lieux.values(), key=lambda lieu: lieu.nom.lower()),
         "fiche_url": lambda f: fiche_url(request, f),
+        **translated_titles(request, fiches),
     }
 
 

@@ -382,3 +382,23 @@ def test_demo_guide_has_reviewed_translations(visitor, demo_guide, db):
     other = db.scalar(select(Fiche).where(Fiche.source == DEMO_SOURCE, Fiche.source_id == "adil-permanence"))
     page = _public(visitor, other, "en")
     assert page.html.find("h1")["lang"] == "fr" and page.html.find("p", class_="translation-note")
+
+
+def test_lists_of_fiches_name_them_in_the_visitor_s_language(visitor, world, db):
+    fiche = world.fiches["published_a"]
+    other = fiches.create_fiche(
+        db, world.orgs["a"], factories.content(nom="Atelier numérique"), world.users["coord"]
+    )
+    fiches.transition(db, other, "publish", world.users["coord"])
+    _published(db, fiche, "ar", {"nom": "مكتب الاستشارات القانونية"}, world.users["coord"])
+    organisation = visitor.get(f"/ar/structure/{world.orgs['a'].slug}").maybe_follow()
+    link = organisation.html.find("a", string="مكتب الاستشارات القانونية")
+    assert link["lang"] == "ar" and link["dir"] == "rtl"
+    assert organisation.html.find("a", string="Atelier numérique")["lang"] == "fr"
+    quartier = visitor.get("/ar/quartier/quartier-test").maybe_follow()
+    assert quartier.html.find("a", string="مكتب الاستشارات القانونية")["dir"] == "rtl"
+    # « other services of the organisation » on the other fiche's page
+    assert _public(visitor, other, "ar").html.find("a", string="مكتب الاستشارات القانونية")
+    french = visitor.get(f"/structure/{world.orgs['a'].slug}").maybe_follow()
+    assert not french.html.find("a", string="مكتب الاستشارات القانونية")
+    assert "lang" not in french.html.find("a", string="Fiche published a").attrs
