@@ -20,7 +20,7 @@ from pyramid.i18n import TranslationString, TranslationStringFactory
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import User
+from ..models import Fiche, FicheVersion, IndexChange, User
 from ..models.labels import PublicLabel
 from ..vocabulary import CONDITIONS_ACCES, FRAIS, PUBLICS, TYPES_SERVICE
 
@@ -238,6 +238,28 @@ def known(kind: str, code: str) -> bool:
     return code in VOCABULARIES.get(kind, {})
 
 
+# What a code is on a version: the search index carries the public labels of these fields.
+_FIELDS = {"public": "publics", "condition": "conditions_acces", "type": "type_service", "frais": "frais"}
+
+
+def _reindex(db: Session, kind: str, code: str) -> int:
+    """Queue the public fiches carrying ``code`` for the search index (it indexes the public labels, so
+    the coordination's wording is found at once). Returns how many; the guide has a few hundred fiches."""
+    column = getattr(FicheVersion, _FIELDS[kind])
+    rows = db.execute(
+        select(Fiche.id, column)
+        .join(FicheVersion, FicheVersion.id == Fiche.published_version_id)
+        .where(Fiche.is_public)
+    )
+    ids = [
+        fiche_id
+        for fiche_id, value in rows
+        if (code in (value or []) if isinstance(value, list) else value == code)
+    ]
+    db.add_all(IndexChange(fiche_id=fiche_id) for fiche_id in ids)
+    return len(ids)
+
+
 def set_label(db: Session, kind: str, code: str, label: str, user: User | None) -> PublicLabel | None:
     """The coordination's French wording of ``kind``/``code``; the default label itself removes the
     override (None returned)."""
@@ -248,6 +270,7 @@ def set_label(db: Session, kind: str, code: str, label: str, user: User | None) 
     if text == str(DEFAULTS[kind].get(code, "")):
         if row is not None:
             db.delete(row)
+            _reindex(db, kind, code)
             db.flush()
         return None
     if row is None:
@@ -255,6 +278,7 @@ def set_label(db: Session, kind: str, code: str, label: str, user: User | None) 
         db.add(row)
     row.label = text
     row.updated_by_id = user.id if user is not None else None
+    _reindex(db, kind, code)
     db.flush()
     return row
 
@@ -265,5 +289,6 @@ def reset(db: Session, kind: str, code: str) -> bool:
     if row is None:
         return False
     db.delete(row)
+    _reindex(db, row.kind, row.code)
     db.flush()
     return True
