@@ -57,6 +57,14 @@ def hint_texts(report: readability.Readability, translate: Any = _translate) -> 
     }
 
 
+def _check_url(request: Any) -> str:
+    """The live hint's URL; "" (the script then stays idle) outside a request or without the route."""
+    try:
+        return request.route_path("readability") if request is not None else ""
+    except KeyError:
+        return ""
+
+
 class MotsSimplesWidget(TextAreaWidget):
     """A text area inside its own fieldset, with the FALC rules and the readability hint."""
 
@@ -73,7 +81,7 @@ class MotsSimplesWidget(TextAreaWidget):
         kw.setdefault("rules", [_translate(rule) for rule in RULES])
         kw.setdefault("report", report)
         kw.setdefault("hint", hint_texts(report))
-        kw.setdefault("check_url", request.route_path("readability") if request is not None else "")
+        kw.setdefault("check_url", _check_url(request))
         kw.setdefault("max_length", MAX_LENGTH)
         return super().serialize(field, cstruct, **kw)
 

@@ -13,6 +13,7 @@ from guide import hours, normalize
 from guide.services import public_labels
 from guide.vocabulary import CONDITIONS_ACCES, FRAIS, LANGUES, PUBLICS, TYPES_SERVICE
 
+from .falc import mots_simples_node
 from .types import Int, Normalized, StrippedString, email_node, length, phone_node
 from .widgets import OpeningHoursWidget
 
@@ -151,6 +152,7 @@ class FicheSchema(colander.MappingSchema):
         widget=w.TextAreaWidget(rows=3, attributes={"maxlength": "280"}),
         missing_msg=REQUIRED,
     )
+    mots_simples = mots_simples_node()  # its own fieldset: FALC rules and readability hint (schemas/falc.py)
     description = colander.SchemaNode(
         StrippedString(),
         title="Description",

@@ -125,6 +125,7 @@ def fiche_json(request: Any, fiche: Fiche, version: FicheVersion) -> dict[str, A
         "id": fiche.stable_id,
         "nom": version.nom,
         "presentation_resume": version.resume,
+        "mots_simples": version.mots_simples,  # « En mots simples » (FALC), "" when not written
         "presentation_detail": version.description,
         "type": version.type_service,
         "structure": {

@@ -64,6 +64,11 @@ FICHE = {
         "id": {"type": "string", "description": "identifiant stable : « source--id » ou « guide--<numéro> »"},
         "nom": STRING,
         "presentation_resume": STRING,
+        "mots_simples": {
+            "type": "string",
+            "description": "« En mots simples » : le service en français facile à lire (FALC) ; vide s'il "
+            "n'est pas encore écrit",
+        },
         "presentation_detail": STRING,
         "type": _nullable("string"),
         "structure": {

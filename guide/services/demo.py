@@ -194,18 +194,22 @@ def load_demo(db: Session) -> dict[str, int] | None:
     from .pro_info import seed_demo as seed_demo_pro_info
 
     seed_demo_pro_info(db, _read("pro_info.json"), DEMO_SOURCE)  # information for professionals only
+    from .easy_read import seed_demo as seed_demo_mots_simples
+
+    # « En mots simples » (FALC) texts of 15 fiches, for the visitors' « Mots simples » mode
+    seed_demo_mots_simples(db, _read("mots_simples.json"), DEMO_SOURCE, coordinator)
     from .professionals import seed_demo as seed_demo_professionals
 
     # a dozen colleagues listed in the professionals' directory (accounts without a password)
     seed_demo_professionals(db, _read("professionals.json"), DEMO_SOURCE)
-    from .translations import seed_demo as seed_demo_translations
-
-    # reviewed translations (en, ar, uk) of a few fiches: the public pages and search in those languages
-    seed_demo_translations(db, _read("translations.json"), DEMO_SOURCE, coordinator)
     from .agenda import seed_demo as seed_demo_agenda
 
     # a month of events from the load day (views/agenda_partner.py, views/agenda_public.py)
     seed_demo_agenda(db, _read("agenda.json"), DEMO_SOURCE, coordinator)
+    from .translations import seed_demo as seed_demo_translations
+
+    # reviewed translations (en, ar, uk) of a few fiches: the public pages and search in those languages
+    seed_demo_translations(db, _read("translations.json"), DEMO_SOURCE, coordinator)
     db.flush()
     return counts
 
