@@ -359,7 +359,11 @@ def review_queue(db: Session, thematiques: Iterable[int] | None = None) -> list[
     query = (
         select(FicheTranslation)
         .join(Fiche, Fiche.id == FicheTranslation.fiche_id)
-        .where(FicheTranslation.state == TranslationState.SUBMITTED, Fiche.state != State.ARCHIVED)
+        .where(
+            FicheTranslation.state == TranslationState.SUBMITTED,
+            FicheTranslation.language.in_(sorted(LANGUAGES)),
+            Fiche.state != State.ARCHIVED,
+        )
         .options(selectinload(FicheTranslation.fiche).selectinload(Fiche.organisation))
         .order_by(FicheTranslation.submitted_at, FicheTranslation.id)
     )
@@ -379,6 +383,7 @@ def outdated(db: Session, thematiques: Iterable[int] | None = None) -> list[Fich
         .where(
             FicheTranslation.reviewed_at.is_not(None),
             FicheTranslation.published_based_on.is_not(None),
+            FicheTranslation.language.in_(sorted(LANGUAGES)),
             Fiche.is_public,
             Fiche.published_version_id.is_not(None),
         )

@@ -402,3 +402,21 @@ def test_lists_of_fiches_name_them_in_the_visitor_s_language(visitor, world, db)
     french = visitor.get(f"/structure/{world.orgs['a'].slug}").maybe_follow()
     assert not french.html.find("a", string="مكتب الاستشارات القانونية")
     assert "lang" not in french.html.find("a", string="Fiche published a").attrs
+
+
+def test_an_organisation_with_direct_publication_publishes_its_own_translations(testapp, world, db, login):
+    """The fiche's rule: a structure in « publication directe » publishes without the coordination."""
+    fiche = world.fiches["published_c"]
+    translations.save(db, fiche, "es", {"nom": "Servicio municipal"}, world.users["editor_c"], submit=True)
+    db.flush()
+    login(world.users["editor_c"].email)
+    review = testapp.get(f"/espace/fiches/{fiche.id}/traductions/es")
+    assert "Publier la traduction" in visible(review) and "Renvoyer avec un commentaire" not in visible(
+        review
+    )
+    assert post(testapp, f"/espace/fiches/{fiche.id}/traductions/es/etat/publier").status_int == 303
+    translation = _translation(db, fiche, "es")
+    assert (
+        translation.state == TranslationState.PUBLISHED
+        and translation.reviewed_by.email == "editor.c@test.fr"
+    )
