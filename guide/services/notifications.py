@@ -35,6 +35,14 @@ def _site(settings: Settings | Mapping[str, Any]) -> tuple[str, str]:
     return typed.site_name, typed.site_url.rstrip("/")
 
 
+def _reviewer(actor: User | None, site_name: str) -> str:
+    """Who decided, as the partner reads it: the coordination, or the référent by name (a référent is
+    often a partner of another organisation: the mail says who, so that the partner can answer them)."""
+    if actor is None or actor.is_coordinator:
+        return f"la coordination du {site_name}"
+    return f"{actor.display_name}, référent·e du {site_name}"
+
+
 def fiche_decided(
     db: Session,
     fiche: Fiche,
@@ -57,6 +65,7 @@ def fiche_decided(
         return 0
     title = fiche.title
     manage = f"{site_url}/espace/fiches/{fiche.id}"
+    reviewer = _reviewer(actor, site_name)
     if transition == "publish":
         subject = f"Fiche publiée : {title}"
         body = (
@@ -64,11 +73,11 @@ def fiche_decided(
             f"maintenant.\n\n{site_url}/fiche/{fiche.id}\n"
         )
         if comment:
-            body += f"\nCommentaire de la coordination :\n{comment}\n"
+            body += f"\nCommentaire de {reviewer} :\n{comment}\n"
     else:
         subject = f"Fiche renvoyée : {title}"
         body = (
-            f"Bonjour,\n\nLa coordination du {site_name} vous renvoie la fiche « {title} » avec ce "
+            f"Bonjour,\n\n{reviewer[0].upper()}{reviewer[1:]} vous renvoie la fiche « {title} » avec ce "
             f"commentaire :\n\n{comment}\n\nModifiez-la puis soumettez-la à nouveau :\n{manage}\n"
         )
     for email in emails:

@@ -146,6 +146,22 @@ def test_referent_queue_shows_only_their_thematiques_and_they_publish_or_send_ba
     assert "Rien à valider" in visible(testapp.get("/coordination"))
 
 
+def test_the_partner_reads_who_sent_the_fiche_back_a_referent_or_the_coordination(
+    testapp, world, db, login, mailbox
+):
+    referent, _sante, _droits, fiche_sante, fiche_both = _setup(db, world)
+    login(referent.email)
+    post(testapp, f"/espace/fiches/{fiche_both.id}/etat/send_back", {"comment": "Précisez les horaires."})
+    body = mailbox.body(mailbox.wait_for("owner.b@test.fr"))
+    assert "Rose Santé, référent·e du" in body and "Précisez les horaires." in body
+    assert "coordination" not in body.lower()
+    mailbox.messages.clear()
+    login("coord@test.fr")
+    post(testapp, f"/espace/fiches/{fiche_sante.id}/etat/send_back", {"comment": "Ajoutez un téléphone."})
+    body = mailbox.body(mailbox.wait_for("owner.b@test.fr"))
+    assert "La coordination du" in body and "Ajoutez un téléphone." in body
+
+
 def test_a_fiche_in_two_thematiques_can_be_reviewed_by_either_referent(testapp, world, db, login):
     _referent, _sante, droits, _fiche_sante, fiche_both = _setup(db, world)
     other = factories.user(db, "referent.droits@test.fr")
