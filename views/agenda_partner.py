@@ -24,7 +24,7 @@ from schemas.agenda import CancelDateSchema, EventSchema
 
 from .partner import read_comment
 from .rendering import process_form
-from .resources import get_or_404
+from .resources import get_or_404, parse_id
 
 
 def event_factory(request: Any) -> Event:
@@ -114,10 +114,26 @@ def _buttons(may_publish: bool) -> tuple[tuple[str, str], ...]:
     return (("save", "Enregistrer"), second)
 
 
+def _copied(request: Any, organisation: Organisation) -> dict[str, Any] | None:
+    """The form's values of the organisation's event named by ``?copie=``, without its dates (« Dupliquer »);
+    None for anything else (another organisation's event, a malformed id)."""
+    source_id = parse_id(request.GET.get("copie"))
+    source = request.dbsession.get(Event, source_id) if source_id is not None else None
+    if source is None or source.organisation_id != organisation.id:
+        return None
+    values = _appstruct(agenda.input_of(source))
+    for key in ("day", "end_day", "until", "count"):
+        values.pop(key, None)
+    return values
+
+
 def _event_form(request: Any, organisation: Organisation, event: Event | None) -> Any:
     may_publish_org = organisation.direct_publication or bool(request.has_permission(Permission.COORDINATE))
     may_publish = bool(request.has_permission(Permission.PUBLISH, event)) if event else may_publish_org
-    appstruct = _appstruct(agenda.input_of(event)) if event is not None else {"gratuit": "oui"}
+    if event is not None:
+        appstruct = _appstruct(agenda.input_of(event))
+    else:
+        appstruct = _copied(request, organisation) or {"gratuit": "oui"}
     result = process_form(
         request, _schema(request, organisation), appstruct=appstruct, buttons=_buttons(may_publish)
     )
@@ -203,6 +219,7 @@ def event_manage(request: Any) -> Any:
         "past": agenda.is_past(event),
         "transitions": transitions,
         "can_edit": bool(request.has_permission(Permission.EDIT)),
+        "can_copy": bool(request.has_permission(Permission.CREATE_FICHE, event.organisation)),
         "history": list(reversed(event.history))[:30],
         "history_labels": agenda.HISTORY_LABELS,
         "state_labels": agenda.EVENT_STATE_LABELS,

@@ -30,9 +30,11 @@ def test_partner_announces_a_weekly_atelier(live_url, desktop):
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(re.compile(r"/espace$"))
     page.get_by_role("link", name=re.compile("Centre social Mandela")).first.click()
-    page.get_by_role("link", name="Agenda", exact=True).click()
+    page.locator("p.actions").get_by_role("link", name="Agenda", exact=True).click()
     assert page.get_by_text("Atelier parents-enfants : cuisine du monde").first.is_visible()  # the demo's
     page.get_by_role("link", name="+ Nouvel événement").click()
+    page.wait_for_url(re.compile(r"/agenda/nouveau$"))
+    page.wait_for_load_state("load")  # the form's script (deferred) has run
     assert page.get_by_label("Jusqu'au (inclus)").is_hidden()  # the end of a series: only for a series
     page.get_by_label("Titre").fill("Atelier jeux de société en famille")
     page.get_by_label("Date", exact=True).fill(tuesday.isoformat())

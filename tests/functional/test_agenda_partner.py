@@ -89,7 +89,9 @@ def test_partner_announces_a_weekly_series_coordination_sends_back_then_publishe
     tuesday = _next_weekday(1)
     until = tuesday + dt.timedelta(weeks=6)
     login(world.users["editor_a"].email)
-    page = testapp.get(f"/espace/structures/{world.orgs['a'].id}").click(href="/agenda$")
+    page = testapp.get(f"/espace/structures/{world.orgs['a'].id}").click(
+        href=r"/espace/structures/\d+/agenda$"
+    )
     assert "Aucun événement publié à venir" in visible(page)
     page = page.click(href="/agenda/nouveau$")
     form = page.forms["deform"]
@@ -343,3 +345,22 @@ def test_a_forged_cross_site_post_changes_nothing(testapp, world, db, login):
     assert response.status_int in (400, 403)
     db.refresh(event)
     assert event.state == State.PENDING
+
+
+def test_an_event_is_duplicated_with_new_dates(testapp, world, db, login):
+    event = _event(db, world, state=State.PUBLISHED, titre="Atelier couture", gratuit=False, tarif="3 €")
+    other = _event(db, world, org="b", titre="Atelier de B")
+    login(world.users["editor_a"].email)
+    page = testapp.get(f"/espace/agenda/{event.id}").click(description="Dupliquer")
+    form = page.forms["deform"]
+    assert form["titre"].value == "Atelier couture" and form["tarif"].value == "3 €"
+    assert form["day"].value == ""  # the new dates are the partner's to give
+    form["day"] = _next_weekday(1, weeks=3).isoformat()
+    page = form.submit("save").follow()
+    copies = db.scalars(select(Event).where(Event.titre == "Atelier couture")).all()
+    assert len(copies) == 2 and {e.state for e in copies} == {State.PUBLISHED, State.DRAFT}
+    # another organisation's event is not copied into A's form
+    page = testapp.get(f"/espace/structures/{world.orgs['a'].id}/agenda/nouveau?copie={other.id}")
+    assert page.forms["deform"]["titre"].value == ""
+    page = testapp.get(f"/espace/structures/{world.orgs['a'].id}/agenda/nouveau?copie=abc")
+    assert page.forms["deform"]["titre"].value == ""
