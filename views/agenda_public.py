@@ -40,6 +40,11 @@ def _translate(request: Any, message: Any) -> str:
     return request.localizer.translate(message)
 
 
+def _plain(request: Any, name: str, value: Any, label: str) -> str:
+    """A public's filter says the plain label of the visitor's language (guide.services.public_labels)."""
+    return request.public_labels.public(str(value)) if name == "public" else label
+
+
 def _links(request: Any, base: str, filters: service.AgendaFilters, monday: Any, this_week: Any) -> Any:
     """Builds the page's links: ``link(**changes)`` keeps the filters and the week, changes some."""
 
@@ -92,7 +97,7 @@ def _agenda(
             "label": _translate(request, facet.label),
             "values": [
                 {
-                    "label": value.label,
+                    "label": _plain(request, facet.name, value.value, value.label),
                     "count": value.count,
                     "selected": value.selected,
                     "url": link(**{facet.name: None if value.selected else value.value}, page=None),
@@ -103,7 +108,10 @@ def _agenda(
         for facet in week.facets
     ]
     active = [
-        {"label": catalogue.label(name, value), "url": link(**{name: None}, page=None)}
+        {
+            "label": _plain(request, name, value, catalogue.label(name, value)),
+            "url": link(**{name: None}, page=None),
+        }
         for name, value in filters.values().items()
     ]
     return {

@@ -121,3 +121,21 @@ def test_the_labels_are_read_once_per_request(db, world):
     # writing the default label back removes the override
     assert public_labels.set_label(db, "public", "tous-publics", "Tout le monde", None) is None
     assert public_labels.overrides(db) == {}
+
+
+def test_the_agenda_says_the_plain_labels(testapp, world, db):
+    from .agenda_helpers import local_start, make_event, tomorrow
+
+    day = tomorrow()
+    event = make_event(
+        db, world.orgs["a"], "Atelier budget", local_start(day, 10), publics=("residents-qpv-frr",),
+        lieu=world.lieux["a"],
+    )  # fmt: skip
+    page = testapp.get("/agenda", params={"semaine": day.isoformat(), "public": "residents-qpv-frr"})
+    chip = page.html.select_one(".active-filters").get_text(" ")
+    assert "Habitants des quartiers prioritaires" in chip  # the filter in force
+    assert "Habitants des quartiers prioritaires" in page.html.select_one("aside.facets").get_text(" ")
+    assert "QPV" not in visible(page)
+    assert "Habitants des quartiers prioritaires" in visible(
+        testapp.get(f"/agenda/rendez-vous/{event.id}").maybe_follow()
+    )
