@@ -36,7 +36,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -306,17 +306,34 @@ class FicheLine:
     freshness: Freshness
 
 
-def fiche_lines(db: Session, organisation_ids: Iterable[int], today: dt.date) -> dict[int, list[FicheLine]]:
-    """Each organisation's public fiches with their freshness, most urgent first (rows, not objects)."""
+def fiche_lines(
+    db: Session,
+    organisation_ids: Iterable[int],
+    today: dt.date,
+    target: Mapping[str, Any] | None = None,
+) -> dict[int, list[FicheLine]]:
+    """Each organisation's public fiches with their freshness, most urgent first (rows, not objects). For a
+    campaign on some thématiques (``target``, often a référent's), only the fiches of those thématiques:
+    the mail is about them."""
     ids = list(organisation_ids)
     status = freshness_expression(today)
     out: dict[int, list[FicheLine]] = defaultdict(list)
+    thematiques = None
+    if target is not None and target.get("mode") == "thematique":
+        thematiques = [int(i) for i in target.get("ids") or []]
     for start in range(0, len(ids), 500):
-        rows = db.execute(
+        stmt = (
             select(Fiche.organisation_id, Fiche.id, FicheVersion.nom, status)
             .join(FicheVersion, FicheVersion.id == Fiche.published_version_id)
             .where(Fiche.is_public, Fiche.organisation_id.in_(ids[start : start + 500]))
         )
+        if thematiques is not None:
+            in_thematiques = select(version_thematique.c.version_id).where(
+                version_thematique.c.version_id == Fiche.published_version_id,
+                version_thematique.c.thematique_id.in_(thematiques),
+            )
+            stmt = stmt.where(exists(in_thematiques))
+        rows = db.execute(stmt)
         for org_id, fiche_id, nom, value in rows:
             out[org_id].append(FicheLine(fiche_id, nom, Freshness(value)))
     for lines in out.values():
@@ -422,7 +439,7 @@ def preview(
     result = Preview(organisations, recipients)
     example = next(iter(result.reachable), None) or next(iter(organisations), None)
     if example is not None:
-        lines = fiche_lines(db, [example.id], today).get(example.id, [])
+        lines = fiche_lines(db, [example.id], today, campaign.target).get(example.id, [])
         url = link_url(typed, "…")
         result.subject, result.body = mail_for(
             typed.site_name, example.nom, campaign.message, lines, url, typed.token_confirmation_days
@@ -478,7 +495,7 @@ def send_campaign(
     if not organisations:
         raise CampaignError("Aucune structure ne correspond à ce choix : la campagne n'est pas envoyée.")
     recipients = recipients_of(db, organisations)
-    lines = fiche_lines(db, [o.id for o in organisations], today)
+    lines = fiche_lines(db, [o.id for o in organisations], today, campaign.target)
     campaign.sent_at = now
     sent = 0
     for organisation in organisations:
@@ -519,7 +536,7 @@ def resend(
         )
     recipient.emails = emails
     recipient.sent_at = now
-    lines = fiche_lines(db, [organisation.id], dt.date.today()).get(organisation.id, [])
+    lines = fiche_lines(db, [organisation.id], dt.date.today(), campaign.target).get(organisation.id, [])
     _mail_organisation(db, campaign, organisation, emails, lines, mailer, transaction_manager, typed, now=now)
     return len(emails)
 
@@ -760,7 +777,7 @@ def campaign_reminders(
         if not due:
             continue
         emails_now = recipients_of(db, [r.organisation for r, _ in due])
-        lines = fiche_lines(db, [r.organisation_id for r, _ in due], today)
+        lines = fiche_lines(db, [r.organisation_id for r, _ in due], today, campaign.target)
         for r, number in due:
             emails = emails_now.get(r.organisation_id) or []
             key = f"campaign:{campaign.id}:org:{r.organisation_id}:r{number}"

@@ -365,3 +365,4 @@ def test_referent_runs_a_campaign_on_their_thematiques_only(testapp, world, db, 
     assert "/coordination/inviter" not in page.text and "/espace/structures/" not in page.text
     mail = mailbox.wait_for("owner.b@test.fr")
     assert "Centre de vaccination" in mailbox.body(mail)
+    assert "Fiche published b" not in mailbox.body(mail)  # « Accès aux droits »: not this campaign's
