@@ -361,6 +361,30 @@ def search_events(request: Any, params: Any) -> dict[str, Any]:
     return {"items": items, "h": helpers(request), "agenda_url": request.route_path("agenda")}
 
 
+def search_events_json(request: Any, params: Any) -> list[dict[str, Any]]:
+    """The same events for the search API (``evenements``)."""
+    found = search_events(request, params)
+    return [
+        {
+            "id": str(item["event"].id),
+            "titre": item["event"].titre,
+            "url": event_url(request, item["event"]),
+            "structure": item["event"].organisation.nom,
+            "quartier": (
+                item["event"].lieu.quartier.nom
+                if item["event"].lieu is not None and item["event"].lieu.quartier is not None
+                else None
+            ),
+            "prochaine_date": {
+                "debut": hours.local(item["next"].start).isoformat(timespec="seconds"),
+                "fin": hours.local(item["next"].end).isoformat(timespec="seconds"),
+            },
+            "recurrence_texte": agenda.describe(item["event"]) if item["event"].rrule else None,
+        }
+        for item in found["items"]
+    ]
+
+
 def includeme(config: Any) -> None:
     config.add_request_method(upcoming_events, "upcoming_events")
     config.add_request_method(search_events, "search_events")

@@ -267,6 +267,19 @@ _DATES = {
         "fin": {"type": "string", "format": "date-time"},
     },
 }
+SEARCH_EVENT = {
+    "type": "object",
+    "required": ["id", "titre", "url", "prochaine_date"],
+    "properties": {
+        "id": STRING,
+        "titre": STRING,
+        "url": {"type": "string", "format": "uri"},
+        "structure": STRING,
+        "quartier": _NULLABLE_STRING,
+        "prochaine_date": _DATES,
+        "recurrence_texte": _NULLABLE_STRING,
+    },
+}
 SCHEMAS: dict[str, Any] = {
     "Evenement": {
         "type": "object",

@@ -355,6 +355,13 @@ def openapi_document(
                         "tri": STRING,
                         "suggestion": _nullable("string"),
                         "results": {"type": "array", "items": SEARCH_HIT},
+                        "evenements": {
+                            "type": "array",
+                            "description": "les rendez-vous de l'agenda, publiés et pas encore terminés, "
+                            "dont les mots correspondent (première page, 5 au plus) ; détail : "
+                            "/evenements/{id}",
+                            "items": api_agenda.SEARCH_EVENT,
+                        },
                         "facets": {
                             "type": "object",
                             "additionalProperties": {

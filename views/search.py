@@ -11,6 +11,7 @@ from pyramid.view import view_config
 from guide.services import translations
 from search_index import FACETS, SORTS, SearchParameterError, SearchParams, SearchResults
 
+from .agenda_public import search_events_json
 from .api import APIError
 
 FLAG_FACETS = {"gratuit", "accessible", "ouvert"}
@@ -182,6 +183,8 @@ def api_search(request: Any) -> Any:
             for name, value in results.filters.items()
         },
         "results": [_hit_json(hit, request) for hit in results.hits],
+        # the agenda's published events not over whose words match (first page only): views/agenda_public.py
+        "evenements": search_events_json(request, params),
         "facets": {
             name: [
                 {"valeur": v.value, "libelle": v.label, "nombre": v.count, "choisi": v.selected}

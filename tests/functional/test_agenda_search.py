@@ -73,3 +73,6 @@ def test_search_page_shows_an_agenda_block_above_the_fiches(testapp, world, db):
     assert testapp.get("/recherche", params={"q": "jardinage"}).html.select_one(".search-events") is None
     api = testapp.get("/api/v1/search", params={"q": "droits"}).json
     assert api["total"] == 3 and all(r["id"] for r in api["results"])  # the API's fiches unchanged
+    assert [e["titre"] for e in api["evenements"]] == ["Atelier droits des locataires"]
+    assert api["evenements"][0]["prochaine_date"]["debut"].startswith(f"{day.isoformat()}T14:00:00")
+    assert testapp.get("/api/v1/search", params={"q": "droits", "page": "2"}).json["evenements"] == []
