@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import colander
+from deform.widget import HiddenWidget
 from pyramid.httpexceptions import HTTPForbidden, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from guide.models import Fiche, State, TranslationState
 from guide.permissions import Permission
 from guide.services import translations
-from guide.services.translations import TranslationError
+from guide.services.translations import TranslationConflict, TranslationError
 from schemas.translations import translation_schema
 
 from .partner import read_comment
@@ -69,31 +71,45 @@ def fiche_translation_edit(request: Any) -> Any:
         if translation is not None
         else {}
     )
+    schema = translation_schema(lang)
+    # the working copy this person started from travels with the form, to detect a concurrent save
+    schema.add(colander.SchemaNode(colander.String(), name="base", missing="", widget=HiddenWidget()))
     result = process_form(
         request,
-        translation_schema(lang),
-        appstruct={k: v for k, v in appstruct.items() if v},
+        schema,
+        appstruct={**{k: v for k, v in appstruct.items() if v}, "base": translations.stamp(translation)},
         buttons=(("submit", "Soumettre à relecture"), ("save", "Enregistrer le brouillon")),
     )
+    conflict = None
     if result.valid:
         assert result.appstruct is not None
         submit = "submit" in request.POST
+        values = dict(result.appstruct)
+        base = values.pop("base", "")
         try:
             saved = translations.save(
-                request.dbsession, fiche, lang.code, result.appstruct, request.user, submit=submit
+                request.dbsession, fiche, lang.code, values, request.user, submit=submit, base=base
             )
+        except TranslationConflict as error:
+            # nothing written; the form keeps what was typed, based now on the other person's save
+            request.response.status = 409
+            conflict = error
+            translation = error.translation
+            result.rerender(base=translations.stamp(translation))
         except TranslationError as error:
             request.session.flash(error.message, "error")
             return HTTPSeeOther(back)
-        if saved.state == TranslationState.PUBLISHED:
-            message = "Aucune modification : la traduction relue reste publiée."
-        elif submit:
-            message = f"La traduction en {lang.label} est soumise à relecture."
         else:
-            message = f"Le brouillon de la traduction en {lang.label} est enregistré."
-        request.session.flash(message, "success")
-        return HTTPSeeOther(back)
+            if saved.state == TranslationState.PUBLISHED:
+                message = "Aucune modification : la traduction relue reste publiée."
+            elif submit:
+                message = f"La traduction en {lang.label} est soumise à relecture."
+            else:
+                message = f"Le brouillon de la traduction en {lang.label} est enregistré."
+            request.session.flash(message, "success")
+            return HTTPSeeOther(back)
     return {
+        "conflict": conflict,
         "form": result,
         "fiche": fiche,
         "language": lang,

@@ -69,6 +69,23 @@ class TranslationError(Exception):
         self.message = message
 
 
+class TranslationConflict(TranslationError):
+    """Someone saved the translation after this person opened its form: nothing is written."""
+
+    def __init__(self, translation: FicheTranslation) -> None:
+        who = translation.author.display_name if translation.author else "quelqu'un"
+        super().__init__(
+            f"{who} a modifié cette traduction pendant que vous l'écriviez. Son texte est rappelé "
+            "ci-dessous ; votre saisie est conservée : enregistrez à nouveau pour la garder."
+        )
+        self.translation = translation
+
+
+def stamp(translation: FicheTranslation | None) -> str:
+    """What the form carries of the working copy it started from (to detect a concurrent save)."""
+    return translation.updated_at.isoformat() if translation is not None else ""
+
+
 def language(code: object) -> Language | None:
     """The public guide's language named by ``code`` (a locale name), or None (French or unknown)."""
     return LANGUAGES.get(code) if isinstance(code, str) else None
@@ -154,11 +171,13 @@ def save(
     actor: User | None,
     *,
     submit: bool = False,
+    base: str | None = None,
 ) -> FicheTranslation:
     """Save the working copy of the translation into ``code`` (creating it), and submit it if asked.
 
     It is based on the fiche's latest version (the French text shown beside the form). Saving text equal to
-    the reviewed one keeps it published; any other change waits for a review."""
+    the reviewed one keeps it published; any other change waits for a review. ``base`` (:func:`stamp` of the
+    working copy the form was opened on): :class:`TranslationConflict` if someone saved since."""
     lang = language(code)
     if lang is None:
         raise TranslationError("Cette langue n'est pas proposée par le guide.")
@@ -168,6 +187,8 @@ def save(
     if not text["nom"]:
         raise TranslationError("Le titre traduit est obligatoire.")
     translation = get(fiche, code)
+    if base is not None and base != stamp(translation) and translation is not None:
+        raise TranslationConflict(translation)
     if translation is None:
         translation = FicheTranslation(language=code, created_at=utcnow(), comment="")
         fiche.translations.append(translation)

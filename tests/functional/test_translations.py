@@ -420,3 +420,20 @@ def test_an_organisation_with_direct_publication_publishes_its_own_translations(
         translation.state == TranslationState.PUBLISHED
         and translation.reviewed_by.email == "editor.c@test.fr"
     )
+
+
+def test_two_people_writing_the_same_translation_do_not_overwrite_each_other(testapp, world, db, login):
+    fiche = world.fiches["published_a"]
+    login(world.users["editor_a"].email)
+    form = testapp.get(f"/espace/fiches/{fiche.id}/traductions/en/modifier").forms["deform"]
+    # meanwhile the coordination writes its own English text
+    translations.save(db, fiche, "en", {"nom": "Legal help desk"}, world.users["coord"])
+    db.flush()
+    form["nom"] = "Legal advice desk"
+    page = form.submit("save", status=409)
+    text = visible(page)
+    assert "a modifié cette traduction pendant que vous l'écriviez" in text and "Legal help desk" in text
+    assert page.forms["deform"]["nom"].value == "Legal advice desk"  # what this person typed is kept
+    assert _translation(db, fiche, "en").nom == "Legal help desk"  # nothing written
+    page.forms["deform"].submit("save").follow()  # saving again, knowingly, keeps this person's text
+    assert _translation(db, fiche, "en").nom == "Legal advice desk"
