@@ -93,6 +93,9 @@ def test_partner_announces_a_weekly_series_coordination_sends_back_then_publishe
         href=r"/espace/structures/\d+/agenda$"
     )
     assert "Aucun événement publié à venir" in visible(page)
+    assert (
+        f"/espace/structures/{world.orgs['a'].id}/agenda" in testapp.get("/espace").text
+    )  # from the dashboard
     page = page.click(href="/agenda/nouveau$")
     form = page.forms["deform"]
     _fill(form, tuesday, droits.id, frequency="weekly", until=until.isoformat())
