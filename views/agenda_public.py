@@ -4,6 +4,7 @@ organisation), an event's page, the iCalendar feeds and « Ajouter à mon agenda
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 from urllib.parse import urlencode
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from guide import hours
 from guide.models import Event, Quartier, Thematique
+from guide.models.meta import utcnow
 from guide.services import agenda, agenda_ical
 from guide.services import agenda_public as service
 from guide.services.sharing import directions
@@ -24,6 +26,7 @@ from search_index import EventFilters
 
 from .public import fiche_url
 
+HOME_WINDOW = dt.timedelta(days=62)  # the home page's « Agenda »: the next rendez-vous within two months
 SEARCH_EVENTS = 5  # events shown above the fiches in the search results
 FEED_MAX_AGE = 900  # seconds a calendar application or a shared cache may keep a feed
 
@@ -328,7 +331,10 @@ def upcoming_events(request: Any, organisation: Any, fiche: Any = None) -> dict[
 
 def next_rendez_vous(request: Any, limit: int = 3) -> dict[str, Any]:
     """For the home page: the next occurrences of the whole agenda."""
-    found = agenda.upcoming_occurrences(request.dbsession, limit=max(1, min(limit, 10)))
+    now = utcnow()  # the next two months only: the home page must not expand a year of every series
+    found = agenda.upcoming_occurrences(
+        request.dbsession, start=now, end=now + HOME_WINDOW, limit=max(1, min(limit, 10)), now=now
+    )
     return {"occurrences": found, "h": helpers(request), "agenda_url": request.route_path("agenda")}
 
 

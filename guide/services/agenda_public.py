@@ -39,6 +39,7 @@ PER_PAGE = 30
 MAX_PAGE = math.ceil(agenda.MAX_OCCURRENCES / PER_PAGE)
 MAX_WEEKS_AHEAD = 52
 UPCOMING_DEFAULT = 5  # « Prochains rendez-vous » on an organisation's or a fiche's page
+LATER_WINDOW = dt.timedelta(weeks=9)  # an empty week shows the next rendez-vous within this
 FEED_MAX_EVENTS = 500  # events in one iCalendar feed (each carries its whole series)
 FILTER_NAMES = ("thematique", "public", "quartier", "gratuit", "type")
 KIND_LABELS = {kind.value: label for kind, label in EVENT_KIND_LABELS.items()}
@@ -342,8 +343,13 @@ def week_page(
         previous_week=monday - dt.timedelta(weeks=1) if monday > this_week else None,
     )
     if not kept:
-        later = agenda.upcoming_occurrences(
-            db, start=end, organisation=organisation_id, limit=agenda.MAX_OCCURRENCES, now=now
+        later = agenda.upcoming_occurrences(  # the next two months: not a year of every series
+            db,
+            start=end,
+            end=end + LATER_WINDOW,
+            organisation=organisation_id,
+            limit=agenda.MAX_OCCURRENCES,
+            now=now,
         )
         result.upcoming = [o for o in later if filters.accepts(o)][:UPCOMING_DEFAULT]
     return result
