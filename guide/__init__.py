@@ -6,6 +6,7 @@ from typing import Any
 
 from pyramid.config import Configurator
 
+from . import i18n
 from . import settings as settings_module
 
 
@@ -13,7 +14,7 @@ def make_config(global_config: dict[str, Any] | None = None, **settings: Any) ->
     merged = dict(global_config or {})
     merged.update(settings)
     effective = settings_module.resolve(merged)
-    config = Configurator(settings=effective, locale_negotiator=lambda request: "fr")
+    config = Configurator(settings=effective, locale_negotiator=i18n.locale_negotiator)
     # typed once; a setting that does not parse stops the start-up (guide.settings.settings_of reads it)
     config.registry[settings_module.REGISTRY_KEY] = settings_module.parse(effective)
     # Every include the application makes, in order. Tweens are placed by their own under/over constraints
@@ -30,6 +31,7 @@ def make_config(global_config: dict[str, Any] | None = None, **settings: Any) ->
     config.include("guide.mail")  # request.mailer: an outbox row in the transaction, sent by the worker
     config.include("guide.maps")  # Leaflet served from the site (no CDN), request.leaflet_path()
     config.include("guide.core")  # static files, logos (shared storage), colander/deform translations
+    config.include("guide.i18n")  # languages: the guide's catalogues, first visit's language, the switcher
     config.include("guide.hours")  # opening hours computed in the zone of the timezone setting
     config.include("guide.print.worker")  # registry["pdf_service"]: fiche PDFs cached, queued, rendered
     config.include("schemas")  # deform renderer with French translations
@@ -41,4 +43,4 @@ def make_config(global_config: dict[str, Any] | None = None, **settings: Any) ->
 def main(global_config: dict[str, Any] | None = None, **settings: Any) -> Any:
     """The WSGI application, as named by ``development.ini`` (``use = egg:guide-du-territoire``)."""
     config = make_config(global_config, **settings)
-    return config.make_wsgi_app()
+    return i18n.wrap(config.make_wsgi_app())  # « /en/… »: the language prefix moved into SCRIPT_NAME
