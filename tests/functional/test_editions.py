@@ -215,7 +215,11 @@ def test_edition_by_quartier_in_a4_with_a_selection(db, world, tmp_path):
     quartier_id = world.lieux["a"].quartier_id
     edition = new_edition(db, page_format="A4", grouping="quartier", filters={"quartiers": [quartier_id]})
     pdf = generate(db, edition, tmp_path)
-    assert pdf.reader.pages[0].mediabox.width == pytest.approx(595.28, abs=1)  # A4
+    first = pdf.reader.pages[0]
+    assert first.trimbox.width == pytest.approx(595.28, abs=1)  # A4, trimmed
+    # print-ready: 3 mm (8.5 pt) of bleed on every side, the cover's colour running into it
+    assert first.bleedbox.width == pytest.approx(595.28 + 2 * 8.5, abs=0.5)
+    assert first.mediabox.height == pytest.approx(841.89 + 2 * 8.5, abs=0.5)
     titles = {f.published_version.nom for f in world.fiches.values() if f.is_public}
     assert titles == {"Fiche published a", "Fiche published b", "Fiche published c"}
     for title in titles:
