@@ -294,7 +294,13 @@ def tell_hours_in_language(event: Any) -> None:
     (:mod:`guide.hours.language`), back to French when the request is over."""
     request = event.request
     locale = locale_negotiator(request)
-    token = hours_language.use(locale, lambda message: request.localizer.translate(message))
+    token = hours_language.use(
+        locale,
+        lambda message: request.localizer.translate(message),
+        lambda singular, plural, n, mapping: request.localizer.pluralize(
+            singular, plural, n, domain=DOMAIN, mapping=mapping
+        ),
+    )
     request.add_finished_callback(lambda _request: hours_language.reset(token))
 
 

@@ -9,6 +9,7 @@ from pyramid.view import view_config
 from sqlalchemy import distinct, func, select
 
 from guide import hours
+from guide.i18n import _, ngettext
 from guide.maps import geojson_feature_collection
 from guide.models import Fiche, Lieu, Organisation, Quartier, Thematique, version_lieu
 from guide.services.fiches import public_fiches_query
@@ -71,9 +72,16 @@ def _public_lieux(request: Any, quartier: Quartier | None = None) -> list[tuple[
     return [(lieu, count) for lieu, count in request.dbsession.execute(query).all()]
 
 
+def _lieu_label(request: Any, lieu: Lieu, count: int) -> str:
+    """« Maison de quartier : 2 services », in the page's language."""
+    return ngettext(
+        "${lieu} : ${count} service", "${lieu} : ${count} services", count, request, lieu=lieu.nom
+    )
+
+
 def _markers(request: Any) -> list[MapMarker]:
     return [
-        MapMarker(lieu.latitude, lieu.longitude, f"{lieu.nom} : {count} service{'s' if count > 1 else ''}")
+        MapMarker(lieu.latitude, lieu.longitude, _lieu_label(request, lieu, count))
         for lieu, count in _public_lieux(request)
     ]
 
@@ -93,8 +101,10 @@ def map_context(request: Any, *, highlight: Quartier | None = None) -> dict[str,
         counts=counts,
         link_for=link,
         highlight=highlight,
-        title="Carte des quartiers de Clermont-Ferrand",
-        description="Chaque quartier mène à ses services ; les points sont les lieux d'accueil.",
+        title=request.translate(_("Carte des quartiers de Clermont-Ferrand")),
+        description=request.translate(
+            _("Chaque quartier mène à ses services ; les points sont les lieux d'accueil.")
+        ),
     )
     return {
         "svg": svg,
@@ -135,7 +145,7 @@ def _quartier_markers(request: Any, quartier: Quartier) -> list[MapMarker]:
         MapMarker(
             lieu.latitude,
             lieu.longitude,
-            f"{lieu.nom} : {count} service{'s' if count > 1 else ''}",
+            _lieu_label(request, lieu, count),
             url=f"{request.route_path('quartier', slug=quartier.slug)}#lieu-{number}",
             number=number,
         )

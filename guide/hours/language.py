@@ -28,14 +28,21 @@ _ = TranslationStringFactory("guide")
 class Reader:
     locale: str  # Babel's name: « en », « fa_AF »
     translate: Callable[[TranslationString], str]
+    # (singular, plural, n, mapping) → the language's plural form, filled
+    pluralize: Callable[[str, str, int, dict[str, Any]], str] | None = None
 
 
 _READER: contextvars.ContextVar[Reader | None] = contextvars.ContextVar("guide_hours_reader", default=None)
 
 
-def use(locale: str, translate: Callable[[TranslationString], str]) -> contextvars.Token[Reader | None]:
-    """Tell the hours in ``locale`` from now on in this context (French: back to the source text)."""
-    return _READER.set(None if locale.startswith("fr") else Reader(locale, translate))
+def use(
+    locale: str,
+    translate: Callable[[TranslationString], str],
+    pluralize: Callable[[str, str, int, dict[str, Any]], str] | None = None,
+) -> contextvars.Token[Reader | None]:
+    """Tell the hours (and the other phrases of :mod:`guide`: the map's labels…) in ``locale`` from now on
+    in this context (French: back to the source text)."""
+    return _READER.set(None if locale.startswith("fr") else Reader(locale, translate, pluralize))
 
 
 def reset(token: contextvars.Token[Reader | None]) -> None:
@@ -60,6 +67,16 @@ def say(message: TranslationString, **mapping: Any) -> str:
     if current is None:
         return message.interpolate()
     return current.translate(message)
+
+
+def ngettext(singular: str, plural: str, n: int, **mapping: Any) -> str:
+    """The plural form of the reader's language (``${count}`` is ``n``); French: « 0 fiche », « 1 fiche »,
+    « 2 fiches ». Named so that ``make messages`` extracts both forms."""
+    mapping = {"count": n, **mapping}
+    current = _READER.get()
+    if current is None or current.pluralize is None:
+        return TranslationString(singular if n <= 1 else plural, mapping=mapping).interpolate()
+    return current.pluralize(singular, plural, n, mapping)
 
 
 def day_name(weekday: int, french: tuple[str, ...]) -> str:

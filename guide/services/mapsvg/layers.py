@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from shapely.geometry import LineString, box
 from shapely.geometry.base import BaseGeometry
 
+from ...hours.language import _, ngettext, say
 from ...models import Quartier
 from ...text import fold
 from .geometry import Projection, num, path_data, polygonal, polygons
@@ -31,8 +32,8 @@ from .style import (
 def fiches_label(count: int) -> str:
     """« aucune fiche », « 1 fiche », « 12 fiches »."""
     if count <= 0:
-        return "aucune fiche"
-    return "1 fiche" if count == 1 else f"{count} fiches"
+        return say(_("aucune fiche"))
+    return ngettext("${count} fiche", "${count} fiches", count)
 
 
 def _attr(value: Any) -> str:
@@ -147,21 +148,24 @@ def _sources(official: Sequence[Quartier]) -> list[tuple[str, str]]:
 def _source_note(sources: list[tuple[str, str]], short: bool) -> str:
     """« Source : IGN, contours IRIS » (« Sources : … ; … » for several)."""
     texts = [item[1] if short else item[0] for item in sources]
-    return f"Source{'s' if len(texts) > 1 else ''} : {' ; '.join(texts)}"
+    return ngettext("Source : ${sources}", "Sources : ${sources}", len(texts), sources=" ; ".join(texts))
 
 
 def _description(scene: _Scene, counts: dict[int, int] | None) -> str:
     """The default <desc>: how many quartiers, their counts, how many points."""
     shapes, located = scene.shapes, scene.located
-    sentences = [f"{len(shapes)} quartier{'s' if len(shapes) > 1 else ''}."]
+    sentences = [ngettext("${count} quartier.", "${count} quartiers.", len(shapes))]
     if counts is not None and shapes:
         sentences.append(
-            "Nombre de fiches par quartier : "
+            say(_("Nombre de fiches par quartier :"))
+            + " "
             + " ; ".join(f"{s.quartier.nom} : {fiches_label(s.count or 0)}" for s in shapes)
             + "."
         )
     if located:
-        sentences.append(f"{len(located)} point{'s' if len(located) > 1 else ''} sur la carte.")
+        sentences.append(
+            ngettext("${count} point sur la carte.", "${count} points sur la carte.", len(located))
+        )
     return " ".join(sentences)
 
 
@@ -359,7 +363,7 @@ def _notes_layer(scene: _Scene, style: MapStyle) -> str:
     room = scene.projection.width - fs * 1.6
     notes = []
     if scene.schematic:
-        notes.append((SCHEMATIC_NOTE, SCHEMATIC_NOTE_SHORT))
+        notes.append((say(SCHEMATIC_NOTE), say(SCHEMATIC_NOTE_SHORT)))
     if scene.sources:
         notes.append((_source_note(scene.sources, False), _source_note(scene.sources, True)))
     out = []
@@ -406,7 +410,7 @@ def render(
     if description is None:
         description = _description(scene, counts)
     if scene.schematic:
-        description += " " + SCHEMATIC_NOTE
+        description += " " + say(SCHEMATIC_NOTE)
     if scene.sources:
         description += " " + _source_note(scene.sources, False) + "."
     out = [

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ...hours.language import _
+
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT_FAMILY = "'DejaVu Sans', Verdana, sans-serif"
 
@@ -23,8 +25,9 @@ MARKER_OUTLINE = "#ffffff"
 MARKER_TEXT = "#ffffff"
 LEADER = "#1b1b1f"
 
-SCHEMATIC_NOTE = "Contours schématiques : les limites des quartiers sont approximatives."
-SCHEMATIC_NOTE_SHORT = "Contours schématiques"
+# catalogue entries (their text is the French): the layers say them in the reader's language
+SCHEMATIC_NOTE = _("Contours schématiques : les limites des quartiers sont approximatives.")
+SCHEMATIC_NOTE_SHORT = _("Contours schématiques")
 # Official contours carry their source. The Quartier model has no source column (adding one needs a
 # migration): the source is read from the codes guide-load-quartiers keeps, IRIS codes (INSEE commune code
 # and 4 digits) for IGN's IRIS contours, QPV codes (QP063001, QN06301M) for ANCT's priority quartiers.
