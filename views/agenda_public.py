@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+import time
+import weakref
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,12 +27,14 @@ from guide.services.sharing import directions
 from guide.settings import settings_of
 from guide.text import slugify
 from search_index import EventFilters
+from search_index.events import EventIndex
 
 from .public import fiche_url
 
 HOME_WINDOW = dt.timedelta(days=62)  # the home page's « Agenda »: the next rendez-vous within two months
 SEARCH_EVENTS = 5  # events shown above the fiches in the search results
 FEED_MAX_AGE = 900  # seconds a calendar application or a shared cache may keep a feed
+FEED_CACHE_SIZE = 64  # feeds kept in this process (FeedCache)
 
 
 def event_path(request: Any, event: Event) -> str:
@@ -247,19 +253,63 @@ def event_page(request: Any) -> Any:
 # --- iCalendar ------------------------------------------------------------------------------------------
 
 
-def _ics(
-    request: Any, events: list[Event], *, name: str, filename: str, attachment: bool = False
-) -> Response:
-    site_url = settings_of(request.registry).site_url
-    body = agenda_ical.calendar(
-        events,
-        name=name,
-        url_for=lambda e: event_url(request, e),
-        site_url=site_url,
-        description=_translate(
-            request, service._("Les rendez-vous du Guide du territoire de Clermont-Ferrand")
-        ),
-    )
+class FeedCache:
+    """The feeds this process rendered lately, by address, kept while the published events are unchanged
+    (their stamp, as for the search: :class:`search_index.events.EventIndex`) and at most ``FEED_MAX_AGE``
+    seconds (a renamed lieu or organisation shows after that): a feed of 500 series takes about 2 s to
+    write, and calendar applications poll. Bounded: ``FEED_CACHE_SIZE`` feeds of at most 2 MB."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._feeds: OrderedDict[str, tuple[Any, float, bytes]] = OrderedDict()
+
+    def get(self, key: str, stamp: Any) -> bytes | None:
+        with self._lock:
+            found = self._feeds.get(key)
+            if found is None or found[0] != stamp or time.monotonic() - found[1] > FEED_MAX_AGE:
+                return None
+            self._feeds.move_to_end(key)
+            return found[2]
+
+    def put(self, key: str, stamp: Any, body: bytes) -> None:
+        if len(body) > 2_000_000:
+            return
+        with self._lock:
+            self._feeds[key] = (stamp, time.monotonic(), body)
+            self._feeds.move_to_end(key)
+            while len(self._feeds) > FEED_CACHE_SIZE:
+                self._feeds.popitem(last=False)
+
+
+_FEED_CACHES: weakref.WeakKeyDictionary[Any, FeedCache] = weakref.WeakKeyDictionary()
+
+
+def feed_cache(request: Any) -> FeedCache:
+    """The process's cache, one per search service (as the events' index: search_index.BoundSearch.events)."""
+    owner = request.registry["search"]
+    cache = _FEED_CACHES.get(owner)
+    if cache is None:
+        cache = _FEED_CACHES.setdefault(owner, FeedCache())
+    return cache
+
+
+def _ics(request: Any, load: Any, *, name: str, filename: str, attachment: bool = False) -> Response:
+    """The feed of the events ``load()`` returns, from the cache while the published events are unchanged."""
+    key = request.path_url  # the query string is not read: it must not make new entries
+    stamp = EventIndex.stamp(request.dbsession)
+    cache = feed_cache(request)
+    body = cache.get(key, stamp)
+    if body is None:
+        body = agenda_ical.calendar(
+            load(),
+            name=name,
+            url_for=lambda e: event_url(request, e),
+            site_url=settings_of(request.registry).site_url,
+            description=_translate(
+                request, service._("Les rendez-vous du Guide du territoire de Clermont-Ferrand")
+            ),
+        )
+        cache.put(key, stamp, body)
     response = Response(body=body, content_type="text/calendar", charset="utf-8")
     disposition = "attachment" if attachment else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
@@ -271,10 +321,9 @@ def _ics(
 
 @view_config(route_name="agenda_feed", request_method=("GET", "HEAD"))
 def feed_all(request: Any) -> Response:
-    events = service.feed_events(request.dbsession)
     return _ics(
         request,
-        events,
+        lambda: service.feed_events(request.dbsession),
         name=_translate(request, service._("Agenda du Guide du territoire")),
         filename="agenda.ics",
     )
@@ -283,7 +332,7 @@ def feed_all(request: Any) -> Response:
 @view_config(route_name="agenda_thematique_feed", request_method=("GET", "HEAD"))
 def feed_thematique(request: Any) -> Response:
     thematique = _thematique(request)
-    events = service.feed_events(request.dbsession, thematique_id=thematique.id)
+    events = lambda: service.feed_events(request.dbsession, thematique_id=thematique.id)  # noqa: E731
     name = _translate(request, service._("Agenda : ${name}", mapping={"name": thematique.label}))
     return _ics(request, events, name=name, filename=f"agenda-{thematique.slug}.ics")
 
@@ -291,7 +340,7 @@ def feed_thematique(request: Any) -> Response:
 @view_config(route_name="agenda_quartier_feed", request_method=("GET", "HEAD"))
 def feed_quartier(request: Any) -> Response:
     quartier = _quartier(request)
-    events = service.feed_events(request.dbsession, quartier_id=quartier.id)
+    events = lambda: service.feed_events(request.dbsession, quartier_id=quartier.id)  # noqa: E731
     name = _translate(request, service._("Agenda du quartier ${name}", mapping={"name": quartier.nom}))
     return _ics(request, events, name=name, filename=f"agenda-{quartier.slug}.ics")
 
@@ -299,7 +348,7 @@ def feed_quartier(request: Any) -> Response:
 @view_config(route_name="agenda_organisation_feed", request_method=("GET", "HEAD"))
 def feed_organisation(request: Any) -> Response:
     organisation = _organisation(request)
-    events = service.feed_events(request.dbsession, organisation_id=organisation.id)
+    events = lambda: service.feed_events(request.dbsession, organisation_id=organisation.id)  # noqa: E731
     name = _translate(request, service._("Agenda : ${name}", mapping={"name": organisation.nom}))
     return _ics(request, events, name=name, filename=f"agenda-{organisation.slug[:60]}.ics")
 
@@ -310,7 +359,9 @@ def event_ics(request: Any) -> Response:
     event = service.public_event(request.dbsession, int(number)) if len(number) <= 12 else None
     if event is None:
         raise HTTPNotFound()
-    return _ics(request, [event], name=event.titre, filename=f"rendez-vous-{event.id}.ics", attachment=True)
+    return _ics(
+        request, lambda: [event], name=event.titre, filename=f"rendez-vous-{event.id}.ics", attachment=True
+    )
 
 
 # --- « Prochains rendez-vous » on an organisation's and a fiche's page ------------------------------------

@@ -115,6 +115,12 @@ def test_a_feed_is_cache_friendly_and_an_event_file_is_a_download(testapp, world
     series.updated_at = dt.datetime.now(dt.UTC)
     db.flush()
     testapp.get("/agenda.ics", headers={"If-None-Match": etag}, status=200)
+    assert "Atelier renommé" in _events(_parse(testapp.get("/agenda.ics")))
+    series.state = State.ARCHIVED  # archived: gone from the feed at once (the process's feed cache follows)
+    series.state_changed_at = dt.datetime.now(dt.UTC)
+    db.flush()
+    assert "Atelier renommé" not in _events(_parse(testapp.get("/agenda.ics")))
+    testapp.get(f"/agenda/rendez-vous/{series.id}.ics", status=404)
 
 
 def test_the_agenda_pages_link_their_feed(testapp, world, db):
