@@ -8,8 +8,9 @@ French analyzer) and is rebuilt whole when the published events change.
 
 Kept in step without a change log of its own: before a search, one aggregate query over the published
 events (count, ids, last edit, last change of state — the state column is indexed) gives a stamp; a
-publication, an archiving, a sent-back or edited event changes it and the next search rebuilds (a
-fraction of a second for a thousand events). Each process keeps its own, as with the fiches' index.
+publication, an archiving, a sent-back or edited event changes it and the next search rebuilds (500
+events: about 2 s, during which the other searches use the previous index). Each process keeps its own,
+as with the fiches' index.
 
 Date at query time: a hit whose last occurrence has ended is dropped even before the next rebuild, and
 the events are read again from the database (published, not over) before they are shown.
@@ -114,6 +115,7 @@ class EventIndex:
         self._lock = threading.Lock()
         self._index: Any = None
         self._stamp: tuple[Any, ...] | None = None
+        self._building = False
         self.rebuilds = 0
 
     @staticmethod
@@ -149,13 +151,23 @@ class EventIndex:
         return index
 
     def current(self, db: Session) -> Any:
+        """The index of the events as they are; while another thread rebuilds it, the previous one (the
+        events found are read again from the database before they are shown: an event archived meanwhile
+        is not)."""
         stamp = self.stamp(db)
         with self._lock:
-            if self._index is None or stamp != self._stamp:
-                self._index = self._build(db)
-                self._stamp = stamp
+            if self._index is not None and (stamp == self._stamp or self._building):
+                return self._index
+            self._building = True
+        try:
+            index = self._build(db)
+            with self._lock:
+                self._index, self._stamp = index, stamp
                 self.rebuilds += 1
-            return self._index
+            return index
+        finally:
+            with self._lock:
+                self._building = False
 
     def search(
         self,
