@@ -51,6 +51,7 @@ class PrintLieu:
     quartier_id: int | None
     latitude: float | None
     longitude: float | None
+    accessibility: list[str] = field(default_factory=list)  # features the lieu offers
 
 
 @dataclass
@@ -191,6 +192,8 @@ def print_fiche(entry: Entry, number: int, site_url: str) -> PrintFiche:
                 quartier_id=lieu.get("quartier_id"),
                 latitude=lieu.get("latitude"),
                 longitude=lieu.get("longitude"),
+                # editions frozen before it was recorded print none (a reprint stays the same)
+                accessibility=list(lieu.get("accessibilite") or []),
             )
             for lieu in entry.snapshot.get("lieux", [])
         ],

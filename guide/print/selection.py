@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import hours
-from ..models import Edition, EditionItem, Fiche, FicheVersion
+from ..models import Access, Edition, EditionItem, Fiche, FicheVersion
 from ..services.fiches import public_fiches_query
 from ..text import fold
+from ..vocabulary import ACCESSIBILITY_FIELDS
 from .agenda import agenda_snapshot
 from .helplines import helpline_data, helplines
 
@@ -60,6 +61,12 @@ def context_snapshot(fiche: Fiche, version: FicheVersion) -> dict[str, Any]:
                 "quartier_id": lieu.quartier_id,
                 "latitude": lieu.latitude,
                 "longitude": lieu.longitude,
+                # what the lieu offers (answered « oui »), printed under its address
+                "accessibilite": [
+                    label
+                    for name, label in ACCESSIBILITY_FIELDS.items()
+                    if getattr(lieu, name, None) == Access.YES
+                ],
             }
             for lieu in version.lieux
         ],

@@ -19,6 +19,7 @@ import guide.print as printing
 from guide import main
 from guide.db import make_engine, make_session_factory
 from guide.models import (
+    Access,
     Edition,
     EditionItem,
     EditionStatus,
@@ -213,6 +214,10 @@ def test_edition_by_quartier_in_a4_with_a_selection(db, world, tmp_path):
     db.add(other)
     db.flush()
     quartier_id = world.lieux["a"].quartier_id
+    world.lieux["a"].acces_plain_pied = Access.YES  # printed under the address (print-shop papercut)
+    world.lieux["a"].boucle_magnetique = Access.YES
+    world.lieux["a"].toilettes_adaptees = Access.NO
+    db.flush()
     edition = new_edition(db, page_format="A4", grouping="quartier", filters={"quartiers": [quartier_id]})
     pdf = generate(db, edition, tmp_path)
     first = pdf.reader.pages[0]
@@ -225,6 +230,9 @@ def test_edition_by_quartier_in_a4_with_a_selection(db, world, tmp_path):
     for title in titles:
         assert sum(squash(title) in pdf.text(p) for p in range(1, pdf.pages["carte"])) == 1
     assert "Quartiertest" in pdf.text(pdf.pages["chapitre-1"])
+    chapter = "".join(pdf.text(p) for p in range(pdf.pages["chapitre-1"], pdf.pages["carte"])).casefold()
+    assert squash("Accessibilité Accès de plain-pied ou rampe · Boucle magnétique").casefold() in chapter
+    assert squash("Toilettes adaptées").casefold() not in chapter
     edition_other = new_edition(db, filters={"quartiers": [other.id]})
     with pytest.raises(ValueError, match="Aucune fiche"):
         printing.generate(db, edition_other, site_url=SITE)
