@@ -236,9 +236,11 @@ def event_page(request: Any) -> Any:
     else:
         where = directions(None, None, event.adresse, event.adresse) if event.adresse else None
     fiche = service.public_fiche(event)
+    occurrences = agenda.next_occurrences(event, limit=12)
     return {
         "event": event,
-        "occurrences": agenda.next_occurrences(event, limit=12),
+        "occurrences": occurrences,
+        "jsonld": event_jsonld(request, event, occurrences[0] if occurrences else None),
         "series_text": agenda.describe(event) if event.is_series else "",
         "directions": where,
         "fiche": fiche,
@@ -248,6 +250,53 @@ def event_page(request: Any) -> Any:
         "h": helpers(request),
         "tile_url": settings_of(request.registry).map_tile_url,
     }
+
+
+def event_jsonld(request: Any, event: Event, next_date: Any) -> dict[str, Any] | None:
+    """schema.org's Event for search engines and re-users (the next date of a series)."""
+    if next_date is None:
+        return None
+    lieu = event.lieu
+    places: list[dict[str, Any]] = []
+    if lieu is not None:
+        places.append(
+            {
+                "@type": "Place",
+                "name": lieu.nom,
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": lieu.adresse,
+                    "postalCode": lieu.code_postal,
+                    "addressLocality": lieu.commune,
+                    "addressCountry": "FR",
+                },
+            }
+        )
+    elif event.adresse:
+        places.append({"@type": "Place", "name": event.adresse, "address": event.adresse})
+    if event.en_ligne:
+        places.append({"@type": "VirtualLocation", "url": event_url(request, event)})
+    mode = "Mixed" if event.en_ligne and len(places) > 1 else ("Online" if event.en_ligne else "Offline")
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.titre,
+        "description": event.description[:500],
+        "url": event_url(request, event),
+        "startDate": service.local_iso(next_date.start),
+        "endDate": service.local_iso(next_date.end),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": f"https://schema.org/{mode}EventAttendanceMode",
+        "isAccessibleForFree": event.gratuit,
+        "organizer": {
+            "@type": "Organization",
+            "name": event.organisation.nom,
+            "url": request.route_url("organisation", slug=event.organisation.slug),
+        },
+    }
+    if places:
+        data["location"] = places[0] if len(places) == 1 else places
+    return data
 
 
 # --- iCalendar ------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ events never shown, « Prochains rendez-vous » on an organisation's and a fiche
 from __future__ import annotations
 
 import datetime as dt
+import json
 from urllib.parse import quote
 
 from hypothesis import HealthCheck, given, settings
@@ -188,6 +189,9 @@ def test_event_page_dates_series_place_registration_and_links(testapp, world, db
     assert ics.get_text(strip=True) == "Ajouter à mon agenda"
     response = testapp.get(ics["href"])
     assert response.content_type == "text/calendar"
+    data = json.loads(html.select_one("script[type='application/ld+json']").string)
+    assert data["@type"] == "Event" and data["name"] == "Atelier numérique"
+    assert data["startDate"].startswith(f"{day.isoformat()}T14:00") and data["location"]["@type"] == "Place"
 
 
 def test_organisation_and_fiche_pages_show_their_coming_rendez_vous(testapp, world, db):
