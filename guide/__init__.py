@@ -23,6 +23,7 @@ def make_config(global_config: dict[str, Any] | None = None, **settings: Any) ->
     config.include("guide.logging")  # a request id on every response and in every log line (outermost tween)
     config.include("guide.tweens")  # request filters: foreign Host, malformed or oversized request, NUL bytes
     config.include("guide.headers")  # CSP, nosniff, Referrer- and Permissions-Policy on every response
+    config.include("guide.compression")  # gzip for text responses (waitress does not compress)
     config.include("guide.db")  # request.dbsession: one request, one transaction (pyramid_tm, pyramid_retry)
     config.include("guide.security")  # sessions, CSRF, security policy, request.user
     config.include("guide.caching")  # no cookie for anonymous visitors; Cache-Control/ETag on every response
@@ -32,6 +33,7 @@ def make_config(global_config: dict[str, Any] | None = None, **settings: Any) ->
     config.include("guide.maps")  # Leaflet served from the site (no CDN), request.leaflet_path()
     config.include("guide.core")  # static files, logos (shared storage), colander/deform translations
     config.include("guide.i18n")  # languages: the guide's catalogues, first visit's language, the switcher
+    config.include("guide.offline")  # versioned static URLs (immutable), pages the service worker may keep
     config.include("guide.hours")  # opening hours computed in the zone of the timezone setting
     config.include("guide.print.worker")  # registry["pdf_service"]: fiche PDFs cached, queued, rendered
     config.include("schemas")  # deform renderer with French translations
