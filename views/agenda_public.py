@@ -32,7 +32,7 @@ from search_index.events import EventIndex
 from .public import fiche_url
 
 HOME_WINDOW = dt.timedelta(days=62)  # the home page's « Agenda »: the next rendez-vous within two months
-SEARCH_EVENTS = 5  # events shown above the fiches in the search results
+SEARCH_EVENTS = 3  # events shown above the fiches in the search results (a phone sees the fiches soon)
 FEED_MAX_AGE = 900  # seconds a calendar application or a shared cache may keep a feed
 FEED_CACHE_SIZE = 64  # feeds kept in this process (FeedCache)
 

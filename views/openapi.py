@@ -358,7 +358,7 @@ def openapi_document(
                         "evenements": {
                             "type": "array",
                             "description": "les rendez-vous de l'agenda, publiés et pas encore terminés, "
-                            "dont les mots correspondent (première page, 5 au plus) ; détail : "
+                            "dont les mots correspondent (première page, 3 au plus) ; détail : "
                             "/evenements/{id}",
                             "items": api_agenda.SEARCH_EVENT,
                         },
