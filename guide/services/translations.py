@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..models import Fiche, FicheEvent, FicheTranslation, FicheVersion, State, TranslationState, User, utcnow
 from ..models.fiche import version_thematique
@@ -396,22 +396,37 @@ def review_queue(db: Session, thematiques: Iterable[int] | None = None) -> list[
     return list(db.scalars(query.limit(500)))
 
 
+def _outdated_sql() -> Any:
+    """SQL: the reviewed translation's French text (title, summary, access conditions of the version it was
+    based on) differs from that of its fiche's published version — :func:`is_outdated` in the database, so
+    that lists compare two rows per translation instead of loading every version of every fiche."""
+    based = aliased(FicheVersion)
+    published = aliased(FicheVersion)
+    return exists().where(
+        based.fiche_id == FicheTranslation.fiche_id,
+        based.number == FicheTranslation.published_based_on,
+        published.id == Fiche.published_version_id,
+        published.number != based.number,
+        or_(
+            published.nom != based.nom,
+            published.resume != based.resume,
+            published.conditions_precisions != based.conditions_precisions,
+        ),
+    )
+
+
 def outdated(db: Session, thematiques: Iterable[int] | None = None) -> list[FicheTranslation]:
-    """Reviewed translations of public fiches whose French text changed since (« à revoir »)."""
+    """Reviewed translations of public fiches whose French text changed since (« à revoir »), at most 200."""
     query = (
         select(FicheTranslation)
         .join(Fiche, Fiche.id == FicheTranslation.fiche_id)
         .where(
             FicheTranslation.reviewed_at.is_not(None),
-            FicheTranslation.published_based_on.is_not(None),
             FicheTranslation.language.in_(sorted(LANGUAGES)),
             Fiche.is_public,
-            Fiche.published_version_id.is_not(None),
+            _outdated_sql(),
         )
-        .options(
-            selectinload(FicheTranslation.fiche).selectinload(Fiche.versions),
-            selectinload(FicheTranslation.fiche).selectinload(Fiche.organisation),
-        )
+        .options(selectinload(FicheTranslation.fiche).selectinload(Fiche.organisation))
         .order_by(FicheTranslation.fiche_id, FicheTranslation.language)
     )
     if thematiques is not None:
@@ -419,39 +434,38 @@ def outdated(db: Session, thematiques: Iterable[int] | None = None) -> list[Fich
         if not ids:
             return []
         query = query.where(_of_thematiques(ids))
-    return [t for t in db.scalars(query.limit(2000)) if is_outdated(t.fiche, t)][:200]
+    return list(db.scalars(query.limit(200)))
 
 
 def for_organisations(db: Session, organisation_ids: Iterable[int]) -> list[tuple[FicheTranslation, str]]:
-    """What a partner's dashboard lists of their organisations' translations: those sent back (with the
-    reviewer's comment) and the reviewed ones « à revoir » (the French text changed since), each with why."""
+    """What a partner's dashboard lists of their organisations' translations (at most 200): those sent back
+    (with the reviewer's comment) and the reviewed ones « à revoir » not yet resubmitted, each with why."""
     ids = sorted(set(organisation_ids))
     if not ids:
         return []
+    sent_back = FicheTranslation.state == TranslationState.SENT_BACK
     rows = db.scalars(
         select(FicheTranslation)
         .join(Fiche, Fiche.id == FicheTranslation.fiche_id)
         .where(
             Fiche.organisation_id.in_(ids),
             Fiche.state != State.ARCHIVED,
+            FicheTranslation.language.in_(sorted(LANGUAGES)),
             or_(
-                FicheTranslation.state == TranslationState.SENT_BACK,
-                FicheTranslation.reviewed_at.is_not(None),
+                sent_back,
+                and_(
+                    FicheTranslation.reviewed_at.is_not(None),
+                    FicheTranslation.state != TranslationState.SUBMITTED,
+                    Fiche.is_public,
+                    _outdated_sql(),
+                ),
             ),
         )
-        .options(selectinload(FicheTranslation.fiche).selectinload(Fiche.versions))
+        .options(selectinload(FicheTranslation.fiche))
         .order_by(FicheTranslation.fiche_id, FicheTranslation.language)
-        .limit(1000)
+        .limit(200)
     )
-    out = []
-    for translation in rows:
-        if translation.language not in LANGUAGES:
-            continue
-        if translation.state == TranslationState.SENT_BACK:
-            out.append((translation, "renvoyee"))
-        elif is_outdated(translation.fiche, translation) and translation.state != TranslationState.SUBMITTED:
-            out.append((translation, "a_revoir"))
-    return out[:200]
+    return [(t, "renvoyee" if t.state == TranslationState.SENT_BACK else "a_revoir") for t in rows]
 
 
 # --- demo ------------------------------------------------------------------------------------------------

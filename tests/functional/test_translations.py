@@ -324,12 +324,16 @@ def test_french_change_flags_the_translation_a_revoir(testapp, visitor, world, d
     fiches.save(db, fiche, data, coord, base_number=fiche.current_version.number, can_publish=True)
     db.flush()
     assert not _public(visitor, fiche, "en").html.find(class_="translation-outdated")
+    assert (
+        translations.outdated(db) == [] and translations.for_organisations(db, [fiche.organisation_id]) == []
+    )
     # the French summary changes: « à revoir » for the partner and the coordination, noted on the public page
     data["resume"] = "Aide gratuite pour les démarches, avec ou sans rendez-vous."
     fiches.save(db, fiche, data, coord, base_number=fiche.current_version.number, can_publish=True)
     db.flush()
     page = _public(visitor, fiche, "en")
     assert page.html.find("h1").text == "Legal advice desk" and page.html.find(class_="translation-outdated")
+    assert [(t.fiche_id, t.language) for t in translations.outdated(db)] == [(fiche.id, "en")]
     login(world.users["editor_a"].email)
     assert "Traductions à revoir" in visible(testapp.get(f"/espace/fiches/{fiche.id}"))
     assert "anglais : à revoir, le texte français a changé" in visible(testapp.get("/espace"))
@@ -345,6 +349,7 @@ def test_french_change_flags_the_translation_a_revoir(testapp, visitor, world, d
     translations.publish(db, fiche, translations.get(fiche, "en"), coord)
     db.flush()
     assert not _public(visitor, fiche, "en").html.find(class_="translation-outdated")
+    assert translations.outdated(db) == []
 
 
 def test_search_finds_a_fiche_by_its_reviewed_translation(visitor, world, db):
