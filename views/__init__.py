@@ -38,6 +38,10 @@ def add_routes(config: Any) -> None:
     config.add_route("search", "/recherche")
     config.add_route("api_search", "/api/v1/search")
     config.add_route("manifest", "/manifest.webmanifest")
+    # offline and accessibility (views/offline.py): the service worker at the root, so its scope is the site
+    config.add_route("service_worker", "/sw.js")
+    config.add_route("offline", "/hors-connexion")
+    config.add_route("accessibility", "/accessibilite")
     config.add_route("api_fiche", "/api/v1/fiches/{id}")
     # open data, the documented API and the partners' widget (views/opendata.py, api.py, widget.py)
     config.add_route("api_fiches", "/api/v1/fiches")
