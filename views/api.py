@@ -26,6 +26,7 @@ from pyramid.view import exception_view_config, notfound_view_config, view_confi
 from sqlalchemy import func, or_, select
 
 from guide import hours
+from guide.i18n import _, ngettext
 from guide.models import Fiche, FicheVersion, IndexChange
 from guide.ratelimit import client_ip
 from guide.services import translations
@@ -56,7 +57,7 @@ def api_error(error: APIError, request: Any) -> Any:
     request.response.status = error.status
     if error.retry_after is not None:
         request.response.headers["Retry-After"] = str(error.retry_after)
-    return {"erreur": error.message}
+    return {"erreur": request.translate(error.message)}  # the language of the address (« /en/api/… »)
 
 
 @notfound_view_config(path_info=r"^/api(/|$)", renderer="json")
@@ -65,7 +66,11 @@ def api_not_found(request: Any) -> Any:
     if request.path_info == "/api/v1" and request.method in ("GET", "HEAD"):
         return HTTPSeeOther(request.route_url("api_doc"))
     request.response.status = 404
-    return {"erreur": "Cette adresse ne correspond à aucune ressource de l'API. Voir /api/v1/openapi.json."}
+    return {
+        "erreur": request.translate(
+            _("Cette adresse ne correspond à aucune ressource de l'API. Voir /api/v1/openapi.json.")
+        )
+    }
 
 
 @subscriber(NewResponse)
@@ -102,7 +107,12 @@ def check_rate(request: Any) -> None:
         wait = max(1, limiter.retry_after("api", address))
         raise APIError(
             429,
-            f"Trop de requêtes : réessayez dans {wait} seconde{'s' if wait > 1 else ''}.",
+            ngettext(
+                "Trop de requêtes : réessayez dans ${count} seconde.",
+                "Trop de requêtes : réessayez dans ${count} secondes.",
+                wait,
+                request,
+            ),
             retry_after=wait,
         )
 
@@ -193,7 +203,7 @@ def api_fiche(request: Any) -> Any:
     if fiche is None and ref.isascii() and ref.isdigit() and len(ref) < 12:
         fiche = request.dbsession.get(Fiche, int(ref))
     if fiche is None or not fiche.is_public or fiche.published_version is None:
-        raise APIError(404, "Aucune fiche publiée ne porte cet identifiant.")
+        raise APIError(404, _("Aucune fiche publiée ne porte cet identifiant."))
     data = fiche_json(request, fiche, fiche.published_version)
     # reviewed translations only (guide.services.translations): a draft is never public
     data["traductions"] = translations.public_texts(fiche)
@@ -207,7 +217,7 @@ def parse_after(value: str) -> int:
     """``after``: the ``curseur_suivant`` of the previous page, the number of the last fiche it listed."""
     text = value.strip()
     if not text.isascii() or not text.isdigit() or len(text) > 12:
-        raise APIError(400, "after : nombre entier attendu (le curseur_suivant de la page précédente).")
+        raise APIError(400, _("after : nombre entier attendu (le curseur_suivant de la page précédente)."))
     return int(text)
 
 
@@ -235,8 +245,10 @@ def parse_since(value: str) -> dt.datetime:
     except ValueError:
         raise APIError(
             400,
-            "updated_since : date invalide ; format attendu AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SSZ "
-            "(ISO 8601), par exemple 2026-11-01 ou 2026-11-01T08:00:00Z.",
+            _(
+                "updated_since : date invalide ; format attendu AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SSZ "
+                "(ISO 8601), par exemple 2026-11-01 ou 2026-11-01T08:00:00Z."
+            ),
         ) from None
 
 
@@ -245,7 +257,7 @@ def parse_limit(value: str | None) -> int:
         return PAGE_DEFAULT
     text = value.strip()
     if not text.isascii() or not text.isdigit() or len(text) > 4 or not 1 <= int(text) <= PAGE_MAX:
-        raise APIError(400, f"limit : nombre entier entre 1 et {PAGE_MAX} attendu.")
+        raise APIError(400, _("limit : nombre entier entre 1 et ${max} attendu.", mapping={"max": PAGE_MAX}))
     return int(text)
 
 
@@ -260,7 +272,13 @@ def api_fiches(request: Any) -> Any:
     unknown = sorted(set(params) - KNOWN_LISTING_PARAMS)
     if unknown:
         names = ", ".join(name[:40] for name in unknown[:3])
-        raise APIError(400, f"Paramètre inconnu : {names} (attendus : updated_since, after, limit).")
+        raise APIError(
+            400,
+            _(
+                "Paramètre inconnu : ${names} (attendus : updated_since, after, limit).",
+                mapping={"names": names},
+            ),
+        )
     limit = parse_limit(params.get("limit"))
     conditions = []
     since_text = params.get("updated_since")
