@@ -7,6 +7,7 @@ from email.header import decode_header, make_header
 
 import pytest
 import webtest
+from openapi_schema_validator import OAS30Validator
 from pyramid.interfaces import ILocaleNegotiator
 from sqlalchemy import select
 
@@ -312,6 +313,9 @@ def test_unreviewed_translation_is_never_public(visitor, world, db):
     assert "zebra" not in page.text and page.html.find("h1").text == "Legal advice desk"
     api = visitor.get(f"/api/v1/fiches/{fiche.id}").json
     assert api["traductions"]["en"]["nom"] == "Legal advice desk" and "zebra" not in str(api)
+    # as the OpenAPI document describes it
+    documented = visitor.get("/api/v1/openapi.json").json["components"]["schemas"]["Fiche"]["properties"]
+    OAS30Validator(documented["traductions"]).validate(api["traductions"])
     assert visitor.get("/api/v1/search", {"q": "zebra"}).json["total"] == 0
 
 
