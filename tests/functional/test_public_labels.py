@@ -139,3 +139,14 @@ def test_the_agenda_says_the_plain_labels(testapp, world, db):
     assert "Habitants des quartiers prioritaires" in visible(
         testapp.get(f"/agenda/rendez-vous/{event.id}").maybe_follow()
     )
+
+
+def test_in_the_demo_guide_the_plain_words_find_the_fiches_and_name_the_filter(testapp, demo_guide):
+    results = testapp.get("/recherche", {"q": "quartiers prioritaires"})
+    assert results.html.select('a[href^="/fiche/"]')  # the fiches for residents of the QPV
+    facets = results.html.select_one("aside.facets").get_text(" ")
+    assert "Habitants des quartiers prioritaires" in facets
+    assert "QPV" not in facets and "minimas" not in facets
+    elders = testapp.get("/recherche", {"q": "personnes âgées"})
+    assert "Personnes âgées" in elders.html.select_one("aside.facets").get_text(" ")
+    assert len(elders.html.select('a[href^="/fiche/"]')) >= 3
