@@ -176,3 +176,13 @@ def test_the_maps_content_is_also_a_list_reachable_before_the_map(testapp, world
     region = block.select_one(".leaflet-map")
     if region is not None:
         assert region["aria-describedby"] == skip.parent["id"]
+
+
+def test_a_shared_selection_may_be_kept_offline(testapp, world, db):
+    from guide.services import selection
+
+    token = selection.share(db, [world.fiches["published_a"].id], {})
+    db.flush()
+    page = testapp.get(f"/s/{token}")
+    assert page.headers[OFFLINE_HEADER] == "page"  # a read-only copy anyone with the link sees
+    assert "no-store" not in page.headers["Cache-Control"] and "Set-Cookie" not in page.headers
