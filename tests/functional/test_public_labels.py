@@ -150,3 +150,11 @@ def test_in_the_demo_guide_the_plain_words_find_the_fiches_and_name_the_filter(t
     elders = testapp.get("/recherche", {"q": "personnes âgées"})
     assert "Personnes âgées" in elders.html.select_one("aside.facets").get_text(" ")
     assert len(elders.html.select('a[href^="/fiche/"]')) >= 3
+
+
+def test_other_languages_get_the_translated_default_never_the_french_wording(testapp, world, db):
+    public_labels.set_label(db, "public", "tous-publics", MINE, world.users["coord"])
+    db.commit()
+    assert MINE in visible(_fiche_page(testapp, world))
+    english = visible(testapp.get(f"/en/fiche/{world.fiches['published_a'].id}").maybe_follow())
+    assert "Everyone" in english and MINE not in english
