@@ -39,9 +39,9 @@ professional_lieu = Table(
 class ProfessionalCard(Base):
     """One member's card in the professionals' directory, as they wrote it.
 
-    ``search_text`` is the folded text (lower case, no accents: ``guide.text.fold``) of the name, the card,
-    the organisations and the thématiques, written at each save, so that the search is a plain ``LIKE``
-    on any database; ``sort_name`` the folded name, for the order of the list.
+    ``search_text`` is the folded text (lower case, no accents: ``guide.text.fold``) of the name and what
+    the card says, written at each save, so that the search is a plain ``LIKE`` on any database;
+    ``sort_name`` the folded name, for the order of the list.
     """
 
     __tablename__ = "professional_card"

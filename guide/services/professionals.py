@@ -9,8 +9,9 @@ Rules:
   widget, sitemap) reads ``professional_card`` (``tests/security/test_pro_info_leaks.py``).
 - A card shows only while its account is active and still belongs to an organisation, names a
   référent or coordinates: someone who left every organisation leaves the directory with it.
-- The search is a few ``LIKE`` on a folded copy of the card (``ProfessionalCard.search_text``) and on
-  the slugs of the organisations and thématiques, in SQL, a page of ``PAGE_SIZE`` cards at a time. The
+- The search is a ``LIKE`` on a folded copy of what the member wrote (``ProfessionalCard.search_text``)
+  or, for the names of their organisations, thématiques and lieux, the ids whose folded name holds the
+  word (``_Names``: their current names, a rename is found at once), in SQL, ``PAGE_SIZE`` cards a page. The
   directory is a few hundred people at most: Whoosh would be more machinery for nothing.
 """
 
@@ -26,7 +27,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import Fiche, Lieu, Membership, Organisation, Referent, SiteRole, Thematique, User
-from ..models.professionals import ProfessionalCard, professional_thematique
+from ..models.professionals import ProfessionalCard, professional_lieu, professional_thematique
 from ..text import fold
 from . import pro_info
 
@@ -84,11 +85,9 @@ def thematique_choices(db: Session) -> list[Thematique]:
 
 
 def _search_text(card: ProfessionalCard, user: User) -> str:
+    """What the member wrote, folded. The names of their organisations, thématiques and lieux are matched
+    where they live (``_named``), so that a renamed organisation is found by its new name at once."""
     parts = [user.name, card.fonction, card.missions, card.presence, card.courriel]
-    for organisation in organisations_of(user):
-        parts += [organisation.nom, organisation.sigle]
-    parts += [t.label for t in card.thematiques]
-    parts += [lieu.nom for lieu in card.lieux]
     return fold(" ".join(p for p in parts if p))
 
 
@@ -163,19 +162,58 @@ def _still_a_member() -> Any:
     )
 
 
-def _matches(word: str) -> Any:
-    in_card = ProfessionalCard.search_text.contains(word, autoescape=True)
-    in_organisation = exists().where(
-        Membership.user_id == ProfessionalCard.user_id,
-        Membership.organisation_id == Organisation.id,
-        Organisation.slug.contains(word, autoescape=True),
-    )
-    in_thematique = exists().where(
-        professional_thematique.c.user_id == ProfessionalCard.user_id,
-        professional_thematique.c.thematique_id == Thematique.id,
-        Thematique.slug.contains(word, autoescape=True),
-    )
-    return or_(in_card, in_organisation, in_thematique)
+@dataclass
+class _Names:
+    """The folded names of the organisations, thématiques and lieux the listed members name (a few hundred
+    rows, read once per search): accents are ignored in Python, where ``guide.text.fold`` lives, rather
+    than with a database extension (PostgreSQL's unaccent, nothing in SQLite)."""
+
+    organisations: list[tuple[int, str]]
+    thematiques: list[tuple[int, str]]
+    lieux: list[tuple[int, str]]
+
+    @classmethod
+    def load(cls, db: Session) -> _Names:
+        listed = select(ProfessionalCard.user_id)
+        organisations = db.execute(
+            select(Organisation.id, Organisation.nom, Organisation.sigle).where(
+                Organisation.id.in_(select(Membership.organisation_id).where(Membership.user_id.in_(listed)))
+            )
+        )
+        lieux = db.execute(select(Lieu.id, Lieu.nom).where(Lieu.id.in_(select(professional_lieu.c.lieu_id))))
+        return cls(
+            [(id_, fold(f"{nom} {sigle or ''}")) for id_, nom, sigle in organisations],
+            [(id_, fold(label)) for id_, label in db.execute(select(Thematique.id, Thematique.label))],
+            [(id_, fold(nom)) for id_, nom in lieux],
+        )
+
+    @staticmethod
+    def having(rows: list[tuple[int, str]], word: str) -> list[int]:
+        return [id_ for id_, text in rows if word in text]
+
+
+def _matches(word: str, names: _Names) -> Any:
+    conditions = [ProfessionalCard.search_text.contains(word, autoescape=True)]
+    if ids := names.having(names.organisations, word):
+        conditions.append(
+            exists().where(
+                Membership.user_id == ProfessionalCard.user_id, Membership.organisation_id.in_(ids)
+            )
+        )
+    if ids := names.having(names.thematiques, word):
+        conditions.append(
+            exists().where(
+                professional_thematique.c.user_id == ProfessionalCard.user_id,
+                professional_thematique.c.thematique_id.in_(ids),
+            )
+        )
+    if ids := names.having(names.lieux, word):
+        conditions.append(
+            exists().where(
+                professional_lieu.c.user_id == ProfessionalCard.user_id, professional_lieu.c.lieu_id.in_(ids)
+            )
+        )
+    return or_(*conditions)
 
 
 @dataclass
@@ -198,7 +236,9 @@ def search(db: Session, query: str = "", thematique_slug: str = "", page: int = 
     thematique = None
     if thematique_slug:
         thematique = db.scalar(select(Thematique).where(Thematique.slug == thematique_slug[:80]))
-    conditions = [_still_a_member(), *(_matches(word) for word in _words(query))]
+    words = _words(query)
+    names = _Names.load(db) if words else None
+    conditions = [_still_a_member(), *(_matches(word, names) for word in words if names is not None)]
     if thematique is not None:
         conditions.append(ProfessionalCard.thematiques.any(Thematique.id == thematique.id))
     base = select(ProfessionalCard).join(User, User.id == ProfessionalCard.user_id).where(*conditions)

@@ -197,6 +197,10 @@ def test_search_by_name_job_organisation_thematique_and_free_text(testapp, world
     assert search(q="gauthiere") == ["Éloïse Dupré"]
     assert search(q="acces droits") == ["Camille Martin"]  # a thématique's name
     assert search(thematique="sante") == ["Éloïse Dupré"]
+    world.orgs["b"].nom = "Maison de santé Zéphyr"  # renamed: found by its new name at once
+    db.commit()
+    assert search(q="zephyr") == ["Éloïse Dupré"]
+    assert search(q="Bêta") == []
     assert search(q="mart_n") == []  # LIKE's wildcards are plain characters (« _ » would match « i »)
     assert search(q="%") == search(q="") == search(q="  ,; ")  # no word: everyone
     page = testapp.get(DIRECTORY, {"q": "x" * 5000, "page": "99999999999", "thematique": "y" * 500})
