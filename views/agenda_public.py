@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound
+from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import view_config
 from sqlalchemy import select
@@ -226,6 +227,21 @@ def event_page(request: Any) -> Any:
         raise HTTPNotFound()
     event = service.public_event(request.dbsession, int(number))
     if event is None:
+        over = agenda.published_event(request.dbsession, int(number))
+        if (
+            over is not None
+        ):  # published, and over: say so (an old link, a calendar) rather than « not found »
+            return render_to_response(
+                "agenda_over.jinja2",
+                {
+                    "event": over,
+                    "organisation_agenda": request.route_path(
+                        "agenda_organisation", slug=over.organisation.slug
+                    ),
+                },
+                request=request,
+                response=Response(status=410),
+            )
         raise HTTPNotFound()
     canonical = event_path(request, event)
     if request.path != canonical:

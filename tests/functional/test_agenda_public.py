@@ -60,8 +60,12 @@ def test_past_drafts_pending_and_archived_events_are_never_public(testapp, world
     assert "Rendez-vous publié" in titles
     for event in [past, *hidden]:
         assert event.titre not in titles
-        testapp.get(f"/agenda/rendez-vous/{event.id}", status=404)
+        testapp.get(f"/agenda/rendez-vous/{event.id}", status=410 if event is past else 404)
         testapp.get(f"/agenda/rendez-vous/{event.id}.ics", status=404)
+    gone = testapp.get(f"/agenda/rendez-vous/{past.id}", status=410)
+    assert "Ce rendez-vous est passé." in gone.text and gone.html.select_one(
+        "a[href='/agenda/structure/alpha']"
+    )
     org_page = testapp.get("/agenda/structure/alpha", params=_week(day))
     assert _titles(org_page) == ["Rendez-vous publié"]
     testapp.get(f"/agenda/rendez-vous/{shown.id}", status=301)
