@@ -192,6 +192,8 @@ def add_routes(config: Any) -> None:
     # public labels in plain words (views/coord_labels.py)
     config.add_route("coord_public_labels", "/coordination/libelles-publics")
     config.add_route("coord_public_label", "/coordination/libelles-publics/{kind}/{code}")
+    # « En mots simples »: the fiche form's live readability hint (views/easy_read.py)
+    config.add_route("readability", "/espace/lisibilite")
 
 
 def includeme(config: Any) -> None:
@@ -203,4 +205,5 @@ def includeme(config: Any) -> None:
     config.add_request_method(public_labels.for_request, "public_labels", property=True)  # plain words
     config.include(".quality")  # usage counters for the indicators: in memory, written in batches
     config.include(".agenda_public")  # request.upcoming_events: « Prochains rendez-vous » of a page
+    config.include(".easy_read")  # the visitors' « Mots simples » mode (cookie, ?simple=1)
     config.scan(".")
