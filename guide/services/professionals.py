@@ -85,9 +85,9 @@ def thematique_choices(db: Session) -> list[Thematique]:
 
 
 def _search_text(card: ProfessionalCard, user: User) -> str:
-    """What the member wrote, folded. The names of their organisations, thématiques and lieux are matched
-    where they live (``_named``), so that a renamed organisation is found by its new name at once."""
-    parts = [user.name, card.fonction, card.missions, card.presence, card.courriel]
+    """What the member wrote, folded. Their own name and the names of their organisations, thématiques
+    and lieux are matched where they live (``_Names``), so that a rename is found at once."""
+    parts = [card.fonction, card.missions, card.presence, card.courriel]
     return fold(" ".join(p for p in parts if p))
 
 
@@ -164,10 +164,11 @@ def _still_a_member() -> Any:
 
 @dataclass
 class _Names:
-    """The folded names of the organisations, thématiques and lieux the listed members name (a few hundred
-    rows, read once per search): accents are ignored in Python, where ``guide.text.fold`` lives, rather
-    than with a database extension (PostgreSQL's unaccent, nothing in SQLite)."""
+    """The folded names of the listed members and of the organisations, thématiques and lieux they name
+    (a few hundred rows, read once per search): accents are ignored in Python, where ``guide.text.fold``
+    lives, rather than with a database extension (PostgreSQL's unaccent, nothing in SQLite)."""
 
+    people: list[tuple[int, str]]
     organisations: list[tuple[int, str]]
     thematiques: list[tuple[int, str]]
     lieux: list[tuple[int, str]]
@@ -181,7 +182,9 @@ class _Names:
             )
         )
         lieux = db.execute(select(Lieu.id, Lieu.nom).where(Lieu.id.in_(select(professional_lieu.c.lieu_id))))
+        people = db.execute(select(User.id, User.name).where(User.id.in_(listed)))
         return cls(
+            [(id_, fold(name or "")) for id_, name in people],
             [(id_, fold(f"{nom} {sigle or ''}")) for id_, nom, sigle in organisations],
             [(id_, fold(label)) for id_, label in db.execute(select(Thematique.id, Thematique.label))],
             [(id_, fold(nom)) for id_, nom in lieux],
@@ -194,6 +197,8 @@ class _Names:
 
 def _matches(word: str, names: _Names) -> Any:
     conditions = [ProfessionalCard.search_text.contains(word, autoescape=True)]
+    if ids := names.having(names.people, word):
+        conditions.append(ProfessionalCard.user_id.in_(ids))
     if ids := names.having(names.organisations, word):
         conditions.append(
             exists().where(

@@ -201,6 +201,9 @@ def test_search_by_name_job_organisation_thematique_and_free_text(testapp, world
     db.commit()
     assert search(q="zephyr") == ["Éloïse Dupré"]
     assert search(q="Bêta") == []
+    world.users["editor_c"].name = "Rachid Benali-Moreau"  # a member renamed: found by the new name
+    db.commit()
+    assert search(q="moreau") == ["Rachid Benali-Moreau"]
     assert search(q="mart_n") == []  # LIKE's wildcards are plain characters (« _ » would match « i »)
     assert search(q="%") == search(q="") == search(q="  ,; ")  # no word: everyone
     page = testapp.get(DIRECTORY, {"q": "x" * 5000, "page": "99999999999", "thematique": "y" * 500})
