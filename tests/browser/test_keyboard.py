@@ -113,6 +113,8 @@ def test_keyboard_zoom_and_offline(live_url, browser):
 
     # --- 320 px and text at 200 %: no horizontal scroll, no heading cut, on every public page ---
     pages = ["/", "/recherche?q=avocat", fiche_url, "/selection", "/accessibilite", "/hors-connexion"]
+    # and the same in a right-to-left language and in English (issue 12's languages)
+    pages += ["/ar/", fiche_url.replace(live_url, live_url + "/ar"), "/en/recherche?q=avocat"]
     probe = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
     probe_page = probe.new_page()
     probe_page.goto(fiche_url)
