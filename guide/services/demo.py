@@ -197,7 +197,7 @@ def load_demo(db: Session) -> dict[str, int] | None:
     from .easy_read import seed_demo as seed_demo_mots_simples
 
     # « En mots simples » (FALC) texts of 15 fiches, for the visitors' « Mots simples » mode
-    seed_demo_mots_simples(db, _read("mots_simples.json"), DEMO_SOURCE, coordinator)
+    seed_demo_mots_simples(db, _read("mots_simples.json"), DEMO_SOURCE)
     from .professionals import seed_demo as seed_demo_professionals
 
     # a dozen colleagues listed in the professionals' directory (accounts without a password)

@@ -18,10 +18,10 @@ from pyramid.i18n import TranslationString, TranslationStringFactory
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Access, Fiche, FicheVersion, Organisation, State, User
+from ..models import Access, Fiche, FicheVersion, Organisation
 from ..vocabulary import LANGUES
 from . import readability
-from .fiches import content_of, published_content_loading, save
+from .fiches import published_content_loading
 
 _ = TranslationStringFactory("guide")
 
@@ -107,28 +107,20 @@ def easy_read_for(db: Session, fiche_ids: Iterable[Any]) -> dict[int, EasyRead]:
     }
 
 
-def seed_demo(db: Session, texts: Mapping[str, str], source: str, actor: User | None) -> int:
-    """The demo's « En mots simples » texts (``guide/demo/mots_simples.json``, by source id of fiche), saved
-    as a new version by ``actor`` (published at once for a published fiche without pending changes; a fiche
-    with a working copy or archived is left alone). Returns how many fiches got one."""
+def seed_demo(db: Session, texts: Mapping[str, str], source: str) -> int:
+    """The demo's « En mots simples » texts (``guide/demo/mots_simples.json``, by source id of fiche), written
+    into the versions the demo import just created (current and published): the demo reads as if the partners
+    had written them from the start, without a second version per fiche in its history (versions are never
+    changed afterwards; this runs only while the demo is being loaded). Returns how many fiches got one."""
     added = 0
     for source_id, text in texts.items():
         if source_id.startswith("_") or not isinstance(text, str):
             continue
         fiche = db.scalar(select(Fiche).where(Fiche.source == source, Fiche.source_id == source_id))
-        if fiche is None or fiche.state == State.ARCHIVED or fiche.has_unpublished_changes:
+        if fiche is None or fiche.current_version is None:
             continue
-        data = content_of(fiche.current_version)
-        data["mots_simples"] = text.strip()[: readability.MAX_LENGTH]
-        version = save(
-            db,
-            fiche,
-            data,
-            actor,
-            base_number=None,
-            can_publish=fiche.state == State.PUBLISHED,
-            note="Texte en mots simples",
-            confirm=False,
-        )
-        added += version is not None
+        for version in {fiche.current_version, fiche.published_version} - {None}:
+            version.mots_simples = text.strip()[: readability.MAX_LENGTH]
+        added += 1
+    db.flush()
     return added
