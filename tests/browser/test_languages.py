@@ -11,7 +11,11 @@ SEARCH = "avocat"
 def test_arabic_phone_results_then_english_fiche(live_url, browser):
     # an Arabic phone (390 px) asks for the results: sent to /ar/…, the page is right to left
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True, locale="ar"
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="ar",
     )
     phone = context.new_page()
     phone.goto(f"{live_url}/recherche?q={SEARCH}")
