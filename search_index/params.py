@@ -40,6 +40,8 @@ FACETS: dict[str, str] = {
 }
 # The opening times offered as facets (values of ``quand``, see :mod:`.understanding`), beside « ouvert ».
 WHEN_FACETS = ("samedi", "soir", "week-end")
+# their labels (understanding.TimeFilter.label), for the catalogue: the results page translates them
+WHEN_FACET_LABELS = (_("Ouvert samedi"), _("Ouvert en soirée (après 18 h)"), _("Ouvert le week-end"))
 FLAG_LABELS = {
     "gratuit": _("Gratuit"),
     "accessible": _("Accès de plain-pied"),

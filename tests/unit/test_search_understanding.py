@@ -209,3 +209,11 @@ def test_a_loosened_unit_matches_an_expression_by_its_words_anywhere():
     assert loose[0] == units[0][0]  # the word itself is unchanged
     assert (("~heberg", "urgenc"), 0.6) in loose  # the phrase, by its words
     assert (("115",), 0.6) in loose
+
+
+def test_the_when_facets_labels_are_in_the_catalogue():
+    """The results page translates a facet's label when the catalogue has it (search_index.params)."""
+    from search_index.params import WHEN_FACET_LABELS, WHEN_FACETS
+    from search_index.understanding import parse_when
+
+    assert tuple(parse_when(code).label for code in WHEN_FACETS) == WHEN_FACET_LABELS
