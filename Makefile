@@ -78,7 +78,7 @@ clean:
 
 ## Extract translatable strings (UI text is written in French, marked for gettext)
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -o guide/locale/guide.pot --project="Guide du territoire" guide views schemas templates
+	$(BIN)/pybabel extract -F babel.cfg -k _ -o guide/locale/guide.pot --project="Guide du territoire" guide views schemas search_index templates
 
 ## Benchmarks (tables printed; see bench/*.py): search at 1 000 / 10 000 / 50 000 fiches, then the print edition
 bench: $(STAMP)
