@@ -15,6 +15,7 @@ from pyramid.i18n import TranslationStringFactory
 from pyramid.threadlocal import get_current_request
 
 from guide.services import readability
+from guide.services.easy_read import french_spacing
 
 from .types import StrippedString, length
 
@@ -35,25 +36,32 @@ RULES = (
 
 
 def _translate(term: Any) -> str:
+    """Translated, with no line break before « : ? ! » nor inside « » (easy_read.french_spacing)."""
     request = get_current_request()
-    return str(request.localizer.translate(term)) if request is not None else term.interpolate()
+    return french_spacing(
+        str(request.localizer.translate(term)) if request is not None else term.interpolate()
+    )
 
 
 def hint_texts(report: readability.Readability, translate: Any = _translate) -> dict[str, Any]:
     """The hint's sentences, translated: what the form shows and what falc.js writes while typing."""
+
+    def say(term: Any) -> str:  # no line break before « : ? ! » nor inside « »
+        return french_spacing(str(translate(term)))
+
     average = f"{report.average:.1f}".replace(".", ",").removesuffix(",0")
     return {
-        "title": translate(_("Lisibilité de votre texte")),
-        "figures": translate(
+        "title": say(_("Lisibilité de votre texte")),
+        "figures": say(
             _(
                 "Phrases : ${sentences} · mots par phrase en moyenne : ${average} · "
                 "phrase la plus longue : ${longest} mots",
                 mapping={"sentences": report.sentences, "average": average, "longest": report.longest},
             )
         ),
-        "ok_text": translate(_("Votre texte suit les règles du « facile à lire ».")),
-        "empty_text": translate(_("Écrivez votre texte : les conseils apparaissent ici.")),
-        "advice": [translate(a) for a in report.advice],
+        "ok_text": say(_("Votre texte suit les règles du « facile à lire ».")),
+        "empty_text": say(_("Écrivez votre texte : les conseils apparaissent ici.")),
+        "advice": [say(a) for a in report.advice],
     }
 
 

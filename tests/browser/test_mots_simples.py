@@ -82,5 +82,6 @@ def test_a_visitor_reads_a_fiche_in_simple_words_on_a_phone(live_url, browser):
     hint.get_by_text(re.compile("Une phrase a 2[0-9] mots")).wait_for()
     assert "caisse d'allocations familiales (CAF)" in hint.inner_text()
     assert page.locator("[data-count-value]").inner_text() == str(len(area.input_value()))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the form fits the phone
     page.locator("fieldset.falc").screenshot(path=str(SCREENSHOTS / "mots-simples-form-phone.png"))
     context.close()
