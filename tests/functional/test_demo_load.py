@@ -110,7 +110,10 @@ def test_load_creates_everything_once(loaded: tuple[Session, dict[str, int] | No
     # the demo accounts, and the 12 colleagues of the professionals' directory (no password, one organisation)
     assert _count(db, User) == expected["users"] + 12
     assert _count(db, Membership) == 13 + 12
-    assert _count(db, FicheEvent) == 143  # creation and transitions, as the demo always had
+    # creation and transitions, as the demo always had, and the reviews of the demo's 7 translations
+    events = db.scalars(select(FicheEvent.action)).all()
+    assert len(events) - events.count("translation_publish") == 143
+    assert events.count("translation_publish") == 7
 
 
 def test_every_fiche_is_its_service(loaded: tuple[Session, dict[str, int] | None]) -> None:
