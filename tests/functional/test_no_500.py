@@ -63,7 +63,10 @@ def test_fiche_form_posts(testapp, world, login, controls):
 
 
 @FUZZ
-@given(segment=TEXT, query=st.dictionaries(st.sampled_from(["de", "a", "next", "structure", "q", "simple"]), TEXT))
+@given(
+    segment=TEXT,
+    query=st.dictionaries(st.sampled_from(["de", "a", "next", "structure", "q", "simple"]), TEXT),
+)
 def test_urls(testapp, world, segment, query):
     from urllib.parse import quote
 
