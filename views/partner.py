@@ -28,7 +28,17 @@ from guide.models import (
     TranslationState,
 )
 from guide.permissions import Permission
-from guide.services import directory, fiches, geography, memberships, notifications, pro_info, uploads, urgent
+from guide.services import (
+    directory,
+    fiches,
+    geography,
+    memberships,
+    notifications,
+    pro_info,
+    referents,
+    uploads,
+    urgent,
+)
 from guide.services import translations as fiche_translations
 from guide.services.fiches import ConflictError
 from guide.services.freshness import PERIOD_CHOICES, Freshness, due_date, freshness_of, period_months
@@ -478,10 +488,25 @@ def _conflict(
     return response
 
 
+def _next_to_review(request: Any, fiche: Fiche) -> tuple[Fiche | None, int]:
+    """For a reviewer (coordination, or a référent for their thématiques): the oldest other fiche awaiting
+    review, and how many others await — the « fiche suivante » after a decision."""
+    if request.user is None:
+        return None, 0
+    if request.has_permission(Permission.COORDINATE):
+        queue = fiches.review_queue(request.dbsession)
+    else:
+        mine = referents.thematique_ids(request.user)
+        queue = referents.review_queue(request.dbsession, mine) if mine else []
+    others = [f for f in queue if f.id != fiche.id]
+    return (others[0] if others else None), len(others)
+
+
 @view_config(route_name="fiche_manage", renderer="fiche_manage.jinja2", permission=Permission.VIEW)
 def fiche_manage(request: Any) -> Any:
     fiche: Fiche = request.context
     transitions = [t for t in workflow.available(fiche.state) if request.has_permission(t.permission)]
+    next_fiche, waiting = _next_to_review(request, fiche)
     pending_changes = (
         fiches.compare(fiche.published_version, fiche.current_version)
         if fiche.has_unpublished_changes and fiche.current_version
@@ -510,6 +535,8 @@ def fiche_manage(request: Any) -> Any:
             for t in fiche.translations
             if t.language in fiche_translations.LANGUAGES and t.state == TranslationState.SUBMITTED
         ],
+        "next_to_review": next_fiche,
+        "waiting_review": waiting,
     }
 
 

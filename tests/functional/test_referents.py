@@ -162,6 +162,22 @@ def test_the_partner_reads_who_sent_the_fiche_back_a_referent_or_the_coordinatio
     assert "La coordination du" in body and "Ajoutez un téléphone." in body
 
 
+def test_after_a_decision_the_reviewer_goes_on_to_the_next_fiche_of_their_queue(testapp, world, db, login):
+    referent, _sante, _droits, fiche_sante, fiche_both = _setup(db, world)
+    login(referent.email)
+    page = post(testapp, f"/espace/fiches/{fiche_sante.id}/etat/publish").follow()
+    assert "Fiche suivante à relire : « Bilan de santé et droits »" in visible(page)
+    assert "1 fiche en attente" in visible(page)
+    page = page.click("Fiche suivante à relire")
+    assert page.request.path == f"/espace/fiches/{fiche_both.id}"
+    assert "Fiche suivante" not in visible(page)  # the last one of their thématiques
+    # the coordination's queue holds every pending fiche; the partner who wrote it has no queue
+    login("coord@test.fr")
+    assert "fiches en attente" in visible(testapp.get(f"/espace/fiches/{fiche_both.id}"))
+    login("owner.b@test.fr")
+    assert "Fiche suivante" not in visible(testapp.get(f"/espace/fiches/{fiche_both.id}"))
+
+
 def test_a_fiche_in_two_thematiques_can_be_reviewed_by_either_referent(testapp, world, db, login):
     _referent, _sante, droits, _fiche_sante, fiche_both = _setup(db, world)
     other = factories.user(db, "referent.droits@test.fr")
