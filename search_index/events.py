@@ -108,6 +108,15 @@ def _document(event: Event) -> dict[str, Any]:
     }
 
 
+class _MemoryStorage(RamStorage):
+    """Whoosh's RamStorage writes its temporary files in ``<tmp>/MAIN.tmp``, a directory every in-memory index
+    of every process shares and each writer deletes when it is done: two builds at once (two threads, two
+    servers, two test workers) lost each other's files: a 500 on the search. Temporary files in memory."""
+
+    def temp_storage(self, name: str | None = None) -> RamStorage:
+        return RamStorage()
+
+
 class EventIndex:
     """The in-memory index of the published events not over yet, rebuilt when their stamp changes."""
 
@@ -132,7 +141,7 @@ class EventIndex:
 
     def _build(self, db: Session) -> Any:
         now = utcnow()
-        index = RamStorage().create_index(_schema())
+        index = _MemoryStorage().create_index(_schema())
         writer = index.writer()
         query = (
             select(Event)

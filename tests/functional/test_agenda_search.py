@@ -76,3 +76,19 @@ def test_search_page_shows_an_agenda_block_above_the_fiches(testapp, world, db):
     assert [e["titre"] for e in api["evenements"]] == ["Atelier droits des locataires"]
     assert api["evenements"][0]["prochaine_date"]["debut"].startswith(f"{day.isoformat()}T14:00:00")
     assert testapp.get("/api/v1/search", params={"q": "droits", "page": "2"}).json["evenements"] == []
+
+
+def test_building_the_events_index_writes_nothing_in_the_shared_temporary_directory(world, db, tmp_path):
+    """Two builds at once (threads, servers) deleted each other's files in ``<tmp>/MAIN.tmp``: a 500 seen on
+    /api/v1/search. With the temporary directory a plain file, any use of it fails at once."""
+    import tempfile
+
+    make_event(db, world.orgs["a"], "Atelier couture", local_start(tomorrow(), 14))
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("")
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(not_a_directory)
+    try:
+        assert len(EventIndex().search(db, "couture")) == 1
+    finally:
+        tempfile.tempdir = saved
