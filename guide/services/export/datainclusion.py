@@ -300,6 +300,7 @@ def _service_row(fiche: Fiche, site_url: str) -> dict[str, Any]:
             "age_min": version.age_min,
             "age_max": version.age_max,
             "horaires_precisions": version.horaires_precisions,
+            "mots_simples": version.mots_simples,
             "fermetures": [dict(closure) for closure in version.fermetures or []],
             "lieux": [lieu_ref(lieu, source) for lieu in lieux],
         },

@@ -64,8 +64,9 @@ guide's own export round-trips, and how the demo guide in ``guide/demo/`` is wri
   With ``lieux``, the structure's own address makes no lieu of its own.
 * on a service: ``resume``, ``type_service``, ``publics``, ``conditions_acces`` (the guide's codes),
   ``thematiques`` (the guide's slugs, instead of those mapped from the data·inclusion codes),
-  ``age_min``, ``age_max``, ``horaires_precisions``, ``fermetures`` (``debut``, ``fin``, ``message``) and
-  ``lieux``, ids of lieux given by the structures (the service's own address is then not used).
+  ``age_min``, ``age_max``, ``horaires_precisions``, ``mots_simples``, ``fermetures`` (``debut``, ``fin``,
+  ``message``) and ``lieux``, ids of lieux given by the structures (the service's own address is then not
+  used).
 
 Free text goes through :func:`guide.normalize.strip_invisible`. The report (:class:`ImportReport`) is
 printed by ``guide-import`` and written as CSV by ``--report``.

@@ -60,6 +60,7 @@ class GuideService(_Extension):
     age_min: int | None = pydantic.Field(None, ge=0, le=120)
     age_max: int | None = pydantic.Field(None, ge=0, le=120)
     horaires_precisions: str | None = pydantic.Field(None, max_length=500)
+    mots_simples: str | None = pydantic.Field(None, max_length=600)  # « En mots simples » (FALC)
     fermetures: list[GuideClosure] | None = pydantic.Field(None, max_length=50)
     lieux: list[str] | None = pydantic.Field(None, max_length=20)
 

@@ -913,6 +913,8 @@ class _Importer:
                     content[name] = getattr(extension, name)
         if extension.horaires_precisions is not None:
             content["horaires_precisions"] = _clean(extension.horaires_precisions)
+        if extension.mots_simples is not None:
+            content["mots_simples"] = _clean(extension.mots_simples)
         if extension.fermetures is not None:
             if any(closure.fin < closure.debut for closure in extension.fermetures):
                 self._warn("guide", "fermeture(s) ignorée(s) : la fin précède le début")
