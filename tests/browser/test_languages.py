@@ -34,6 +34,19 @@ def test_arabic_phone_results_then_english_fiche(live_url, browser):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     SCREENSHOTS.mkdir(exist_ok=True)
     phone.screenshot(path=str(SCREENSHOTS / "ar-results-phone.png"))
+    # a French phone number on an Arabic page reads from the left, as it is dialled (the digit groups came out
+    # from the right: « 00 25 71 65 04 » for 04 65 71 25 00)
+    phone.locator(".hit h2 a").first.click()
+    phone.wait_for_load_state()
+    in_order = """() => {
+        const text = document.querySelector('main a[href^="tel:"]:not(.action)').firstChild;
+        const range = document.createRange();
+        range.setStart(text, 0); range.setEnd(text, 1);
+        const first = range.getBoundingClientRect().x;
+        range.setStart(text, text.length - 1); range.setEnd(text, text.length);
+        return first < range.getBoundingClientRect().x;
+    }"""
+    assert phone.evaluate(in_order)
     context.close()
 
     # a French desktop switches to English with the switcher, on the same page, and the choice is remembered
