@@ -271,7 +271,8 @@ def _today_hours(value: str, now: datetime | None, closures: list[dict] | None) 
         if end >= day_after:
             span = say(_("à partir de ${time}"), time=clock(start))
         else:
-            span = f"{clock(start)} – {say(_('minuit')) if end == next_day else clock(end)}"
+            until = say(_("minuit")) if end == next_day else clock(end)  # not in the f-string: Babel sees it
+            span = f"{clock(start)} – {until}"
         parts.append(f"{span} ({note})" if note else span)
     if not parts and by_appointment:
         return say(_("Aujourd'hui : ${hours}"), hours=by_appointment)

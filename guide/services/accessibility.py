@@ -104,7 +104,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "10.4",
         _("Le texte reste lisible quand sa taille est portée à 200 %"),
         _(
-            "Taille du texte à 200 % dans Chromium sur l'accueil, les résultats, une fiche, une structure, "
+            "Taille du texte à 200 % dans Chromium sur l'accueil, les résultats, une fiche, une structure, "
             "un quartier, la sélection : aucun titre coupé, aucun défilement horizontal (test automatisé)."
         ),
         CONFORME,
