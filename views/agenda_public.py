@@ -31,6 +31,7 @@ from search_index import EventFilters
 from search_index.events import EventIndex
 
 from .public import fiche_url
+from .resources import as_id
 
 HOME_WINDOW = dt.timedelta(days=62)  # the home page's « Agenda »: the next rendez-vous within two months
 SEARCH_EVENTS = 3  # events shown above the fiches in the search results (a phone sees the fiches soon)
@@ -223,11 +224,12 @@ def agenda_organisation(request: Any) -> Any:
 def event_page(request: Any) -> Any:
     ref = request.matchdict["ref"]
     number = ref.split("-", 1)[0]
-    if not number.isascii() or not number.isdigit() or len(number) > 12:
+    event_id = as_id(number)
+    if event_id is None:
         raise HTTPNotFound()
-    event = service.public_event(request.dbsession, int(number))
+    event = service.public_event(request.dbsession, event_id)
     if event is None:
-        over = agenda.published_event(request.dbsession, int(number))
+        over = agenda.published_event(request.dbsession, event_id)
         if (
             over is not None
         ):  # published, and over: say so (an old link, a calendar) rather than « not found »
@@ -421,7 +423,8 @@ def feed_organisation(request: Any) -> Response:
 @view_config(route_name="agenda_event_ics", request_method=("GET", "HEAD"))
 def event_ics(request: Any) -> Response:
     number = request.matchdict["id"]
-    event = service.public_event(request.dbsession, int(number)) if len(number) <= 12 else None
+    event_id = as_id(number)
+    event = service.public_event(request.dbsession, event_id) if event_id is not None else None
     if event is None:
         raise HTTPNotFound()
     return _ics(

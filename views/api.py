@@ -35,6 +35,7 @@ from guide.services.fiches import public_fiches_query
 from guide.vocabulary import ACCESSIBILITY_FIELDS
 
 from .public import fiche_url
+from .resources import MAX_ID, as_id
 
 PAGE_DEFAULT = 50
 PAGE_MAX = 100
@@ -200,8 +201,9 @@ def api_fiche(request: Any) -> Any:
     fiche = None
     if len(ref) <= 220 and ref.isprintable():
         fiche = request.dbsession.scalar(select(Fiche).where(Fiche.uid == ref))
-    if fiche is None and ref.isascii() and ref.isdigit() and len(ref) < 12:
-        fiche = request.dbsession.get(Fiche, int(ref))
+    number = as_id(ref)
+    if fiche is None and number is not None:
+        fiche = request.dbsession.get(Fiche, number)
     if fiche is None or not fiche.is_public or fiche.published_version is None:
         raise APIError(404, _("Aucune fiche publiée ne porte cet identifiant."))
     data = fiche_json(request, fiche, fiche.published_version)
@@ -218,7 +220,7 @@ def parse_after(value: str) -> int:
     text = value.strip()
     if not text.isascii() or not text.isdigit() or len(text) > 12:
         raise APIError(400, _("after : nombre entier attendu (le curseur_suivant de la page précédente)."))
-    return int(text)
+    return min(int(text), MAX_ID)  # past the largest possible id: an empty last page
 
 
 def parse_since(value: str) -> dt.datetime:

@@ -22,6 +22,7 @@ from guide.vocabulary import PUBLICS, labels
 from .agenda_public import event_url
 from .api import PAGE_DEFAULT, PAGE_MAX, APIError, check_rate, parse_after, parse_limit, preflight
 from .public import fiche_url
+from .resources import as_id
 
 NEXT_DATES = 10
 SLUG = re.compile(r"^[a-z0-9-]{0,160}$")  # an organisation's slug (guide.text.slugify)
@@ -158,8 +159,9 @@ def api_event(request: Any) -> Any:
     check_rate(request)
     ref = request.matchdict["id"]
     event = None
-    if ref.isascii() and ref.isdigit() and len(ref) < 12:
-        event = service.public_event(request.dbsession, int(ref))
+    number = as_id(ref)
+    if number is not None:
+        event = service.public_event(request.dbsession, number)
     if event is None:
         raise APIError(404, "Aucun événement publié et à venir ne porte ce numéro.")
     return event_json(request, event)

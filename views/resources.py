@@ -13,13 +13,22 @@ T = TypeVar("T")
 
 _REF = re.compile(r"^([0-9]{1,12})(?:-[\w-]*)?$")
 _ID = re.compile(r"[0-9]{1,12}")
+# Ids are 32-bit integers in the database: PostgreSQL refuses a larger number in a query on them
+# (« integer out of range », a 500 found by schemathesis with ?after=2147483648); such a number names no row.
+MAX_ID = 2**31 - 1
+
+
+def as_id(text: str) -> int | None:
+    """``text`` as a database id when it is digits naming a possible id, else None (never an exception)."""
+    if isinstance(text, str) and _ID.fullmatch(text):
+        number = int(text)
+        return number if 0 < number <= MAX_ID else None
+    return None
 
 
 def parse_id(value: object) -> int | None:
     """A positive database id from a URL or a form, or None (never an exception)."""
-    if isinstance(value, str) and _ID.fullmatch(value):
-        return int(value)
-    return None
+    return as_id(value) if isinstance(value, str) else None
 
 
 def get_or_404(request: Any, model: type[T], key: str) -> T:
@@ -37,7 +46,9 @@ def fiche_factory(request: Any) -> Fiche:
         match = _REF.match(matchdict["ref"])
         if not match:
             raise HTTPNotFound()
-        fiche_id = int(match.group(1))
+        fiche_id = as_id(match.group(1))
+        if fiche_id is None:
+            raise HTTPNotFound()
     else:
         return get_or_404(request, Fiche, "fiche_id")
     fiche = request.dbsession.get(Fiche, fiche_id)
