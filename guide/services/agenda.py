@@ -41,8 +41,7 @@ from ..models.agenda import event_thematique
 from ..models.meta import utcnow
 from ..permissions import Permission
 from ..vocabulary import PUBLICS
-from .campaigns import _send as send_mail
-from .campaigns import member_emails
+from .notifications import decision_recipients, reviewer_label, send_to_all
 
 MAX_WINDOW = dt.timedelta(days=366)
 MAX_EVENTS_SCANNED = 2000
@@ -732,14 +731,11 @@ def notify_decision(
     the event in the partner space (the view builds it from ``site_url``). Returns the mails sent."""
     if transition_name not in ("publish", "send_back"):
         return 0
-    emails = [
-        email
-        for email in member_emails(db, [event.organisation_id]).get(event.organisation_id, [])
-        if actor is None or email != actor.email
-    ]
+    emails = decision_recipients(db, event.organisation_id, actor)
     if not emails:
         return 0
     when = describe(event)
+    reviewer = reviewer_label(actor, site_name)
     if transition_name == "publish":
         subject = f"Événement publié : {event.titre}"
         body = (
@@ -747,16 +743,15 @@ def notify_decision(
             f"le public le voit dès maintenant.\n\n{manage_url}\n"
         )
         if comment:
-            body += f"\nCommentaire de la coordination :\n{comment}\n"
+            body += f"\nCommentaire de {reviewer} :\n{comment}\n"
     else:
         subject = f"Événement renvoyé : {event.titre}"
         body = (
-            f"Bonjour,\n\nLa coordination du {site_name} vous renvoie l'événement « {event.titre} » ({when}) "
-            f"avec ce commentaire :\n\n{comment}\n\nModifiez-le puis soumettez-le à nouveau :\n{manage_url}\n"
+            f"Bonjour,\n\n{reviewer[0].upper()}{reviewer[1:]} vous renvoie l'événement « {event.titre} » "
+            f"({when}) avec ce commentaire :\n\n{comment}\n\nModifiez-le puis soumettez-le à nouveau :\n"
+            f"{manage_url}\n"
         )
-    for email in emails:
-        send_mail(db, mailer, transaction_manager, email, subject, body)
-    return len(emails)
+    return send_to_all(db, mailer, transaction_manager, emails, subject, body)
 
 
 # --- the demo guide -------------------------------------------------------------------------------------

@@ -35,12 +35,28 @@ def _site(settings: Settings | Mapping[str, Any]) -> tuple[str, str]:
     return typed.site_name, typed.site_url.rstrip("/")
 
 
-def _reviewer(actor: User | None, site_name: str) -> str:
+def reviewer_label(actor: User | None, site_name: str) -> str:
     """Who decided, as the partner reads it: the coordination, or the référent by name (a référent is
     often a partner of another organisation: the mail says who, so that the partner can answer them)."""
     if actor is None or actor.is_coordinator:
         return f"la coordination du {site_name}"
     return f"{actor.display_name}, référent·e du {site_name}"
+
+
+def decision_recipients(db: Session, organisation_id: int, actor: User | None) -> list[str]:
+    """Who hears of a decision on an organisation's fiche, event or translation: its active members, except
+    the person who decided."""
+    emails = member_emails(db, [organisation_id]).get(organisation_id, [])
+    return [email for email in emails if actor is None or email != actor.email]
+
+
+def send_to_all(
+    db: Session, mailer: Any, transaction_manager: Any, emails: list[str], subject: str, body: str
+) -> int:
+    """One mail per address through the outbox; returns how many."""
+    for email in emails:
+        _send(db, mailer, transaction_manager, email, subject, body)
+    return len(emails)
 
 
 def fiche_decided(
@@ -58,14 +74,12 @@ def fiche_decided(
     if transition not in ("publish", "send_back"):
         return 0
     site_name, site_url = _site(settings)
-    emails = list(member_emails(db, [fiche.organisation_id]).get(fiche.organisation_id, []))
-    if actor is not None:
-        emails = [e for e in emails if e != actor.email]
+    emails = decision_recipients(db, fiche.organisation_id, actor)
     if not emails:
         return 0
     title = fiche.title
     manage = f"{site_url}/espace/fiches/{fiche.id}"
-    reviewer = _reviewer(actor, site_name)
+    reviewer = reviewer_label(actor, site_name)
     if transition == "publish":
         subject = f"Fiche publiée : {title}"
         body = (
@@ -80,9 +94,7 @@ def fiche_decided(
             f"Bonjour,\n\n{reviewer[0].upper()}{reviewer[1:]} vous renvoie la fiche « {title} » avec ce "
             f"commentaire :\n\n{comment}\n\nModifiez-la puis soumettez-la à nouveau :\n{manage}\n"
         )
-    for email in emails:
-        _send(db, mailer, transaction_manager, email, subject, body)
-    return len(emails)
+    return send_to_all(db, mailer, transaction_manager, emails, subject, body)
 
 
 def report_to_partners(

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from ..models import Fiche, FicheEvent, FicheTranslation, FicheVersion, State, TranslationState, User, utcnow
 from ..models.fiche import version_thematique
 from .fiches import log_index_change
+from .notifications import decision_recipients, send_to_all
 
 
 @dataclass(frozen=True)
@@ -273,13 +274,7 @@ def mail_decision(
     """Mail the organisation's active members (not the reviewer) that a translation of their fiche was
     published or sent back (with the comment); ``link`` is the translation's page (absolute, from the view's
     ``route_url``). Returns how many mails. Only partners and reviewers trigger it (never a visitor)."""
-    from .campaigns import _send, member_emails
-
-    emails = [
-        email
-        for email in member_emails(db, [fiche.organisation_id]).get(fiche.organisation_id, [])
-        if actor is None or email != actor.email
-    ]
+    emails = decision_recipients(db, fiche.organisation_id, actor)
     lang = LANGUAGES[translation.language]
     if translation.state == TranslationState.PUBLISHED:
         subject = f"Traduction publiée : {fiche.title} ({lang.label})"
@@ -296,9 +291,7 @@ def mail_decision(
         )
     else:
         return 0
-    for email in emails:
-        _send(db, mailer, transaction_manager, email, subject, body)
-    return len(emails)
+    return send_to_all(db, mailer, transaction_manager, emails, subject, body)
 
 
 # --- what the public reads ----------------------------------------------------------------------

@@ -300,9 +300,10 @@ def test_authorization_matrix(testapp, world, db, login, who):
             assert "/connexion" in response.location, name
 
 
-def test_referents_review_only_the_events_of_their_thematiques(testapp, world, db, login):
+def test_referents_review_only_the_events_of_their_thematiques(testapp, world, db, login, mailbox):
     sante = _thematique(db, "sante")
     referent = factories.user(db, "referente.sante@test.fr")
+    referent.name = "Rose Santé"
     db.flush()
     referents.name(db, referent.email, [sante.id], world.users["coord"])
     event_sante = _event(db, world, org="b", state=State.PENDING, thematique="sante", titre="Dépistage")
@@ -321,6 +322,14 @@ def test_referents_review_only_the_events_of_their_thematiques(testapp, world, d
     assert event_sante.state == State.PUBLISHED and event_droits.state == State.PENDING
     # a référent reviews, never edits the content
     assert testapp.get(f"/espace/agenda/{event_sante.id}/modifier", status="*").status_int == 403
+    # the partner reads who sent it back: the référent, not « la coordination »
+    event_back = _event(db, world, org="b", state=State.PENDING, thematique="sante", titre="Vaccination")
+    db.flush()
+    mailbox.messages.clear()  # the publication's mail
+    post(testapp, f"/espace/agenda/{event_back.id}/etat/send_back", {"comment": "Ajoutez le lieu."})
+    body = mailbox.body(mailbox.wait_for("owner.b@test.fr"))
+    assert "Rose Santé, référent·e du" in body and "Ajoutez le lieu." in body
+    assert "coordination" not in body.lower()
 
 
 def test_a_partner_withdraws_a_published_event_and_past_events_leave_the_agenda(testapp, world, db, login):
