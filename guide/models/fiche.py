@@ -178,7 +178,9 @@ class FicheVersion(Base):
     thematiques: Mapped[list[Thematique]] = relationship(
         secondary=version_thematique, order_by="Thematique.position"
     )
-    lieux: Mapped[list[Lieu]] = relationship(secondary=version_lieu, order_by=version_lieu.c.position)
+    lieux: Mapped[list[Lieu]] = relationship(
+        secondary=version_lieu, order_by=[version_lieu.c.position, version_lieu.c.lieu_id]
+    )
 
     def __repr__(self) -> str:
         return f"<FicheVersion {self.fiche_id}#{self.number}>"

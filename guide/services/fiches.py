@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,6 +22,7 @@ from ..models import (
     Thematique,
     User,
     utcnow,
+    version_lieu,
 )
 from ..vocabulary import CONDITIONS_ACCES, FRAIS, LANGUES, PUBLICS, TYPES_SERVICE, labels
 
@@ -173,6 +174,14 @@ def _new_version(
     if lieu_ids:
         found_lieux = {lieu.id: lieu for lieu in db.scalars(select(Lieu).where(Lieu.id.in_(lieu_ids)))}
         version.lieux = [found_lieux[i] for i in lieu_ids if i in found_lieux]
+        if len(version.lieux) > 1:  # the order the partner chose: the first place is the main one
+            db.flush()
+            for position, lieu in enumerate(version.lieux):
+                db.execute(
+                    update(version_lieu)
+                    .where(version_lieu.c.version_id == version.id, version_lieu.c.lieu_id == lieu.id)
+                    .values(position=position)
+                )
     fiche.current_version = version
     fiche.updated_at = utcnow()
     fiche.confirmed_at = dt.date.today()

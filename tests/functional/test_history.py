@@ -103,3 +103,28 @@ def test_saving_unchanged_confirms_unless_asked_not_to(db, world):
     assert fiche.confirmed_at == dt.date(2025, 1, 2)
     assert fiches.save(db, fiche, data, world.users["editor_a"], base_number=None, can_publish=False) is None
     assert fiche.confirmed_at == dt.date.today()
+
+
+def test_the_places_keep_the_order_the_partner_chose(db, world):
+    """A fiche held in two places lists them as chosen (the first is the main one), on every read.
+
+    Positions were never written, so two databases holding the same rows (a guide and its restored
+    backup) could show a fiche's places in different orders.
+    """
+    from guide.models import Lieu
+
+    fiche = world.fiches["draft_a"]
+    first, second = Lieu(nom="Maison de quartier"), Lieu(nom="Antenne du marché")
+    db.add_all([first, second])
+    db.flush()
+    _save(db, fiche, world.users["editor_a"], lieux=[second.id, first.id])
+    _save(db, fiche, world.users["editor_a"], nom="Titre suivant")
+    version_id = fiche.current_version.id
+    db.flush()
+    db.expire_all()
+    from guide.models import FicheVersion
+
+    assert [lieu.nom for lieu in db.get(FicheVersion, version_id).lieux] == [
+        "Antenne du marché",
+        "Maison de quartier",
+    ]
