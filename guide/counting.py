@@ -5,8 +5,9 @@ A public read must never fail, nor wait, because of a counter. :meth:`BufferedCo
 to a counter in memory; the counts are written in batches, in a short transaction of their own
 (:meth:`BufferedCounter.write`, an upsert adding to the stored row, see :func:`add_counts`):
 
-* by a background thread every ``flush_seconds``, or sooner when ``max_pending`` events are waiting, and
-  when the process exits — when the session factory is bound to an Engine (a pool of connections);
+* by a background thread every ``flush_seconds`` (at once when it is 0), or sooner when ``max_pending``
+  events are waiting, and when the process exits — when the session factory is bound to an Engine (a pool
+  of connections);
 * otherwise (a factory bound to one Connection, as in the tests, which a second thread may not use) after a
   request, in the request's thread, when a flush is due — or when :meth:`BufferedCounter.flush` is called.
 
@@ -99,7 +100,7 @@ class BufferedCounter(Generic[K]):
             full = self._pending_events >= self.max_pending
         if self.background and kept:
             self._start()
-            if full:
+            if full or self.flush_seconds <= 0:
                 self._wake.set()
         return kept
 
@@ -202,8 +203,10 @@ class BufferedCounter(Generic[K]):
                 self._thread.start()
 
     def _run(self) -> None:
+        # flush_seconds <= 0 means "write each event at once": the thread sleeps until add() wakes it
+        # (waiting 0 s in a loop would hold the GIL and slow every other thread of the process)
         while not self._closed:
-            self._wake.wait(self.flush_seconds)
+            self._wake.wait(self.flush_seconds if self.flush_seconds > 0 else None)
             self._wake.clear()
             if self._pending:
                 self.flush()

@@ -214,6 +214,35 @@ def test_a_full_buffer_wakes_the_background_writer(tmp_path):
     engine.dispose()
 
 
+def test_writing_at_once_does_not_keep_a_processor_busy(tmp_path):
+    """``search.misses_flush_seconds = 0`` writes each miss at once, and the writer sleeps in between.
+
+    It used to wait 0 s in a loop: the thread held the GIL for the life of the process, and every read
+    of that process became slow (5 ms per SQLite row: the backup drill took 6 minutes instead of one).
+    """
+    url = f"sqlite:///{tmp_path / 'guide.sqlite'}"
+    upgrade(url)
+    engine = make_engine(url)
+    recorder = MissRecorder(make_session_factory(engine), flush_seconds=0, max_pending=1000)
+    try:
+        recorder.record("violance")
+        deadline = time.monotonic() + 10
+        while not recorder.written and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert recorder.written == 1  # written at once, without waiting for a full buffer
+        started = time.process_time()
+        time.sleep(0.5)
+        assert time.process_time() - started < 0.1  # CPU of the whole process while the writer waits
+        recorder.record("logemnt")
+        deadline = time.monotonic() + 10
+        while recorder.written < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert recorder.written == 2
+    finally:
+        recorder.close()
+        engine.dispose()
+
+
 def test_old_rows_are_deleted_by_the_writer_not_by_the_coordinators_page(db, session_factory):
     db.add(SearchMiss(query="ancienne", day=dt.date.today() - dt.timedelta(days=400), count=3))
     db.add(SearchMiss(query="récente", day=dt.date.today() - dt.timedelta(days=3), count=2))
