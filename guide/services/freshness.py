@@ -31,7 +31,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -169,10 +169,17 @@ def _latest_confirmed(today: dt.date, period: int, *, soon: bool) -> dt.date:
     return guess
 
 
-def freshness_expression(today: dt.date) -> ColumnElement[str]:
-    """SQL CASE giving the :class:`Freshness` value of ``Fiche`` rows on ``today`` (for public fiches)."""
+def freshness_expression(today: dt.date, *, confirmed: Any = None, period: Any = None) -> ColumnElement[str]:
+    """SQL CASE giving the :class:`Freshness` value of ``Fiche`` rows on ``today`` (for public fiches).
+
+    ``confirmed`` and ``period`` default to ``Fiche.confirmed_at`` and :func:`period_expression`; a query
+    over many fiches passes columns it computed once per fiche instead (the period's correlated subquery
+    would otherwise run twice per row: see :func:`guide.services.quality.freshness_groups`)."""
     # Periods are clamped when written; a value outside the allowed range falls to the default's cutoffs.
-    period = period_expression()
+    if period is None:
+        period = period_expression()
+    if confirmed is None:
+        confirmed = Fiche.confirmed_at
     cutoffs = _cutoffs(today)
     stale_cutoff = case(
         {p: literal(c[0]) for p, c in cutoffs.items()}, value=period, else_=literal(cutoffs[12][0])
@@ -182,10 +189,10 @@ def freshness_expression(today: dt.date) -> ColumnElement[str]:
     )
     return case(
         (
-            or_(Fiche.confirmed_at.is_(None), Fiche.confirmed_at <= stale_cutoff),
+            or_(confirmed.is_(None), confirmed <= stale_cutoff),
             literal(Freshness.A_VERIFIER.value),
         ),
-        (Fiche.confirmed_at <= soon_cutoff, literal(Freshness.BIENTOT.value)),
+        (confirmed <= soon_cutoff, literal(Freshness.BIENTOT.value)),
         else_=literal(Freshness.A_JOUR.value),
     )
 
