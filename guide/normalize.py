@@ -19,6 +19,10 @@ from email_validator import EmailNotValidError, validate_email
 from phonenumbers import shortnumberinfo
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import siret as stdnum_siret
+from translationstring import TranslationStringFactory
+
+# Messages people see beside a field, public forms included: catalogue entries of the guide (French source)
+_ = TranslationStringFactory("guide")
 
 
 class NormalizeError(ValueError):
@@ -60,7 +64,7 @@ def _text(value: object, message: str) -> str:
 # Telephone numbers
 # --------------------------------------------------------------------------------------------------
 
-PHONE_MESSAGE = "Numéro de téléphone non reconnu : indiquez 10 chiffres, par exemple 04 73 98 07 81."
+PHONE_MESSAGE = _("Numéro de téléphone non reconnu : indiquez 10 chiffres, par exemple 04 73 98 07 81.")
 
 # The numbers the guide accepts are those written with 10 digits in France: metropolitan France and the
 # overseas departments, which have their own country codes (La Réunion and Mayotte +262; Guadeloupe,
@@ -244,7 +248,7 @@ def siret(value: str) -> str:
 # E-mail and web addresses
 # --------------------------------------------------------------------------------------------------
 
-EMAIL_MESSAGE = "Adresse électronique non valide : elle doit ressembler à nom@exemple.fr."
+EMAIL_MESSAGE = _("Adresse électronique non valide : elle doit ressembler à nom@exemple.fr.")
 # The demo accounts are @guide.localhost: that special-use domain (RFC 6761) names this machine and
 # reaches nobody else, so it is accepted like any domain; the other special-use ones (.test, .invalid,
 # .onion…) stay refused. email-validator has no option for it: its list is adjusted here, once.
@@ -262,10 +266,10 @@ def email(value: str) -> str:
         raise NormalizeError(EMAIL_MESSAGE)
     if "@" not in text:
         raise NormalizeError(
-            "Adresse électronique non valide : il manque l'arobase (@), comme dans nom@exemple.fr."
+            _("Adresse électronique non valide : il manque l'arobase (@), comme dans nom@exemple.fr.")
         )
     if any(char.isspace() for char in text):
-        raise NormalizeError("Adresse électronique non valide : elle ne doit pas contenir d'espace.")
+        raise NormalizeError(_("Adresse électronique non valide : elle ne doit pas contenir d'espace."))
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -275,7 +279,7 @@ def email(value: str) -> str:
     return result.normalized
 
 
-URL_MESSAGE = "Adresse web non valide : indiquez par exemple https://www.exemple.fr."
+URL_MESSAGE = _("Adresse web non valide : indiquez par exemple https://www.exemple.fr.")
 URL_SCHEME_MESSAGE = "Seules les adresses web commençant par http:// ou https:// sont acceptées."
 _URL_MAX_LENGTH = 2000
 _HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")

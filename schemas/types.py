@@ -10,6 +10,7 @@ import colander
 import deform.widget as w
 
 from guide import normalize
+from guide.i18n import _
 from guide.normalize import NormalizeError, strip_invisible
 
 
@@ -47,7 +48,7 @@ class StrippedString(colander.String):
             return value
         value = strip_invisible(value).replace("\r\n", "\n").strip()
         if any(ord(c) < 32 and c not in "\n\t" for c in value) or "\x7f" in value:
-            raise colander.Invalid(node, "Ce texte contient des caractères invalides.", cstruct)
+            raise colander.Invalid(node, _("Ce texte contient des caractères invalides."), cstruct)
         if not value:
             return colander.null
         return value
@@ -57,13 +58,14 @@ def length(min: int | None = None, max: int | None = None) -> colander.Length:
     return colander.Length(
         min=min,
         max=max,
-        min_err="Au moins ${min} caractères, s'il vous plaît.",
-        max_err="${max} caractères au plus (vous en avez écrit davantage).",
+        # the guide's catalogue (colander keeps a TranslationString's domain): every language says them
+        min_err=_("Au moins ${min} caractères, s'il vous plaît."),
+        max_err=_("${max} caractères au plus (vous en avez écrit davantage)."),
     )
 
 
 def required_msg() -> str:
-    return "Ce champ est obligatoire."
+    return _("Ce champ est obligatoire.")
 
 
 class Int(colander.Integer):
@@ -74,7 +76,7 @@ class Int(colander.Integer):
             return colander.null
         text = str(cstruct).strip().removesuffix("ans").strip()
         if not re.fullmatch(r"-?[0-9]{1,9}", text):
-            raise colander.Invalid(node, "Indiquez un nombre entier, par exemple 16.", cstruct)
+            raise colander.Invalid(node, _("Indiquez un nombre entier, par exemple 16."), cstruct)
         return int(text)
 
 

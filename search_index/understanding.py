@@ -17,12 +17,15 @@ the text to search (« aide alimentaire ») and the filters it implies (:class:`
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from guide.hours import language as hours_language
 from guide.hours.wording import hm
+from guide.i18n import _
 
 from . import analysis
 
@@ -73,9 +76,19 @@ _PARTS = {
 # (window start, window end, minutes of opening needed within it), in minutes from midnight.
 _WINDOWS = {"matin": (0, 720, 30), "apres-midi": (720, 1080, 30), "soir": (1080, 1440, 30)}
 _TIME_LABELS = {
-    "matin": "le matin",
-    "apres-midi": "l'après-midi",
-    "soir": "en soirée (après 18 h)",
+    "matin": _("le matin"),
+    "apres-midi": _("l'après-midi"),
+    "soir": _("en soirée (après 18 h)"),
+}
+_AT_CLOCK = {"apres": _("après ${time}"), "avant": _("avant ${time}")}
+_AT = _("à ${time}")
+# « Ouvert … » by kind of day, without and with a time of day (the weekday's name is ``${day}``)
+_OPEN_ON = {
+    None: (None, _("Ouvert ${time}")),
+    "weekday": (_("Ouvert ${day}"), _("Ouvert ${day} ${time}")),
+    "week-end": (_("Ouvert le week-end"), _("Ouvert le week-end ${time}")),
+    "aujourd-hui": (_("Ouvert aujourd'hui"), _("Ouvert aujourd'hui ${time}")),
+    "demain": (_("Ouvert demain"), _("Ouvert demain ${time}")),
 }
 _CLOCK = re.compile(r"^(\d{1,2})h(\d{2})?$")
 _HOUR_WORDS = frozenset({"h", "heure", "heures", "hr", "hrs"})
@@ -124,21 +137,28 @@ class TimeFilter:
 
     @property
     def label(self) -> str:
-        """In French, for the active filters: « Ouvert samedi en soirée (après 18 h) »."""
-        parts = ["Ouvert"]
-        if self.day == "week-end":
-            parts.append("le week-end")
-        elif self.day == "aujourd-hui":
-            parts.append("aujourd'hui")
-        elif self.day:
-            parts.append(self.day)
+        """For the active filters, in the reader's language (:mod:`guide.hours.language`, set by the
+        request; French outside a request): « Ouvert samedi en soirée (après 18 h) », « Open on Saturday in
+        the evening (after 18:00) ». A sentence per kind of day, so that each language orders its words."""
+        say = hours_language.say
+        time = None
         if self.time in _TIME_LABELS:
-            parts.append(_TIME_LABELS[self.time])
+            time = say(_TIME_LABELS[self.time])
         elif self.time:
-            mode, _, clock = self.time.rpartition("-")
-            minutes = _clock_minutes(clock) or 0
-            parts.append({"apres": "après", "avant": "avant"}.get(mode, "à") + " " + hm(minutes))
-        return " ".join(parts)
+            mode, _sep, clock = self.time.rpartition("-")
+            minutes = (_clock_minutes(clock) or 0) % 1440
+            moment = dt.datetime(2000, 1, 3, minutes // 60, minutes % 60)
+            told = hours_language.clock(moment, lambda _moment: hm(minutes))
+            time = say(_AT_CLOCK.get(mode, _AT), time=told)
+        if self.day in DAY_NAMES:
+            alone, with_time = _OPEN_ON["weekday"]
+            day = hours_language.day_name(DAY_NAMES.index(self.day), DAY_NAMES)
+        else:
+            alone, with_time = _OPEN_ON.get(self.day, _OPEN_ON[None])
+            day = ""
+        if time is None:
+            return say(alone, day=day) if alone is not None else say(_("Ouvert"))
+        return say(with_time, day=day, time=time)
 
 
 def _clock_minutes(text: str) -> int | None:

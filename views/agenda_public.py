@@ -51,9 +51,16 @@ def _translate(request: Any, message: Any) -> str:
     return request.localizer.translate(message)
 
 
-def _plain(request: Any, name: str, value: Any, label: str) -> str:
-    """A public's filter says the plain label of the visitor's language (guide.services.public_labels)."""
-    return request.public_labels.public(str(value)) if name == "public" else label
+def _plain(request: Any, name: str, value: Any, label: str, catalogue: Any = None) -> str:
+    """A filter in the visitor's language: a public's plain label, a shipped thématique's translation
+    (guide.services.public_labels), an event kind and « Gratuit » from the catalogue (service.Catalogue)."""
+    if name == "public":
+        return request.public_labels.public(str(value))
+    if name == "thematique":
+        return request.public_labels.thematique(str(value), label)
+    if name in ("type", "gratuit") and catalogue is not None:
+        return _translate(request, catalogue.message(name, str(value)))
+    return label
 
 
 def _links(request: Any, base: str, filters: service.AgendaFilters, monday: Any, this_week: Any) -> Any:
@@ -108,7 +115,7 @@ def _agenda(
             "label": _translate(request, facet.label),
             "values": [
                 {
-                    "label": _plain(request, facet.name, value.value, value.label),
+                    "label": _plain(request, facet.name, value.value, value.label, catalogue),
                     "count": value.count,
                     "selected": value.selected,
                     "url": link(**{facet.name: None if value.selected else value.value}, page=None),
@@ -120,7 +127,7 @@ def _agenda(
     ]
     active = [
         {
-            "label": _plain(request, name, value, catalogue.label(name, value)),
+            "label": _plain(request, name, value, catalogue.label(name, value), catalogue),
             "url": link(**{name: None}, page=None),
         }
         for name, value in filters.values().items()
@@ -189,7 +196,10 @@ def agenda_thematique(request: Any) -> Any:
     thematique = _thematique(request)
     return _agenda(
         request,
-        title=_translate(request, service._("Agenda : ${name}", mapping={"name": thematique.label})),
+        title=_translate(
+            request,
+            service._("Agenda : ${name}", mapping={"name": request.public_labels.thematique(thematique)}),
+        ),
         feed_url=request.route_url("agenda_thematique_feed", slug=thematique.slug),
         base=request.route_path("agenda"),
         fixed={"thematique": thematique.slug},
@@ -400,7 +410,9 @@ def feed_all(request: Any) -> Response:
 def feed_thematique(request: Any) -> Response:
     thematique = _thematique(request)
     events = lambda: service.feed_events(request.dbsession, thematique_id=thematique.id)  # noqa: E731
-    name = _translate(request, service._("Agenda : ${name}", mapping={"name": thematique.label}))
+    name = _translate(
+        request, service._("Agenda : ${name}", mapping={"name": request.public_labels.thematique(thematique)})
+    )
     return _ics(request, events, name=name, filename=f"agenda-{thematique.slug}.ics")
 
 

@@ -96,9 +96,15 @@ def includeme(config: Any) -> None:
     config.add_request_method(simple_switch_url, "simple_switch_url")
     config.add_request_method(readability_hint, "readability_hint")
     config.add_request_method(
-        lambda request, version, org=None: easy_read.easy_read(version, org), "easy_read"
+        lambda request, version, org=None: easy_read.easy_read(
+            version, org, request.public_labels.thematique
+        ),
+        "easy_read",
     )
     config.add_request_method(
-        lambda request, ids: easy_read.easy_read_for(request.dbsession, ids), "easy_read_for"
+        lambda request, ids: easy_read.easy_read_for(
+            request.dbsession, ids, request.public_labels.thematique
+        ),
+        "easy_read_for",
     )
     config.add_subscriber(_remember, NewRequest)

@@ -195,7 +195,9 @@ def quartier_page(request: Any) -> Any:
                 "fiche": fiche,
                 "version": version,
                 "status": hours.status(version.horaires, version.fermetures),
-                "thematiques": [t.label for t in sorted(version.thematiques, key=lambda t: t.position)],
+                "thematiques": request.public_labels.thematiques(
+                    sorted(version.thematiques, key=lambda t: t.position)
+                ),
                 "lieux": lieux,
                 "numbers": sorted({number_of[lieu.id] for lieu in lieux if lieu.id in number_of}),
             }

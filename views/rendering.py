@@ -86,13 +86,17 @@ def _spoken_languages(context: Any, codes: list[str] | None) -> list[str]:
     locale = _locale(context)
     if locale.startswith("fr"):
         return labels(LANGUES, codes)
+    return [spoken_language(locale, code) for code in codes or []]
+
+
+def spoken_language(locale: str, code: str, french: str | None = None) -> str:
+    """One spoken language named in ``locale`` (Babel's name; the guide's French label if Babel has none)."""
+    if (locale or "fr").startswith("fr"):
+        return french if french is not None else LANGUES.get(code, code)
     names = Locale.parse(locale).languages
-    out = []
-    for code in codes or []:
-        # the guide's « fa » is « Persan (dari) »: Dari's own name where Babel has it
-        name = (names.get("prs") if code == "fa" else None) or names.get(code) or LANGUES.get(code, code)
-        out.append(name[:1].upper() + name[1:])
-    return out
+    # the guide's « fa » is « Persan (dari) »: Dari's own name where Babel has it
+    name = (names.get("prs") if code == "fa" else None) or names.get(code) or LANGUES.get(code, code)
+    return name[:1].upper() + name[1:]
 
 
 def includeme(config: Any) -> None:

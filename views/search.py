@@ -10,9 +10,11 @@ from pyramid.view import view_config
 
 from guide.services import translations
 from search_index import FACETS, SORTS, SearchParameterError, SearchParams, SearchResults
+from search_index.understanding import parse_when
 
 from .agenda_public import search_events_json
 from .api import APIError
+from .rendering import spoken_language
 
 FLAG_FACETS = {"gratuit", "accessible", "ouvert"}
 
@@ -32,9 +34,20 @@ def _query(params: SearchParams, **changes: Any) -> str:
 
 
 def _facet_label(request: Any, name: str, value: Any) -> str:
-    """A public's filter says the plain label of the visitor's language (guide.services.public_labels); the
-    index's facets (and the API) keep data·inclusion's."""
-    return request.public_labels.public(value.value) if name == "public" else value.label
+    """A filter in the visitor's language: a public's plain label and a shipped thématique's translation
+    (guide.services.public_labels), an opening time told again for this request (the index's facets may come
+    from the search cache, shared by every language), a spoken language by Babel's name; the API keeps the
+    index's French labels."""
+    if name == "public":
+        return request.public_labels.public(value.value)
+    if name == "thematique":
+        return request.public_labels.thematique(value.value, value.label)
+    if name == "quand":
+        when = parse_when(value.value)
+        return when.label if when is not None else value.label
+    if name == "langue":
+        return spoken_language(request.locale_name, value.value, value.label)
+    return value.label
 
 
 def facet_links(request: Any, params: SearchParams, results: SearchResults) -> list[dict[str, Any]]:

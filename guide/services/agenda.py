@@ -20,11 +20,14 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from babel.dates import format_date, format_time, get_day_names
 from dateutil import rrule as du_rrule
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session, selectinload
+from translationstring import TranslationStringFactory
 
 from .. import hours, workflow
+from ..hours import language as hours_language
 from ..models import (
     Event,
     EventHistory,
@@ -42,6 +45,8 @@ from ..models.meta import utcnow
 from ..permissions import Permission
 from ..vocabulary import PUBLICS
 from .notifications import decision_recipients, reviewer_label, send_to_all
+
+_ = TranslationStringFactory("guide")
 
 MAX_WINDOW = dt.timedelta(days=366)
 MAX_EVENTS_SCANNED = 2000
@@ -229,7 +234,10 @@ def occurrence_count(event: Event) -> int:
 
 def describe(event: Event) -> str:
     """When, in plain French: « tous les mardis de 14 h à 16 h jusqu'au 30 juin 2027 », « le 3 décembre
-    2026 de 9 h 30 à 12 h »."""
+    2026 de 9 h 30 à 12 h »; in the reader's language on a translated public page
+    (:mod:`guide.hours.language`, set by the request: « every Tuesday from 14:00 to 16:00… »)."""
+    if hours_language.reader() is not None:
+        return _describe_in_language(event)
     start, end = local(event.starts_at), local(event.ends_at)
     times = f"de {_time_fr(start)} à {_time_fr(end)}"
     if end.date() != start.date():
@@ -254,6 +262,60 @@ def describe(event: Event) -> str:
         text += f", {recurrence.count} fois"
     elif recurrence.until is not None:
         text += f", jusqu'au {_date_fr(recurrence.until)}"
+    return text
+
+
+# The sentence of :func:`describe` in the catalogue's languages: one message per pattern, so that each
+# language orders its words (its weekday names, dates and times are Babel's, 24-hour).
+_SERIES = {
+    Frequency.WEEKLY: _("chaque ${weekday}"),
+    Frequency.BIWEEKLY: _("un ${weekday} sur deux"),
+}
+_MONTHLY = {
+    1: _("le premier ${weekday} du mois"),
+    2: _("le deuxième ${weekday} du mois"),
+    3: _("le troisième ${weekday} du mois"),
+    4: _("le quatrième ${weekday} du mois"),
+    -1: _("le dernier ${weekday} du mois"),
+}
+
+
+def _describe_in_language(event: Event) -> str:
+    current = hours_language.reader()
+    assert current is not None
+    say = hours_language.say
+
+    def day(value: dt.date) -> str:
+        return format_date(value, "d MMMM y", locale=current.locale)
+
+    def time(value: dt.datetime) -> str:
+        return format_time(value, "HH:mm", locale=current.locale)
+
+    start, end = local(event.starts_at), local(event.ends_at)
+    weekday = get_day_names("wide", locale=current.locale)[start.weekday()]
+    times = say(_("de ${start} à ${end}"), start=time(start), end=time(end))
+    recurrence = parse_rrule(event.rrule)
+    if recurrence is None:
+        if end.date() != start.date():
+            return say(
+                _("du ${start_date} ${start} au ${end_date} ${end}"),
+                start_date=day(start.date()),
+                start=time(start),
+                end_date=day(end.date()),
+                end=time(end),
+            )
+        return say(_("le ${weekday} ${date} ${times}"), weekday=weekday, date=day(start.date()), times=times)
+    if recurrence.frequency in _SERIES:
+        what = say(_SERIES[recurrence.frequency], weekday=weekday)
+    else:
+        what = say(_MONTHLY[monthly_position(start.date())], weekday=weekday)
+    if end.date() != start.date():
+        times = say(_("de ${start} à ${end} le lendemain"), start=time(start), end=time(end))
+    text = say(_("${what} ${times}, à partir du ${date}"), what=what, times=times, date=day(start.date()))
+    if recurrence.count is not None:
+        text += ", " + hours_language.ngettext("${count} fois", "${count} fois", recurrence.count)
+    elif recurrence.until is not None:
+        text += ", " + say(_("jusqu'au ${date}"), date=day(recurrence.until))
     return text
 
 

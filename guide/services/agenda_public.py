@@ -43,6 +43,17 @@ LATER_WINDOW = dt.timedelta(weeks=9)  # an empty week shows the next rendez-vous
 FEED_MAX_EVENTS = 500  # events in one iCalendar feed (each carries its whole series)
 FILTER_NAMES = ("thematique", "public", "quartier", "gratuit", "type")
 KIND_LABELS = {kind.value: label for kind, label in EVENT_KIND_LABELS.items()}
+# The kinds' French labels (models.agenda.EVENT_KIND_LABELS) as catalogue entries, so that every language says
+# them (the templates' ``_(event.kind_label)`` finds them); tests/unit/test_agenda_i18n.py keeps both in step.
+KIND_MESSAGES = {
+    "atelier": _("Atelier"),
+    "reunion-information": _("Réunion d'information"),
+    "permanence-exceptionnelle": _("Permanence exceptionnelle"),
+    "evenement": _("Événement, fête"),
+    "formation": _("Formation"),
+    "sortie": _("Sortie"),
+    "conference": _("Conférence, débat"),
+}
 
 
 class AgendaParameterError(ValueError):
@@ -180,7 +191,16 @@ class Catalogue:
             return PUBLICS.get(value, value)
         if name == "type":
             return KIND_LABELS.get(value, value)
-        return "Gratuit"
+        return str(FACET_LABELS["gratuit"])
+
+    def message(self, name: str, value: str) -> Any:
+        """The label of a filter's value as a catalogue entry where the guide ships one (event kinds,
+        « Gratuit »), else the label itself (a quartier's name; thématiques: ``PublicLabels.thematique``)."""
+        if name == "type" and value in KIND_MESSAGES:
+            return KIND_MESSAGES[value]
+        if name == "gratuit":
+            return FACET_LABELS["gratuit"]
+        return self.label(name, value)
 
 
 def parse_filters(catalogue: Catalogue, params: Mapping[str, Any]) -> AgendaFilters:

@@ -10,7 +10,7 @@ translate them. No rule about how the mode is chosen lives here (views/easy_read
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,17 +82,26 @@ def practical_facts(version: FicheVersion, organisation: Organisation | None = N
     return tuple(facts)
 
 
-def easy_read(version: FicheVersion, organisation: Organisation | None = None) -> EasyRead:
+def easy_read(
+    version: FicheVersion,
+    organisation: Organisation | None = None,
+    thematique_label: Callable[[Any], str] | None = None,
+) -> EasyRead:
+    """``thematique_label``: a thématique's label in the reader's language (``PublicLabels.thematique``);
+    the label as stored without it."""
     text, is_simple = summary(version)
+    name = thematique_label or (lambda thematique: thematique.label)
     return EasyRead(
         text=text,
         is_simple=is_simple,
         facts=practical_facts(version, organisation),
-        thematiques=tuple((t.icon or "autre", t.label) for t in version.thematiques),
+        thematiques=tuple((t.icon or "autre", name(t)) for t in version.thematiques),
     )
 
 
-def easy_read_for(db: Session, fiche_ids: Iterable[Any]) -> dict[int, EasyRead]:
+def easy_read_for(
+    db: Session, fiche_ids: Iterable[Any], thematique_label: Callable[[Any], str] | None = None
+) -> dict[int, EasyRead]:
     """The easy-read view of public fiches by id (a page of search results: one query per relation)."""
     ids = list(dict.fromkeys(int(i) for i in fiche_ids))[:MAX_FICHES]
     if not ids:
@@ -101,7 +110,7 @@ def easy_read_for(db: Session, fiche_ids: Iterable[Any]) -> dict[int, EasyRead]:
         select(Fiche).where(Fiche.id.in_(ids), Fiche.is_public).options(*published_content_loading())
     ).all()
     return {
-        f.id: easy_read(f.published_version, f.organisation)
+        f.id: easy_read(f.published_version, f.organisation, thematique_label)
         for f in fiches
         if f.published_version is not None
     }

@@ -91,6 +91,30 @@ DEFAULTS: dict[str, dict[str, TranslationString]] = {
 }
 
 
+# The shipped taxonomy's labels (migration f1a700000006 and the demo), keyed by slug: a thématique whose label
+# is still the shipped one is translated; one the coordination renamed is shown as it wrote it (it writes
+# French only). A thématique is text in the database: its msgid lives here, where ``make messages`` sees it.
+THEMATIQUES: dict[str, TranslationString] = {
+    "acces-aux-droits": _("Accès aux droits et démarches"),
+    "justice": _("Justice et aide juridique"),
+    "violences-faites-aux-femmes": _("Violences faites aux femmes"),
+    "sante": _("Santé"),
+    "sante-sexuelle": _("Santé sexuelle, contraception et IVG"),
+    "famille-parentalite": _("Famille et parentalité"),
+    "enfance-jeunesse": _("Enfance et jeunesse"),
+    "logement": _("Logement et hébergement"),
+    "emploi-insertion": _("Emploi et insertion"),
+    "apprendre-le-francais": _("Apprendre le français"),
+    "numerique": _("Numérique"),
+    "budget": _("Budget et aides financières"),
+    "alimentation-aide-materielle": _("Alimentation et aide matérielle"),
+    "culture-sport-loisirs": _("Culture, sport et loisirs"),
+    "handicap": _("Handicap"),
+    "seniors": _("Seniors et proches aidants"),
+    "mobilite": _("Mobilité et transports"),
+}
+
+
 class LabelError(Exception):
     """A label the guide refuses; ``message`` is shown beside the field."""
 
@@ -145,6 +169,21 @@ class PublicLabels:
 
     def frais(self, code: str | None) -> str:
         return self.label("frais", code)
+
+    def thematique(self, thematique: Any, label: str | None = None) -> str:
+        """A thématique's label in this language: ``thematique`` is a Thematique (or its slug, with
+        ``label``). The shipped label is translated; a label the coordination wrote is shown as written."""
+        if label is None:
+            slug, label = getattr(thematique, "slug", ""), getattr(thematique, "label", "")
+        else:
+            slug = thematique
+        shipped = THEMATIQUES.get(str(slug or ""))
+        if shipped is None or label != str(shipped):
+            return label or ""
+        return self._translate(shipped)
+
+    def thematiques(self, thematiques: Iterable[Any] | None) -> list[str]:
+        return [self.thematique(item) for item in thematiques or []]
 
 
 def overrides(db: Session) -> dict[tuple[str, str], str]:

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from translationstring import TranslationStringFactory
 
 from ..models import ErrorReport, Fiche, SiteRole, User, utcnow
 from ..models.report import ReportDigest, UsedReportStamp
@@ -35,10 +36,12 @@ MAX_FORM_AGE = 24 * 3600
 DIGEST_SHOWN = 10  # reports quoted in one digest mail; the others are counted and linked
 DIGEST_KEEP_DAYS = 30
 
-ALREADY_SENT = (
+_ = TranslationStringFactory("guide")  # the form is public: its messages are in every language's catalogue
+
+ALREADY_SENT = _(
     "Ce formulaire a déjà servi à envoyer un signalement. Pour en envoyer un autre, rechargez la page."
 )
-TOO_FAST = "Message envoyé trop vite : relisez-le puis envoyez-le à nouveau."
+TOO_FAST = _("Message envoyé trop vite : relisez-le puis envoyez-le à nouveau.")
 
 
 def ip_hash(secret: str, ip: str) -> str:
@@ -73,12 +76,12 @@ def stamp_problem(secret: str, stamp: str, now: float | None = None) -> str | No
     now = now if now is not None else time.time()
     issued = _parse(secret, stamp)
     if issued is None:
-        return "Le formulaire a été modifié : rechargez la page puis écrivez votre message."
+        return _("Le formulaire a été modifié : rechargez la page puis écrivez votre message.")
     age = now - issued
     if age < MIN_SECONDS_TO_FILL:
         return TOO_FAST
     if age > MAX_FORM_AGE:
-        return "Ce formulaire est trop ancien : rechargez la page puis écrivez votre message."
+        return _("Ce formulaire est trop ancien : rechargez la page puis écrivez votre message.")
     return None
 
 

@@ -1,0 +1,84 @@
+"""What a visitor reads on a translated public page (issue 12): thématiques, event kinds, the series sentence,
+the active time filter and the public form's messages in the page's language — never the French of the
+database or of a validator."""
+
+from __future__ import annotations
+
+import pytest
+
+from guide import i18n
+
+SHIPPED_FRENCH = ("Accès aux droits et démarches", "Logement et hébergement", "Santé sexuelle, contraception")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _compiled_catalogues() -> None:
+    i18n.compile_catalogues()
+
+
+def test_the_thematiques_of_the_home_page_are_in_arabic(testapp, demo_guide):
+    page = testapp.get("/ar/")
+    themes = [node.get_text(strip=True) for node in page.html.select(".theme-label")]
+    assert "الحقوق والإجراءات الإدارية" in themes and "السكن والإيواء" in themes
+    assert not any(label in page.text for label in SHIPPED_FRENCH)
+
+
+def test_search_filters_speak_english(testapp, demo_guide):
+    page = testapp.get("/en/recherche?q=aide&quand=samedi-soir")
+    facets = page.html.select_one(".facets, aside") or page.html
+    assert "Rights and paperwork" in facets.get_text() or "Disability" in facets.get_text()
+    assert not any(label in page.text for label in SHIPPED_FRENCH)
+    removable = [
+        a.get_text(" ", strip=True) for a in page.html.select("a") if "retirer" not in a.get("href", "")
+    ]
+    assert any("Open on Saturday in the evening (after 18:00)" in text for text in removable)
+    assert "Ouvert samedi" not in page.text
+
+
+def test_agenda_filters_and_event_kinds_speak_english(testapp, demo_guide):
+    page = testapp.get("/en/agenda?type=reunion-information&gratuit=1")
+    text = page.html.select_one("main").get_text(" ")
+    assert "Information meeting" in text and "Free" in text
+    assert "Réunion d'information ·" not in text and "Gratuit" not in text
+    assert not any(label in text for label in SHIPPED_FRENCH)
+
+
+def test_a_series_says_when_in_the_visitors_language(testapp, demo_guide):
+    agenda = testapp.get("/en/agenda")
+    links = [a["href"] for a in agenda.html.select("a[href]") if "/agenda/rendez-vous/" in a["href"]]
+    series = None
+    for href in dict.fromkeys(links):
+        page = testapp.get(href)
+        if page.html.select_one(".agenda-series"):
+            series = page
+            break
+    assert series is not None, "the demo's agenda has a regular event this week"
+    sentence = series.html.select_one(".agenda-series").get_text(" ", strip=True)
+    assert sentence.startswith("Regular event:") and "every " in sentence, sentence
+    assert " h " not in sentence and "tous les" not in sentence and "à partir" not in sentence
+    arabic = testapp.get(series.request.path_qs.replace("/en/", "/ar/", 1))
+    assert "كل يوم" in arabic.html.select_one(".agenda-series").get_text()
+
+
+def test_the_report_form_explains_mistakes_in_arabic(testapp, demo_guide):
+    hit = testapp.get("/ar/recherche?q=aide").html.select_one(".hit h2 a")["href"]
+    fiche = testapp.get(hit)
+    report = next(a["href"] for a in fiche.html.select("a[href]") if a["href"].endswith("/signaler"))
+    form = testapp.get(report).forms["deform"]
+    form["message"] = "court"
+    form["contact"] = "nom exemple.fr"
+    page = form.submit("send", status=200)
+    errors = " ".join(
+        node.get_text(" ", strip=True) for node in page.html.select(".invalid-feedback, .error")
+    )
+    assert "10 حرفًا على الأقل" in errors, errors
+    assert "عنوان البريد الإلكتروني غير صالح" in errors
+    assert "caractères" not in errors and "Adresse électronique" not in errors
+    assert page.forms["deform"]["message"].value == "court"
+
+
+def test_a_thematique_the_coordination_renamed_is_shown_as_written(testapp, world):
+    # the world's « acces-aux-droits » is named « Accès aux droits »: not the shipped label
+    hit = testapp.get("/en/recherche?q=published").html.select_one(".hit h2 a")["href"]
+    page = testapp.get(hit)
+    assert "Accès aux droits" in page.text and "Rights and paperwork" not in page.text
