@@ -59,6 +59,33 @@ def paragraphs(value: str | None) -> Markup:
     return Markup("").join(Markup("<p>{}</p>").format(Markup("<br>").join(b.split("\n"))) for b in blocks)
 
 
+# A time or a range of times as the guide writes them: « 14 h », « 9 h 30 », « 14:00 », « 08:30–12:00 »,
+# « 14 h – 17 h » (not inside a word or another number).
+_TIME = r"\d{1,2}(?::\d{2}|\u00a0?\s?h(?:\s?\d{2})?(?!\w))"
+_TIMES = re.compile(rf"(?<![\w:]){_TIME}(?:\s?[–-]\s?{_TIME})?")
+
+
+def isolate_times(value: str | None) -> Markup:
+    """Escaped text whose times and ranges of times are left-to-right islands (``<bdi dir="ltr">``): on a
+    right-to-left page « اليوم: 08:30 – 12:00 » would otherwise show « 12:00 – 08:30 » (the bidirectional
+    algorithm orders the numbers of a range by the paragraph's direction). Harmless on a French page."""
+    if not value:
+        return Markup("")
+    parts, last = [], 0
+    for match in _TIMES.finditer(value):
+        parts.append(Markup.escape(value[last : match.start()]))
+        parts.append(Markup('<bdi dir="ltr">{}</bdi>').format(match.group(0)))
+        last = match.end()
+    parts.append(Markup.escape(value[last:]))
+    return Markup("").join(parts)
+
+
+def bdi(value: str | None) -> Markup:
+    """``value`` escaped inside ``<bdi>``: a visitor's words (a query) keep their own direction whatever the
+    page's (a Latin query on an Arabic page, an Arabic one on a French page)."""
+    return Markup("<bdi>{}</bdi>").format(value or "")
+
+
 def upper_first(value: str | None) -> str:
     """« du lundi au vendredi » → « Du lundi au vendredi » (the rest unchanged, unlike ``capitalize``)."""
     return value[:1].upper() + value[1:] if value else ""

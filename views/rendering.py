@@ -17,7 +17,7 @@ from pyramid.threadlocal import get_current_request
 from pyramid_jinja2.i18n import GetTextWrapper
 
 from guide import hours
-from guide.formatting import date_fr, datetime_fr, number, paragraphs, tel_uri
+from guide.formatting import bdi, date_fr, datetime_fr, isolate_times, number, paragraphs, tel_uri
 from guide.hours import language as hours_language
 from guide.vocabulary import (
     ACCESS_LABELS,
@@ -70,8 +70,10 @@ def _hours(value: str) -> Markup:
     french = hours.describe_safe(value)
     translated = hours_language.week(value)
     if translated is None:
-        return Markup("{}").format(french)
-    return Markup('{} <span class="muted" lang="fr">({})</span>').format(translated, french)
+        return isolate_times(french)
+    return Markup('{} <span class="muted" lang="fr">({})</span>').format(
+        isolate_times(translated), isolate_times(french)
+    )
 
 
 @jinja2.pass_context
@@ -116,6 +118,8 @@ def includeme(config: Any) -> None:
         hours_fr=_hours,  # in the request's language (guide.hours.language)
         tel_uri=tel_uri,
         paragraphs=paragraphs,
+        ltr_times=isolate_times,  # times and ranges as left-to-right islands (right-to-left pages)
+        bdi=bdi,  # a visitor's words in their own direction
     )
     env.globals.update(
         STATE_LABELS=STATE_LABELS,

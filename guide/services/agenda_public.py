@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import hours
+from ..hours import language as hours_language
 from ..models import Event, Fiche, Lieu, Organisation, Quartier, State, Thematique
 from ..models.agenda import EVENT_KIND_LABELS
 from ..models.meta import utcnow
@@ -466,9 +467,11 @@ def series_events(
 
 
 def time_label(moment: dt.datetime) -> str:
-    """« 14 h », « 9 h 30 » (24-hour, the guide's zone)."""
+    """« 14 h », « 9 h 30 » (24-hour, the guide's zone); « 14:00 » in the other languages, as the hours
+    of the fiches say it (:mod:`guide.hours.language`)."""
     local = hours.local(moment)
-    return f"{local.hour} h" if local.minute == 0 else f"{local.hour} h {local.minute:02d}"
+    french = f"{local.hour} h" if local.minute == 0 else f"{local.hour} h {local.minute:02d}"
+    return hours_language.clock(local, lambda _moment: french)
 
 
 def local_iso(moment: dt.datetime) -> str:

@@ -4,6 +4,8 @@ database or of a validator."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from guide import i18n
@@ -82,3 +84,26 @@ def test_a_thematique_the_coordination_renamed_is_shown_as_written(testapp, worl
     hit = testapp.get("/en/recherche?q=published").html.select_one(".hit h2 a")["href"]
     page = testapp.get(hit)
     assert "Accès aux droits" in page.text and "Rights and paperwork" not in page.text
+
+
+# --- right-to-left pages: numbers in their own order ---------------------------------------------------
+
+
+def test_arabic_results_isolate_times_and_the_query(testapp, demo_guide):
+    page = testapp.get("/ar/recherche", params={"q": "aide"})
+    heading = page.html.select_one("h1")
+    assert [node.get_text() for node in heading.select("bdi")] == ["aide"]
+    ranges = [node.get_text() for node in page.html.select(".hit-hours .muted bdi[dir=ltr]")]
+    assert ranges and all("–" in text and ":" in text for text in ranges), ranges
+    # an Arabic query on a French page keeps its own direction too
+    french = testapp.get("/recherche", params={"q": "مساعدة"})
+    assert french.html.select_one("h1 bdi").get_text() == "مساعدة"
+
+
+def test_arabic_agenda_times_read_left_to_right(testapp, demo_guide):
+    page = testapp.get("/ar/agenda")
+    ranges = [node.get_text(" ", strip=True) for node in page.html.select(".agenda-when bdi[dir=ltr]")]
+    assert ranges and all(re.fullmatch(r"\d\d:\d\d – \d\d:\d\d", text) for text in ranges), ranges
+    assert " h" not in page.html.select_one(".agenda-when").get_text()
+    french = testapp.get("/agenda")
+    assert re.search(r"\d+ h", french.html.select_one(".agenda-when").get_text())

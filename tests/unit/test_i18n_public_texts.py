@@ -186,3 +186,17 @@ def test_colander_messages_of_a_public_form_are_in_the_catalogue():
     messages = error.value.asdict(translate=localizer("uk").translate)
     assert messages["message"] == "Щонайменше 10 символів, будь ласка."
     assert messages["contact"].startswith("Неправильна адреса електронної пошти")
+
+
+# --- right-to-left pages ---------------------------------------------------------------------------------
+
+
+def test_times_and_ranges_become_left_to_right_islands_and_the_rest_is_escaped():
+    from guide.formatting import bdi, isolate_times
+
+    assert str(isolate_times("اليوم: 08:30 – 12:00, 13:30 – 16:30")) == (
+        'اليوم: <bdi dir="ltr">08:30 – 12:00</bdi>, <bdi dir="ltr">13:30 – 16:30</bdi>'
+    )
+    assert str(isolate_times("Lundi : 9 h 30 – 12 h")) == 'Lundi : <bdi dir="ltr">9 h 30 – 12 h</bdi>'
+    assert str(isolate_times("<script>12 hommes</script>")) == "&lt;script&gt;12 hommes&lt;/script&gt;"
+    assert str(bdi("<b>aide</b>")) == "<bdi>&lt;b&gt;aide&lt;/b&gt;</bdi>"
