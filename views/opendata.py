@@ -21,13 +21,14 @@ from sqlalchemy import select
 
 from guide import hours, i18n
 from guide.models import Fiche, Organisation, Quartier
-from guide.services import export
+from guide.services import agenda_public, export
 from guide.services.export import hsds
 from guide.services.export.cache import OpendataCache
 from guide.services.export.jsonld import fiche_jsonld
 from guide.services.fiches import public_fiches_query
 from guide.settings import settings_of
 
+from .agenda_public import event_path
 from .public import fiche_url
 
 FILE_MAX_AGE = 600  # seconds: the files change at most once per public change
@@ -167,7 +168,31 @@ def _sitemap(request: Any) -> bytes:
     for quartier in db.scalars(select(Quartier).order_by(Quartier.nom)):
         add(request.route_path("quartier", slug=quartier.slug))
     add(request.route_path("opendata"))
+    # the public agenda: the week's page, each event not over yet, and the agendas of the thématiques,
+    # quartiers and organisations that have one (at most agenda_public.FEED_MAX_EVENTS events)
+    add(request.route_path("agenda"))
+    events = agenda_public.feed_events(db)
+    thematiques: dict[str, None] = {}
+    quartiers: dict[str, None] = {}
+    organisations_with_events: dict[str, None] = {}
+    for event in events:
+        add(event_path(request, event), _lastmod(event))
+        thematiques.update(dict.fromkeys(t.slug for t in event.thematiques))
+        if event.lieu is not None and event.lieu.quartier is not None:
+            quartiers[event.lieu.quartier.slug] = None
+        organisations_with_events[event.organisation.slug] = None
+    for slug in thematiques:
+        add(request.route_path("agenda_thematique", slug=slug))
+    for slug in quartiers:
+        add(request.route_path("agenda_quartier", slug=slug))
+    for slug in organisations_with_events:
+        add(request.route_path("agenda_organisation", slug=slug))
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _lastmod(event: Any) -> str | None:
+    moment = getattr(event, "updated_at", None)
+    return moment.date().isoformat() if moment is not None else None
 
 
 @view_config(route_name="sitemap")

@@ -107,3 +107,20 @@ def test_arabic_agenda_times_read_left_to_right(testapp, demo_guide):
     assert " h" not in page.html.select_one(".agenda-when").get_text()
     french = testapp.get("/agenda")
     assert re.search(r"\d+ h", french.html.select_one(".agenda-when").get_text())
+
+
+def test_the_sitemap_lists_the_agenda_in_every_language(testapp, demo_guide):
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(testapp.get("/ar/sitemap.xml").body)  # noqa: S314 - the site's own sitemap
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = {url.find("s:loc", ns).text: url for url in root.findall("s:url", ns)}
+    for prefix in ("", "/en", "/ar", "/uk", "/prs", "/es"):
+        assert f"http://localhost{prefix}/agenda" in urls
+        assert any(loc.startswith(f"http://localhost{prefix}/agenda/rendez-vous/") for loc in urls)
+        assert any(loc.startswith(f"http://localhost{prefix}/agenda/thematique/") for loc in urls)
+    event = next(loc for loc in urls if loc.startswith("http://localhost/uk/agenda/rendez-vous/"))
+    alternates = {link.get("hreflang"): link.get("href") for link in urls[event].findall("x:link", ns)}
+    assert list(alternates) == ["fr", "en", "ar", "uk", "fa-AF", "es"]
+    assert alternates["fa-AF"] == event.replace("/uk/", "/prs/")
+    assert testapp.get(alternates["fa-AF"].removeprefix("http://localhost")).status_int == 200
