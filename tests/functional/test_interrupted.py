@@ -26,7 +26,7 @@ from whoosh import index as whoosh_index
 import guide
 from guide import mail, storage
 from guide.db import make_engine, make_session_factory
-from guide.models import Edition, Fiche, Organisation, utcnow
+from guide.models import Edition, Fiche, Organisation, State, utcnow
 from guide.models.storage import MailOutbox
 from guide.scripts.migrate import upgrade
 from guide.services.demo import load_demo
@@ -36,6 +36,7 @@ from .test_worker import own_database, running_worker, wait_until, write_ini
 
 KILLS = 3  # random moments per command
 MAILS = 300  # a campaign's mails
+SMALL_EDITION = 8  # public fiches of the edition killed at random moments
 
 
 def _ini(tmp_path: Path, database_url: str, var_dir: Path) -> Path:
@@ -85,6 +86,23 @@ def demo_database(tmp_path: Path, worker_id: str) -> str:
         db.commit()
     engine.dispose()
     return url
+
+
+@pytest.fixture
+def small_demo_database(demo_database: str) -> str:
+    """The demo guide with only its first few public fiches left public (the others archived): an edition
+    of a few pages, killed at random moments over its run as the whole guide's would be, much sooner."""
+    engine = make_engine(demo_database)
+    with make_session_factory(engine)() as db:
+        kept = select(Fiche.id).where(Fiche.is_public).order_by(Fiche.id).limit(SMALL_EDITION)
+        db.execute(
+            update(Fiche)
+            .where(Fiche.is_public, Fiche.id.not_in(kept.scalar_subquery()))
+            .values(state=State.ARCHIVED)
+        )
+        db.commit()
+    engine.dispose()
+    return demo_database
 
 
 def _published_count(database_url: str) -> int:
@@ -185,7 +203,8 @@ def _whole_pdf(data: bytes) -> bool:
     return len(PdfReader(io.BytesIO(data)).pages) % 4 == 0  # a booklet, read to its last page
 
 
-def test_an_edition_killed_anywhere_leaves_no_half_pdf_and_runs_again(tmp_path, demo_database):
+def test_an_edition_killed_anywhere_leaves_no_half_pdf_and_runs_again(tmp_path, small_demo_database):
+    demo_database = small_demo_database
     seed = int.from_bytes(os.urandom(4), "big")
     rng = random.Random(seed)
     ini = _ini(tmp_path, demo_database, tmp_path / "var")
