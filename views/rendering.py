@@ -19,6 +19,7 @@ from pyramid_jinja2.i18n import GetTextWrapper
 from guide import hours
 from guide.formatting import bdi, date_fr, datetime_fr, isolate_times, number, paragraphs, tel_uri
 from guide.hours import language as hours_language
+from guide.i18n import LANGUAGES
 from guide.vocabulary import (
     ACCESS_LABELS,
     ACCESSIBILITY_FIELDS,
@@ -66,14 +67,25 @@ def _datetime(context: Any, value: Any) -> str:
 
 def _hours(value: str) -> Markup:
     """The hours of a fiche: the French description, or in another language the week in that language
-    followed by the French description (its comments and exceptions), marked lang="fr"."""
+    followed by the French description (its comments and exceptions), marked lang="fr"; on a right-to-left
+    page the times are left-to-right islands."""
     french = hours.describe_safe(value)
     translated = hours_language.week(value)
+    isolate = isolate_times if hours_language.current_locale() in RTL_LOCALES else Markup.escape
     if translated is None:
-        return isolate_times(french)
-    return Markup('{} <span class="muted" lang="fr">({})</span>').format(
-        isolate_times(translated), isolate_times(french)
-    )
+        return isolate(french)
+    return Markup('{} <span class="muted" lang="fr">({})</span>').format(isolate(translated), isolate(french))
+
+
+RTL_LOCALES = frozenset(language.locale for language in LANGUAGES if language.rtl)
+
+
+@jinja2.pass_context
+def _ltr_times(context: Any, value: Any) -> Markup:
+    """Times and ranges of times as left-to-right islands on a right-to-left page (plain text elsewhere)."""
+    if _locale(context) in RTL_LOCALES:
+        return isolate_times(value)
+    return Markup.escape(value or "")
 
 
 @jinja2.pass_context
@@ -118,7 +130,7 @@ def includeme(config: Any) -> None:
         hours_fr=_hours,  # in the request's language (guide.hours.language)
         tel_uri=tel_uri,
         paragraphs=paragraphs,
-        ltr_times=isolate_times,  # times and ranges as left-to-right islands (right-to-left pages)
+        ltr_times=_ltr_times,  # times and ranges as left-to-right islands (right-to-left pages)
         bdi=bdi,  # a visitor's words in their own direction
     )
     env.globals.update(

@@ -9,13 +9,14 @@ from urllib.parse import urlsplit
 
 import zope.sqlalchemy
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.i18n import TranslationString
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import view_config
 
 import guide.print as printing
 from guide.caching import check_same_origin_or_token
-from guide.i18n import _, ngettext
+from guide.i18n import DOMAIN, _, ngettext
 from guide.models import Fiche
 from guide.print import cache as pdfcache
 from guide.print import worker as pdfworker
@@ -347,6 +348,21 @@ def _variant_query(large: bool, discreet: bool) -> dict[str, str]:
     return {**({"gros": "1"} if large else {}), **({"discret": "1"} if discreet else {})}
 
 
+def _language_suffix(request: Any) -> str:
+    """The sheet's language in its cache key: the same selection is a different sheet in Arabic."""
+    return "" if request.language.locale == "fr" else f"-{request.language.locale}"
+
+
+def _sheet_language(request: Any) -> dict[str, Any]:
+    """The printed selection's fixed texts in the page's language (guide.print.on_demand)."""
+    localizer = request.localizer
+    return {
+        "language": request.language,
+        "translate": lambda message: localizer.translate(TranslationString(message, domain=DOMAIN)),
+        "pluralize": lambda singular, plural, n: localizer.pluralize(singular, plural, n, domain=DOMAIN),
+    }
+
+
 def _printable(
     request: Any, ids: list[int], notes: dict[str, str], route: str, pdf_route: str | None, **kw: Any
 ) -> Response:
@@ -355,7 +371,9 @@ def _printable(
     large, discreet = _large(request), _flag(request, "discret")
     site_url = public_site_url(request)
     service: pdfworker.PdfService = request.registry["pdf_service"]
-    variant = "page" + ("-gros" if large else "") + ("-discret" if discreet else "")
+    variant = (
+        "page" + ("-gros" if large else "") + ("-discret" if discreet else "") + _language_suffix(request)
+    )
     route_kw = kw.pop("route_kw", {})
     key = pdfcache.selection_key(
         request.dbsession, ids, site_url, variant, request.application_url, sorted(notes.items()), route_kw
@@ -380,6 +398,7 @@ def _printable(
             notes=notes,
             stylesheets=[request.static_path(f"guide:static/print/{css}")],
             screen=True,
+            **_sheet_language(request),
             **links,
             **kw,
         )
@@ -404,12 +423,20 @@ def selection_print(request: Any) -> Response:
 def _selection_pdf(request: Any, ids: list[int], notes: dict[str, str], back: tuple[str, str]) -> Response:
     large, discreet = _large(request), _flag(request, "discret")
     site_url = public_site_url(request)
-    variant = "pdf" + ("-gros" if large else "") + ("-discret" if discreet else "")
+    variant = (
+        "pdf" + ("-gros" if large else "") + ("-discret" if discreet else "") + _language_suffix(request)
+    )
     key = pdfcache.selection_key(request.dbsession, ids, site_url, variant, sorted(notes.items()))
 
     def build() -> pdfworker.Job:
         html = printing.render_selection_html(
-            request.dbsession, ids, site_url, large=large, discreet=discreet, notes=notes
+            request.dbsession,
+            ids,
+            site_url,
+            large=large,
+            discreet=discreet,
+            notes=notes,
+            **_sheet_language(request),
         )
         return pdfworker.Job((html,))
 

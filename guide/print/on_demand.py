@@ -4,7 +4,7 @@ or large print), for the browser or for the PDF worker (:mod:`.worker`) to lay o
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -65,6 +65,9 @@ def render_selection_html(
     stylesheets: Sequence[str] | None = None,
     notes: Mapping[str, str] | None = None,
     discreet: bool = False,
+    language: Any = None,
+    translate: Callable[[str], str] | None = None,
+    pluralize: Callable[[str, str, int], str] | None = None,
     **kw: Any,
 ) -> str:
     """The agents' selection, to hand to the person at the desk; ``large``: the large-print version
@@ -73,7 +76,10 @@ def render_selection_html(
     ``notes`` (by fiche id, as text) are printed under their fiche. ``discreet``: a sheet a person can take
     home safely — a fiche whose subject is sensitive (violences…, see guide.services.selection) keeps its
     address, hours and phone under a neutral title, without its organisation, lieu name, summary, publics,
-    e-mail, website or QR code; the helplines (the 3919…) are left out too."""
+    e-mail, website or QR code; the helplines (the 3919…) are left out too.
+
+    ``language`` (a :class:`guide.i18n.Language`), ``translate`` and ``pluralize``: the sheet's fixed texts in
+    the resident's language (the fiches' own texts stay as written); French without them."""
     fiches = []
     for number, entry in enumerate(live_entries(db, fiche_ids), start=1):
         fiche = print_fiche(entry, number, site_url)
@@ -109,5 +115,20 @@ def render_selection_html(
         printed=hours.today(),
         created=utcnow(),
         helplines=helpline_data(helplines(db))[:4] if not (large or discreet) else [],
+        **_language_context(language, translate, pluralize),
         **kw,
     )
+
+
+def _language_context(
+    language: Any, translate: Callable[[str], str] | None, pluralize: Callable[[str, str, int], str] | None
+) -> dict[str, Any]:
+    if language is None or translate is None or pluralize is None:
+        return {}
+    return {
+        "_": translate,
+        "ngettext": pluralize,
+        "lang_tag": language.tag,
+        "lang_dir": language.dir,
+        "date_locale": language.locale,
+    }

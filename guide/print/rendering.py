@@ -46,8 +46,25 @@ def _build(loader: jinja2.BaseLoader) -> jinja2.Environment:
         paragraphs=paragraphs,
         upper_first=upper_first,
     )
-    env.globals.update(AUTHOR=AUTHOR, PUBLISHER=PUBLISHER)
+    env.globals.update(
+        AUTHOR=AUTHOR,
+        PUBLISHER=PUBLISHER,
+        # French by default; given ``_``/``ngettext`` (the resident's selection) a template speaks another
+        _=_french,
+        ngettext=_french_plural,
+        lang_tag="fr",
+        lang_dir="ltr",
+        date_locale="fr_FR",
+    )
     return env
+
+
+def _french(message: str) -> str:
+    return message
+
+
+def _french_plural(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
 
 
 def configure(loader: jinja2.BaseLoader) -> jinja2.Environment:

@@ -124,3 +124,30 @@ def test_the_sitemap_lists_the_agenda_in_every_language(testapp, demo_guide):
     assert list(alternates) == ["fr", "en", "ar", "uk", "fa-AF", "es"]
     assert alternates["fa-AF"] == event.replace("/uk/", "/prs/")
     assert testapp.get(alternates["fa-AF"].removeprefix("http://localhost")).status_int == 200
+
+
+# --- the resident's printed selection -------------------------------------------------------------------
+
+
+def test_the_printed_selection_speaks_the_page_language(testapp, world):
+    import io
+
+    from pypdf import PdfReader
+
+    from .helpers import post
+
+    fiche = world.fiches["published_a"]
+    post(testapp, "/selection/ajouter", {"fiche_id": str(fiche.id)})
+    page = testapp.get("/ar/selection/imprimer")
+    assert page.html.html["lang"] == "ar" and page.html.html["dir"] == "rtl"
+    text = page.html.body.get_text(" ")
+    assert "خدمات من أجلك" in text and "هذه الخدمة التي تحدثنا عنها." in text
+    assert fiche.published_version.nom in text  # the fiche's own text stays as written
+    for french in ("Des services pour vous", "Imprimer", "Avant de vous déplacer", "Informations du Guide"):
+        assert french not in text
+    french_page = testapp.get("/selection/imprimer")
+    assert "Des services pour vous" in french_page.text and french_page.html.html["lang"] == "fr"
+    pdf = testapp.get("/en/selection.pdf")
+    assert pdf.content_type == "application/pdf"
+    words = "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf.body)).pages)
+    assert "Services for you" in words and "Des services pour vous" not in words
