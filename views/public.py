@@ -249,7 +249,11 @@ def fiche_page(request: Any) -> Any:
         "visitor_lang": visitor_language(request.locale_name),
         "tr": translation,
         "locator": render_locator(
-            version.lieux, quartiers, title=f"Plan : {version.nom}", half_span_m=1500, id_prefix="plan"
+            version.lieux,
+            quartiers,
+            title=request.translate(_("Plan : ${name}"), {"name": version.nom}),
+            half_span_m=1500,
+            id_prefix="plan",
         ),
         "status": hours.status(version.horaires, version.fermetures),
         "today": hours.today_hours(version.horaires, closures=version.fermetures),

@@ -55,6 +55,12 @@ KIND_MESSAGES = {
     "sortie": _("Sortie"),
     "conference": _("Conférence, débat"),
 }
+# and the registration's (models.agenda.REGISTRATION_LABELS), by value
+REGISTRATION_MESSAGES = {
+    "aucune": _("Sans inscription"),
+    "conseillee": _("Inscription conseillée"),
+    "obligatoire": _("Inscription obligatoire"),
+}
 
 
 class AgendaParameterError(ValueError):

@@ -10,6 +10,20 @@ import pytest
 
 from guide import i18n
 
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 SHIPPED_FRENCH = ("Accès aux droits et démarches", "Logement et hébergement", "Santé sexuelle, contraception")
 
 
@@ -23,6 +37,10 @@ def test_the_thematiques_of_the_home_page_are_in_arabic(testapp, demo_guide):
     themes = [node.get_text(strip=True) for node in page.html.select(".theme-label")]
     assert "الحقوق والإجراءات الإدارية" in themes and "السكن والإيواء" in themes
     assert not any(label in page.text for label in SHIPPED_FRENCH)
+    # the offline banner's date, in Arabic too
+    banner = page.html.select_one("script[data-banner]")["data-banner"]
+    assert banner.startswith("دون اتصال"), banner
+    assert not any(month in banner for month in MONTHS_FR), banner
 
 
 def test_search_filters_speak_english(testapp, demo_guide):
@@ -58,6 +76,10 @@ def test_a_series_says_when_in_the_visitors_language(testapp, demo_guide):
     sentence = series.html.select_one(".agenda-series").get_text(" ", strip=True)
     assert sentence.startswith("Regular event:") and "every " in sentence, sentence
     assert " h " not in sentence and "tous les" not in sentence and "à partir" not in sentence
+    main = series.html.select_one("main").get_text(" ")
+    assert not any(
+        word in main for word in ("Sans inscription", "Inscription conseillée", "Inscription obligatoire")
+    )
     arabic = testapp.get(series.request.path_qs.replace("/en/", "/ar/", 1))
     assert "كل يوم" in arabic.html.select_one(".agenda-series").get_text()
 
@@ -84,6 +106,7 @@ def test_a_thematique_the_coordination_renamed_is_shown_as_written(testapp, worl
     hit = testapp.get("/en/recherche?q=published").html.select_one(".hit h2 a")["href"]
     page = testapp.get(hit)
     assert "Accès aux droits" in page.text and "Rights and paperwork" not in page.text
+    assert "Plan :" not in page.text and "Map: " in page.text  # the little map's title
 
 
 # --- right-to-left pages: numbers in their own order ---------------------------------------------------

@@ -17,7 +17,7 @@ from pyramid.i18n import make_localizer
 
 from guide import i18n
 from guide.hours import language as hours_language
-from guide.models.agenda import EVENT_KIND_LABELS, Event
+from guide.models.agenda import EVENT_KIND_LABELS, REGISTRATION_LABELS, Event
 from guide.services import agenda, agenda_public, public_labels
 from search_index.understanding import parse_when
 
@@ -90,6 +90,10 @@ def test_every_event_kind_is_in_the_catalogue():
     }
     english = localizer("en")
     assert english.translate(agenda_public.KIND_MESSAGES["reunion-information"]) == "Information meeting"
+    assert {kind.value: label for kind, label in REGISTRATION_LABELS.items()} == {
+        code: str(message) for code, message in agenda_public.REGISTRATION_MESSAGES.items()
+    }
+    assert english.translate(agenda_public.REGISTRATION_MESSAGES["aucune"]) == "No sign-up needed"
 
 
 def _event(start: dt.datetime, end: dt.datetime, rrule: str | None = None) -> Event:
