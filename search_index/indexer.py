@@ -18,6 +18,7 @@ to be a rolled-back transaction's (:data:`GAP_TTL`).
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import logging
 import os
@@ -43,7 +44,7 @@ from guide.services.translations import public_texts
 from guide.text import slugify
 from guide.vocabulary import CONDITIONS_ACCES, FRAIS, LANGUES, PUBLICS, TYPES_SERVICE, labels
 
-from .schema import SCHEMA_VERSION, build_schema
+from .schema import FACET_FIELDS, SCHEMA_VERSION, build_schema
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,11 @@ BATCH = 500  # fiches loaded (and documents built) at a time
 # spilled to disk and merged back at commit (CPU: 10,000 fiches at 16 MB, 38 s instead of 31). 50,000
 # fiches (7 million postings) fit in 256 MB: peak RSS 432 MB, snapshot read afterwards included.
 REBUILD_MB = 256
+# Index fields whose values repeat across fiches: each distinct value is analysed once per rebuild
+# (the title, summary, description and translations are a fiche's own).
+REPEATED_FIELDS = frozenset(
+    {"thematiques", "publics", "organisation", "lieu", "autres", "flags", *FACET_FIELDS}
+)
 
 
 def fiche_path(fiche_id: int, nom: str) -> str:
@@ -344,12 +350,51 @@ class CompactPool(PostingPool):
         super().cleanup()
 
 
+class _RememberingField:
+    """A Whoosh field that remembers what it made of each value (``index``) and delegates the rest: a
+    rebuild indexes the same thématiques, publics, organisations, places and labels thousands of times."""
+
+    LIMIT = 20_000  # values remembered; emptied when full
+
+    def __init__(self, field: Any) -> None:
+        self._field = field
+        self._seen: dict[str, list[Any]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._field, name)
+
+    def index(self, value: Any, **kwargs: Any) -> Any:
+        if kwargs or not isinstance(value, str):
+            return self._field.index(value, **kwargs)
+        found = self._seen.get(value)
+        if found is None:
+            found = list(self._field.index(value))
+            if len(self._seen) >= self.LIMIT:
+                self._seen.clear()
+            self._seen[value] = found
+        return found
+
+
 class RebuildWriter(SegmentWriter):
-    """Whoosh's segment writer with a :class:`CompactPool`."""
+    """Whoosh's segment writer with a :class:`CompactPool`, indexing the fields whose values repeat from
+    fiche to fiche (:data:`REPEATED_FIELDS`) once per distinct value."""
 
     def __init__(self, ix: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = CompactPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        # a copy of the schema for add_document only: the index's table of contents pickles self.schema
+        self._remembering = copy.copy(self.schema)
+        self._remembering._fields = {
+            name: _RememberingField(field) if name in REPEATED_FIELDS else field
+            for name, field in self.schema._fields.items()
+        }
+
+    def add_document(self, **fields: Any) -> None:
+        schema, self.schema = self.schema, self._remembering
+        try:
+            super().add_document(**fields)
+        finally:
+            self.schema = schema
 
 
 class RebuildCodec(W3Codec):
