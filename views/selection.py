@@ -305,7 +305,9 @@ def selection_note(request: Any) -> Any:
     try:
         notes = selection.with_note(selection_notes(request, ids), fiche_id, text)
     except selection.SelectionError as error:
-        return _selection_response(request, {fiche_id: error.message}, {fiche_id: str(text or "")[:5000]})
+        return _selection_response(
+            request, {fiche_id: request.translate(error)}, {fiche_id: str(text or "")[:5000]}
+        )
     _store(request, ids, notes)
     saved = _("Note enregistrée.") if notes.get(str(fiche_id)) else _("Note effacée.")
     request.session.flash(request.translate(saved), "success")

@@ -23,10 +23,13 @@ from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from translationstring import TranslationString, TranslationStringFactory
 
 from ..models import FicheVersion, utcnow
 from ..models.selection import SharedSelection
 from ..text import fold
+
+_ = TranslationStringFactory("guide")
 
 NOTE_MAX = 200  # characters of one note
 NOTES_BUDGET = 900  # bytes of all notes, JSON-encoded as the session cookie stores them
@@ -36,11 +39,14 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 class SelectionError(ValueError):
-    """A note or a move the selection refuses; ``message`` is French, for beside the field."""
+    """A note or a move the selection refuses; ``message`` is French, ``translation`` its catalogue entry
+    (``request.translate(error)`` says it in the page's language), for beside the field."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Any) -> None:
+        text = message.interpolate() if isinstance(message, TranslationString) else str(message)
+        super().__init__(text)
+        self.message = text
+        self.translation = message
 
 
 def clean_note(text: Any) -> str:
@@ -49,8 +55,11 @@ def clean_note(text: Any) -> str:
     value = " ".join(_CONTROL.sub(" ", value).split())
     if len(value) > NOTE_MAX:
         raise SelectionError(
-            f"La note fait {len(value)} caractères : {NOTE_MAX} au plus. Raccourcissez-la "
-            "(le rendez-vous, la personne à demander)."
+            _(
+                "La note fait ${length} caractères : ${max} au plus. Raccourcissez-la "
+                "(le rendez-vous, la personne à demander).",
+                mapping={"length": len(value), "max": NOTE_MAX},
+            )
         )
     return value
 
@@ -68,8 +77,10 @@ def with_note(notes: Mapping[str, str], fiche_id: int, text: Any) -> dict[str, s
         updated[str(fiche_id)] = note
     if _notes_size(updated) > NOTES_BUDGET:
         raise SelectionError(
-            "Les notes de la sélection sont trop longues au total : raccourcissez celle-ci ou une autre "
-            "(une ligne par fiche suffit : le rendez-vous, la personne à demander)."
+            _(
+                "Les notes de la sélection sont trop longues au total : raccourcissez celle-ci ou une autre "
+                "(une ligne par fiche suffit : le rendez-vous, la personne à demander)."
+            )
         )
     return updated
 

@@ -174,3 +174,28 @@ def test_the_printed_selection_speaks_the_page_language(testapp, world):
     assert pdf.content_type == "application/pdf"
     words = "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf.body)).pages)
     assert "Services for you" in words and "Des services pour vous" not in words
+
+
+def test_a_selection_note_too_long_is_explained_in_arabic(testapp, world):
+    from guide.services import selection
+
+    from .helpers import post
+
+    fiche = world.fiches["published_a"]
+    post(testapp, "/selection/ajouter", {"fiche_id": str(fiche.id)})
+    page = post(
+        testapp,
+        "/ar/selection/note",
+        {"fiche_id": str(fiche.id), "note": "x" * (selection.NOTE_MAX + 5)},
+        expect_errors=True,
+    )
+    assert page.status_int == 400
+    error = page.html.select_one(".field-error").get_text()
+    assert error.startswith(f"طول الملاحظة {selection.NOTE_MAX + 5} حرفًا") and "caractères" not in error
+    assert page.html.select_one("textarea, input[name=note]") is not None
+
+
+def test_accessibility_facts_follow_the_language_punctuation(testapp, demo_guide):
+    hit = testapp.get("/en/recherche?q=aide").html.select_one(".hit h2 a")["href"]
+    facts = [li.get_text() for li in testapp.get(hit).html.select("li[class^=access-]")]
+    assert facts and all(" : " not in text and ": " in text for text in facts), facts
