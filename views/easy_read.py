@@ -24,6 +24,8 @@ from guide.permissions import Permission
 from guide.services import easy_read, readability
 from schemas.falc import hint_texts
 
+from .rendering import spoken_language
+
 COOKIE = "guide_simple"
 PARAM = "simple"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -91,19 +93,25 @@ def readability_hint(request: Any, text: str) -> dict[str, Any]:
     return {**hint_texts(report, request.localizer.translate), "ok": report.ok}
 
 
+def _language_namer(request: Any) -> Any:
+    """Spoken languages named in the reader's language (Babel's names, as on the fiche page)."""
+    locale = request.locale_name
+    return lambda code: spoken_language(locale, code)
+
+
 def includeme(config: Any) -> None:
     config.add_request_method(simple_mode, "simple_mode", property=True, reify=True)
     config.add_request_method(simple_switch_url, "simple_switch_url")
     config.add_request_method(readability_hint, "readability_hint")
     config.add_request_method(
         lambda request, version, org=None: easy_read.easy_read(
-            version, org, request.public_labels.thematique
+            version, org, request.public_labels.thematique, _language_namer(request)
         ),
         "easy_read",
     )
     config.add_request_method(
         lambda request, ids: easy_read.easy_read_for(
-            request.dbsession, ids, request.public_labels.thematique
+            request.dbsession, ids, request.public_labels.thematique, _language_namer(request)
         ),
         "easy_read_for",
     )

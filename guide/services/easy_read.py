@@ -60,7 +60,13 @@ def summary(version: FicheVersion) -> tuple[str, bool]:
     return french_spacing((version.resume or "").strip()), False
 
 
-def practical_facts(version: FicheVersion, organisation: Organisation | None = None) -> tuple[Fact, ...]:
+def practical_facts(
+    version: FicheVersion,
+    organisation: Organisation | None = None,
+    language_name: Callable[[str], str] | None = None,
+) -> tuple[Fact, ...]:
+    """The practical facts with their pictograms; ``language_name`` names a spoken language in the reader's
+    language (the guide's French names without it)."""
     facts: list[Fact] = []
     if version.frais == "gratuit":
         facts.append(Fact("gratuit", _("Gratuit")))
@@ -73,7 +79,9 @@ def practical_facts(version: FicheVersion, organisation: Organisation | None = N
         facts.append(Fact("sans-rdv", _("Sans rendez-vous")))
     if any(lieu.acces_plain_pied == Access.YES for lieu in version.lieux):
         facts.append(Fact("fauteuil", _("Accessible en fauteuil roulant")))
-    langues = [LANGUES.get(code, code) for code in version.langues or []]
+    langues = [
+        (language_name or (lambda code: LANGUES.get(code, code)))(code) for code in version.langues or []
+    ]
     if langues:
         facts.append(Fact("langues", _("Langues parlées :"), ", ".join(langues)))
     phone = version.telephone or (organisation.telephone if organisation is not None else "")
@@ -86,6 +94,7 @@ def easy_read(
     version: FicheVersion,
     organisation: Organisation | None = None,
     thematique_label: Callable[[Any], str] | None = None,
+    language_name: Callable[[str], str] | None = None,
 ) -> EasyRead:
     """``thematique_label``: a thématique's label in the reader's language (``PublicLabels.thematique``);
     the label as stored without it."""
@@ -94,13 +103,16 @@ def easy_read(
     return EasyRead(
         text=text,
         is_simple=is_simple,
-        facts=practical_facts(version, organisation),
+        facts=practical_facts(version, organisation, language_name),
         thematiques=tuple((t.icon or "autre", name(t)) for t in version.thematiques),
     )
 
 
 def easy_read_for(
-    db: Session, fiche_ids: Iterable[Any], thematique_label: Callable[[Any], str] | None = None
+    db: Session,
+    fiche_ids: Iterable[Any],
+    thematique_label: Callable[[Any], str] | None = None,
+    language_name: Callable[[str], str] | None = None,
 ) -> dict[int, EasyRead]:
     """The easy-read view of public fiches by id (a page of search results: one query per relation)."""
     ids = list(dict.fromkeys(int(i) for i in fiche_ids))[:MAX_FICHES]
@@ -110,7 +122,7 @@ def easy_read_for(
         select(Fiche).where(Fiche.id.in_(ids), Fiche.is_public).options(*published_content_loading())
     ).all()
     return {
-        f.id: easy_read(f.published_version, f.organisation, thematique_label)
+        f.id: easy_read(f.published_version, f.organisation, thematique_label, language_name)
         for f in fiches
         if f.published_version is not None
     }

@@ -199,3 +199,10 @@ def test_accessibility_facts_follow_the_language_punctuation(testapp, demo_guide
     hit = testapp.get("/en/recherche?q=aide").html.select_one(".hit h2 a")["href"]
     facts = [li.get_text() for li in testapp.get(hit).html.select("li[class^=access-]")]
     assert facts and all(" : " not in text and ": " in text for text in facts), facts
+
+
+def test_easy_read_facts_name_the_spoken_languages_in_arabic(testapp, demo_guide):
+    page = testapp.get("/ar/recherche", params={"q": "aide", "simple": "1"})
+    facts = " ".join(node.get_text(" ") for node in page.html.select(".fact-label"))
+    assert "اللغات" in facts or "الفرنسية" in facts, facts
+    assert "الفرنسية" in facts and "Français" not in facts and "Arabe" not in facts
