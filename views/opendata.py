@@ -8,6 +8,7 @@ public change, whatever the number of requests. The sitemap is cached beside the
 
 from __future__ import annotations
 
+import hashlib
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -17,10 +18,10 @@ from pyramid.events import BeforeRender, subscriber
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import FileResponse, Response
 from pyramid.view import view_config
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from guide import hours, i18n
-from guide.models import Fiche, Organisation, Quartier
+from guide.models import Event, Fiche, Organisation, Quartier, State
 from guide.services import agenda_public, export
 from guide.services.export import hsds
 from guide.services.export.cache import OpendataCache
@@ -198,9 +199,14 @@ def _lastmod(event: Any) -> str | None:
 @view_config(route_name="sitemap")
 def sitemap(request: Any) -> Any:
     folder = opendata_cache(request).folder_for(request.dbsession, hours.today(), registry=request.registry)
-    path = folder / "sitemap.xml"
+    # the agenda changes without a fiche changing: its published events' last update names the file too
+    stamp = request.dbsession.execute(
+        select(func.count(Event.id), func.max(Event.updated_at)).where(Event.state == State.PUBLISHED)
+    ).one()
+    digest = hashlib.sha256(repr(tuple(stamp)).encode()).hexdigest()[:12]
+    path = folder / f"sitemap-{digest}.xml"
     if not path.is_file():
-        partial = folder / ".sitemap.xml.partial"
+        partial = folder / f".sitemap-{digest}.xml.partial"
         partial.write_bytes(_sitemap(request))
         partial.replace(path)
     return FileResponse(

@@ -206,3 +206,17 @@ def test_easy_read_facts_name_the_spoken_languages_in_arabic(testapp, demo_guide
     facts = " ".join(node.get_text(" ") for node in page.html.select(".fact-label"))
     assert "اللغات" in facts or "الفرنسية" in facts, facts
     assert "الفرنسية" in facts and "Français" not in facts and "Arabe" not in facts
+
+
+def test_an_event_published_today_is_in_the_sitemap_at_once(testapp, world, db):
+    from .agenda_helpers import local_start, make_event, tomorrow
+
+    assert "/agenda/rendez-vous/" not in testapp.get("/sitemap.xml").text
+    event = make_event(
+        db, world.orgs["a"], "Atelier budget", local_start(tomorrow(), 14), thematiques=("sante",)
+    )
+    db.commit()
+    sitemap = testapp.get("/sitemap.xml").text
+    for prefix in ("", "/ar", "/prs"):
+        assert f"http://localhost{prefix}/agenda/rendez-vous/{event.id}-atelier-budget<" in sitemap
+        assert f"http://localhost{prefix}/agenda/thematique/sante<" in sitemap
