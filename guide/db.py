@@ -118,13 +118,15 @@ def listen_sessions(factory: sessionmaker[Session], listeners: SessionListeners)
 def make_session_factory(bind: Any, **kwargs: Any) -> sessionmaker[Session]:
     """The session factory of the application, the console scripts and the tests, with the core's
     session listeners (the search room adds its own: ``search_index.includeme``)."""
-    from .services import geography, indexlog
+    from .services import geography, indexlog, revision
 
     factory = sessionmaker(bind=bind, expire_on_commit=False, **kwargs)
     # organisations, lieux and thématiques show on public fiches: log their changes for the search index
     listen_sessions(factory, [("before_flush", indexlog.before_flush)])
     # the quartier polygons cached in a session are forgotten when quartiers change or the transaction ends
     listen_sessions(factory, geography.SESSION_LISTENERS)
+    # a committed change to what « État du guide » counts moves the data revision its figures are cached on
+    listen_sessions(factory, revision.SESSION_LISTENERS)
     return factory
 
 

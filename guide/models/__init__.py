@@ -115,3 +115,7 @@ __all__ += ["ProfessionalCard"]
 from .labels import PublicLabel  # noqa: E402 - appended by the public labels in plain words
 
 __all__ += ["PublicLabel"]
+
+from .revision import DataRevision  # noqa: E402 - the change counter the coordinators' figures are cached on
+
+__all__ += ["DataRevision"]

@@ -31,7 +31,7 @@ from ..models import (
     version_thematique,
 )
 from ..models.directory import ChangeState, DirectoryChange
-from . import freshness
+from . import freshness, revision
 from .freshness import Freshness
 
 PAGE_SIZE = 100
@@ -425,13 +425,24 @@ def freshness_groups(db: Session, today: dt.date) -> dict[str, Any]:
     return out
 
 
-def guide_state(db: Session, today: dt.date, now: dt.datetime) -> GuideState:
-    """Every figure of « État du guide »: about six queries, whatever the size of the guide."""
+# the figures of « État du guide » of each day, per data revision, in this process
+STATE_CACHE = revision.RevisionCache()
+
+
+def _figures(db: Session, today: dt.date) -> tuple[dict[str, Any], dict[str, int]]:
     groups = freshness_groups(db, today)
-    overall = groups["guide"]
     counts = _incomplete_counts(db)
     for slug in ("structures-sans-membre", "signalements"):
         counts[slug] = count_of(db, LISTS[slug].build(today, Filter()))
+    return groups, counts
+
+
+def guide_state(db: Session, today: dt.date, now: dt.datetime) -> GuideState:
+    """Every figure of « État du guide »: about six queries, whatever the size of the guide, computed
+    again only when the data changed (:mod:`.revision`) or the day did; the review queue's ages live."""
+    groups, cached_counts = STATE_CACHE.get(db, ("etat-du-guide", today), lambda: _figures(db, today))
+    overall = groups["guide"]
+    counts = dict(cached_counts)
     counts["a-verifier"] = overall.counts[Freshness.A_VERIFIER]
     counts["bientot"] = overall.counts[Freshness.BIENTOT]
     counts["a-jour"] = overall.a_jour
