@@ -31,7 +31,7 @@ Targets on a 2-core machine at 10 000 fiches: API p95 ≤ 50 ms, HTML results p9
 home page ≤ 150 KB. Usage: python bench/bench_search.py [--sizes 1000,10000,50000] [--requests 400]
 [--no-http] (in-process figures only: reindex, search, ranking, worst case) [--query-set] (only the query
 set's figures, with each query that misses) [--reindex-only] (only the reindex figures: `--sizes 50000
---reindex-only` measures issue 10's ceilings).
+--reindex-only` measures issue 10's ceilings) [--reindex-procs N] (as `guide-reindex --processus N`).
 """
 
 from __future__ import annotations
@@ -396,7 +396,7 @@ REINDEX_CHILD = textwrap.dedent("""
     import json, os, resource, sys, time
     from guide.db import make_engine, make_session_factory
     from search_index import SearchService
-    url, folder = sys.argv[1:3]
+    url, folder, procs = sys.argv[1], sys.argv[2], int(sys.argv[3])
     factory = make_session_factory(make_engine(url))
     def peak_mb():
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -406,27 +406,31 @@ REINDEX_CHILD = textwrap.dedent("""
     service = SearchService(folder, factory)
     start_mb, start_cpu = peak_mb(), cpu_s()
     with factory() as db:
-        count, seconds = service.reindex_all(db)
+        count, seconds = service.reindex_all(db, procs=procs)  # guide-reindex --processus
     reindex_mb, cpu = peak_mb(), cpu_s() - start_cpu
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu += children.ru_utime + children.ru_stime  # processes the rebuild may have forked
-    reindex_mb += children.ru_maxrss / 1024
+    reindex_mb += procs * children.ru_maxrss / 1024 if procs > 1 else 0  # an upper bound (shared pages)
     started = time.perf_counter()
     service.snapshot()
     snapshot_s = time.perf_counter() - started
     print(json.dumps({"count": count, "seconds": seconds, "cpu": cpu, "start_mb": start_mb,
                       "reindex_mb": reindex_mb, "snapshot_s": snapshot_s, "snapshot_mb": peak_mb(),
-                      "load": os.getloadavg()[0]}))
+                      "load": os.getloadavg()[0], "procs": procs}))
 """)
 
 
-def measure_reindex(url: str, folder: Path) -> dict[str, float]:
+def measure_reindex(url: str, folder: Path, procs: int = 1) -> dict[str, float]:
     """Rebuild the index in a process of its own, so that its peak RSS is the rebuild's (and then the
     snapshot's) alone: documents, wall and CPU seconds (the CPU time says more than the wall time on a
-    machine other processes share), peak MB at start, after the rebuild (plus the largest process it
-    forked, if any), after the snapshot, and the load average when it ended."""
+    machine other processes share), peak MB at start, after the rebuild (with ``procs`` > 1, as
+    ``guide-reindex --processus``: plus ``procs`` times the largest forked process, an upper bound), after
+    the snapshot, and the load average when it ended."""
     out = subprocess.run(
-        [sys.executable, "-c", REINDEX_CHILD, url, str(folder)], check=True, capture_output=True, text=True
+        [sys.executable, "-c", REINDEX_CHILD, url, str(folder), str(procs)],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -682,12 +686,12 @@ def query_set_figures() -> Any:
     return figures
 
 
-def reindex_only(size: int) -> dict[str, Any]:
+def reindex_only(size: int, procs: int = 1) -> dict[str, Any]:
     """The reindex figures alone: a generated guide of ``size`` fiches, rebuilt in a process of its own."""
     with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as tmp:
         url = f"sqlite:///{tmp}/guide.sqlite"
         generate(url, size)
-        reindex = measure_reindex(url, Path(tmp) / "index")
+        reindex = measure_reindex(url, Path(tmp) / "index", procs)
     return {"indexed": reindex["count"], "reindex": reindex}
 
 
@@ -699,6 +703,7 @@ def print_reindex(rows: list[dict[str, Any]]) -> None:
     )
     header = (
         "fiches",
+        "processes",
         "reindex s (CPU s)",
         "ceiling s",
         "peak MB after reindex",
@@ -716,6 +721,7 @@ def print_reindex(rows: list[dict[str, Any]]) -> None:
             " | ".join(
                 [
                     f"{r['indexed']:,}".replace(",", " "),
+                    f"{x.get('procs', 1)}",
                     f"{x['seconds']:.1f} ({x['cpu']:.1f})",
                     f"≤ {REINDEX_CEILING_S:.0f} " + ("ok" if x["seconds"] <= REINDEX_CEILING_S else "OVER"),
                     f"{x['reindex_mb']:.0f}",
@@ -747,9 +753,12 @@ def main() -> int:
         action="store_true",
         help="only the reindex figures (e.g. --sizes 50000 --reindex-only)",
     )
+    parser.add_argument(
+        "--reindex-procs", type=int, default=1, help="indexing processes (guide-reindex --processus)"
+    )
     args = parser.parse_args()
     if args.reindex_only:
-        print_reindex([reindex_only(int(size)) for size in args.sizes.split(",")])
+        print_reindex([reindex_only(int(size), args.reindex_procs) for size in args.sizes.split(",")])
         return 0
     figures = query_set_figures()
     print("Query set (tests/data/queries.json) on the demo guide — targets: no result ≤ 3 %, top 5 ≥ 90 %")

@@ -119,9 +119,10 @@ class SearchService:
 
     # --- keeping up with the database ---
 
-    def reindex_all(self, db: Session) -> tuple[int, float]:
-        """Rebuild the index from the database: (documents, seconds)."""
-        result = self.folder.rebuild(db)
+    def reindex_all(self, db: Session, procs: int = 1) -> tuple[int, float]:
+        """Rebuild the index from the database: (documents, seconds); ``procs``: see
+        :meth:`IndexFolder.rebuild` (more than one only from a process of its own)."""
+        result = self.folder.rebuild(db, procs=procs)
         self._stale = False
         return result
 

@@ -211,7 +211,8 @@ def test_a_change_log_id_committed_late_is_not_skipped(db, world, session_factor
     assert {early.id, late.id} <= found(service, "", db)
 
 
-def test_guide_reindex_rebuilds_from_scratch(db, world, tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("options", [[], ["--processus", "2"]])
+def test_guide_reindex_rebuilds_from_scratch(db, world, tmp_path, monkeypatch, capsys, options):
     folder = tmp_path / "var" / "index"
     stale = SearchService(folder)
     stale.reindex_all(db)
@@ -226,7 +227,7 @@ def test_guide_reindex_rebuilds_from_scratch(db, world, tmp_path, monkeypatch, c
 
     monkeypatch.setattr(cli, "load_settings", lambda uri: {"var_dir": str(tmp_path / "var")})
     monkeypatch.setattr(cli, "session_scope", test_session)
-    assert cli.main(["test.ini"]) == 0
+    assert cli.main(["test.ini", *options]) == 0
     output = capsys.readouterr().out
     public = [f for f in world.fiches.values() if f.is_public]
     assert f"Index de recherche reconstruit dans {folder} : {len(public)} fiches publiées en " in output
@@ -357,3 +358,57 @@ def test_a_rebuild_reads_the_fiches_in_batches_and_indexes_every_public_one(
     # The caller's session is left as it was: its fiches are still attached and usable.
     assert world.fiches["published_a"] in db
     assert world.fiches["published_a"].published_version.nom
+
+
+QUERIES = ("", "Fiche published a", "Fiche pending", "fiche", "zzz introuvable")
+
+
+def _answers(service, db):
+    return {
+        q: [hit.fiche_id for hit in service.search(q, db=db, record_miss=False, per_page=100).hits]
+        for q in QUERIES
+    }
+
+
+def test_guide_reindex_indexes_in_two_processes_and_the_index_then_follows_the_change_log(
+    db, world, session_factory, tmp_path, monkeypatch
+):
+    from search_index import indexer
+
+    monkeypatch.setattr(indexer, "PARALLEL_BATCH", 1)  # the few fiches of the world shared by both processes
+    one = SearchService(tmp_path / "one", session_factory)
+    two = SearchService(tmp_path / "two", session_factory)
+    count, _seconds = one.reindex_all(db)
+    assert two.reindex_all(db, procs=2)[0] == count
+    assert len(list((tmp_path / "two").glob("*.pst"))) == 2  # a segment written by each process
+    assert _answers(two, db) == _answers(one, db)
+    assert _answers(two, db)["Fiche published a"][0] == world.fiches["published_a"].id
+    # Afterwards, the index is updated from the change log as after any rebuild.
+    published, archived = world.fiches["pending_a"], world.fiches["published_b"]
+    fiches.transition(db, published, "publish", world.users["coord"])
+    fiches.transition(db, archived, "archive", world.users["coord"])
+    db.commit()
+    for service in (one, two):
+        report = service.apply_changes(db)
+        assert (report.indexed, report.deleted) == (1, 1)
+    assert published.id in found(two, "Fiche pending a", db)
+    assert archived.id not in found(two, "", db)
+    assert _answers(two, db) == _answers(one, db)
+
+
+def test_a_parallel_rebuild_that_loses_a_process_is_done_again_in_one(
+    db, world, session_factory, tmp_path, monkeypatch, caplog
+):
+    from search_index import indexer
+
+    def lost(task):  # an indexing process that dies without returning its segment
+        while task.jobqueue.get() is not None:
+            pass
+
+    monkeypatch.setattr(indexer._RebuildTask, "run", lost)
+    service = SearchService(tmp_path / "index", session_factory)
+    count, _seconds = service.reindex_all(db, procs=2)
+    public = {f.id for f in world.fiches.values() if f.is_public}
+    assert count == len(public)
+    assert found(service, "", db) == public
+    assert "rebuilding in one process" in caplog.text
