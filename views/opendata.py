@@ -64,7 +64,7 @@ def opendata_page(request: Any) -> Any:
         "formats": [
             (
                 fmt,
-                export.FORMAT_LABELS[fmt],
+                request.translate(export.FORMAT_LABELS[fmt]),
                 [(name, request.route_url("opendata_file", format=fmt, name=name)) for name in FILES[fmt]],
             )
             for fmt in export.FORMATS

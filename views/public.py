@@ -209,7 +209,7 @@ def quartier_page(request: Any) -> Any:
         width=360,
         height=300,
         half_span_m=250,
-        title=f"Les lieux du quartier {quartier.nom}",
+        title=request.translate(_("Les lieux du quartier ${name}"), {"name": quartier.nom}),
         id_prefix="quartier-plan",
     )
     map_data["geojson_url"] = request.route_path("map_geojson", _query={"quartier": quartier.slug})

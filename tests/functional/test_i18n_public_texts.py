@@ -220,3 +220,13 @@ def test_an_event_published_today_is_in_the_sitemap_at_once(testapp, world, db):
     for prefix in ("", "/ar", "/prs"):
         assert f"http://localhost{prefix}/agenda/rendez-vous/{event.id}-atelier-budget<" in sitemap
         assert f"http://localhost{prefix}/agenda/thematique/sante<" in sitemap
+
+
+def test_lists_maps_and_open_data_labels_follow_the_language(testapp, demo_guide):
+    hit = testapp.get("/ar/recherche?q=aide").html.select_one(".hit h2 a")["href"]
+    themes = testapp.get(hit).html.select_one("dl.facts dd").get_text()
+    assert "، " in themes and ", " not in themes, themes  # the Arabic comma between labels
+    quartier = testapp.get("/uk/quartier/saint-jacques")
+    assert "Місця району Saint-Jacques" in quartier.text and "Les lieux du quartier" not in quartier.text
+    opendata = testapp.get("/es/opendata").text
+    assert "una línea por ficha" in opendata and "une ligne par fiche" not in opendata

@@ -17,15 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
+from translationstring import TranslationStringFactory
 
 from . import datainclusion, flat, hsds
 from .snapshot import PublicGuide, read_public_guide
 
+_ = TranslationStringFactory("guide")  # the open data page shows the labels in the visitor's language
+
 FORMATS = ("data-inclusion", "hsds", "csv")
 FORMAT_LABELS = {
     "data-inclusion": "data·inclusion v1 (structures.json, services.json)",
-    "hsds": "Open Referral HSDS 3.0 (paquet de données tabulaires : datapackage.json et fichiers CSV)",
-    "csv": "CSV (fiches.csv, une ligne par fiche)",
+    "hsds": _("Open Referral HSDS 3.0 (paquet de données tabulaires : datapackage.json et fichiers CSV)"),
+    "csv": _("CSV (fiches.csv, une ligne par fiche)"),
 }
 # Known licences: setting value -> (title, URL). Any other value is written as given, without a URL.
 LICENCES = {
