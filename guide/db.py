@@ -33,7 +33,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
         engine = create_engine(url, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy_ms=int(1000 * float(kwargs["connect_args"].get("timeout", 30))))
     else:
         kwargs.setdefault("pool_pre_ping", True)
         engine = create_engine(url, **kwargs)
@@ -76,7 +76,7 @@ def writing_session(session_factory: sessionmaker[Session]) -> Session:
     return session_factory(bind=write_bind(bind)) if bind is not None else session_factory()
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_ms: int = 30000) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN itself
     # (the recipe from SQLAlchemy's documentation), and switch on WAL and foreign keys.
     @event.listens_for(engine, "connect")
@@ -86,7 +86,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        # how long a statement waits for another writer's lock: the connection's ``timeout`` (30 s)
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms:d}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
