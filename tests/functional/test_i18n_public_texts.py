@@ -174,6 +174,7 @@ def test_the_printed_selection_speaks_the_page_language(testapp, world):
     assert pdf.content_type == "application/pdf"
     words = "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf.body)).pages)
     assert "Services for you" in words and "Des services pour vous" not in words
+    assert "Page 1 of 1" in words and " sur " not in words  # the page footer too
 
 
 def test_a_selection_note_too_long_is_explained_in_arabic(testapp, world):
