@@ -10,12 +10,17 @@ import colander
 import deform.widget as w
 
 from guide import hours, normalize
+from guide.print.checklist import SUMMARY_LIMITS
 from guide.services import public_labels
 from guide.vocabulary import CONDITIONS_ACCES, FRAIS, LANGUES, PUBLICS, TYPES_SERVICE
 
 from .falc import mots_simples_node
 from .types import Int, Normalized, StrippedString, email_node, length, phone_node
 from .widgets import OpeningHoursWidget
+
+# the one rule for the summary's length: what the compact fiche of the booklet (A5) prints, which the
+# edition's check list also flags
+PRINTED_SUMMARY = SUMMARY_LIMITS["A5"]
 
 REQUIRED = "Ce champ est obligatoire."
 MAX_CLOSURES = 50
@@ -146,10 +151,19 @@ class FicheSchema(colander.MappingSchema):
     resume = colander.SchemaNode(
         StrippedString(),
         title="Résumé",
-        description="280 caractères au plus, en langage simple : "
-        "il apparaît dans les listes et le guide papier.",
+        description=f"En langage simple : il apparaît dans les listes et dans le guide papier, qui en "
+        f"imprime {PRINTED_SUMMARY} caractères (280 au plus sur le site).",
         validator=length(max=280),
-        widget=w.TextAreaWidget(rows=3, attributes={"maxlength": "280"}),
+        widget=w.TextAreaWidget(
+            rows=3,
+            attributes={
+                "maxlength": "280",
+                # forms.js counts the characters beside the field, against what the paper guide prints
+                "data-print-limit": str(PRINTED_SUMMARY),
+                "data-count-label": "caractères",
+                "data-over-label": "trop long pour le guide papier : raccourcissez-le",
+            },
+        ),
         missing_msg=REQUIRED,
     )
     mots_simples = mots_simples_node()  # its own fieldset: FALC rules and readability hint (schemas/falc.py)

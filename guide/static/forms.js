@@ -64,3 +64,25 @@
     }
   });
 })();
+
+/* A summary's length beside its field, against what the paper guide prints (data-print-limit, written by
+   schemas/fiche.py with its words): a text node, updated as the partner types. */
+(function () {
+  "use strict";
+  document.querySelectorAll("textarea[data-print-limit]").forEach(function (field) {
+    var limit = parseInt(field.getAttribute("data-print-limit"), 10);
+    var note = document.createElement("p");
+    note.className = "char-count";
+    note.id = field.id + "-count";
+    field.insertAdjacentElement("afterend", note);
+    function update() {
+      var count = field.value.length;
+      var over = count > limit;
+      note.textContent = count + " / " + limit + " " + field.getAttribute("data-count-label") +
+        (over ? " — " + field.getAttribute("data-over-label") : "");
+      note.classList.toggle("char-count-over", over);
+    }
+    field.addEventListener("input", update);
+    update();
+  });
+})();

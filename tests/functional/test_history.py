@@ -128,3 +128,16 @@ def test_the_places_keep_the_order_the_partner_chose(db, world):
         "Antenne du marché",
         "Maison de quartier",
     ]
+
+
+def test_the_summary_says_the_one_length_rule_the_print_check_applies(testapp, world, login):
+    """The form states what the paper guide prints (the booklet's check list flags beyond it), and gives
+    the field what forms.js needs to count beside it; the site still takes up to 280 characters."""
+    from guide.print.checklist import SUMMARY_LIMITS
+
+    login(world.users["editor_a"].email)
+    page = testapp.get(f"/espace/structures/{world.orgs['a'].id}/fiches/nouvelle")
+    field = page.html.select_one("textarea[name=resume]")
+    assert field["data-print-limit"] == str(SUMMARY_LIMITS["A5"]) == "180"
+    assert field["maxlength"] == "280"
+    assert "imprime 180 caractères" in page.html.get_text(" ")
