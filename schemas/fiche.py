@@ -145,6 +145,7 @@ class FicheSchema(colander.MappingSchema):
         StrippedString(),
         title="Titre",
         description="Ce que fait le service, en quelques mots : « Permanence d'avocats gratuite ».",
+        autofocus="on",  # the cursor starts here, not in the first select
         validator=length(3, 150),
         missing_msg=REQUIRED,
     )

@@ -37,9 +37,9 @@ def test_partner_announces_a_weekly_atelier(live_url, desktop):
     page.wait_for_load_state("load")  # the form's script (deferred) has run
     assert page.get_by_label("Jusqu'au (inclus)").is_hidden()  # the end of a series: only for a series
     page.get_by_label("Titre").fill("Atelier jeux de société en famille")
-    page.get_by_label("Date", exact=True).fill(tuesday.isoformat())
-    page.get_by_label("De", exact=True).fill("14:00")
-    page.get_by_label("À", exact=True).fill("16:00")
+    page.get_by_label("Date (obligatoire)", exact=True).fill(tuesday.isoformat())
+    page.get_by_label("De (obligatoire)", exact=True).fill("14:00")
+    page.get_by_label("À (obligatoire)", exact=True).fill("16:00")
     page.get_by_label("Se répète").select_option("weekly")
     page.get_by_label("Jusqu'au (inclus)").fill(until.isoformat())
     sentence = page.locator("#event-when")
