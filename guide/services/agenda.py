@@ -28,6 +28,7 @@ from translationstring import TranslationStringFactory
 
 from .. import hours, workflow
 from ..hours import language as hours_language
+from ..hours.wording import MONTH_LABELS
 from ..models import (
     Event,
     EventHistory,
@@ -319,20 +320,8 @@ def _describe_in_language(event: Event) -> str:
     return text
 
 
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+# Babel's French month names (no hand-written table)
+MONTHS_FR = MONTH_LABELS
 
 
 def _date_fr(day: dt.date) -> str:

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel.dates import get_month_names
 from crawlerdetect import CrawlerDetect
 from sqlalchemy import String, cast, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -410,20 +411,8 @@ def month_label(month: dt.date) -> str:
     return f"{MONTHS_FR[month.month - 1]} {month.year}"
 
 
-MONTHS_FR = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-)
+# Babel's abbreviated French month names (« janv. », « févr. »…): no hand-written table
+MONTHS_FR = tuple(get_month_names("abbreviated", locale="fr")[month] for month in range(1, 13))
 
 
 __all__ = [

@@ -9,21 +9,9 @@ import re
 import pytest
 
 from guide import i18n
+from guide.hours.wording import MONTH_LABELS
 
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+MONTHS_FR = MONTH_LABELS
 SHIPPED_FRENCH = ("Accès aux droits et démarches", "Logement et hébergement", "Santé sexuelle, contraception")
 
 
