@@ -72,12 +72,8 @@ def site_database(tmp: Path, name: str) -> str:
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
-@contextmanager
-def live_site(
-    tmp: Path, name: str, prepare: Callable[[Session], None] | None = None, **settings: Any
-) -> Iterator[tuple[str, str]]:
-    """Serve the demo guide, changed first by ``prepare``: yields (base URL, database URL)."""
-    database_url = site_database(tmp, name)
+def demo_database(database_url: str, prepare: Callable[[Session], None] | None = None) -> str:
+    """Migrate the empty database at ``database_url`` and load the demo guide, changed by ``prepare``."""
     upgrade(database_url)
     engine = make_engine(database_url)
     with make_session_factory(engine)() as db:
@@ -86,6 +82,15 @@ def live_site(
             prepare(db)
         db.commit()
     engine.dispose()
+    return database_url
+
+
+@contextmanager
+def live_site(
+    tmp: Path, name: str, prepare: Callable[[Session], None] | None = None, **settings: Any
+) -> Iterator[tuple[str, str]]:
+    """Serve the demo guide, changed first by ``prepare``: yields (base URL, database URL)."""
+    database_url = demo_database(site_database(tmp, name), prepare)
     app = main(
         {},
         database_url=database_url,

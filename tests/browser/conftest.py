@@ -16,11 +16,8 @@ import pytest
 from waitress.server import create_server
 
 from guide import main
-from guide.db import make_engine, make_session_factory
-from guide.scripts.migrate import upgrade
-from guide.services.demo import load_demo
 from guide.settings import override
-from tests.live import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - moved; `browser` is in tests/live.py too
+from tests.live import CHROMIUM, CHROMIUM_ARGS, demo_database  # noqa: F401 - moved; `browser` is in tests/live.py too
 
 from ..conftest import fresh_postgres_database
 
@@ -47,13 +44,7 @@ def _browser_database(tmp: Path, worker_id: str) -> str:
 @pytest.fixture(scope="session")
 def live_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("live")
-    database_url = _browser_database(tmp, worker_id)
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    with make_session_factory(engine)() as db:
-        load_demo(db)
-        db.commit()
-    engine.dispose()
+    database_url = demo_database(_browser_database(tmp, worker_id))
     app = main(
         {},
         database_url=database_url,

@@ -29,8 +29,8 @@ from guide.db import make_engine, make_session_factory
 from guide.models import Edition, Fiche, Organisation, State, utcnow
 from guide.models.storage import MailOutbox
 from guide.scripts.migrate import upgrade
-from guide.services.demo import load_demo
 
+from ..live import demo_database as live_demo_database
 from ..live import site_database
 from .test_worker import own_database, running_worker, wait_until, write_ini
 
@@ -78,14 +78,7 @@ def _killed_after(command: list[str], seconds: float) -> None:
 
 @pytest.fixture
 def demo_database(tmp_path: Path, worker_id: str) -> str:
-    url = site_database(tmp_path, f"guide_interrupted_{worker_id}")
-    upgrade(url)
-    engine = make_engine(url)
-    with make_session_factory(engine)() as db:
-        load_demo(db)
-        db.commit()
-    engine.dispose()
-    return url
+    return live_demo_database(site_database(tmp_path, f"guide_interrupted_{worker_id}"))
 
 
 @pytest.fixture

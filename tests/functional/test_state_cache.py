@@ -12,24 +12,15 @@ from sqlalchemy import event, select, update
 
 from guide.db import get_tm_session, make_engine, make_session_factory
 from guide.models import ErrorReport, Fiche, Membership, Organisation, SearchMiss, Thematique, utcnow
-from guide.scripts.migrate import upgrade
 from guide.services import fiches, quality, revision
-from guide.services.demo import load_demo
 from guide.services.freshness import Freshness, add_months
 
-from ..live import site_database
+from ..live import demo_database, site_database
 
 
 @pytest.fixture
 def guide_url(tmp_path, worker_id):
-    url = site_database(tmp_path, f"guide_state_cache_{worker_id}")
-    upgrade(url)
-    engine = make_engine(url)
-    with make_session_factory(engine)() as db:
-        load_demo(db)
-        db.commit()
-    engine.dispose()
-    return url
+    return demo_database(site_database(tmp_path, f"guide_state_cache_{worker_id}"))
 
 
 @pytest.fixture
