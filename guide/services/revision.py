@@ -59,12 +59,15 @@ _MARK = "guide_data_changed"
 T = TypeVar("T")
 
 
-def before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    if session.info.get(_MARK):
-        return
-    if any(isinstance(obj, WATCHED) for obj in (*session.new, *session.deleted)) or any(
+def _pending_watched(session: Session) -> bool:
+    """Whether the session holds, not flushed yet, a new, changed or deleted object of :data:`WATCHED`."""
+    return any(isinstance(obj, WATCHED) for obj in (*session.new, *session.deleted)) or any(
         isinstance(obj, WATCHED) and session.is_modified(obj) for obj in session.dirty
-    ):
+    )
+
+
+def before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if not session.info.get(_MARK) and _pending_watched(session):
         session.info[_MARK] = True
 
 
@@ -77,8 +80,8 @@ def do_orm_execute(state: ORMExecuteState) -> None:
 
 
 def before_commit(session: Session) -> None:
-    session.flush()  # what is still pending may be a watched change
-    if session.info.pop(_MARK, False):
+    # flushed or still pending (the commit flushes it next): a watched change moves the revision
+    if session.info.pop(_MARK, False) or _pending_watched(session):
         add_counts(session, DataRevision.__table__, ("name",), [{"name": NAME, "count": 1}])
 
 
@@ -115,11 +118,7 @@ class RevisionCache:
         rather than to an Engine: it then works inside a transaction it does not own (a script's, a
         test's), which may be rolled back after the revision was read."""
         bind = db.get_bind()
-        if (
-            not isinstance(bind, Engine)
-            or db.info.get(_MARK)
-            or any(isinstance(obj, WATCHED) for obj in (*db.new, *db.dirty, *db.deleted))
-        ):
+        if not isinstance(bind, Engine) or db.info.get(_MARK) or _pending_watched(db):
             return compute()
         full_key = (id(bind), key, current(db))
         with self._lock:
