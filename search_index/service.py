@@ -16,6 +16,7 @@ import collections
 import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import heapq
 import logging
 import math
@@ -192,6 +193,11 @@ class SearchService:
                 self._snapshot = snap = None
                 snap = Snapshot(self.folder.index, self._segments)
                 self._snapshot = snap
+                # A snapshot is millions of long-lived objects at 50,000 fiches: left to the cyclic
+                # garbage collector, each full collection walks them all and every request of the process
+                # waits (p95 of a bare view 120 ms). Frozen, the collector skips them; they are still freed
+                # by reference counting when a later snapshot replaces them.
+                gc.freeze()
         return snap
 
     @property
