@@ -350,9 +350,11 @@ def _variant_query(large: bool, discreet: bool) -> dict[str, str]:
     return {**({"gros": "1"} if large else {}), **({"discret": "1"} if discreet else {})}
 
 
-def _language_suffix(request: Any) -> str:
-    """The sheet's language in its cache key: the same selection is a different sheet in Arabic."""
-    return "" if request.language.locale == "fr" else f"-{request.language.locale}"
+def _variant(request: Any, kind: str, large: bool, discreet: bool) -> str:
+    """A sheet's variant in its cache key: page or PDF, large print, discreet, and its language (the same
+    selection is a different sheet in Arabic)."""
+    language = "" if request.language.locale == "fr" else f"-{request.language.locale}"
+    return kind + ("-gros" if large else "") + ("-discret" if discreet else "") + language
 
 
 def _sheet_language(request: Any) -> dict[str, Any]:
@@ -373,9 +375,7 @@ def _printable(
     large, discreet = _large(request), _flag(request, "discret")
     site_url = public_site_url(request)
     service: pdfworker.PdfService = request.registry["pdf_service"]
-    variant = (
-        "page" + ("-gros" if large else "") + ("-discret" if discreet else "") + _language_suffix(request)
-    )
+    variant = _variant(request, "page", large, discreet)
     route_kw = kw.pop("route_kw", {})
     key = pdfcache.selection_key(
         request.dbsession, ids, site_url, variant, request.application_url, sorted(notes.items()), route_kw
@@ -425,9 +425,7 @@ def selection_print(request: Any) -> Response:
 def _selection_pdf(request: Any, ids: list[int], notes: dict[str, str], back: tuple[str, str]) -> Response:
     large, discreet = _large(request), _flag(request, "discret")
     site_url = public_site_url(request)
-    variant = (
-        "pdf" + ("-gros" if large else "") + ("-discret" if discreet else "") + _language_suffix(request)
-    )
+    variant = _variant(request, "pdf", large, discreet)
     key = pdfcache.selection_key(request.dbsession, ids, site_url, variant, sorted(notes.items()))
 
     def build() -> pdfworker.Job:
