@@ -68,15 +68,20 @@ def desktop(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740},
+def phone_context(browser: Any, *, width: int = 360, height: int = 740, locale: str = "fr-FR") -> Any:
+    """A phone's browser context: a touch screen of ``width`` CSS pixels at twice the density."""
+    return browser.new_context(
+        viewport={"width": width, "height": height},
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
-        locale="fr-FR",
+        locale=locale,
     )
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    context = phone_context(browser)
     page = context.new_page()
     yield page
     context.close()

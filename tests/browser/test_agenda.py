@@ -3,17 +3,11 @@ event with its dates, place and « Ajouter à mon agenda »; screenshots agenda-
 
 from __future__ import annotations
 
-from .conftest import shot
+from .conftest import phone_context, shot
 
 
 def test_agenda_and_an_event_on_a_phone(live_url, browser):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="fr-FR",
-    )
+    context = phone_context(browser, width=390, height=844)
     page = context.new_page()
     try:
         page.goto(f"{live_url}/")

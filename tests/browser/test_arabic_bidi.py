@@ -3,7 +3,7 @@ times and the thématique filters read as they should on a right-to-left page.""
 
 from __future__ import annotations
 
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, phone_context
 
 # Reads whether a text node of ``selector`` runs from the left: its first character is left of its last one.
 READS_FROM_LEFT = """(selector) => {
@@ -17,13 +17,7 @@ READS_FROM_LEFT = """(selector) => {
 
 
 def test_arabic_phone_results_keep_times_and_query_in_order(live_url, browser):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="ar",
-    )
+    context = phone_context(browser, width=390, height=844, locale="ar")
     phone = context.new_page()
     phone.goto(f"{live_url}/ar/recherche?q=aide+administrative")
     assert phone.evaluate("document.documentElement.dir") == "rtl"

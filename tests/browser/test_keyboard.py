@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, phone_context
 
 COORDINATOR = "coordination@guide.localhost"
 PASSWORD = "demo-guide-2026"
@@ -138,13 +138,7 @@ def test_keyboard_zoom_and_offline(live_url, browser):
         narrow.close()
 
     # --- offline: the pages opened are kept (and nothing of the partner space), with their date ---
-    phone = browser.new_context(
-        viewport={"width": 360, "height": 740},
-        locale="fr-FR",
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-    )
+    phone = phone_context(browser)
     view = phone.new_page()
     view.goto(live_url + "/")
     view.evaluate("() => navigator.serviceWorker.ready.then(() => true)")

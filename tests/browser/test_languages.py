@@ -3,20 +3,14 @@ an English reader switches the guide to English and reads a fiche there; the cho
 
 from __future__ import annotations
 
-from .conftest import SCREENSHOTS, shot
+from .conftest import SCREENSHOTS, phone_context, shot
 
 SEARCH = "avocat"
 
 
 def test_arabic_phone_results_then_english_fiche(live_url, browser):
     # an Arabic phone (390 px) asks for the results: sent to /ar/…, the page is right to left
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="ar",
-    )
+    context = phone_context(browser, width=390, height=844, locale="ar")
     phone = context.new_page()
     phone.goto(f"{live_url}/recherche?q={SEARCH}")
     assert phone.url.startswith(f"{live_url}/ar/recherche?q={SEARCH}")

@@ -8,7 +8,7 @@ import re
 
 from guide.services.demo import DEMO_PASSWORD
 
-from .conftest import SCREENSHOTS, shot
+from .conftest import SCREENSHOTS, phone_context, shot
 
 ACCUEIL = "Accueil de jour pour les femmes victimes de violences conjugales"
 
@@ -16,13 +16,7 @@ ACCUEIL = "Accueil de jour pour les femmes victimes de violences conjugales"
 def test_a_visitor_reads_a_fiche_in_simple_words_on_a_phone(live_url, browser):
     from axe_playwright_python.sync_playwright import Axe
 
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="fr-FR",
-    )
+    context = phone_context(browser, width=390, height=844)
     page = context.new_page()
     page.goto(f"{live_url}/")
     page.get_by_role("link", name=re.compile("^Mots simples")).click()
