@@ -695,6 +695,12 @@ def reindex_only(size: int, procs: int = 1) -> dict[str, Any]:
     return {"indexed": reindex["count"], "reindex": reindex}
 
 
+def print_header(header: tuple[str, ...]) -> None:
+    """A table's header, as Markdown (the tables are pasted into notes and the README)."""
+    print(" | ".join(header))
+    print(" | ".join("---" for _ in header))
+
+
 def print_reindex(rows: list[dict[str, Any]]) -> None:
     print(
         "Reindex — guide-reindex's code path in a process of its own; ceilings at 50 000 fiches: "
@@ -713,8 +719,7 @@ def print_reindex(rows: list[dict[str, Any]]) -> None:
         "start MB",
         "load average",
     )
-    print(" | ".join(header))
-    print(" | ".join("---" for _ in header))
+    print_header(header)
     for r in rows:
         x = r["reindex"]
         print(
@@ -789,8 +794,7 @@ def main() -> int:
         "failed",
         "home KB",
     )
-    print(" | ".join(header))
-    print(" | ".join("---" for _ in header))
+    print_header(header)
     failed = 0
     for r in rows:
         row_failed = r["api"][3] + r["html"][3] + r["minimal_api"][3] + r["minimal_html"][3]
@@ -818,8 +822,7 @@ def main() -> int:
         "Worst case — adversarial searches in-process (each alone and with every filter), slowest of 3 runs"
     )
     header = ("fiches", "worst ms", "median ms", "failed", "slowest query")
-    print(" | ".join(header))
-    print(" | ".join("---" for _ in header))
+    print_header(header)
     for r in rows:
         failed += r["worst_failed"]
         times = [t for t, _q in r["worst"]]
@@ -851,8 +854,7 @@ def main() -> int:
         "overlap up to ties",
         "same totals",
     )
-    print(" | ".join(header))
-    print(" | ".join("---" for _ in header))
+    print_header(header)
     for r in rows:
         k = r["ranking"]
         print(
