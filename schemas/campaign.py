@@ -7,7 +7,7 @@ from typing import Any
 import colander
 import deform.widget as w
 
-from guide.services.campaigns import TARGET_MODES
+from guide.services.campaigns.sending import TARGET_MODES
 
 from .types import StrippedString, length
 

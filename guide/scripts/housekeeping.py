@@ -24,7 +24,7 @@ from typing import Any
 from .. import storage, tasks
 from ..mail import Mailer, prune_outbox
 from ..services import housekeeping
-from ..services.campaigns import purge_expired_links
+from ..services.campaigns.links import purge_expired_links
 from ..services.reports import send_report_digest
 from ..services.uploads import purge_stale_temp_files
 from ..settings import coerce

@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from ..mail import Mailer
-from ..services.campaigns import send_due_reminders
+from ..services.campaigns.reminders import send_due_reminders
 from . import load_settings, session_scope
 
 

@@ -178,9 +178,9 @@ def load_demo(db: Session) -> dict[str, int] | None:
         organisations[key].direct_publication = True
     _bring_to_states(db, users, coordinator)
     db.flush()
-    from .campaigns import seed_demo as seed_demo_freshness
+    from .campaigns.demo import seed_demo as seed_demo_freshness
 
-    seed_demo_freshness(db, coordinator)  # some fiches stale, one update campaign under way (campaigns.py)
+    seed_demo_freshness(db, coordinator)  # some fiches stale, one update campaign under way (campaigns/)
     from .indicators import seed_demo_usage
 
     seed_demo_usage(db, _read("indicators.json"))  # a few months of indicators (views/quality.py)

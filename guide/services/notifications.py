@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from ..models import ErrorReport, Fiche, Organisation, ReminderSent, ReportAnswer, User, utcnow
 from ..settings import Settings, coerce
-from .campaigns import _send, member_emails
+from .campaigns.mail import member_emails, send_mail
 
 REPORT_PERIOD = dt.timedelta(hours=1)
 ANSWERS = {"corrige": "Corrigé", "pas_d_erreur": "Pas d'erreur"}
@@ -55,7 +55,7 @@ def send_to_all(
 ) -> int:
     """One mail per address through the outbox; returns how many."""
     for email in emails:
-        _send(db, mailer, transaction_manager, email, subject, body)
+        send_mail(db, mailer, transaction_manager, email, subject, body)
     return len(emails)
 
 
@@ -136,7 +136,7 @@ def report_to_partners(
         f"{site_url}/espace\n"
     )
     for email in emails:
-        _send(db, mailer, transaction_manager, email, subject, body)
+        send_mail(db, mailer, transaction_manager, email, subject, body)
     return len(emails)
 
 

@@ -32,11 +32,11 @@ def test_one_trigger_per_transaction_with_an_outbox():
     tm.begin()
     mailer = OutboxMailer()
     for to in ("a@x.fr", "b@x.fr", "c@x.fr"):
-        campaigns._send(None, mailer, tm, to, "Objet", "Corps")
+        campaigns.send_mail(None, mailer, tm, to, "Objet", "Corps")
     assert mailer.calls == [("trigger", "a@x.fr"), ("queue", "b@x.fr"), ("queue", "c@x.fr")]
     tm.abort()
     tm.begin()
-    campaigns._send(None, mailer, tm, "d@x.fr", "Objet", "Corps")
+    campaigns.send_mail(None, mailer, tm, "d@x.fr", "Objet", "Corps")
     assert mailer.calls[-1] == ("trigger", "d@x.fr")  # a new transaction is triggered again
     tm.abort()
 
@@ -46,7 +46,7 @@ def test_without_an_outbox_every_mail_leaves_after_the_commit():
     tm.begin()
     mailer = PlainMailer()
     for to in ("a@x.fr", "b@x.fr"):
-        campaigns._send(None, mailer, tm, to, "Objet", "Corps")
+        campaigns.send_mail(None, mailer, tm, to, "Objet", "Corps")
     assert mailer.calls == [("trigger", "a@x.fr"), ("trigger", "b@x.fr")]
     tm.abort()
 
