@@ -12,6 +12,11 @@ read as a page at ``/api/v1/``.
   everyone, no cookie is read); preflights (``OPTIONS``) answered for ``If-None-Match``.
 * A per-client rate limit (``ratelimit.api``) answered ``429`` with ``Retry-After``.
 * Errors are JSON with a French message: ``{"erreur": "…"}``, unknown ``/api/`` addresses included.
+* Language: the address's prefix, as on the HTML pages (``/en/api/v1/fiches``; no prefix: French; never
+  ``Accept-Language`` nor the switcher's cookie, so that an answer depends on its URL only). It chooses the
+  language of the *labels* beside the codes (``publics`` → ``publics_libelles``…: the plain public labels,
+  a shipped thématique translated by slug, a coordinator's renamed label as written), of the hours
+  sentences and of the error messages; the codes (slugs, data·inclusion values) never change.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pyramid.view import exception_view_config, notfound_view_config, view_confi
 from sqlalchemy import func, or_, select
 
 from guide import hours
+from guide.hours import language as hours_language
 from guide.i18n import _, ngettext
 from guide.models import Fiche, FicheVersion, IndexChange
 from guide.ratelimit import client_ip
@@ -35,6 +41,7 @@ from guide.services.fiches import public_fiches_query
 from guide.vocabulary import ACCESSIBILITY_FIELDS
 
 from .public import fiche_url
+from .rendering import spoken_language
 from .resources import MAX_ID, as_id
 
 PAGE_DEFAULT = 50
@@ -128,8 +135,15 @@ def structure_id(fiche: Fiche) -> str:
     return f"guide--{organisation.id}"
 
 
+def hours_sentence(value: str) -> str:
+    """The hours as a sentence in the request's language (guide.hours.language: « Monday: 09:00–12:00… »),
+    the French description where the week cannot be told in it (French itself, unreadable hours)."""
+    return hours_language.week(value) or hours.describe_safe(value)
+
+
 def fiche_json(request: Any, fiche: Fiche, version: FicheVersion) -> dict[str, Any]:
     organisation = fiche.organisation
+    labels = request.public_labels  # the plain labels of the request's language (codes stay as they are)
     status = hours.status(version.horaires, version.fermetures)
     quartiers = [lieu.quartier.nom for lieu in version.lieux if lieu.quartier is not None]
     return {
@@ -139,6 +153,7 @@ def fiche_json(request: Any, fiche: Fiche, version: FicheVersion) -> dict[str, A
         "mots_simples": version.mots_simples,  # « En mots simples » (FALC), "" when not written
         "presentation_detail": version.description,
         "type": version.type_service,
+        "type_libelle": labels.type(version.type_service) or None,
         "structure": {
             "id": structure_id(fiche),
             "nom": organisation.nom,
@@ -149,21 +164,26 @@ def fiche_json(request: Any, fiche: Fiche, version: FicheVersion) -> dict[str, A
             "url": request.route_url("organisation", slug=organisation.slug),
         },
         "thematiques": [t.slug for t in version.thematiques],
+        "thematiques_libelles": labels.thematiques(version.thematiques),
         "thematiques_data_inclusion": source_thematiques(fiche)
         if version is fiche.published_version
         else sorted({code for t in version.thematiques for code in t.di_codes}),
         "publics": version.publics,
+        "publics_libelles": labels.publics(version.publics),
         "publics_data_inclusion": di_publics(version.publics),
         "publics_precisions": version.publics_precisions,
         "age_min": version.age_min,
         "age_max": version.age_max,
         "conditions_acces": version.conditions_acces,
+        "conditions_acces_libelles": labels.conditions(version.conditions_acces),
         "conditions_precisions": version.conditions_precisions,
         "frais": version.frais,
+        "frais_libelle": labels.frais(version.frais) or None,
         "frais_precisions": version.frais_precisions,
         "langues": version.langues,
+        "langues_libelles": [spoken_language(request.locale_name, code) for code in version.langues or []],
         "horaires_accueil": version.horaires,
-        "horaires_texte": hours.describe_safe(version.horaires),
+        "horaires_texte": hours_sentence(version.horaires),
         "horaires_precisions": version.horaires_precisions,
         "fermetures": version.fermetures,
         "ouvert_maintenant": status.is_open,

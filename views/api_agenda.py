@@ -17,7 +17,6 @@ from guide.models import Event, Quartier, Thematique
 from guide.models.meta import utcnow
 from guide.services import agenda
 from guide.services import agenda_public as service
-from guide.vocabulary import PUBLICS, labels
 
 from .agenda_public import event_url
 from .api import PAGE_DEFAULT, PAGE_MAX, APIError, check_rate, parse_after, parse_limit, preflight
@@ -40,7 +39,7 @@ def event_json(request: Any, event: Event) -> dict[str, Any]:
         "id": str(event.id),
         "titre": event.titre,
         "type": event.kind.value,
-        "type_libelle": event.kind_label,
+        "type_libelle": request.translate(event.kind_label),  # the address's language, as in views/api.py
         "description": event.description,
         "url": event_url(request, event),
         "ical": request.route_url("agenda_event_ics", id=event.id),
@@ -67,8 +66,9 @@ def event_json(request: Any, event: Event) -> dict[str, Any]:
         "adresse": event.adresse,
         "en_ligne": event.en_ligne,
         "thematiques": [t.slug for t in event.thematiques],
+        "thematiques_libelles": request.public_labels.thematiques(event.thematiques),
         "publics": list(event.publics or []),
-        "publics_libelles": labels(PUBLICS, event.publics or []),
+        "publics_libelles": request.public_labels.publics(event.publics or []),
         "gratuit": event.gratuit,
         "tarif": event.tarif,
         "inscription": event.inscription.value,
@@ -290,7 +290,7 @@ SCHEMAS: dict[str, Any] = {
             "id": STRING,
             "titre": STRING,
             "type": STRING,
-            "type_libelle": STRING,
+            "type_libelle": {**STRING, "description": "le type, dans la langue de l'adresse (/en/api/v1/…)"},
             "description": STRING,
             "url": {"type": "string", "format": "uri"},
             "ical": {"type": "string", "format": "uri", "description": "l'événement en iCalendar (.ics)"},
@@ -314,6 +314,7 @@ SCHEMAS: dict[str, Any] = {
             "en_ligne": {"type": "boolean"},
             "thematiques": {"type": "array", "items": STRING},
             "publics": {"type": "array", "items": STRING},
+            "thematiques_libelles": {"type": "array", "items": STRING},
             "publics_libelles": {"type": "array", "items": STRING},
             "gratuit": {"type": "boolean"},
             "tarif": STRING,

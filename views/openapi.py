@@ -31,6 +31,14 @@ STRING = {"type": "string"}
 STRINGS = {"type": "array", "items": STRING}
 ERROR_RESPONSE = {"$ref": "#/components/responses/Erreur"}
 FLAG = {"type": "string", "enum": ["0", "1"]}
+LABEL_NOTE = "libellés des codes voisins, dans la langue de l'adresse (/en/api/v1/… : en anglais)"
+LANGUAGE_NOTE = (
+    " Langue : le préfixe de l'adresse, comme sur le site — /api/v1/… en français, /en/api/v1/… en anglais, "
+    "/ar/ en arabe, /uk/ en ukrainien, /prs/ en dari, /es/ en espagnol (ni Accept-Language ni cookie : une "
+    "réponse ne dépend que de son adresse). Elle choisit les libellés (champs *_libelle(s), libelle des "
+    "filtres), les phrases d'horaires et d'ouverture et les messages d'erreur ; les codes (slugs, valeurs "
+    "data·inclusion) ne changent jamais."
+)
 
 
 def _json_of(schema: str) -> dict[str, Any]:
@@ -71,6 +79,7 @@ FICHE = {
         },
         "presentation_detail": STRING,
         "type": _nullable("string"),
+        "type_libelle": _nullable("string", description=LABEL_NOTE),
         "structure": {
             "type": "object",
             "required": ["id", "nom", "url"],
@@ -85,22 +94,33 @@ FICHE = {
             },
         },
         "thematiques": {**STRINGS, "description": "thématiques du guide (codes)"},
+        "thematiques_libelles": {**STRINGS, "description": LABEL_NOTE},
         "thematiques_data_inclusion": STRINGS,
         "publics": STRINGS,
+        "publics_libelles": {**STRINGS, "description": LABEL_NOTE},
         "publics_data_inclusion": STRINGS,
         "publics_precisions": STRING,
         "age_min": _nullable("integer"),
         "age_max": _nullable("integer"),
         "conditions_acces": STRINGS,
+        "conditions_acces_libelles": {**STRINGS, "description": LABEL_NOTE},
         "conditions_precisions": STRING,
         "frais": _nullable("string"),
+        "frais_libelle": _nullable("string", description=LABEL_NOTE),
         "frais_precisions": STRING,
         "langues": STRINGS,
+        "langues_libelles": {
+            **STRINGS,
+            "description": "les langues parlées, nommées dans la langue de l'adresse",
+        },
         "horaires_accueil": {
             "type": "string",
             "description": "horaires au format OpenStreetMap opening_hours",
         },
-        "horaires_texte": {"type": "string", "description": "les mêmes horaires en français"},
+        "horaires_texte": {
+            "type": "string",
+            "description": "les mêmes horaires en phrase, dans la langue de l'adresse",
+        },
         "horaires_precisions": STRING,
         "fermetures": {
             "type": "array",
@@ -150,6 +170,7 @@ SEARCH_HIT = {
         "quartier": _nullable("string"),
         "url": {"type": "string", "format": "uri"},
         "thematiques": STRINGS,
+        "thematiques_libelles": {**STRINGS, "description": LABEL_NOTE},
         "horaires": _nullable("string"),
         "aujourd_hui": _nullable("string"),
         "ouvert_maintenant": _nullable("boolean"),
@@ -208,6 +229,7 @@ def openapi_document(
                 "ETag et If-None-Match (304) sur chaque réponse ; CORS ouvert en lecture "
                 "(Access-Control-Allow-Origin: *, sans cookie) ; limite de débit par client (429 et "
                 "Retry-After). Les mêmes données en fichiers : /opendata."
+                + LANGUAGE_NOTE
             ),
             "license": licence_object,
         },

@@ -7,7 +7,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from pyramid.view import view_config
+from sqlalchemy import select
 
+from guide.models import Thematique
 from guide.services import translations
 from search_index import FACETS, SORTS, SearchParameterError, SearchParams, SearchResults
 from search_index.understanding import parse_when
@@ -36,8 +38,8 @@ def _query(params: SearchParams, **changes: Any) -> str:
 def _facet_label(request: Any, name: str, value: Any) -> str:
     """A filter in the visitor's language: a public's plain label and a shipped thématique's translation
     (guide.services.public_labels), an opening time told again for this request (the index's facets may come
-    from the search cache, shared by every language), a spoken language by Babel's name; the API keeps the
-    index's French labels."""
+    from the search cache, shared by every language), a spoken language by Babel's name (the API's labels
+    too: :func:`_api_label`)."""
     if name == "public":
         return request.public_labels.public(value.value)
     if name == "thematique":
@@ -147,7 +149,26 @@ def active_filters(request: Any, params: SearchParams, results: SearchResults) -
     return out
 
 
-def _hit_json(hit: Any, request: Any) -> dict[str, Any]:
+def _api_label(request: Any, name: str, value: Any) -> str:
+    """A facet value's label in the API: the page's label (:func:`_facet_label`), the index's French
+    labels of the flags (« Gratuit », « Ouvert maintenant »…) translated by the catalogue as the page does."""
+    label = _facet_label(request, name, value)
+    return request.translate(label) if label and name in FLAG_FACETS else label
+
+
+def _thematique_labels(request: Any, hits: list[Any]) -> dict[str, str]:
+    """The labels of the thématiques of these hits by slug, in the request's language (one query, bounded by
+    the page's hits: a hit carries its thématiques' slugs only)."""
+    slugs = {slug for hit in hits for slug in hit.thematiques}
+    if not slugs:
+        return {}
+    rows = request.dbsession.execute(
+        select(Thematique.slug, Thematique.label).where(Thematique.slug.in_(slugs))
+    )
+    return {slug: request.public_labels.thematique(slug, label) for slug, label in rows}
+
+
+def _hit_json(hit: Any, request: Any, thematiques: dict[str, str]) -> dict[str, Any]:
     return {
         "id": hit.uid,
         "nom": hit.nom,
@@ -156,6 +177,7 @@ def _hit_json(hit: Any, request: Any) -> dict[str, Any]:
         "quartier": hit.quartier or None,
         "url": request.application_url + hit.url,
         "thematiques": hit.thematiques,
+        "thematiques_libelles": [thematiques.get(slug, slug) for slug in hit.thematiques],
         "horaires": hit.horaires,
         "aujourd_hui": hit.today,
         "ouvert_maintenant": hit.status.is_open,
@@ -174,6 +196,10 @@ def api_search(request: Any) -> Any:
     except SearchParameterError as error:
         raise APIError(400, error.message) from None
     results = request.search.search_params(params)
+    language = request.locale_name if request.locale_name in translations.LANGUAGES else None
+    if language is not None:  # reviewed translations of the names and summaries, as on the results page
+        results = dataclasses.replace(results, hits=[hit.in_language(language) for hit in results.hits])
+    thematiques = _thematique_labels(request, results.hits)
     return {
         "total": results.total,
         "page": results.page,
@@ -190,17 +216,24 @@ def api_search(request: Any) -> Any:
         "filtres": {
             name: {
                 "valeur": value,
-                "libelle": next((v.label for v in results.facets.get(name, []) if v.selected), value),
+                "libelle": next(
+                    (_api_label(request, name, v) for v in results.facets.get(name, []) if v.selected), value
+                ),
                 "lu_dans_la_recherche": name in results.from_query,
             }
             for name, value in results.filters.items()
         },
-        "results": [_hit_json(hit, request) for hit in results.hits],
+        "results": [_hit_json(hit, request, thematiques) for hit in results.hits],
         # the agenda's published events not over whose words match (first page only): views/agenda_public.py
         "evenements": search_events_json(request, params),
         "facets": {
             name: [
-                {"valeur": v.value, "libelle": v.label, "nombre": v.count, "choisi": v.selected}
+                {
+                    "valeur": v.value,
+                    "libelle": _api_label(request, name, v),
+                    "nombre": v.count,
+                    "choisi": v.selected,
+                }
                 for v in values
             ]
             for name, values in results.facets.items()
