@@ -11,7 +11,7 @@ import colander
 import deform.widget as w
 
 from guide.models.agenda import EVENT_KIND_LABELS, REGISTRATION_LABELS
-from guide.services.agenda import FREQUENCY_LABELS, MAX_SERIES_OCCURRENCES
+from guide.services.agenda.series import FREQUENCY_LABELS, MAX_SERIES_OCCURRENCES
 from guide.vocabulary import PUBLICS
 
 from .fiche import FrenchDate

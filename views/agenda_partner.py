@@ -14,7 +14,7 @@ from pyramid.view import view_config
 from sqlalchemy import select
 
 from guide import workflow
-from guide.models import Event, EventKind, Fiche, Organisation, Registration, State, Thematique
+from guide.models import Event, EventKind, Fiche, Organisation, Registration, State, Thematique, utcnow
 from guide.permissions import Permission
 from guide.services import agenda, referents
 from guide.services.agenda import EventError, EventInput, Recurrence
@@ -215,7 +215,7 @@ def event_manage(request: Any) -> Any:
         "event": event,
         "when": agenda.describe(event),
         "publics": ", ".join(PUBLICS.get(code, code) for code in event.publics or ()),
-        "dates": agenda.occurrences(event, start=agenda.utcnow(), include_cancelled=True, limit=60),
+        "dates": agenda.occurrences(event, start=utcnow(), include_cancelled=True, limit=60),
         "past": agenda.is_past(event),
         "transitions": transitions,
         "can_edit": bool(request.has_permission(Permission.EDIT)),

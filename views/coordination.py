@@ -16,7 +16,7 @@ from guide.models import Fiche, MemberRole, Organisation, Quartier, SiteRole, St
 from guide.models.directory import DirectoryChange
 from guide.permissions import Permission
 from guide.services import directory, fiches, referents, translations, urgent
-from guide.services.agenda import review_queue as event_review_queue
+from guide.services.agenda.editing import review_queue as event_review_queue
 from guide.services.importer import AliasConflict, alias_labels, check_aliases, set_aliases
 from guide.services.quartiers import QuartierConflict, add_quartier, update_quartier
 from guide.services.thematiques import ThematiqueConflict, add_thematique

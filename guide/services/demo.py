@@ -202,7 +202,7 @@ def load_demo(db: Session) -> dict[str, int] | None:
 
     # a dozen colleagues listed in the professionals' directory (accounts without a password)
     seed_demo_professionals(db, _read("professionals.json"), DEMO_SOURCE)
-    from .agenda import seed_demo as seed_demo_agenda
+    from .agenda.demo import seed_demo as seed_demo_agenda
 
     # a month of events from the load day (views/agenda_partner.py, views/agenda_public.py)
     seed_demo_agenda(db, _read("agenda.json"), DEMO_SOURCE, coordinator)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from guide import hours
-from guide.models import Event, EventHistory, State, Thematique
+from guide.models import Event, EventHistory, EventKind, State, Thematique
 from guide.services import agenda, referents
 from guide.services.agenda import EventInput, Recurrence
 
@@ -36,7 +36,7 @@ def _event(db, world, org="a", state=State.DRAFT, thematique="acces-aux-droits",
     organisation = world.orgs[org]
     data = EventInput(
         titre=kw.pop("titre", f"Atelier {org}"),
-        kind=kw.pop("kind", agenda.EventKind.ATELIER),
+        kind=kw.pop("kind", EventKind.ATELIER),
         day=kw.pop("day", _next_weekday(1)),
         start_time=dt.time(14),
         end_time=dt.time(16),
@@ -104,7 +104,7 @@ def test_partner_announces_a_weekly_series_coordination_sends_back_then_publishe
     text = visible(page)
     assert "soumis à la coordination" in text
     assert "tous les mardis de 14 h à 16 h" in text
-    assert f"jusqu'au {agenda._date_fr(until)}" in text
+    assert f"jusqu'au {agenda.date_fr(until)}" in text
     event = db.scalars(select(Event).where(Event.titre == "Atelier cuisine parents-enfants")).one()
     assert event.state == State.PENDING and event.rrule.startswith("FREQ=WEEKLY;BYDAY=TU")
     assert len(agenda.occurrences(event)) == 7
@@ -343,7 +343,7 @@ def test_a_partner_withdraws_a_published_event_and_past_events_leave_the_agenda(
     assert "Sortie au musée" in visible(testapp.get(f"/espace/structures/{world.orgs['a'].id}/agenda"))
     # an event that is over leaves the public agenda without anyone touching it
     published = _event(db, world, state=State.PUBLISHED, titre="Atelier passé")
-    later = published.last_ends_at + agenda.dt.timedelta(minutes=1)
+    later = published.last_ends_at + dt.timedelta(minutes=1)
     assert published not in [o.event for o in agenda.upcoming_occurrences(db, now=later)]
     assert published in [o.event for o in agenda.upcoming_occurrences(db)]
 

@@ -9,7 +9,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from guide import hours
-from guide.models import State, Thematique
+from guide.models import EventKind, State, Thematique, utcnow
 from guide.services import agenda
 from guide.services.agenda import EventInput, Recurrence
 
@@ -21,7 +21,7 @@ def _thematique(db, slug):
 def _make(db, world, org, titre, day, *, state=State.PUBLISHED, thematique="acces-aux-droits", **kw):
     data = EventInput(
         titre=titre,
-        kind=agenda.EventKind.ATELIER,
+        kind=EventKind.ATELIER,
         day=day,
         start_time=kw.pop("start", dt.time(14)),
         end_time=kw.pop("end", dt.time(16)),
@@ -46,7 +46,7 @@ def test_published_occurrences_in_time_order_with_the_guides_filters(db, world):
     _make(db, world, "a", "Brouillon", today + dt.timedelta(days=2), state=State.DRAFT)
     _make(db, world, "a", "En attente", today + dt.timedelta(days=2), state=State.PENDING)
     db.flush()
-    found = agenda.upcoming_occurrences(db, end=agenda.utcnow() + dt.timedelta(days=30))
+    found = agenda.upcoming_occurrences(db, end=utcnow() + dt.timedelta(days=30))
     mine = [(o.event.titre, o.local_date) for o in found if o.event in (weekly, single)]
     assert mine == [
         ("Permanence hebdo", today + dt.timedelta(days=1)),
@@ -74,7 +74,7 @@ def test_published_occurrences_in_time_order_with_the_guides_filters(db, world):
     assert titles_with(quartier=quartier + 1000) == set()
     # a window that starts later leaves out what comes before it
     later = agenda.upcoming_occurrences(
-        db, start=agenda.utcnow() + dt.timedelta(days=10), organisation=world.orgs["a"].id
+        db, start=utcnow() + dt.timedelta(days=10), organisation=world.orgs["a"].id
     )
     assert [o.local_date for o in later] == [today + dt.timedelta(days=15)]
 
@@ -85,9 +85,9 @@ def test_bounds_a_visitor_cannot_push(db, world):
                   recurrence=Recurrence("weekly", until=today + dt.timedelta(days=399)))  # fmt: skip
     assert agenda.occurrence_count(event) == 57
     far = agenda.upcoming_occurrences(
-        db, end=agenda.utcnow() + dt.timedelta(days=3650), organisation=world.orgs["c"].id
+        db, end=utcnow() + dt.timedelta(days=3650), organisation=world.orgs["c"].id
     )
-    assert far and far[-1].start <= agenda.utcnow() + agenda.MAX_WINDOW
+    assert far and far[-1].start <= utcnow() + agenda.MAX_WINDOW
     assert len(far) == 52 or len(far) == 53  # a year of Tuesdays, not the series' 57
     assert (
         len(agenda.upcoming_occurrences(db, limit=10**9, organisation=world.orgs["c"].id))
@@ -96,17 +96,17 @@ def test_bounds_a_visitor_cannot_push(db, world):
     assert len(agenda.upcoming_occurrences(db, limit=5, organisation=world.orgs["c"].id)) == 5
     assert agenda.upcoming_occurrences(db, limit=-3) == []
     # a window in the past is empty: past occurrences are never returned
-    assert agenda.upcoming_occurrences(db, start=agenda.utcnow() - dt.timedelta(days=400),
-                                       end=agenda.utcnow() - dt.timedelta(days=1)) == []  # fmt: skip
+    assert agenda.upcoming_occurrences(db, start=utcnow() - dt.timedelta(days=400),
+                                       end=utcnow() - dt.timedelta(days=1)) == []  # fmt: skip
     assert agenda.published_event(db, event.id) is event
     assert agenda.published_event(db, 10**9) is None
 
 
 def test_the_demo_guide_has_a_month_of_events(demo_guide, db):
-    month = agenda.upcoming_occurrences(db, end=agenda.utcnow() + dt.timedelta(days=31))
+    month = agenda.upcoming_occurrences(db, end=utcnow() + dt.timedelta(days=31))
     titles = {o.event.titre for o in month}
     assert len(month) >= 12 and len(titles) >= 9
-    assert all(o.start <= agenda.utcnow() + dt.timedelta(days=31) for o in month)
+    assert all(o.start <= utcnow() + dt.timedelta(days=31) for o in month)
     week = next(o for o in month if o.event.titre == "Semaine de la parentalité au 25 Gisèle Halimi")
     assert (week.end - week.start).days == 4 and week.event.lieu.nom == "Le 25 Gisèle Halimi"
     series = next(o.event for o in month if o.event.titre.startswith("Café des parents"))
