@@ -86,6 +86,18 @@ def bdi(value: str | None) -> Markup:
     return Markup("<bdi>{}</bdi>").format(value or "")
 
 
+def ltr_island(value: str | None, lang: str | None = None) -> Markup:
+    """``value`` escaped inside ``<bdi dir="ltr">`` (with ``lang`` when given): a phone number, an e-mail
+    address or a postal address keeps its left-to-right order on a right-to-left page — « 04 73 98 07 81 »
+    would otherwise read « 81 07 98 73 04 » and « 22 rue…, 63000 Clermont » put its numbers on the wrong side
+    (the bidirectional algorithm orders groups of digits by the paragraph's direction)."""
+    if not value:
+        return Markup("")
+    if lang:
+        return Markup('<bdi dir="ltr" lang="{}">{}</bdi>').format(lang, value)
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+
+
 def upper_first(value: str | None) -> str:
     """« du lundi au vendredi » → « Du lundi au vendredi » (the rest unchanged, unlike ``capitalize``)."""
     return value[:1].upper() + value[1:] if value else ""

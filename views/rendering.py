@@ -17,7 +17,16 @@ from pyramid.threadlocal import get_current_request
 from pyramid_jinja2.i18n import GetTextWrapper
 
 from guide import hours
-from guide.formatting import bdi, date_fr, datetime_fr, isolate_times, number, paragraphs, tel_uri
+from guide.formatting import (
+    bdi,
+    date_fr,
+    datetime_fr,
+    isolate_times,
+    ltr_island,
+    number,
+    paragraphs,
+    tel_uri,
+)
 from guide.hours import language as hours_language
 from guide.i18n import LANGUAGES
 from guide.vocabulary import (
@@ -89,6 +98,15 @@ def _ltr_times(context: Any, value: Any) -> Markup:
 
 
 @jinja2.pass_context
+def _ltr(context: Any, value: Any, lang: str | None = None) -> Markup:
+    """A phone number, an e-mail or a postal address as a left-to-right island on a right-to-left page
+    (``lang``: its language, « fr » for an address, when it is not the page's); plain text elsewhere."""
+    if _locale(context) in RTL_LOCALES:
+        return ltr_island(value, lang)
+    return Markup.escape(value or "")
+
+
+@jinja2.pass_context
 def _number(context: Any, value: Any, fmt: str | None = None) -> str:
     return number(value, fmt, locale=_locale(context))
 
@@ -132,6 +150,7 @@ def includeme(config: Any) -> None:
         paragraphs=paragraphs,
         ltr_times=_ltr_times,  # times and ranges as left-to-right islands (right-to-left pages)
         bdi=bdi,  # a visitor's words in their own direction
+        ltr=_ltr,  # phone numbers, e-mails, addresses as left-to-right islands (right-to-left pages)
     )
     env.globals.update(
         STATE_LABELS=STATE_LABELS,
