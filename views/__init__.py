@@ -8,7 +8,7 @@ import guide.print
 from guide.services import public_labels
 from templates import print_loader
 
-from .partner import pro_blocks
+from .partner_pro import pro_blocks
 from .resources import fiche_factory, lieu_factory, organisation_factory
 from .selection import selection_ids
 
@@ -61,7 +61,7 @@ def add_routes(config: Any) -> None:
     config.add_route("reset_request", "/mot-de-passe-oublie")
     config.add_route("reset", "/mot-de-passe/{token}")
     config.add_route("invitation", "/invitation/{token}")
-    # partner space
+    # partner space (views/partner.py, partner_orgs.py, partner_fiches.py, partner_pro.py)
     config.add_route("dashboard", "/espace")
     config.add_route("org_manage", "/espace/structures/{org_id}", factory=organisation_factory)
     config.add_route("org_edit", "/espace/structures/{org_id}/modifier", factory=organisation_factory)

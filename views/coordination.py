@@ -25,7 +25,8 @@ from schemas.accounts import InvitationSchema, StaffInvitationSchema
 from schemas.directory import QuartierSchema, ThematiqueSchema
 
 from .auth import send_invitation
-from .partner import apply_organisation_form, org_schema, read_comment
+from .partner import read_comment
+from .partner_orgs import apply_organisation_form, org_schema
 from .rendering import process_form
 from .resources import get_or_404
 

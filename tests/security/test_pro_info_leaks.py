@@ -191,7 +191,7 @@ READERS = {
     "templates/organisation_public.jinja2",
     "templates/pro_info.jinja2",
     "views/__init__.py",
-    "views/partner.py",
+    "views/partner_pro.py",
 }
 
 
