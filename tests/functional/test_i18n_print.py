@@ -1,0 +1,36 @@
+"""The printed selection's « label : » in each language (issue 12): French puts a non-breaking space before
+the colon, English and Arabic put the colon against the word (at the label's end in reading order)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from guide import i18n
+
+from .helpers import post
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _compiled_catalogues() -> None:
+    i18n.compile_catalogues()
+
+
+def _words(testapp, path: str) -> str:
+    pdf = testapp.get(path)
+    assert pdf.content_type == "application/pdf"
+    return "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf.body)).pages)
+
+
+def test_large_print_labels_take_the_colon_of_their_language(testapp, world):
+    post(testapp, "/selection/ajouter", {"fiche_id": str(world.fiches["published_a"].id)})
+    french = _words(testapp, "/selection.pdf?gros=1")
+    assert "Horaires\u00a0: " in french  # French typography
+    english = _words(testapp, "/en/selection.pdf?gros=1")
+    assert "Opening hours: " in english or "Hours: " in english, english[:400]
+    assert "\u00a0:" not in english and " :" not in english
+    arabic = _words(testapp, "/ar/selection.pdf?gros=1")
+    assert "أوقات العمل" in arabic
+    assert "\u00a0:" not in arabic and " : " not in arabic  # the colon against the word, no space before it
