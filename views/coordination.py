@@ -18,7 +18,7 @@ from guide.permissions import Permission
 from guide.services import directory, fiches, referents, translations, urgent
 from guide.services.agenda.editing import review_queue as event_review_queue
 from guide.services.importer import AliasConflict, alias_labels, check_aliases, set_aliases
-from guide.services.quartiers import QuartierConflict, add_quartier, update_quartier
+from guide.services.quartiers.forms import QuartierConflict, add_quartier, update_quartier
 from guide.services.thematiques import ThematiqueConflict, add_thematique
 from guide.slugs import unique_slug
 from schemas.accounts import InvitationSchema, StaffInvitationSchema

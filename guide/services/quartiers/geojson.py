@@ -1,21 +1,9 @@
-"""Loading official quartier contours (IGN IRIS, ANCT QPV…) from GeoJSON, in whatever CRS they ship in.
-
-:func:`load_geojson` checks the whole file first (CRS, fields, geometries) and raises
-:class:`QuartierFileError` with a French message before touching the database when the file cannot be
-used. Then it upserts the quartiers by code (geometry replaced, ``schematic=False``), removes the schematic
-quartiers the file does not replace (unless ``keep_others``), and puts every lieu with coordinates in the
-quartier that holds it. It flushes but does not commit: the caller owns the transaction.
-
-A schematic quartier whose name is the name of an incoming quartier is *adopted* (it takes the official
-code and contour) rather than removed and re-created: its id, slug (URLs) and lieux are kept.
-"""
+"""Reading and checking a file of quartier contours (GeoJSON, in whatever CRS it ships in): fields, CRS,
+geometries repaired and brought to WGS84; :class:`QuartierFileError` (French) when nothing can be used."""
 
 from __future__ import annotations
 
 import json
-import math
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,15 +15,9 @@ from pyproj.exceptions import CRSError
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from ..models import Fiche, FicheVersion, Lieu, Quartier, version_lieu
-from ..slugs import free_slug, unique_slug
-from ..text import fold
-from .fiches import log_index_change
-from .geography import QuartierIndex
+from ...models import Quartier
+from ...text import fold
 
 # Property names tried, in this order (case ignored), when the caller names none.
 CODE_FIELDS = ("code_iris", "code_qp", "code_qpv", "code_quartier", "code")
@@ -45,23 +27,10 @@ COMMUNE_FIELDS = ("nom_com", "lib_com", "commune", "nom_commune")
 COORDINATE_DECIMALS = 7  # about 1 cm: plenty for a quartier, and stable from one load to the next
 _WGS84 = pyproj.CRS.from_epsg(4326)
 _CODE_LENGTH = Quartier.__table__.c.code.type.length
-_NAME_LENGTH = Quartier.__table__.c.nom.type.length
-_SLUG_LENGTH = Quartier.__table__.c.slug.type.length
 
 
 class QuartierFileError(Exception):
     """The file cannot be loaded; the message (French) says why. Nothing has been changed."""
-
-
-class QuartierConflict(Exception):
-    """Another quartier already has this code or this name (or a name written almost the same: same
-    letters once accents, case and punctuation are set aside). ``field`` is the form field to show the
-    French ``message`` next to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass
@@ -107,76 +76,11 @@ def _n(count: int, singular: str, plural: str | None = None) -> str:
 
 
 @dataclass
-class _Incoming:
+class Incoming:
     code: str
     nom: str
     commune: str
     geometry: BaseGeometry
-
-
-# --- one quartier, from the coordination forms ------------------------------------------------------------
-
-
-def _same_name_key(nom: str) -> str:
-    # « Saint Jacques Nord », « Saint-Jacques-Nord » and « saint jacques  nord » are one name to a visitor
-    return " ".join(re.findall(r"[a-z0-9]+", fold(nom))) or " ".join(nom.split())
-
-
-def check_quartier(db: Session, nom: str, code: str, quartier: Quartier | None = None) -> None:
-    """Raise :class:`QuartierConflict` when another quartier has this code, this name or a name written
-    almost the same."""
-    others = [q for q in db.scalars(select(Quartier).order_by(Quartier.id)) if q is not quartier]
-    for other in others:
-        if other.code == code:
-            raise QuartierConflict("code", "Ce code est déjà utilisé par un autre quartier.")
-    key = _same_name_key(nom)
-    for other in others:
-        if other.nom == nom:
-            raise QuartierConflict("nom", "Un quartier porte déjà ce nom.")
-        if _same_name_key(other.nom) == key:
-            raise QuartierConflict(
-                "nom", f"Un quartier porte déjà un nom qui s'écrit presque pareil : « {other.nom} »."
-            )
-
-
-def unique_quartier_slug(db: Session, nom: str) -> str:
-    """The slug of ``nom`` (for URLs), with -2, -3… added if another quartier has it already (two long
-    names that begin alike, names without letters)."""
-    return unique_slug(db, Quartier, nom, max_length=_SLUG_LENGTH)
-
-
-def add_quartier(db: Session, nom: str, code: str) -> Quartier:
-    """A new quartier without contour; :class:`QuartierConflict` if its code or name is taken."""
-    check_quartier(db, nom, code)
-    quartier = Quartier(nom=nom, code=code, slug=unique_quartier_slug(db, nom))
-    _in_savepoint(db, lambda: db.add(quartier))
-    return quartier
-
-
-def update_quartier(db: Session, quartier: Quartier, nom: str, code: str) -> None:
-    """Rename or recode ``quartier`` (its slug, in URLs, stays); :class:`QuartierConflict` if taken."""
-    check_quartier(db, nom, code, quartier)
-
-    def change() -> None:
-        quartier.nom, quartier.code = nom, code
-
-    _in_savepoint(db, change)
-
-
-def _in_savepoint(db: Session, change: Callable[[], None]) -> None:
-    # another request may have taken the name or code since the check: a conflict, not a 500
-    db.flush()
-    try:
-        with db.begin_nested():
-            change()
-            db.flush()
-    except IntegrityError:
-        raise QuartierConflict(
-            "nom", "Un autre quartier vient d'être enregistré avec ce nom ou ce code."
-        ) from None
-
-
-# --- reading and checking the file -----------------------------------------------------------------------
 
 
 def read_geojson_file(path: str | Path) -> dict[str, Any]:
@@ -361,7 +265,7 @@ def to_geojson(geometry: BaseGeometry) -> dict[str, Any]:
 
 def parse_quartiers(
     data: dict[str, Any], code_field: str | None = None, name_field: str | None = None
-) -> tuple[list[_Incoming], LoadReport]:
+) -> tuple[list[Incoming], LoadReport]:
     """Everything the file holds, checked, in WGS84; :class:`QuartierFileError` when nothing can be used."""
     features = _features(data)
     crs = source_crs(data)
@@ -371,7 +275,7 @@ def parse_quartiers(
     code_field = _choose_field(features, code_field, CODE_FIELDS, "code du quartier", "--code-field")
     name_field = _choose_field(features, name_field, NAME_FIELDS, "nom du quartier", "--name-field")
     report = LoadReport(crs=_crs_label(crs), code_field=code_field, name_field=name_field)
-    by_code: dict[str, _Incoming] = {}
+    by_code: dict[str, Incoming] = {}
     for number, feature in enumerate(features, start=1):
         properties = feature.get("properties") or {}
         code = str(_get(properties, code_field) or "").strip()
@@ -409,7 +313,7 @@ def parse_quartiers(
             if joined is not None:
                 previous.geometry = joined
             continue
-        by_code[code] = _Incoming(code=code, nom=nom or code, commune=commune, geometry=geometry)
+        by_code[code] = Incoming(code=code, nom=nom or code, commune=commune, geometry=geometry)
     if not by_code:
         raise QuartierFileError(
             "Aucune entité utilisable dans le fichier (il faut des polygones avec un code) : "
@@ -423,150 +327,3 @@ def parse_quartiers(
         if counts[fold(item.nom)] > 1:
             item.nom = f"{item.nom} ({item.commune or item.code})"
     return sorted(by_code.values(), key=lambda item: item.code), report
-
-
-# --- the database ------------------------------------------------------------------------------------------
-
-
-def load_geojson(
-    db: Session,
-    data: dict[str, Any],
-    code_field: str | None = None,
-    name_field: str | None = None,
-    keep_others: bool = False,
-) -> LoadReport:
-    """Load the quartiers of a parsed GeoJSON file; see the module's docstring."""
-    incoming, report = parse_quartiers(data, code_field, name_field)  # raises before any change
-
-    existing = list(db.scalars(select(Quartier).order_by(Quartier.id)))
-    by_code = {quartier.code: quartier for quartier in existing}
-    incoming_codes = {item.code for item in incoming}
-    adoptable = {
-        fold(quartier.nom): quartier
-        for quartier in existing
-        if quartier.schematic and quartier.code not in incoming_codes
-    }
-    matches: dict[str, Quartier] = {}
-    for item in incoming:
-        quartier = by_code.get(item.code)
-        if quartier is None:
-            quartier = adoptable.pop(fold(item.nom), None)
-        if quartier is not None:
-            matches[item.code] = quartier
-    matched_ids = {quartier.id for quartier in matches.values()}
-
-    touched_lieux: set[int] = set()
-    if not keep_others:
-        for quartier in existing:
-            if quartier.schematic and quartier.id not in matched_ids:
-                touched_lieux.update(lieu.id for lieu in quartier.lieux)
-                report.removed.append(quartier.code)
-                db.delete(quartier)
-        db.flush()  # their names, slugs and codes are free from here on
-
-    remaining = list(db.scalars(select(Quartier).order_by(Quartier.id)))
-    names: dict[str, Quartier] = {fold(quartier.nom): quartier for quartier in remaining}
-    slugs = {quartier.slug for quartier in remaining}
-    for item in incoming:
-        quartier = matches.get(item.code)
-        nom = _unique_name(item, names, quartier)
-        geometry = to_geojson(item.geometry)
-        if quartier is None:
-            quartier = Quartier(
-                code=item.code,
-                nom=nom,
-                slug=_unique_slug(nom, item.code, slugs),
-                geometry=geometry,
-                schematic=False,
-            )
-            db.add(quartier)
-            report.created.append(item.code)
-        elif (quartier.code, quartier.nom, quartier.geometry, quartier.schematic) == (
-            item.code,
-            nom,
-            geometry,
-            False,
-        ):
-            report.unchanged.append(item.code)
-            continue
-        else:
-            if quartier.nom != nom:
-                touched_lieux.update(lieu.id for lieu in quartier.lieux)
-                names.pop(fold(quartier.nom), None)
-            quartier.code, quartier.nom, quartier.geometry, quartier.schematic = (
-                item.code,
-                nom,
-                geometry,
-                False,
-            )
-            report.updated.append(item.code)
-        names[fold(nom)] = quartier
-    db.flush()
-
-    touched_lieux |= _assign_lieux(db, report)
-    _log_index_changes(db, touched_lieux)
-    db.flush()
-    return report
-
-
-def _unique_name(item: _Incoming, names: dict[str, Quartier], own: Quartier | None) -> str:
-    nom = item.nom[:_NAME_LENGTH]
-    holder = names.get(fold(nom))
-    if holder is None or holder is own:
-        return nom
-    suffix = f" ({item.code})"
-    return item.nom[: _NAME_LENGTH - len(suffix)] + suffix
-
-
-def _unique_slug(nom: str, code: str, slugs: set[str]) -> str:
-    """A slug no quartier of ``slugs`` has (the name's, then the name and code's, then numbered); added."""
-    second = f"{nom} {code}" if code else ""
-    slug = free_slug(nom, slugs.__contains__, max_length=_SLUG_LENGTH, second_choice=second)
-    slugs.add(slug)
-    return slug
-
-
-def _assign_lieux(db: Session, report: LoadReport) -> set[int]:
-    """Every lieu with coordinates in the quartier holding it; returns the ids of the lieux that moved."""
-    quartiers = list(db.scalars(select(Quartier).order_by(Quartier.id)))
-    index = QuartierIndex((q.id, q.code, q.geometry) for q in quartiers)
-    with_polygon = {q.id for q in quartiers if q.geometry}
-    changed: set[int] = set()
-    lieux = db.scalars(
-        select(Lieu).where(Lieu.latitude.is_not(None), Lieu.longitude.is_not(None)).order_by(Lieu.id)
-    )
-    for lieu in lieux:
-        if not (math.isfinite(lieu.latitude) and math.isfinite(lieu.longitude)):
-            continue
-        quartier_id = index.find(lieu.latitude, lieu.longitude)
-        if quartier_id is None:
-            report.lieux_outside += 1
-            # A lieu placed by hand in a quartier without a polygon stays there.
-            if lieu.quartier_id is not None and lieu.quartier_id in with_polygon:
-                lieu.quartier_id = None
-                changed.add(lieu.id)
-            continue
-        report.lieux_assigned += 1
-        if lieu.quartier_id != quartier_id:
-            lieu.quartier_id = quartier_id
-            changed.add(lieu.id)
-    report.lieux_changed = len(changed)
-    return changed
-
-
-def _log_index_changes(db: Session, lieu_ids: set[int]) -> None:
-    """The published fiches at the lieux whose quartier changed are re-indexed after commit."""
-    ids = sorted(lieu_ids)
-    fiche_ids: set[int] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        fiche_ids.update(
-            db.scalars(
-                select(Fiche.id)
-                .join(FicheVersion, FicheVersion.id == Fiche.published_version_id)
-                .join(version_lieu, version_lieu.c.version_id == FicheVersion.id)
-                .where(version_lieu.c.lieu_id.in_(chunk))
-            )
-        )
-    for fiche in db.scalars(select(Fiche).where(Fiche.id.in_(sorted(fiche_ids)))) if fiche_ids else []:
-        log_index_change(db, fiche)
