@@ -21,7 +21,7 @@ def add_routes(config: Any) -> None:
     config.add_route("fiche_report", "/fiche/{ref}/signaler", factory=fiche_factory)
     config.add_route("organisation", "/structure/{slug}")
     config.add_route("quartier", "/quartier/{slug}")
-    # the public agenda and its iCalendar feeds (views/agenda_public.py): feeds before their pages
+    # the public agenda (views/agenda_public.py) and its iCalendar feeds (views/agenda_feeds.py): feeds first
     config.add_route("agenda_feed", "/agenda.ics")
     config.add_route("agenda", "/agenda")
     config.add_route("agenda_event_ics", r"/agenda/rendez-vous/{id:\d+}.ics")

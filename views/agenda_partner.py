@@ -1,6 +1,6 @@
 """The shared agenda, partner and coordination side: an organisation's events, the event form, the review.
 
-The public agenda (pages, iCalendar feed, search) is ``views/agenda_public.py``. Rules are in
+The public agenda is ``views/agenda_public.py`` (its iCalendar feeds ``views/agenda_feeds.py``). Rules are in
 ``guide.services.agenda``; permissions come from the event's ACL (``guide.security.event_acl``).
 """
 

@@ -1,15 +1,11 @@
-"""The public agenda: the week's rendez-vous with the guide's filters (all, by thématique, by quartier, by
-organisation), an event's page, the iCalendar feeds and « Ajouter à mon agenda ». Rules live in
+"""The public agenda's pages: the week's rendez-vous with the guide's filters (all, by thématique, by
+quartier, by organisation), an event's page, and the agenda blocks of the home, organisation, fiche and
+search pages. Its iCalendar feeds are ``views/agenda_feeds.py``. Rules live in
 :mod:`guide.services.agenda_public` and :mod:`guide.services.agenda_ical`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import threading
-import time
-import weakref
-from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,21 +18,18 @@ from sqlalchemy import select
 from guide import hours
 from guide.models import Event, Quartier, Thematique
 from guide.models.meta import utcnow
-from guide.services import agenda, agenda_ical
+from guide.services import agenda
 from guide.services import agenda_public as service
 from guide.services.sharing import directions
 from guide.settings import settings_of
 from guide.text import slugify
 from search_index import EventFilters
-from search_index.events import EventIndex
 
 from .public import fiche_url
 from .resources import as_id
 
 HOME_WINDOW = dt.timedelta(days=62)  # the home page's « Agenda »: the next rendez-vous within two months
 SEARCH_EVENTS = 3  # events shown above the fiches in the search results (a phone sees the fiches soon)
-FEED_MAX_AGE = 900  # seconds a calendar application or a shared cache may keep a feed
-FEED_CACHE_SIZE = 64  # feeds kept in this process (FeedCache)
 
 
 def event_path(request: Any, event: Event) -> str:
@@ -47,7 +40,7 @@ def event_url(request: Any, event: Event) -> str:
     return request.route_url("agenda_event", ref=f"{event.id}-{slugify(event.titre, 60)}")
 
 
-def _translate(request: Any, message: Any) -> str:
+def translate(request: Any, message: Any) -> str:
     return request.localizer.translate(message)
 
 
@@ -59,7 +52,7 @@ def _plain(request: Any, name: str, value: Any, label: str, catalogue: Any = Non
     if name == "thematique":
         return request.public_labels.thematique(str(value), label)
     if name in ("type", "gratuit") and catalogue is not None:
-        return _translate(request, catalogue.message(name, str(value)))
+        return translate(request, catalogue.message(name, str(value)))
     return label
 
 
@@ -94,7 +87,7 @@ def _agenda(
     except service.AgendaParameterError as error:
         request.response.status = 400
         return {
-            "error": _translate(request, error.message),
+            "error": translate(request, error.message),
             "title": title,
             "feed_url": feed_url,
             "week": None,
@@ -112,7 +105,7 @@ def _agenda(
     facets = [
         {
             "name": facet.name,
-            "label": _translate(request, facet.label),
+            "label": translate(request, facet.label),
             "values": [
                 {
                     "label": _plain(request, facet.name, value.value, value.label, catalogue),
@@ -162,13 +155,14 @@ def helpers(request: Any) -> dict[str, Any]:
 def agenda_page(request: Any) -> Any:
     return _agenda(
         request,
-        title=_translate(request, service._("Agenda")),
+        title=translate(request, service._("Agenda")),
         feed_url=request.route_url("agenda_feed"),
         base=request.route_path("agenda"),
     )
 
 
-def _thematique(request: Any) -> Thematique:
+def thematique_of(request: Any) -> Thematique:
+    """The thématique of the address's slug (pages and feeds), else 404."""
     slug = request.matchdict["slug"]
     found = request.dbsession.scalar(select(Thematique).where(Thematique.slug == slug[:80]))
     if found is None:
@@ -176,7 +170,8 @@ def _thematique(request: Any) -> Thematique:
     return found
 
 
-def _quartier(request: Any) -> Quartier:
+def quartier_of(request: Any) -> Quartier:
+    """The quartier of the address's slug (pages and feeds), else 404."""
     slug = request.matchdict["slug"]
     found = request.dbsession.scalar(select(Quartier).where(Quartier.slug == slug[:140]))
     if found is None:
@@ -184,7 +179,8 @@ def _quartier(request: Any) -> Quartier:
     return found
 
 
-def _organisation(request: Any) -> Any:
+def organisation_of(request: Any) -> Any:
+    """The organisation of the address's slug (pages and feeds), else 404."""
     found = service.organisation_by_slug(request.dbsession, request.matchdict["slug"])
     if found is None:
         raise HTTPNotFound()
@@ -193,10 +189,10 @@ def _organisation(request: Any) -> Any:
 
 @view_config(route_name="agenda_thematique", renderer="agenda.jinja2", request_method=("GET", "HEAD"))
 def agenda_thematique(request: Any) -> Any:
-    thematique = _thematique(request)
+    thematique = thematique_of(request)
     return _agenda(
         request,
-        title=_translate(
+        title=translate(
             request,
             service._("Agenda : ${name}", mapping={"name": request.public_labels.thematique(thematique)}),
         ),
@@ -208,10 +204,10 @@ def agenda_thematique(request: Any) -> Any:
 
 @view_config(route_name="agenda_quartier", renderer="agenda.jinja2", request_method=("GET", "HEAD"))
 def agenda_quartier(request: Any) -> Any:
-    quartier = _quartier(request)
+    quartier = quartier_of(request)
     return _agenda(
         request,
-        title=_translate(request, service._("Agenda du quartier ${name}", mapping={"name": quartier.nom})),
+        title=translate(request, service._("Agenda du quartier ${name}", mapping={"name": quartier.nom})),
         feed_url=request.route_url("agenda_quartier_feed", slug=quartier.slug),
         base=request.route_path("agenda"),
         fixed={"quartier": quartier.slug},
@@ -220,10 +216,10 @@ def agenda_quartier(request: Any) -> Any:
 
 @view_config(route_name="agenda_organisation", renderer="agenda.jinja2", request_method=("GET", "HEAD"))
 def agenda_organisation(request: Any) -> Any:
-    organisation = _organisation(request)
+    organisation = organisation_of(request)
     return _agenda(
         request,
-        title=_translate(request, service._("Agenda : ${name}", mapping={"name": organisation.nom})),
+        title=translate(request, service._("Agenda : ${name}", mapping={"name": organisation.nom})),
         feed_url=request.route_url("agenda_organisation_feed", slug=organisation.slug),
         base=request.route_path("agenda_organisation", slug=organisation.slug),
         organisation=organisation,
@@ -325,123 +321,6 @@ def event_jsonld(request: Any, event: Event, next_date: Any) -> dict[str, Any] |
     if places:
         data["location"] = places[0] if len(places) == 1 else places
     return data
-
-
-# --- iCalendar ------------------------------------------------------------------------------------------
-
-
-class FeedCache:
-    """The feeds this process rendered lately, by address, kept while the published events are unchanged
-    (their stamp, as for the search: :class:`search_index.events.EventIndex`) and at most ``FEED_MAX_AGE``
-    seconds (a renamed lieu or organisation shows after that): a feed of 500 series takes about 2 s to
-    write, and calendar applications poll. Bounded: ``FEED_CACHE_SIZE`` feeds of at most 2 MB."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._feeds: OrderedDict[str, tuple[Any, float, bytes]] = OrderedDict()
-
-    def get(self, key: str, stamp: Any) -> bytes | None:
-        with self._lock:
-            found = self._feeds.get(key)
-            if found is None or found[0] != stamp or time.monotonic() - found[1] > FEED_MAX_AGE:
-                return None
-            self._feeds.move_to_end(key)
-            return found[2]
-
-    def put(self, key: str, stamp: Any, body: bytes) -> None:
-        if len(body) > 2_000_000:
-            return
-        with self._lock:
-            self._feeds[key] = (stamp, time.monotonic(), body)
-            self._feeds.move_to_end(key)
-            while len(self._feeds) > FEED_CACHE_SIZE:
-                self._feeds.popitem(last=False)
-
-
-_FEED_CACHES: weakref.WeakKeyDictionary[Any, FeedCache] = weakref.WeakKeyDictionary()
-
-
-def feed_cache(request: Any) -> FeedCache:
-    """The process's cache, one per search service (as the events' index: search_index.BoundSearch.events)."""
-    owner = request.registry["search"]
-    cache = _FEED_CACHES.get(owner)
-    if cache is None:
-        cache = _FEED_CACHES.setdefault(owner, FeedCache())
-    return cache
-
-
-def _ics(request: Any, load: Any, *, name: str, filename: str, attachment: bool = False) -> Response:
-    """The feed of the events ``load()`` returns, from the cache while the published events are unchanged."""
-    key = request.path_url  # the query string is not read: it must not make new entries
-    stamp = EventIndex.stamp(request.dbsession)
-    cache = feed_cache(request)
-    body = cache.get(key, stamp)
-    if body is None:
-        body = agenda_ical.calendar(
-            load(),
-            name=name,
-            url_for=lambda e: event_url(request, e),
-            site_url=settings_of(request.registry).site_url,
-            description=_translate(
-                request, service._("Les rendez-vous du Guide du territoire de Clermont-Ferrand")
-            ),
-        )
-        cache.put(key, stamp, body)
-    response = Response(body=body, content_type="text/calendar", charset="utf-8")
-    disposition = "attachment" if attachment else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response.cache_control = f"public, max-age={FEED_MAX_AGE}"
-    response.etag = hashlib.sha256(body).hexdigest()[:32]
-    response.conditional_response = True
-    return response
-
-
-@view_config(route_name="agenda_feed", request_method=("GET", "HEAD"))
-def feed_all(request: Any) -> Response:
-    return _ics(
-        request,
-        lambda: service.feed_events(request.dbsession),
-        name=_translate(request, service._("Agenda du Guide du territoire")),
-        filename="agenda.ics",
-    )
-
-
-@view_config(route_name="agenda_thematique_feed", request_method=("GET", "HEAD"))
-def feed_thematique(request: Any) -> Response:
-    thematique = _thematique(request)
-    events = lambda: service.feed_events(request.dbsession, thematique_id=thematique.id)  # noqa: E731
-    name = _translate(
-        request, service._("Agenda : ${name}", mapping={"name": request.public_labels.thematique(thematique)})
-    )
-    return _ics(request, events, name=name, filename=f"agenda-{thematique.slug}.ics")
-
-
-@view_config(route_name="agenda_quartier_feed", request_method=("GET", "HEAD"))
-def feed_quartier(request: Any) -> Response:
-    quartier = _quartier(request)
-    events = lambda: service.feed_events(request.dbsession, quartier_id=quartier.id)  # noqa: E731
-    name = _translate(request, service._("Agenda du quartier ${name}", mapping={"name": quartier.nom}))
-    return _ics(request, events, name=name, filename=f"agenda-{quartier.slug}.ics")
-
-
-@view_config(route_name="agenda_organisation_feed", request_method=("GET", "HEAD"))
-def feed_organisation(request: Any) -> Response:
-    organisation = _organisation(request)
-    events = lambda: service.feed_events(request.dbsession, organisation_id=organisation.id)  # noqa: E731
-    name = _translate(request, service._("Agenda : ${name}", mapping={"name": organisation.nom}))
-    return _ics(request, events, name=name, filename=f"agenda-{organisation.slug[:60]}.ics")
-
-
-@view_config(route_name="agenda_event_ics", request_method=("GET", "HEAD"))
-def event_ics(request: Any) -> Response:
-    number = request.matchdict["id"]
-    event_id = as_id(number)
-    event = service.public_event(request.dbsession, event_id) if event_id is not None else None
-    if event is None:
-        raise HTTPNotFound()
-    return _ics(
-        request, lambda: [event], name=event.titre, filename=f"rendez-vous-{event.id}.ics", attachment=True
-    )
 
 
 # --- « Prochains rendez-vous » on an organisation's and a fiche's page ------------------------------------
