@@ -28,7 +28,7 @@ from guide.models import Fiche, utcnow
 from guide.models.stats import UsageKind
 from guide.permissions import Permission
 from guide.ratelimit import client_ip
-from guide.services import charts, indicators, quality
+from guide.services import charts, freshness, indicators, quality
 from guide.services.indicators import Period, PeriodError, UsageRecorder
 
 from .resources import parse_id
@@ -264,7 +264,7 @@ def quality_groups_csv(request: Any) -> Response:
     by = request.matchdict["by"]
     if by not in GROUPS:
         raise HTTPNotFound()
-    groups = quality.freshness.freshness_counts(request.dbsession, _today(), by=by)
+    groups = freshness.freshness_counts(request.dbsession, _today(), by=by)
     rows = [
         [
             g.label,
@@ -448,9 +448,9 @@ def public_freshness(request: Any) -> Any:
         and time.monotonic() - cached[2] < PUBLIC_FRESHNESS_SECONDS
     ):
         return cached[3]
-    by_thematique = quality.freshness.freshness_counts(request.dbsession, today, by="thematique")
+    by_thematique = freshness.freshness_counts(request.dbsession, today, by="thematique")
     data = {
-        "figures": quality.public_freshness(request.dbsession, today),
+        "figures": freshness.public_freshness(request.dbsession, today),
         "by_thematique": [g for g in by_thematique if g.total],  # type: ignore[union-attr]
         "today": today,
     }

@@ -18,7 +18,8 @@ Two ways to ask, giving the same answers:
   :func:`freshness_of`;
 - set-based SQL, for 10 000 fiches without loading them: :func:`period_expression`,
   :func:`freshness_expression` (a CASE usable in any select), :func:`freshness_counts` (totals, or grouped
-  by thématique, quartier or organisation) and :func:`stale_fiches_query`.
+  by thématique, quartier or organisation) and :func:`stale_fiches_query`; for the public page « Ce guide
+  est-il à jour ? », :func:`public_freshness`.
 
 The SQL stays portable (SQLite and PostgreSQL): month arithmetic is done in Python — for each allowed
 period the cutoff dates are computed for ``today`` and the CASE compares ``confirmed_at`` with them.
@@ -295,3 +296,37 @@ def fiches_with_freshness(
     today = today or dt.date.today()
     pairs = [(f, freshness_of(f, today)) for f in fiches]
     return sorted(pairs, key=lambda p: (p[1].rank if p[1] else 3, p[0].title.casefold()))
+
+
+# --- the public page « Ce guide est-il à jour ? » ------------------------------------------------
+
+
+@dataclass
+class PublicFreshness:
+    total: int
+    within_year: int  # confirmed less than a year ago
+    within_period: int  # confirmed within their own update period
+
+    @property
+    def share_year(self) -> int | None:
+        return round(100 * self.within_year / self.total) if self.total else None
+
+    @property
+    def share_period(self) -> int | None:
+        return round(100 * self.within_period / self.total) if self.total else None
+
+
+def public_freshness(db: Session, today: dt.date) -> PublicFreshness:
+    """The share of public fiches checked within a year and within their own period (two aggregates)."""
+    year_ago = add_months(today, -12)
+    total, within_year = db.execute(
+        select(
+            func.count(Fiche.id),
+            func.coalesce(func.sum(case((Fiche.confirmed_at > year_ago, 1), else_=0)), 0),
+        ).where(Fiche.is_public)
+    ).one()
+    overall = freshness_counts(db, today)
+    assert isinstance(overall, FreshnessCount)
+    return PublicFreshness(
+        total=int(total or 0), within_year=int(within_year or 0), within_period=overall.a_jour
+    )

@@ -474,52 +474,16 @@ def guide_state(db: Session, today: dt.date, now: dt.datetime) -> GuideState:
     )
 
 
-# --- the public page ------------------------------------------------------------------------------
-
-
-@dataclass
-class PublicFreshness:
-    total: int
-    within_year: int  # confirmed less than a year ago
-    within_period: int  # confirmed within their own update period
-
-    @property
-    def share_year(self) -> int | None:
-        return round(100 * self.within_year / self.total) if self.total else None
-
-    @property
-    def share_period(self) -> int | None:
-        return round(100 * self.within_period / self.total) if self.total else None
-
-
-def public_freshness(db: Session, today: dt.date) -> PublicFreshness:
-    """The share of public fiches checked within a year and within their own period (two aggregates)."""
-    year_ago = freshness.add_months(today, -12)
-    total, within_year = db.execute(
-        select(
-            func.count(Fiche.id),
-            func.coalesce(func.sum(case((Fiche.confirmed_at > year_ago, 1), else_=0)), 0),
-        ).where(Fiche.is_public)
-    ).one()
-    overall = freshness.freshness_counts(db, today)
-    assert isinstance(overall, freshness.FreshnessCount)
-    return PublicFreshness(
-        total=int(total or 0), within_year=int(within_year or 0), within_period=overall.a_jour
-    )
-
-
 __all__ = [
     "LISTS",
     "PAGE_SIZE",
     "Filter",
     "GuideState",
     "ListSpec",
-    "PublicFreshness",
     "UnknownList",
     "count_of",
     "filter_label",
     "guide_state",
     "list_rows",
     "list_spec",
-    "public_freshness",
 ]
