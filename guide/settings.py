@@ -10,6 +10,9 @@ builds it once (:func:`parse`; a value that does not parse stops the start-up wi
 in the registry: code reads ``settings_of(request.registry).mail_port``, an ``int``, instead of
 ``int(settings["mail.port"])``. ``registry.settings`` keeps the effective strings, for Pyramid and the
 libraries that read it (pyramid_tm, pyramid_retry).
+
+One cohesive thing: the one table of every setting and the way it is read (environment, parse, defaults,
+documentation); most of its lines are that table's declarations, which grow with each new setting.
 """
 
 # ruff: noqa: RUF009 - the defaults are dataclasses.field(...) calls, made by _setting with the docs
