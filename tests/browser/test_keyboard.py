@@ -38,6 +38,20 @@ OVERFLOW = """(width) => {
   return problems;
 }"""
 
+# The language switcher once opened: nothing scrolls sideways, each language's link is on the screen.
+SWITCHER = """(width) => {
+  const problems = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth) problems.push('document ' + root.scrollWidth);
+  const list = document.querySelector('nav.languages ul');
+  if (list.scrollWidth > list.clientWidth + 1) problems.push('list ' + list.scrollWidth);
+  for (const a of list.querySelectorAll('a')) {
+    const r = a.getBoundingClientRect();
+    if (!r.width || r.left < -1 || r.right > width + 1) problems.push(a.textContent + ' ' + r.right);
+  }
+  return problems;
+}"""
+
 
 def focused(page: Any) -> dict[str, Any] | None:
     """The focused element, checked visible; None when the focus is on the page itself (after a reload,
@@ -136,6 +150,19 @@ def test_keyboard_zoom_and_offline(live_url, browser):
                 view.locator("h1").scroll_into_view_if_needed()
                 screen(view, "zoom-200")
         narrow.close()
+    # the language switcher, opened, at 320 and 390 px, text at 100 and 200 %, in French and in Arabic: its
+    # list wraps (it scrolled sideways on a 390 px phone), every language on the screen, the page never wider
+    for width in (320, 390):
+        phone = phone_context(browser, width=width, height=740)
+        view = phone.new_page()
+        for path, text_zoom in (("/", "100%"), ("/", "200%"), ("/ar/", "100%"), ("/ar/", "200%")):
+            view.goto(live_url + path)
+            view.evaluate("(size) => { document.documentElement.style.fontSize = size; }", text_zoom)
+            view.locator("nav.languages summary").click()
+            assert view.evaluate(SWITCHER, width) == [], (path, width, text_zoom)
+            if path == "/ar/" and width == 390 and text_zoom == "100%":
+                screen(view, "ar-languages-390")
+        phone.close()
 
     # --- offline: the pages opened are kept (and nothing of the partner space), with their date ---
     phone = phone_context(browser)
