@@ -1,7 +1,12 @@
-/* Progressive enhancement of the quartier map: where scripts run and Leaflet is loaded, every
+/* Progressive enhancement of the quartier map: where scripts run, every
    <div class="leaflet-map" data-geojson-url="…" data-tiles="…"> becomes a Leaflet map (zoom, popups with
    links) drawn from the GeoJSON at data-geojson-url. Tiles only when data-tiles (a {z}/{x}/{y} URL template)
-   is not empty. Until then, and if anything fails, the server-drawn SVG stays in place. */
+   is not empty. Until then, and if anything fails, the server-drawn SVG stays in place.
+
+   Leaflet itself (its script and style sheet, data-leaflet-js / data-leaflet-css, the site's own files) is
+   fetched only when a map is about to be seen: its block comes within a screen of the viewport
+   (IntersectionObserver), at once where the browser has no IntersectionObserver. A visitor who never
+   scrolls to the map never downloads it; the SVG map and the list of quartiers work without it. */
 (function () {
   "use strict";
 
@@ -118,21 +123,60 @@
     element.classList.add("leaflet-map-ready");
   }
 
+  // Leaflet's files, added to the page once (script and style sheet elements with the site's URLs: the
+  // Content-Security-Policy allows the site's own files only, never inline code).
+  var leaflet = null;
+  function loadLeaflet(element) {
+    if (window.L) { return Promise.resolve(); }
+    if (leaflet) { return leaflet; }
+    var js = element.getAttribute("data-leaflet-js");
+    var css = element.getAttribute("data-leaflet-css");
+    if (!js) { return Promise.reject(new Error("no Leaflet")); }
+    leaflet = new Promise(function (resolve, reject) {
+      if (css) {
+        var sheet = document.createElement("link");
+        sheet.rel = "stylesheet";
+        sheet.href = css;
+        document.head.appendChild(sheet);
+      }
+      var script = document.createElement("script");
+      script.src = js;
+      script.onload = function () { return window.L ? resolve() : reject(new Error("no Leaflet")); };
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+    return leaflet;
+  }
+
   function enhance(element) {
     var url = element.getAttribute("data-geojson-url");
-    if (!url || !window.L || !window.fetch || element.getAttribute("data-map-started")) { return; }
+    if (!url || !window.fetch || !window.Promise || element.getAttribute("data-map-started")) { return; }
     element.setAttribute("data-map-started", "1");
-    fetch(url, { headers: { Accept: "application/geo+json, application/json" }, credentials: "same-origin" })
+    var headers = { Accept: "application/geo+json, application/json" };
+    var data = fetch(url, { headers: headers, credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.json();
-      })
-      .then(function (data) { build(element, data); })
+      });
+    Promise.all([data, loadLeaflet(element)])
+      .then(function (results) { build(element, results[0]); })
       .catch(function () { element.hidden = true; }); // the SVG stays
   }
 
   function start() {
-    document.querySelectorAll(".leaflet-map[data-geojson-url]").forEach(enhance);
+    var maps = document.querySelectorAll(".leaflet-map[data-geojson-url]");
+    if (!window.IntersectionObserver) { maps.forEach(enhance); return; }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) { return; }
+        observer.unobserve(entry.target);
+        entry.target.querySelectorAll(".leaflet-map[data-geojson-url]").forEach(enhance);
+      });
+    }, { rootMargin: "100% 0px" });
+    // the block is observed: the Leaflet element itself is hidden (no box) until its map is drawn
+    maps.forEach(function (element) {
+      observer.observe(element.closest(".quartier-map-block") || element.parentNode);
+    });
   }
 
   if (document.readyState === "loading") {

@@ -268,9 +268,11 @@ def test_pages_run_without_csp_violation(site, page):
     for path in PAGES_ANONYMOUS:
         visit(page, site + path)
     visit(page, site + "/")
+    page.locator(".quartier-map-block").scroll_into_view_if_needed()  # map.js fetches Leaflet when it is seen
     page.wait_for_selector(".leaflet-map-ready")  # the Leaflet map replaced the SVG: map.js ran
     quartier = page.locator("a[href*='/quartier/']").first.get_attribute("href")
     visit(page, site + quartier)
+    page.locator(".quartier-map-block").scroll_into_view_if_needed()
     page.wait_for_selector(".leaflet-map-ready")
     visit(page, site + "/recherche?q=logement")
     assert page.locator("[data-locate]").count() == 0 or page.locator("[data-locate]").is_visible()

@@ -91,6 +91,8 @@ def assert_nothing_ran(page: Any) -> None:
 
 def hover_and_click_every_feature(page: Any) -> int:
     """Hover then click every Leaflet polygon and marker; returns how many tooltips showed a payload."""
+    # map.js fetches Leaflet when the map comes near the screen
+    page.locator(".quartier-map-block").first.scroll_into_view_if_needed()
     page.wait_for_selector(".leaflet-map-ready path.leaflet-interactive")
     features = page.locator(".leaflet-map-ready path.leaflet-interactive")
     shown = 0

@@ -356,11 +356,14 @@ def test_leaflet_files_and_partial(map_app: webtest.TestApp) -> None:
     leaflet = block.select_one("div.leaflet-map")
     assert leaflet.has_attr("hidden") and leaflet["data-geojson-url"] == "/carte.geojson"
     assert leaflet["data-tiles"] == ""
-    css = block.select_one("link[rel=stylesheet]")["href"]
+    # Leaflet is not loaded with the page: map.js fetches these files when the map comes near the screen
+    css, script = leaflet["data-leaflet-css"], leaflet["data-leaflet-js"]
+    assert css == "/static-leaflet/leaflet.css" and script == "/static-leaflet/leaflet.js"
+    assert block.select_one("link[rel=stylesheet]") is None
     scripts = [script["src"] for script in block.select("script")]
-    assert css == "/static-leaflet/leaflet.css"
-    assert scripts == ["/static-leaflet/leaflet.js", "/static/map.js"]
-    for url in (css, *scripts):
+    assert scripts == ["/static/map.js"]
+    assert "IntersectionObserver" in map_app.get("/static/map.js").text
+    for url in (css, script, *scripts):
         assert map_app.get(url).status_int == 200
     assert "L.geoJSON" in map_app.get("/static/map.js").text
     assert map_app.get("/carte.geojson").json["type"] == "FeatureCollection"
