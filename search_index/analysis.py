@@ -31,6 +31,16 @@ ELIDED = frozenset(
     {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu", "quelqu"}
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+# An elided word and its apostrophe, when a letter or digit follows (what :func:`_words` leaves out), for
+# :meth:`FrenchAnalyzer.positions`: each letter in both cases, written out (no IGNORECASE: « K », the
+# Kelvin sign, would match « k »); ``[^\W_]`` is ``str.isalnum``.
+_ELISION = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(
+        "".join(f"[{c}{c.upper()}]" for c in word) for word in sorted(ELIDED, key=lambda w: (-len(w), w))
+    )
+    + f")[{APOSTROPHES}](?=[^\\W_])"
+)
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -121,7 +131,8 @@ STOPWORDS = frozenset(stopwords_for_language("fr")) | {"qu", "cet", "cette", "au
 FOLDED_STOPWORDS = frozenset(fold(word) for word in STOPWORDS)
 _SPELLING_STOPS = STOPWORDS | FOLDED_STOPWORDS
 _stem = stemmer_for_language("fr")
-_OUTCOMES: dict[bool, dict[str, tuple[str, str | None]]] = {True: {}, False: {}}
+# word → (the word as a stop word would read, its term or None for a stop word, the term's UTF-8 bytes)
+_OUTCOMES: dict[bool, dict[str, tuple[str, str | None, bytes | None]]] = {True: {}, False: {}}
 
 
 def french_chain() -> Any:
@@ -172,8 +183,8 @@ class FrenchAnalyzer(Analyzer):
     def has_morph(self) -> bool:
         return self.stem
 
-    def _outcome(self, word: str) -> tuple[str, str | None]:
-        """(the word as a stop word would read, its term — None for a stop word)."""
+    def _outcome(self, word: str) -> tuple[str, str | None, bytes | None]:
+        """(the word as a stop word would read, its term — None for a stop word —, the term's bytes)."""
         table = _OUTCOMES[self.stem]
         found = table.get(word)
         if found is None:
@@ -181,14 +192,43 @@ class FrenchAnalyzer(Analyzer):
             if self.stem:
                 folded = fold(lower)
                 term = _stem(folded) if len(folded) >= 2 and folded not in FOLDED_STOPWORDS else None
-                found = (folded, term)
+                stopped = folded
             else:
-                kept = len(lower) >= 3 and lower not in _SPELLING_STOPS
-                found = (lower, lower if kept else None)
+                term = lower if len(lower) >= 3 and lower not in _SPELLING_STOPS else None
+                stopped = lower
+            found = (stopped, term, None if term is None else term.encode("utf-8"))
             if len(table) >= self.CACHE:
                 table.clear()
             table[word] = found
         return found
+
+    def positions(self, value: str) -> dict[bytes, list[int]]:
+        """Each term of ``value`` (as UTF-8 bytes) with its positions: what ``__call__(value,
+        positions=True)`` yields (stop words out, positions renumbered), grouped by term, without a token
+        per word — the index's fields call it for every document (:mod:`.schema`)."""
+        table = _OUTCOMES[self.stem]
+        known = table.get
+        found: dict[bytes, list[int]] = {}
+        renumbered = -1
+        for pos, word in enumerate(_WORD.findall(_ELISION.sub(" ", value))):
+            term = (known(word) or self._outcome(word))[2]
+            if term is None:
+                continue
+            renumbered = pos if renumbered < 0 else renumbered + 1
+            positions = found.get(term)
+            if positions is None:
+                found[term] = [renumbered]
+            else:
+                positions.append(renumbered)
+        return found
+
+    def term_set(self, value: str) -> set[bytes]:
+        """The distinct terms of ``value``, as UTF-8 bytes (stop words out)."""
+        known = _OUTCOMES[self.stem].get
+        outcome = self._outcome
+        terms = {(known(word) or outcome(word))[2] for word in _WORD.findall(_ELISION.sub(" ", value))}
+        terms.discard(None)
+        return terms  # type: ignore[return-value]
 
     def __call__(
         self,
@@ -214,7 +254,7 @@ class FrenchAnalyzer(Analyzer):
         renumbered: int | None = None
         known = _OUTCOMES[self.stem].get
         for word, start, end in spans:
-            stopped_text, term = known(word) or self._outcome(word)
+            stopped_text, term, _bytes = known(word) or self._outcome(word)
             if positions:
                 t.pos = pos
                 pos += 1

@@ -18,7 +18,6 @@ to be a rolled-back transaction's (:data:`GAP_TTL`).
 from __future__ import annotations
 
 import contextlib
-import copy
 import json
 import logging
 import os
@@ -215,18 +214,17 @@ def build_document(fiche: Fiche, plain: public_labels.PublicLabels | None = None
         "lieu": lieu_text,
         "autres": autres,
         "traductions": translations_text,
-        "vocab": " ".join(
-            [
-                version.nom,
-                version.resume or "",
-                thematiques_text,
-                publics_text,
-                version.description or "",
-                organisation_text,
-                lieu_text,
-                translations_text,
-            ]
-        ),
+        # whole words (schema.Words): the texts as a list, their words put together by the field
+        "vocab": [
+            version.nom,
+            version.resume or "",
+            thematiques_text,
+            publics_text,
+            version.description or "",
+            organisation_text,
+            lieu_text,
+            translations_text,
+        ],
         "thematique": " ".join(payload["thematiques"]),
         "public": " ".join(publics),
         "quartier": " ".join(quartiers),
@@ -292,6 +290,7 @@ class CompactPool(PostingPool):
     most are the same few bytes), only the terms are sorted, and the rare pool still past ``limitmb`` is
     written as one of Whoosh's sorted runs and merged by Whoosh's own code, so memory stays bounded. The
     postings come out in Whoosh's order (field, term, then document, documents being added in order).
+    :meth:`write` hands a pool that never spilled to the codec a block of postings at a time.
     Hand-written because Whoosh's pool is not pluggable (``SegmentWriter`` builds its own)."""
 
     TERM_BYTES = 200  # estimated cost of a new term: its key, three arrays, the dictionary entry
@@ -300,43 +299,95 @@ class CompactPool(PostingPool):
 
     def __init__(self, tempstore: Any, segment: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
-        self._terms: dict[tuple[str, bytes], tuple[array, array, list[bytes | None]]] = {}
+        # field → term → (document numbers, weights, values)
+        self._fields: dict[str, dict[bytes, tuple[array, array, list[bytes | None]]]] = {}
         self._values: dict[bytes, bytes] = {}
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        """Whoosh's interface: one posting."""
         fieldname, tbytes, docnum, weight, vbytes = item
-        key = (fieldname, tbytes)
-        term = self._terms.get(key)
-        if term is None:
+        self.add_field(fieldname, docnum, ((tbytes, 1, weight, vbytes),))
+
+    def add_field(
+        self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, int, float, bytes | None]]
+    ) -> int:
+        """A document's postings in one field, as Whoosh's ``FieldType.index`` gives them (term, frequency,
+        weight, value); returns the sum of the frequencies (the field's length in the document).
+        One call per field: the per-posting work is this loop's few appends."""
+        terms = self._fields.get(fieldname)
+        if terms is None:
             self.fieldnames.add(fieldname)
-            term = self._terms[key] = (array("q"), array("d"), [])
-            self.currentsize += self.TERM_BYTES + len(tbytes)
-        term[0].append(docnum)
-        term[1].append(weight)
-        if vbytes is not None:
-            interned = self._values.get(vbytes)
-            if interned is None:
-                self.currentsize += len(vbytes) + 33
-                if len(self._values) < self.INTERNED:
-                    self._values[vbytes] = vbytes
-            else:
-                vbytes = interned
-        term[2].append(vbytes)
-        self.currentsize += self.POSTING_BYTES
-        if self.currentsize > self.limit:
+            terms = self._fields[fieldname] = {}
+        values = self._values
+        size = self.currentsize
+        length = 0
+        for tbytes, freq, weight, vbytes in items:
+            length += freq
+            term = terms.get(tbytes)
+            if term is None:
+                term = terms[tbytes] = (array("I"), array("d"), [])
+                size += self.TERM_BYTES + len(tbytes)
+            term[0].append(docnum)
+            term[1].append(weight)
+            if vbytes:
+                interned = values.get(vbytes)
+                if interned is None:
+                    size += len(vbytes) + 33
+                    if len(values) < self.INTERNED:
+                        values[vbytes] = vbytes
+                else:
+                    vbytes = interned
+            term[2].append(vbytes)
+            size += self.POSTING_BYTES
+        self.currentsize = size
+        if size > self.limit:
             self.save()
+        return length
 
     def _drain(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
         """Every posting in Whoosh's order, each term's arrays let go once yielded."""
-        terms, self._terms, self._values = self._terms, {}, {}
-        for key in sorted(terms):
-            docs, weights, values = terms.pop(key)
-            fieldname, tbytes = key
-            for i in range(len(docs)):
-                yield fieldname, tbytes, docs[i], weights[i], values[i]
+        fields, self._fields, self._values = self._fields, {}, {}
+        for fieldname in sorted(fields):
+            terms = fields.pop(fieldname)
+            for tbytes in sorted(terms):
+                docs, weights, values = terms.pop(tbytes)
+                for i in range(len(docs)):
+                    yield fieldname, tbytes, docs[i], weights[i], values[i]
+
+    def write(self, schema: Any, fieldwriter: Any) -> None:
+        """Write the postings with Whoosh's W3 field writer, a block at a time.
+
+        Whoosh's ``FieldWriter.add_postings`` takes the pool's postings one by one (a tuple, two method
+        calls and the block's statistics in Python for each: a third of a rebuild's time). Here each
+        block of a term (the codec's ``blocklimit`` postings) is handed to the W3 postings writer as the
+        arrays it would have built, and written by its own ``_write_block``: the same bytes on disk
+        (tests/unit/test_search_rebuild_pool.py). Only for a pool that never spilled to disk and a codec
+        without per-block length statistics (:class:`RebuildCodec`); Whoosh's way otherwise."""
+        fields, self._fields, self._values = self._fields, {}, {}
+        for fieldname in sorted(fields):
+            terms = fields.pop(fieldname)
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            postwriter = fieldwriter._postwriter
+            limit = postwriter._blocklimit
+            for tbytes in sorted(terms):
+                docs, weights, values = terms.pop(tbytes)
+                fieldwriter.start_term(tbytes)
+                count = len(docs)
+                for start in range(0, count, limit):
+                    end = start + limit
+                    block_weights = weights[start:end]
+                    postwriter._ids = docs[start:end]
+                    postwriter._weights = array("f", block_weights)
+                    top = max(block_weights)
+                    postwriter._maxweight = top if top > 0 else 0
+                    postwriter._values = [v for v in values[start:end] if v]
+                    if end < count:
+                        postwriter._write_block()
+                fieldwriter.finish_term()  # writes the last block
+            fieldwriter.finish_field()
 
     def save(self) -> None:
-        if self._terms:
+        if self._fields:
             path, f = self._new_run()
             self._write_run(f, self._drain())
             self._add_run(path)
@@ -348,55 +399,78 @@ class CompactPool(PostingPool):
         return super().items(maxfiles)  # saves what is left as a last run, then merges the runs
 
     def cleanup(self) -> None:
-        self._terms, self._values = {}, {}
+        self._fields, self._values = {}, {}
         super().cleanup()
 
 
-class _RememberingField:
-    """A Whoosh field that remembers what it made of each value (``index``) and delegates the rest: a
-    rebuild indexes the same thématiques, publics, organisations, places and labels thousands of times."""
-
-    LIMIT = 20_000  # values remembered; emptied when full
-
-    def __init__(self, field: Any) -> None:
-        self._field = field
-        self._seen: dict[str, list[Any]] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._field, name)
-
-    def index(self, value: Any, **kwargs: Any) -> Any:
-        if kwargs or not isinstance(value, str):
-            return self._field.index(value, **kwargs)
-        found = self._seen.get(value)
-        if found is None:
-            found = list(self._field.index(value))
-            if len(self._seen) >= self.LIMIT:
-                self._seen.clear()
-            self._seen[value] = found
-        return found
-
-
 class RebuildWriter(SegmentWriter):
-    """Whoosh's segment writer with a :class:`CompactPool`, indexing the fields whose values repeat from
-    fiche to fiche (:data:`REPEATED_FIELDS`) once per distinct value."""
+    """Whoosh's segment writer with a :class:`CompactPool`: a document's postings go to the pool a field
+    at a time, the fields whose values repeat from fiche to fiche (:data:`REPEATED_FIELDS`) are analysed
+    once per distinct value, and the pool is written a block at a time (:meth:`CompactPool.write`).
+
+    ``add_document`` does what Whoosh's does for the fields of this schema (no boosts, vectors nor
+    separate spelling fields: those go to Whoosh's own)."""
+
+    REMEMBERED = 20_000  # distinct values of the repeated fields remembered; emptied when full
 
     def __init__(self, ix: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = CompactPool(self._tempstorage, self.newsegment, limitmb=limitmb)
-        # a copy of the schema for add_document only: the index's table of contents pickles self.schema
-        self._remembering = copy.copy(self.schema)
-        self._remembering._fields = {
-            name: _RememberingField(field) if name in REPEATED_FIELDS else field
-            for name, field in self.schema._fields.items()
-        }
+        self._seen: dict[tuple[str, str], list[tuple[bytes, int, float, bytes | None]]] = {}
+        self._plain = not any(
+            field.vector or field.separate_spelling() for field in self.schema._fields.values()
+        )
 
     def add_document(self, **fields: Any) -> None:
-        schema, self.schema = self.schema, self._remembering
-        try:
+        if not self._plain or any(name.startswith("_") for name in fields):
             super().add_document(**fields)
-        finally:
-            self.schema = schema
+            return
+        self._check_state()
+        schema = self.schema
+        self._check_fields(schema, fields)
+        perdocwriter = self.perdocwriter
+        docnum = self.docnum
+        add_field = self.pool.add_field
+        seen = self._seen
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in sorted(fields):
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    if fieldname in REPEATED_FIELDS and isinstance(value, str):
+                        items = seen.get((fieldname, value))
+                        if items is None:
+                            items = list(field.index(value))
+                            if len(seen) >= self.REMEMBERED:
+                                seen.clear()
+                            seen[fieldname, value] = items
+                    else:
+                        items = field.index(value)
+                    length = add_field(fieldname, docnum, items)
+                    if not field.scorable:
+                        length = 0
+                perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
+                column = field.column_type
+                if column:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(value))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        if self.pool.runs or self.codec.length_stats:
+            super()._flush_segment()
+            return
+        self.perdocwriter.close()
+        self.pool.write(self.schema, self.fieldwriter)
+        self.fieldwriter.close()
 
 
 class _RebuildTask(SubWriterTask):

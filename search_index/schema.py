@@ -7,9 +7,13 @@ goes back to the database.
 
 from __future__ import annotations
 
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from collections.abc import Iterator
+from typing import Any
 
-from .analysis import french_analyzer, spelling_analyzer
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, FieldType, Schema
+from whoosh.formats import Existence
+
+from .analysis import FrenchAnalyzer, french_analyzer, spelling_analyzer
 
 # Searched text fields and their weight: title > summary, thématiques, publics > description >
 # organisation and lieu; « autres » holds the labels of languages, fees, type and access conditions.
@@ -33,18 +37,62 @@ FIELD_WEIGHTS: dict[str, float] = {
     "traductions": 3.0,
 }
 FACET_FIELDS = ("thematique", "public", "quartier", "langue")
-# 2: terms folded by guide.text.fold (« ø » → « o »); 3: the « traductions » field. An older index is rebuilt.
-SCHEMA_VERSION = 3
+# 2: terms folded by guide.text.fold (« ø » → « o »); 3: the « traductions » field; 4: « vocab » holds which
+# documents have a word, without frequencies nor lengths (:class:`Words`). An older index is rebuilt.
+SCHEMA_VERSION = 4
+
+# The two field classes below are pickled by reference into the index's table of contents: keep their
+# import path stable. Each gives exactly what Whoosh's own field would (tests/unit/test_search_fields.py),
+# faster: a rebuild indexes every word of every fiche, and Whoosh's way — a token object per word through
+# the analyser, then the format's grouping — cost about half of it in Python calls per word.
+
+
+class FrenchText(TEXT):
+    """Whoosh's ``TEXT(phrase=True)`` (positions, for phrases) indexed in one pass by
+    :meth:`.analysis.FrenchAnalyzer.positions`."""
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        analyzer = self.analyzer
+        if kwargs or not isinstance(value, str) or type(analyzer) is not FrenchAnalyzer:
+            yield from super().index(value, **kwargs)
+            return
+        boost = self.format.field_boost
+        encode = self.format.encode
+        for term, positions in analyzer.positions(value).items():
+            count = len(positions)
+            yield term, count, count * boost, encode(positions)
+
+
+class Words(FieldType):
+    """Which documents hold a word — no frequency, position nor length: the vocabulary of « Vouliez-vous
+    dire » (:mod:`.suggestions`: its words and how many documents hold each) and the documents holding a
+    short word as written (:meth:`.snapshot.Snapshot.exact_docs`). The value may be a list of texts."""
+
+    def __init__(self, analyzer: Any) -> None:
+        super().__init__(Existence(), analyzer, scorable=False, stored=False)
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        analyzer = self.analyzer
+        if kwargs or type(analyzer) is not FrenchAnalyzer:
+            yield from super().index(value, **kwargs)
+            return
+        boost = self.format.field_boost
+        parts = [value] if isinstance(value, str) else value
+        terms: set[bytes] = set()
+        for part in parts:
+            terms |= analyzer.term_set(part)
+        for term in terms:
+            yield term, 1, boost, b""
 
 
 def build_schema() -> Schema:
     analyzer = french_analyzer()
-    fields = {name: TEXT(analyzer=analyzer, phrase=True) for name in FIELD_WEIGHTS}
+    fields: dict[str, Any] = {name: FrenchText(analyzer=analyzer, phrase=True) for name in FIELD_WEIGHTS}
     fields.update({name: KEYWORD(lowercase=False, commas=False) for name in FACET_FIELDS})
     return Schema(
         id=ID(stored=True, unique=True),
         flags=KEYWORD(lowercase=False, commas=False),  # "gratuit", "accessible"
-        vocab=TEXT(analyzer=spelling_analyzer(), phrase=False),  # whole words, for corrections
+        vocab=Words(spelling_analyzer()),  # whole words, for corrections and short words as written
         payload=STORED(),
         **fields,
     )

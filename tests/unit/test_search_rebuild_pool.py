@@ -71,6 +71,7 @@ DOCUMENTS = [
     }
     for i, (name, extra) in enumerate(
         (name, extra)
+        for _round in range(20)  # 320 documents: the common terms' postings span several blocks of 128
         for name in ("Point d'accès au droit", "CAF", "Café des parents", "Écrivain public")
         for extra in ("juridique", "numérique", "santé mentale", "violences conjugales")
     )
@@ -95,11 +96,17 @@ def test_an_index_written_by_the_rebuild_writer_answers_as_whooshs(tmp_path, lim
         tmp_path / "ours",
         lambda ix: RebuildWriter(ix, limitmb=limitmb, codec=RebuildCodec(), compound=False),
     )
+    # the same columns (lengths, stored fields) byte for byte
+    assert _columns(tmp_path / "whoosh") == _columns(tmp_path / "ours")
     with theirs.searcher() as a, ours.searcher() as b:
         for name in ix_fields(theirs):
             assert list(a.reader().lexicon(name)) == list(b.reader().lexicon(name))
             for term in a.reader().lexicon(name):
                 assert _read(a.reader(), name, term) == _read(b.reader(), name, term), (name, term)
+                # the same statistics of the term and of each block (documents, last id, best weight)
+                assert _term_info(a.reader(), name, term) == _term_info(b.reader(), name, term)
+                assert _blocks(a.reader(), name, term) == _blocks(b.reader(), name, term)
+        assert len(_blocks(a.reader(), "vocab", "écoute")) == 3  # 320 postings: 128 + 128 + 64
         assert list(a.reader().all_stored_fields()) == list(b.reader().all_stored_fields())
         for name in FIELD_WEIGHTS:
             assert [a.reader().doc_field_length(d, name) for d in range(len(DOCUMENTS))] == [
@@ -113,6 +120,38 @@ def test_an_index_written_by_the_rebuild_writer_answers_as_whooshs(tmp_path, lim
             found = [hit["id"] for hit in a.search(query, limit=None)]
             assert found
             assert found == [hit["id"] for hit in b.search(query, limit=None)]
+
+
+def _columns(folder):
+    """The segment's columns by name (the segment's random name removed), with their bytes."""
+    return {path.name.split(".", 1)[1]: path.read_bytes() for path in folder.glob("MAIN_*.col")}
+
+
+def _term_info(reader, name, term):
+    info = dict(vars(reader.term_info(name, term)))
+    info.pop("_offset", None)  # where the postings start in the file: values are pickled more compactly
+    info.pop("_length", None)  # by the compact pool (an interned value is pickled once per block)
+    return info
+
+
+def _blocks(reader, name, term):
+    """(postings, last document, best weight, compression, length bounds) of each block of a term."""
+    matcher = reader.postings(name, term)
+    out = []
+    while True:
+        out.append(
+            (
+                matcher._blocklength,
+                matcher._maxid,
+                matcher._maxweight,
+                matcher._compression,
+                matcher._minlength,
+                matcher._maxlength,
+            )
+        )
+        if matcher._lastblock:
+            return out
+        matcher._next_block()
 
 
 def ix_fields(ix):
