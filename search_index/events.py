@@ -18,6 +18,7 @@ the events are read again from the database (published, not over) before they ar
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import threading
 from collections.abc import Mapping
@@ -49,6 +50,7 @@ FIELD_WEIGHTS: dict[str, float] = {
 }
 MAX_TERMS = 12  # words of a query that count (as for fiches)
 MAX_HITS = 20  # events a search may return
+FOUND_CACHE = 256  # searches whose event ids are kept (per index, per minute)
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,10 @@ class EventIndex:
         self._stamp: tuple[Any, ...] | None = None
         self._building = False
         self.rebuilds = 0
+        # the ids found, by (words, filters, limit, minute), for the index they were found in: the same
+        # words come back (the results page and its facets); bounded, emptied with each new index
+        self._found: collections.OrderedDict[tuple[Any, ...], list[int]] = collections.OrderedDict()
+        self._found_in: Any = None
 
     @staticmethod
     def stamp(db: Session) -> tuple[Any, ...]:
@@ -193,14 +199,23 @@ class EventIndex:
             return []
         limit = max(1, min(limit, MAX_HITS))
         filters = filters or EventFilters()
-        now_ts = (now or utcnow()).timestamp()
+        now = now or utcnow()
+        now_ts = now.timestamp()
+        index = self.current(db)
+        key = (tuple(terms), filters, limit, now.replace(second=0, microsecond=0))
+        with self._lock:
+            if self._found_in is not index:
+                self._found.clear()
+                self._found_in = index
+            cached = self._found.get(key)
+        if cached is not None:
+            return list(cached)  # events ended since are dropped when read again (:func:`found_events`)
         query = And(
             [
                 Or([Term(field, term, boost=weight) for field, weight in FIELD_WEIGHTS.items()])
                 for term in terms
             ]
         )
-        index = self.current(db)
         found: list[int] = []
         with index.searcher(weighting=scoring.BM25F()) as searcher:
             for hit in searcher.search(query, limit=agenda.MAX_EVENTS_SCANNED):
@@ -210,7 +225,12 @@ class EventIndex:
                 found.append(int(hit["id"]))
                 if len(found) >= limit:
                     break
-        return found
+        with self._lock:
+            if self._found_in is index:
+                self._found[key] = found
+                while len(self._found) > FOUND_CACHE:
+                    self._found.popitem(last=False)
+        return list(found)
 
 
 def found_events(db: Session, ids: list[int], *, now: dt.datetime | None = None) -> list[Event]:

@@ -163,3 +163,13 @@ def make_hit(
         highlight=highlight,
         translations=payload.get("traductions") or {},
     )
+
+
+def at_time(hit: Hit, now: dt.datetime) -> Hit:
+    """``hit`` with its opening status and today's hours told at ``now`` (a new object: hits may be shared
+    by the results cache)."""
+    return replace(
+        hit,
+        status=hours.status(hit.horaires, hit.fermetures, now),
+        today=hours.today_hours(hit.horaires, now, hit.fermetures),
+    )

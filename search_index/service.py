@@ -40,7 +40,7 @@ from .params import FACETS, FLAG_LABELS, SORTS, WHEN_FACETS, Catalogue, SearchPa
 from .params import parse_params as parse_query_string
 from .params import validate as validate_params
 from .realwords import is_real_word
-from .results import FacetValue, Hit, SearchResults, make_hit
+from .results import FacetValue, Hit, SearchResults, at_time, make_hit
 from .snapshot import Segment, Snapshot, docnums_of
 from .suggestions import suggest
 from .synonyms import SynonymTable, Unit, compounds, loosened, parse_query, query_terms
@@ -61,6 +61,20 @@ logger = logging.getLogger(__name__)
 
 RESULTS_CACHE = 512  # searches whose results are kept (at most ~30 MB: 20 hits each)
 CACHED_PER_PAGE = 20  # larger pages are not kept (memory)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Cached:
+    """One entry of the results cache: the results as of ``minute``; ``missed`` — no fiche had every word
+    (counted again at each hit); ``timed`` — the results filter on « Ouvert maintenant » (searched again
+    when the minute changes); else ``open_base``: the documents the « Ouvert maintenant » facet counts
+    among (the results with their other filters), to count it again at another minute."""
+
+    results: SearchResults
+    missed: bool
+    minute: dt.datetime
+    timed: bool
+    open_base: int
 
 
 class SearchService:
@@ -84,12 +98,10 @@ class SearchService:
         self._synonyms = SynonymTable()
         self._synonyms_signature: tuple[Any, ...] | None = None
         self._version = 0  # changes with the synonyms and the facet labels (a key of the results cache)
-        # Results of recent searches by (parameters, minute, index generation, synonyms, labels): real
-        # traffic repeats itself (the same few words, the facets of one query); bounded (RESULTS_CACHE
-        # entries of at most CACHED_PER_PAGE hits).
-        self._results: collections.OrderedDict[tuple[Any, ...], tuple[SearchResults, bool]] = (
-            collections.OrderedDict()
-        )
+        # Results of recent searches by (parameters, day, index generation, synonyms, labels, language):
+        # real traffic repeats itself (the same few words, the facets of one query); bounded (RESULTS_CACHE
+        # entries of at most CACHED_PER_PAGE hits and one bit set).
+        self._results: collections.OrderedDict[tuple[Any, ...], _Cached] = collections.OrderedDict()
         self._results_lock = threading.Lock()
         self._catalogue: Catalogue | None = None
         self._last_poll = float("-inf")
@@ -290,36 +302,61 @@ class SearchService:
             db=db,
         )
         now = hours.local(now)  # the guide's zone (the timezone setting)
+        minute = now.replace(second=0, microsecond=0)
         snap = self.snapshot()
-        # the hits carry « Ouvert maintenant » in the reader's language: one cached page per language
-        key = (params, now.replace(second=0, microsecond=0), snap.generation, self._version, hours_language())
-        cached = self._cached(key) if params.per_page <= CACHED_PER_PAGE else None
+        # Kept for the day, not the minute: only « Ouvert maintenant » changes within a day, and a search
+        # that does not filter on it is brought up to the minute from its cache entry (:meth:`_at_minute`);
+        # the hits carry that status in the reader's language: one cached page per language.
+        key = (params, now.date(), snap.generation, self._version, hours_language())
+        cacheable = params.per_page <= CACHED_PER_PAGE
+        cached = self._cached(key) if cacheable else None
+        if cached is not None and cached.minute != minute:
+            cached = None if cached.timed else self._at_minute(key, cached, snap, minute)
         if cached is not None:
-            results, missed = cached
-            if missed and record_miss and params.page == 1:
+            if cached.missed and record_miss and params.page == 1:
                 self.misses.record(params.q)
-            return dataclasses.replace(results, milliseconds=(time.perf_counter() - started) * 1000)
-        results, missed = self._search(snap, params, now, record_miss)
-        results.milliseconds = (time.perf_counter() - started) * 1000
-        if params.per_page <= CACHED_PER_PAGE:
+            return dataclasses.replace(cached.results, milliseconds=(time.perf_counter() - started) * 1000)
+        entry = self._search(snap, params, minute, record_miss)
+        entry.results.milliseconds = (time.perf_counter() - started) * 1000
+        if cacheable:
             with self._results_lock:
-                self._results[key] = (results, missed)
+                self._results[key] = entry
                 while len(self._results) > RESULTS_CACHE:
                     self._results.popitem(last=False)
-        return results
+        return entry.results
 
-    def _cached(self, key: tuple[Any, ...]) -> tuple[SearchResults, bool] | None:
+    def _cached(self, key: tuple[Any, ...]) -> _Cached | None:
         with self._results_lock:
             found = self._results.get(key)
             if found is not None:
                 self._results.move_to_end(key)
             return found
 
-    def _search(
-        self, snap: Snapshot, params: SearchParams, now: dt.datetime, record_miss: bool
-    ) -> tuple[SearchResults, bool]:
-        """One search, without the cache: the results, and whether the query was a miss (no fiche had
-        every word)."""
+    def _at_minute(
+        self, key: tuple[Any, ...], cached: _Cached, snap: Snapshot, minute: dt.datetime
+    ) -> _Cached:
+        """A cached search that does not filter on the time, brought to ``minute``: the hits' « Ouvert
+        maintenant » and today's hours told again, the « Ouvert maintenant » facet counted again (one AND
+        and a popcount over the snapshot's open documents, computed once a minute) — instead of the whole
+        search again every minute."""
+        results = cached.results
+        facets = dict(results.facets)
+        facets["ouvert"] = self._facet_entries(snap, "ouvert", cached.open_base, results.filters, minute)
+        fresh = _Cached(
+            dataclasses.replace(results, hits=[at_time(hit, minute) for hit in results.hits], facets=facets),
+            cached.missed,
+            minute,
+            cached.timed,
+            cached.open_base,
+        )
+        with self._results_lock:
+            if key in self._results:
+                self._results[key] = fresh
+        return fresh
+
+    def _search(self, snap: Snapshot, params: SearchParams, now: dt.datetime, record_miss: bool) -> _Cached:
+        """One search, without the cache: the results, whether the query was a miss (no fiche had every
+        word), and what bringing them to another minute needs (:meth:`_at_minute`)."""
         understood = understand(params.q)
         selected = params.filters()
         from_query = []
@@ -414,7 +451,9 @@ class SearchService:
             from_query=tuple(from_query),
             without=without,
         )
-        return results, missed
+        timed = "ouvert" in selected  # the set of results itself changes with the minute
+        open_base = 0 if timed else base & filtered
+        return _Cached(results, missed, now, timed, open_base)
 
     def _known_word(self, word: str) -> bool:
         """A word « Vouliez-vous dire » must not correct: a real word (:mod:`.realwords`) or a word of
@@ -486,39 +525,45 @@ class SearchService:
     ) -> dict[str, list[FacetValue]]:
         """Counts for each facet value among the results filtered by every *other* facet, so that a
         visitor sees what choosing another value would give."""
-        catalogue = self._catalogue or Catalogue({}, {})
         facets: dict[str, list[FacetValue]] = {}
         for name in FACETS:
             base = text_mask
             for other, mask in filter_masks.items():
                 if other != name:
                     base &= mask
-            if name == "ouvert":
-                values = {"1": snap.open_mask(now)}
-            elif name == "quand":
-                codes = dict.fromkeys([*WHEN_FACETS, *([selected["quand"]] if "quand" in selected else [])])
-                values = {code: self._filter_mask(snap, name, code, now) for code in codes}
-            else:
-                values = snap.masks.get(name, {})
-            entries = []
-            for value, mask in values.items():
-                count = (base & mask).bit_count()
-                is_selected = selected.get(name) == value
-                if count or is_selected:
-                    entries.append(FacetValue(value, catalogue.label(name, value), count, is_selected))
-            if name == "quand":
-                facets[name] = entries  # the guide's order: samedi, soirée, week-end
-                continue
-            if name in ("gratuit", "accessible", "ouvert") and not entries:
-                entries.append(FacetValue("1", FLAG_LABELS[name], 0, name in selected))
-            if name == "thematique":
-                entries.sort(key=lambda e: (catalogue.thematiques.get(e.value, ("", 10**6))[1], e.label))
-            elif name == "quartier":
-                entries.sort(key=lambda e: analysis.fold(e.label))
-            else:
-                entries.sort(key=lambda e: (-e.count, analysis.fold(e.label)))
-            facets[name] = entries
+            facets[name] = self._facet_entries(snap, name, base, selected, now)
         return facets
+
+    def _facet_entries(
+        self, snap: Snapshot, name: str, base: int, selected: dict[str, str], now: dt.datetime
+    ) -> list[FacetValue]:
+        """One facet's values counted among ``base`` (the results filtered by the other facets), in the
+        guide's order."""
+        catalogue = self._catalogue or Catalogue({}, {})
+        if name == "ouvert":
+            values = {"1": snap.open_mask(now)}
+        elif name == "quand":
+            codes = dict.fromkeys([*WHEN_FACETS, *([selected["quand"]] if "quand" in selected else [])])
+            values = {code: self._filter_mask(snap, name, code, now) for code in codes}
+        else:
+            values = snap.masks.get(name, {})
+        entries = []
+        for value, mask in values.items():
+            count = (base & mask).bit_count()
+            is_selected = selected.get(name) == value
+            if count or is_selected:
+                entries.append(FacetValue(value, catalogue.label(name, value), count, is_selected))
+        if name == "quand":
+            return entries  # the guide's order: samedi, soirée, week-end
+        if name in ("gratuit", "accessible", "ouvert") and not entries:
+            entries.append(FacetValue("1", FLAG_LABELS[name], 0, name in selected))
+        if name == "thematique":
+            entries.sort(key=lambda e: (catalogue.thematiques.get(e.value, ("", 10**6))[1], e.label))
+        elif name == "quartier":
+            entries.sort(key=lambda e: analysis.fold(e.label))
+        else:
+            entries.sort(key=lambda e: (-e.count, analysis.fold(e.label)))
+        return entries
 
     def _ordered_page(
         self,

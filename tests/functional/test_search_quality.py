@@ -255,6 +255,40 @@ def test_open_now_is_computed_at_query_time(guide):
     assert search(guide, "", ouvert=True, now=sunday_night).total < len(expected)
 
 
+def test_cached_results_tell_the_opening_status_of_the_minute_they_are_read(guide):
+    """The results are kept for the day; « Ouvert maintenant » is told again at each minute: the hits'
+    status and today's hours, the facet's count, and the results of a search filtered on it."""
+    morning, evening = TUESDAY_10H, TUESDAY_10H.replace(hour=21, minute=30)
+
+    def opening(at):
+        return {
+            f.id: hours.status(f.published_version.horaires, f.published_version.fermetures, at).is_open
+            for f in guide.public
+        }
+
+    at_ten, at_night = opening(morning), opening(evening)
+    assert sum(1 for v in at_ten.values() if v) > sum(1 for v in at_night.values() if v)
+    first = search(guide, "", now=morning, per_page=20)
+    later = search(guide, "", now=evening, per_page=20)  # same day: from the cache
+    assert [h.fiche_id for h in later.hits] == [h.fiche_id for h in first.hits]
+    assert {h.fiche_id: h.status.is_open for h in first.hits} == {
+        h.fiche_id: at_ten[h.fiche_id] for h in first.hits
+    }
+    assert {h.fiche_id: h.status.is_open for h in later.hits} == {
+        h.fiche_id: at_night[h.fiche_id] for h in later.hits
+    }
+    assert later.facets["ouvert"][0].count == sum(1 for v in at_night.values() if v)
+    assert first.facets["ouvert"][0].count == sum(1 for v in at_ten.values() if v)
+    # the cache entry moved to the evening does not tell the morning wrongly when asked again
+    again = search(guide, "", now=morning, per_page=20)
+    assert again.facets["ouvert"][0].count == first.facets["ouvert"][0].count
+    # filtered on it: searched again at the new minute
+    open_morning = search(guide, "", ouvert=True, now=morning, per_page=100)
+    open_night = search(guide, "", ouvert=True, now=evening, per_page=100)
+    assert {h.fiche_id for h in open_morning.hits} == {i for i, v in at_ten.items() if v}
+    assert {h.fiche_id for h in open_night.hits} == {i for i, v in at_night.items() if v}
+
+
 def test_filters_combine_and_facets_count_the_other_choices(guide):
     everything = search(guide, "", now=TUESDAY_10H)
     justice = search(guide, "", thematique="justice", now=TUESDAY_10H, per_page=100)
