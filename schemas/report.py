@@ -25,6 +25,7 @@ class ReportSchema(colander.MappingSchema):
         ),
         validator=length(10, 2000),
         widget=w.TextAreaWidget(rows=5),
+        autofocus="on",  # deform focused the first String field: the hidden trap « site » below
         missing_msg=_("Décrivez l'erreur en quelques mots."),
     )
     contact = colander.SchemaNode(

@@ -4,7 +4,7 @@
    is not empty. Until then, and if anything fails, the server-drawn SVG stays in place.
 
    Leaflet itself (its script and style sheet, data-leaflet-js / data-leaflet-css, the site's own files) is
-   fetched only when a map is about to be seen: its block comes within a screen of the viewport
+   fetched only when a map is about to be seen: its block comes within 300 px of the viewport
    (IntersectionObserver), at once where the browser has no IntersectionObserver. A visitor who never
    scrolls to the map never downloads it; the SVG map and the list of quartiers work without it. */
 (function () {
@@ -80,7 +80,12 @@
       if (count > largest) { largest = count; }
     });
     element.hidden = false;
-    var map = L.map(element, { scrollWheelZoom: false, zoomSnap: 0.25 });
+    var map = L.map(element, { scrollWheelZoom: false, zoomSnap: 0.25, zoomControl: false });
+    // Leaflet's zoom buttons say « Zoom in » whatever the page's language: its words from the template
+    L.control.zoom({
+      zoomInTitle: message("zoom-in", "Zoom avant"),
+      zoomOutTitle: message("zoom-out", "Zoom arrière")
+    }).addTo(map);
     if (tiles) {
       L.tileLayer(tiles, {
         maxZoom: 19,
@@ -110,6 +115,9 @@
         if (p.label) { item.bindTooltip(function () { return tooltip(p); }, { sticky: p.kind === "quartier" }); }
       }
     }).addTo(map);
+    // the polygons and dots are drawn in an unnamed SVG: its content is the list of the block, in text
+    var drawing = element.querySelector(".leaflet-overlay-pane svg");
+    if (drawing) { drawing.setAttribute("aria-hidden", "true"); }
     var bounds = layer.getBounds();
     if (bounds.isValid()) {
       map.fitBounds(bounds, { padding: [12, 12] });
@@ -172,7 +180,7 @@
         observer.unobserve(entry.target);
         entry.target.querySelectorAll(".leaflet-map[data-geojson-url]").forEach(enhance);
       });
-    }, { rootMargin: "100% 0px" });
+    }, { rootMargin: "300px 0px" });
     // the block is observed: the Leaflet element itself is hidden (no box) until its map is drawn
     maps.forEach(function (element) {
       observer.observe(element.closest(".quartier-map-block") || element.parentNode);
