@@ -4,7 +4,8 @@ Fiches carry data·inclusion's codes (``guide.vocabulary``): « residents-qpv-fr
 QPV ou FRR » there, words of administration. The public pages say instead a plain label: the guide's default
 below (short, everyday words, marked for translation so that every language gets its own), or, in French,
 the wording the coordination chose on the « Libellés publics » page (``PublicLabel``). The codes never
-change: the API keeps the codes with data·inclusion's labels, the exports keep the codes.
+change: the API gives the codes with these labels in the address's language beside them (views/api.py),
+the exports keep the codes.
 
 ``for_request(request)`` gives the labels of a request (read once per request; ``invalidate`` after a
 change); ``load(db)`` the French ones for work outside a request (print).
