@@ -289,6 +289,59 @@ def test_cached_results_tell_the_opening_status_of_the_minute_they_are_read(guid
     assert {h.fiche_id for h in open_night.hits} == {i for i, v in at_night.items() if v}
 
 
+def test_postings_and_phrases_read_from_the_blocks_are_whooshs(guide):
+    """Posting lists and phrases are read from Whoosh's blocks (search_index/snapshot.py): the same
+    documents, frequencies and phrase matches as Whoosh's own matchers, on an index of two segments whose
+    first has deleted documents (three fiches indexed again)."""
+    from whoosh import query as wq
+
+    from search_index.schema import FIELD_WEIGHTS
+    from search_index.snapshot import _weights
+
+    for fiche in guide.public[:3]:
+        fiches.log_index_change(guide.db, fiche)
+    guide.db.flush()
+    assert guide.service.apply_changes(guide.db).changes == 3
+    snap = guide.service.snapshot()
+    reader = snap.searcher.reader()
+    assert len(reader.leaf_readers()) == 2 and reader.has_deletions()
+    checked = 0
+    for name in FIELD_WEIGHTS:
+        for term in list(reader.lexicon(name))[::5]:
+            term = term.decode() if isinstance(term, bytes) else term
+            matcher, expected = reader.postings(name, term), []
+            while matcher.is_active():
+                expected.append((matcher.id(), matcher.weight()))
+                matcher.next()
+            assert _weights(reader, name, term) == expected, (name, term)
+            checked += 1
+    assert checked > 100
+    phrases = [
+        "violences conjugales",
+        "aide aux devoirs",
+        "cours de français",
+        "accès aux droits",
+        "permanence juridique",
+        "aide alimentaire",
+        "maison de quartier",
+        "conjugales violences",  # the words in the other order: no fiche
+    ]
+    matched = 0
+    for phrase in phrases:
+        terms = tuple(fold_terms(phrase))
+        fields = [n for n in FIELD_WEIGHTS if all((n, t) in reader for t in terms)]
+        expected = set(snap.searcher.docs_for_query(wq.Or([wq.Phrase(n, list(terms)) for n in fields])))
+        assert snap.phrase_docs(terms) == expected, phrase
+        matched += bool(expected)
+    assert matched >= 5
+
+
+def fold_terms(text):
+    from search_index import analysis
+
+    return analysis.analyse(text)
+
+
 def test_filters_combine_and_facets_count_the_other_choices(guide):
     everything = search(guide, "", now=TUESDAY_10H)
     justice = search(guide, "", thematique="justice", now=TUESDAY_10H, per_page=100)
