@@ -90,6 +90,8 @@ def test_what_a_screen_reader_announces(live_url, browser):
         home = check_page(page, f"{prefix}/", search=True)
         counts = [name(n) for n in home if role(n) == "link" and re.search(r"\(\d+ ", name(n))]
         assert counts, "a thématique's count says what it counts: « Santé (9 services) »"
+        switcher = [name(n) for n in home if role(n) == "DisclosureTriangle" and "—" in name(n)]
+        assert switcher and "▾" not in switcher[0], switcher  # « Français — Changer de langue », no arrow
         page.locator(".quartier-map-block").scroll_into_view_if_needed()
         page.wait_for_selector(".leaflet-map-ready")
         assert any(url.endswith("leaflet.js") or "leaflet.js?" in url for url in leaflet), leaflet
