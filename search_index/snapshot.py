@@ -33,6 +33,8 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numpy
+
 from guide import hours
 
 from . import analysis
@@ -42,8 +44,6 @@ from .synonyms import ACRONYM, EXACT, LOOSE, bare
 from .understanding import TimeFilter
 from .when import meets, profile
 
-_BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
-
 
 def bits_of(docnums: Sequence[int] | Iterator[int], size: int) -> int:
     buffer = bytearray((size + 7) // 8)
@@ -52,13 +52,15 @@ def bits_of(docnums: Sequence[int] | Iterator[int], size: int) -> int:
     return int.from_bytes(buffer, "little")
 
 
+def docnum_array(mask: int, size: int) -> numpy.ndarray:
+    """The document numbers of the bits set in ``mask``, in order (numpy: a few microseconds where a
+    Python loop over 50,000 bits takes milliseconds)."""
+    raw = numpy.frombuffer(mask.to_bytes((size + 7) // 8, "little"), dtype=numpy.uint8)
+    return numpy.flatnonzero(numpy.unpackbits(raw, bitorder="little"))
+
+
 def docnums_of(mask: int, size: int) -> list[int]:
-    out: list[int] = []
-    for i, byte in enumerate(mask.to_bytes((size + 7) // 8, "little")):
-        if byte:
-            base = i << 3
-            out.extend(base + bit for bit in _BITS[byte])
-    return out
+    return docnum_array(mask, size).tolist()
 
 
 K1 = 1.2  # BM25 term-frequency saturation
@@ -180,6 +182,7 @@ class Snapshot:
         self.name_rank = [0] * self.size
         for position, d in enumerate(self.by_name):
             self.name_rank[d] = position
+        self.name_ranks = numpy.asarray(self.name_rank, dtype=numpy.int64)
         total = max(1, self.size)
         self.average_length = {name: max(1.0, sum(self.lengths[name]) / total) for name in FIELD_WEIGHTS}
         self._terms: dict[tuple[str, str], dict[int, float]] = {}
