@@ -33,13 +33,16 @@ ELIDED = frozenset(
 _WORD = re.compile(r"\w+", re.UNICODE)
 # An elided word and its apostrophe, when a letter or digit follows (what :func:`_words` leaves out), for
 # :meth:`FrenchAnalyzer.positions`: each letter in both cases, written out (no IGNORECASE: « K », the
-# Kelvin sign, would match « k »); ``[^\W_]`` is ``str.isalnum``.
+# Kelvin sign, would match « k »); ``[^\W_]`` is ``str.isalnum``. Only the apostrophes that end a word: « ʼ »
+# is a letter (« cʼest » is one word to the tokenizer).
 _ELISION = re.compile(
     r"(?<!\w)(?:"
     + "|".join(
         "".join(f"[{c}{c.upper()}]" for c in word) for word in sorted(ELIDED, key=lambda w: (-len(w), w))
     )
-    + f")[{APOSTROPHES}](?=[^\\W_])"
+    + ")["
+    + "".join(c for c in APOSTROPHES if not _WORD.match(c))
+    + "](?=[^\\W_])"
 )
 
 
@@ -202,16 +205,22 @@ class FrenchAnalyzer(Analyzer):
             table[word] = found
         return found
 
-    def positions(self, value: str) -> dict[bytes, list[int]]:
-        """Each term of ``value`` (as UTF-8 bytes) with its positions: what ``__call__(value,
-        positions=True)`` yields (stop words out, positions renumbered), grouped by term, without a token
-        per word — the index's fields call it for every document (:mod:`.schema`)."""
-        table = _OUTCOMES[self.stem]
-        known = table.get
+    @staticmethod
+    def tokens(value: str) -> list[str]:
+        """The words of ``value`` as :class:`FrenchTokenizer` gives them (elided articles left out), for
+        :meth:`positions` and :meth:`term_set`: one regular expression, no token object per word."""
+        return _WORD.findall(_ELISION.sub(" ", value))
+
+    def positions(self, value: str | list[str]) -> dict[bytes, list[int]]:
+        """Each term of ``value`` (a text or its :meth:`tokens`) as UTF-8 bytes, with its positions: what
+        ``__call__(value, positions=True)`` yields (stop words out, positions renumbered), grouped by term,
+        without a token per word — the index's fields call it for every document (:mod:`.schema`)."""
+        known = _OUTCOMES[self.stem].get
+        outcome = self._outcome
         found: dict[bytes, list[int]] = {}
         renumbered = -1
-        for pos, word in enumerate(_WORD.findall(_ELISION.sub(" ", value))):
-            term = (known(word) or self._outcome(word))[2]
+        for pos, word in enumerate(self.tokens(value) if isinstance(value, str) else value):
+            term = (known(word) or outcome(word))[2]
             if term is None:
                 continue
             renumbered = pos if renumbered < 0 else renumbered + 1
@@ -222,11 +231,13 @@ class FrenchAnalyzer(Analyzer):
                 positions.append(renumbered)
         return found
 
-    def term_set(self, value: str) -> set[bytes]:
-        """The distinct terms of ``value``, as UTF-8 bytes (stop words out)."""
+    def term_set(self, value: str | list[str]) -> set[bytes]:
+        """The distinct terms of ``value`` (a text or its :meth:`tokens`), as UTF-8 bytes (stop words
+        out)."""
         known = _OUTCOMES[self.stem].get
         outcome = self._outcome
-        terms = {(known(word) or outcome(word))[2] for word in _WORD.findall(_ELISION.sub(" ", value))}
+        words = set(self.tokens(value) if isinstance(value, str) else value)
+        terms = {(known(word) or outcome(word))[2] for word in words}
         terms.discard(None)
         return terms  # type: ignore[return-value]
 

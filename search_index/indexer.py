@@ -44,7 +44,8 @@ from guide.services.translations import public_texts
 from guide.text import slugify
 from guide.vocabulary import CONDITIONS_ACCES, FRAIS, LANGUES, PUBLICS, TYPES_SERVICE, labels
 
-from .schema import FACET_FIELDS, SCHEMA_VERSION, build_schema
+from .analysis import FrenchAnalyzer
+from .schema import FACET_FIELDS, SCHEMA_VERSION, VOCABULARY, FrenchText, Words, build_schema
 
 logger = logging.getLogger(__name__)
 
@@ -201,30 +202,22 @@ def build_document(fiche: Fiche, plain: public_labels.PublicLabels | None = None
             ],
         )
     )
-    thematiques_text = " ".join(t.label for t in thematiques)
-    publics_text = " ".join(dict.fromkeys([*labels(PUBLICS, publics), *plain.publics(publics)]))
-    return {
-        "id": str(fiche.id),
+    texts = {
         "nom": version.nom,
         "resume": version.resume or "",
         "description": version.description or "",
-        "thematiques": thematiques_text,
-        "publics": publics_text,
+        "thematiques": " ".join(t.label for t in thematiques),
+        "publics": " ".join(dict.fromkeys([*labels(PUBLICS, publics), *plain.publics(publics)])),
         "organisation": organisation_text,
         "lieu": lieu_text,
         "autres": autres,
         "traductions": translations_text,
+    }
+    return {
+        "id": str(fiche.id),
+        **texts,
         # whole words (schema.Words): the texts as a list, their words put together by the field
-        "vocab": [
-            version.nom,
-            version.resume or "",
-            thematiques_text,
-            publics_text,
-            version.description or "",
-            organisation_text,
-            lieu_text,
-            translations_text,
-        ],
+        "vocab": [texts[name] for name in VOCABULARY],
         "thematique": " ".join(payload["thematiques"]),
         "public": " ".join(publics),
         "quartier": " ".join(quartiers),
@@ -280,6 +273,22 @@ class ApplyReport:
     rebuilt: bool = False
 
 
+class _Group:
+    """The documents whose field holds one same value (a thématique's label, an organisation's name…): its
+    postings, computed once, and the documents, one array entry each."""
+
+    __slots__ = ("docs", "items", "length")
+
+    def __init__(self, items: list[tuple[bytes, int, float, bytes | None]], length: int) -> None:
+        self.items = items
+        self.length = length  # the field's length in each of these documents
+        self.docs = array("I")
+
+
+# a term's postings: documents, then weights and values — each an array, or one value for all documents
+_Postings = tuple[array, "array | float", "list[bytes | None] | bytes | None"]
+
+
 class CompactPool(PostingPool):
     """Whoosh's posting pool for a rebuild, holding each term's postings in arrays instead of one tuple each.
 
@@ -290,23 +299,44 @@ class CompactPool(PostingPool):
     most are the same few bytes), only the terms are sorted, and the rare pool still past ``limitmb`` is
     written as one of Whoosh's sorted runs and merged by Whoosh's own code, so memory stays bounded. The
     postings come out in Whoosh's order (field, term, then document, documents being added in order).
-    :meth:`write` hands a pool that never spilled to the codec a block of postings at a time.
-    Hand-written because Whoosh's pool is not pluggable (``SegmentWriter`` builds its own)."""
+
+    Two cheaper ways in, for :class:`RebuildWriter`: a field whose value many documents share adds the
+    document to the value's *group* (one array entry, whatever the number of terms: :meth:`add_to_group`),
+    and a field that keeps only which documents hold a term (Whoosh's ``Existence`` format, the vocabulary)
+    adds document numbers alone (:meth:`add_words`); the groups' postings are put back among the terms'
+    when the pool is written; the writer calls :meth:`spill` after each document. :meth:`write` hands a
+    pool that never spilled to the codec a block of postings at a time. Hand-written because Whoosh's pool
+    is not pluggable (``SegmentWriter`` builds its own)."""
 
     TERM_BYTES = 200  # estimated cost of a new term: its key, three arrays, the dictionary entry
     POSTING_BYTES = 24  # a document number, a weight, a reference to an interned value
+    DOC_BYTES = 4  # a document number alone (a group's, a word's)
+    GROUP_BYTES = 300  # a new group, besides its postings
     INTERNED = 500_000  # distinct values interned at most
+    MAX_GROUPS = 20_000  # groups of a field at most; past them, documents add their postings one by one
 
     def __init__(self, tempstore: Any, segment: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
         # field → term → (document numbers, weights, values)
         self._fields: dict[str, dict[bytes, tuple[array, array, list[bytes | None]]]] = {}
+        # the fields that keep documents only: field → term → document numbers; field → weight
+        self._words: dict[str, dict[bytes, array]] = {}
+        self._word_weights: dict[str, float] = {}
+        self._groups: dict[str, dict[Any, _Group]] = {}
         self._values: dict[bytes, bytes] = {}
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         """Whoosh's interface: one posting."""
         fieldname, tbytes, docnum, weight, vbytes = item
         self.add_field(fieldname, docnum, ((tbytes, 1, weight, vbytes),))
+        self.spill()
+
+    def spill(self) -> None:
+        """Past ``limitmb``, the postings written to disk as a sorted run (Whoosh's). Called between
+        documents only: a document's vocabulary words may come from several groups and from its own texts,
+        counted once per term only if they all meet in the same run."""
+        if self.currentsize > self.limit:
+            self.save()
 
     def add_field(
         self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, int, float, bytes | None]]
@@ -340,19 +370,138 @@ class CompactPool(PostingPool):
             term[2].append(vbytes)
             size += self.POSTING_BYTES
         self.currentsize = size
-        if size > self.limit:
-            self.save()
         return length
 
+    def add_words(self, fieldname: str, docnum: int, terms: Iterable[bytes], weight: float = 1.0) -> None:
+        """A document's terms in a field of Whoosh's ``Existence`` format (each posting: ``weight``, no
+        value); a term may come again for the same document (from a group): it counts once."""
+        found = self._words.get(fieldname)
+        if found is None:
+            self.fieldnames.add(fieldname)
+            found = self._words[fieldname] = {}
+            self._word_weights[fieldname] = weight
+        size = self.currentsize
+        for tbytes in terms:
+            docs = found.get(tbytes)
+            if docs is None:
+                docs = found[tbytes] = array("I")
+                size += self.TERM_BYTES + len(tbytes)
+            docs.append(docnum)
+            size += self.DOC_BYTES
+        self.currentsize = size
+
+    def group(self, fieldname: str, key: Any) -> _Group | None:
+        """The group of a field's value, if the pool has it."""
+        groups = self._groups.get(fieldname)
+        return groups.get(key) if groups is not None else None
+
+    def new_group(
+        self,
+        fieldname: str,
+        key: Any,
+        items: list[tuple[bytes, int, float, bytes | None]],
+        length: int,
+        words: float | None = None,
+    ) -> _Group | None:
+        """A group for a field's value and its postings (``words``: the field keeps documents only, with
+        that weight — its documents then count once per term with the field's :meth:`add_words`); None
+        when the field has :data:`MAX_GROUPS` already (its postings are then added by :meth:`add_field`)."""
+        groups = self._groups.get(fieldname)
+        if groups is None:
+            self.fieldnames.add(fieldname)
+            groups = self._groups[fieldname] = {}
+        if len(groups) >= self.MAX_GROUPS:
+            return None
+        if words is not None:
+            self._words.setdefault(fieldname, {})
+            self._word_weights[fieldname] = words
+        group = groups[key] = _Group(items, length)
+        self.currentsize += self.GROUP_BYTES + sum(
+            self.TERM_BYTES + len(t) + len(v or b"") for t, _f, _w, v in items
+        )
+        return group
+
+    def add_to_group(self, group: _Group, docnum: int) -> None:
+        group.docs.append(docnum)
+        self.currentsize += self.DOC_BYTES
+
+    def _take(self) -> list[tuple[str, Iterator[tuple[bytes, _Postings]]]]:
+        """Every field's terms in Whoosh's order, the pool emptied (each term let go once yielded)."""
+        fields, words, groups = self._fields, self._words, self._groups
+        weights = self._word_weights
+        self._fields, self._words, self._groups, self._values = {}, {}, {}, {}
+        self._word_weights = {}
+        return [
+            (
+                name,
+                self._field_terms(
+                    fields.pop(name, {}), words.pop(name, None), groups.pop(name, {}), weights.get(name, 1.0)
+                ),
+            )
+            for name in sorted({*fields, *words, *groups})
+        ]
+
+    @staticmethod
+    def _field_terms(
+        plain: dict[bytes, tuple[array, array, list[bytes | None]]],
+        words: dict[bytes, array] | None,
+        groups: dict[Any, _Group],
+        word_weight: float,
+    ) -> Iterator[tuple[bytes, _Postings]]:
+        """One field's terms, sorted, with their postings by document: the documents added one by one
+        and those of the groups holding the term put together."""
+        segments: dict[bytes, list[tuple[array, float, bytes | None]]] = {}
+        for group in groups.values():
+            if group.docs:
+                for tbytes, _freq, weight, vbytes in group.items:
+                    segments.setdefault(tbytes, []).append((group.docs, weight, vbytes))
+        groups.clear()
+        for tbytes in sorted({*plain, *(words or ()), *segments}):
+            parts = segments.pop(tbytes, [])
+            if words is not None:  # documents only: a document counts once
+                docs = words.pop(tbytes, None)
+                sources = [part[0] for part in parts] + ([docs] if docs is not None else [])
+                if len(sources) == 1:
+                    yield tbytes, (sources[0], word_weight, b"")
+                else:
+                    yield tbytes, (array("I", sorted(set().union(*sources))), word_weight, b"")
+                continue
+            own = plain.pop(tbytes, None)
+            if own is not None and not parts:
+                yield tbytes, own
+                continue
+            if own is None and len(parts) == 1:
+                yield tbytes, parts[0]
+                continue
+            # several groups (and documents added one by one): a document is in one of them only
+            docs, weights, values = own if own is not None else (array("I"), array("d"), [])
+            docs, weights, values = array("I", docs), array("d", weights), list(values)
+            for part_docs, weight, vbytes in parts:
+                docs.extend(part_docs)
+                weights.extend(array("d", [weight]) * len(part_docs))
+                values.extend([vbytes] * len(part_docs))
+            order = sorted(range(len(docs)), key=docs.__getitem__)
+            yield (
+                tbytes,
+                (
+                    array("I", [docs[i] for i in order]),
+                    array("d", [weights[i] for i in order]),
+                    [values[i] for i in order],
+                ),
+            )
+
     def _drain(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
-        """Every posting in Whoosh's order, each term's arrays let go once yielded."""
-        fields, self._fields, self._values = self._fields, {}, {}
-        for fieldname in sorted(fields):
-            terms = fields.pop(fieldname)
-            for tbytes in sorted(terms):
-                docs, weights, values = terms.pop(tbytes)
+        """Every posting in Whoosh's order."""
+        for fieldname, terms in self._take():
+            for tbytes, (docs, weights, values) in terms:
                 for i in range(len(docs)):
-                    yield fieldname, tbytes, docs[i], weights[i], values[i]
+                    yield (
+                        fieldname,
+                        tbytes,
+                        docs[i],
+                        weights if isinstance(weights, float) else weights[i],
+                        values if not isinstance(values, list) else values[i],
+                    )
 
     def write(self, schema: Any, fieldwriter: Any) -> None:
         """Write the postings with Whoosh's W3 field writer, a block at a time.
@@ -360,34 +509,39 @@ class CompactPool(PostingPool):
         Whoosh's ``FieldWriter.add_postings`` takes the pool's postings one by one (a tuple, two method
         calls and the block's statistics in Python for each: a third of a rebuild's time). Here each
         block of a term (the codec's ``blocklimit`` postings) is handed to the W3 postings writer as the
-        arrays it would have built, and written by its own ``_write_block``: the same bytes on disk
-        (tests/unit/test_search_rebuild_pool.py). Only for a pool that never spilled to disk and a codec
-        without per-block length statistics (:class:`RebuildCodec`); Whoosh's way otherwise."""
-        fields, self._fields, self._values = self._fields, {}, {}
-        for fieldname in sorted(fields):
-            terms = fields.pop(fieldname)
+        arrays it would have built, and written by its own ``_write_block``: the same postings and
+        statistics (tests/unit/test_search_rebuild_pool.py). Only for a pool that never spilled to disk
+        and a codec without per-block length statistics (:class:`RebuildCodec`); Whoosh's way otherwise."""
+        for fieldname, terms in self._take():
             fieldwriter.start_field(fieldname, schema[fieldname])
             postwriter = fieldwriter._postwriter
             limit = postwriter._blocklimit
-            for tbytes in sorted(terms):
-                docs, weights, values = terms.pop(tbytes)
+            for tbytes, (docs, weights, values) in terms:
                 fieldwriter.start_term(tbytes)
                 count = len(docs)
                 for start in range(0, count, limit):
                     end = start + limit
-                    block_weights = weights[start:end]
                     postwriter._ids = docs[start:end]
-                    postwriter._weights = array("f", block_weights)
-                    top = max(block_weights)
+                    size = len(postwriter._ids)
+                    if isinstance(weights, float):
+                        postwriter._weights = array("f", [weights]) * size
+                        top = weights
+                    else:
+                        block_weights = weights[start:end]
+                        postwriter._weights = array("f", block_weights)
+                        top = max(block_weights)
                     postwriter._maxweight = top if top > 0 else 0
-                    postwriter._values = [v for v in values[start:end] if v]
+                    if isinstance(values, list):
+                        postwriter._values = [v for v in values[start:end] if v]
+                    else:
+                        postwriter._values = [values] * size if values else []
                     if end < count:
                         postwriter._write_block()
                 fieldwriter.finish_term()  # writes the last block
             fieldwriter.finish_field()
 
     def save(self) -> None:
-        if self._fields:
+        if self._fields or self._words or self._groups:
             path, f = self._new_run()
             self._write_run(f, self._drain())
             self._add_run(path)
@@ -399,26 +553,40 @@ class CompactPool(PostingPool):
         return super().items(maxfiles)  # saves what is left as a last run, then merges the runs
 
     def cleanup(self) -> None:
-        self._fields, self._values = {}, {}
+        self._fields, self._words, self._groups, self._values = {}, {}, {}, {}
         super().cleanup()
 
 
 class RebuildWriter(SegmentWriter):
     """Whoosh's segment writer with a :class:`CompactPool`: a document's postings go to the pool a field
-    at a time, the fields whose values repeat from fiche to fiche (:data:`REPEATED_FIELDS`) are analysed
-    once per distinct value, and the pool is written a block at a time (:meth:`CompactPool.write`).
+    at a time; a field whose values repeat from fiche to fiche (:data:`REPEATED_FIELDS`) is analysed once
+    per distinct value, the document joining that value's group; the vocabulary (``schema.Words``) adds
+    document numbers alone, its texts from repeated fields as groups too; and the pool is written a block
+    at a time (:meth:`CompactPool.write`).
 
     ``add_document`` does what Whoosh's does for the fields of this schema (no boosts, vectors nor
     separate spelling fields: those go to Whoosh's own)."""
 
-    REMEMBERED = 20_000  # distinct values of the repeated fields remembered; emptied when full
-
     def __init__(self, ix: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = CompactPool(self._tempstorage, self.newsegment, limitmb=limitmb)
-        self._seen: dict[tuple[str, str], list[tuple[bytes, int, float, bytes | None]]] = {}
         self._plain = not any(
             field.vector or field.separate_spelling() for field in self.schema._fields.values()
+        )
+        # The fields of the vocabulary's texts that are a fiche's own (not repeated), when the vocabulary
+        # is this schema's: their words are read once for the field and for the vocabulary.
+        vocabulary = self.schema._fields.get("vocab")
+        self._vocabulary = vocabulary
+        self._spelled_fields = (
+            frozenset(
+                name
+                for name in VOCABULARY
+                if name not in REPEATED_FIELDS
+                and type(self.schema._fields.get(name)) is FrenchText
+                and type(self.schema[name].analyzer) is FrenchAnalyzer
+            )
+            if isinstance(vocabulary, Words) and type(vocabulary.analyzer) is FrenchAnalyzer
+            else frozenset()
         )
 
     def add_document(self, **fields: Any) -> None:
@@ -430,8 +598,8 @@ class RebuildWriter(SegmentWriter):
         self._check_fields(schema, fields)
         perdocwriter = self.perdocwriter
         docnum = self.docnum
-        add_field = self.pool.add_field
-        seen = self._seen
+        pool = self.pool
+        spelled: dict[str, set[bytes]] = {}  # the vocabulary's words of the document's own texts
         perdocwriter.start_doc(docnum)
         try:
             for fieldname in sorted(fields):
@@ -441,16 +609,17 @@ class RebuildWriter(SegmentWriter):
                 field = schema[fieldname]
                 length = 0
                 if field.indexed:
-                    if fieldname in REPEATED_FIELDS and isinstance(value, str):
-                        items = seen.get((fieldname, value))
-                        if items is None:
-                            items = list(field.index(value))
-                            if len(seen) >= self.REMEMBERED:
-                                seen.clear()
-                            seen[fieldname, value] = items
+                    if isinstance(field, Words):
+                        self._add_words(fieldname, field, docnum, value, fields, spelled)
+                    elif fieldname in REPEATED_FIELDS and isinstance(value, str):
+                        length = self._add_repeated(fieldname, field, docnum, value)
+                    elif fieldname in self._spelled_fields and isinstance(value, str):
+                        # one tokenisation for the field's terms and the vocabulary's words
+                        tokens = field.analyzer.tokens(value)
+                        spelled[fieldname] = self._vocabulary.term_set(tokens)
+                        length = pool.add_field(fieldname, docnum, field.postings(tokens))
                     else:
-                        items = field.index(value)
-                    length = add_field(fieldname, docnum, items)
+                        length = pool.add_field(fieldname, docnum, field.index(value))
                     if not field.scorable:
                         length = 0
                 perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
@@ -463,6 +632,55 @@ class RebuildWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+        pool.spill()
+
+    def _add_repeated(self, fieldname: str, field: Any, docnum: int, value: str) -> int:
+        pool = self.pool
+        group = pool.group(fieldname, value)
+        if group is None:
+            items = list(field.index(value))
+            group = pool.new_group(fieldname, value, items, sum(freq for _t, freq, _w, _v in items))
+            if group is None:  # too many distinct values
+                return pool.add_field(fieldname, docnum, items)
+        pool.add_to_group(group, docnum)
+        return group.length
+
+    def _add_words(
+        self,
+        fieldname: str,
+        field: Words,
+        docnum: int,
+        value: str | list[str],
+        fields: dict[str, Any],
+        spelled: dict[str, set[bytes]],
+    ) -> None:
+        """The vocabulary: the words of a fiche's own texts added for the document (read already when
+        the text is its field's, ``spelled``), those of its texts from repeated fields
+        (:data:`schema.VOCABULARY` tells which part comes from which field) by group — the same words
+        whichever way: only the work differs."""
+        pool = self.pool
+        weight = field.format.field_boost
+        parts = [value] if isinstance(value, str) else value
+        sources = VOCABULARY if len(parts) == len(VOCABULARY) else ("",) * len(parts)
+        terms: set[bytes] = set()
+        for part, source in zip(parts, sources, strict=True):
+            if not part:
+                continue
+            if source in REPEATED_FIELDS:
+                key = ("words", part)
+                group = pool.group(fieldname, key)
+                if group is None:
+                    items = [(term, 1, weight, b"") for term in field.term_set(part)]
+                    group = pool.new_group(fieldname, key, items, 0, words=weight)
+                    if group is None:
+                        terms |= field.term_set(part)
+                        continue
+                pool.add_to_group(group, docnum)
+            elif source in spelled and fields.get(source) == part:
+                terms |= spelled[source]
+            else:
+                terms |= field.term_set(part)
+        pool.add_words(fieldname, docnum, terms, weight)
 
     def _flush_segment(self) -> None:
         if self.pool.runs or self.codec.length_stats:

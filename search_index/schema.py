@@ -37,6 +37,9 @@ FIELD_WEIGHTS: dict[str, float] = {
     "traductions": 3.0,
 }
 FACET_FIELDS = ("thematique", "public", "quartier", "langue")
+# The text fields whose whole words make the vocabulary (« vocab »: corrections, short words as written),
+# in the order of the vocabulary's list of texts.
+VOCABULARY = ("nom", "resume", "thematiques", "publics", "description", "organisation", "lieu", "traductions")
 # 2: terms folded by guide.text.fold (« ø » → « o »); 3: the « traductions » field; 4: « vocab » holds which
 # documents have a word, without frequencies nor lengths (:class:`Words`). An older index is rebuilt.
 SCHEMA_VERSION = 4
@@ -47,20 +50,37 @@ SCHEMA_VERSION = 4
 # the analyser, then the format's grouping — cost about half of it in Python calls per word.
 
 
+_ENCODED: dict[tuple[int, ...], bytes] = {}  # positions → Whoosh's encoding of them (most repeat)
+ENCODED = 100_000  # encodings remembered; emptied when full
+
+
 class FrenchText(TEXT):
     """Whoosh's ``TEXT(phrase=True)`` (positions, for phrases) indexed in one pass by
     :meth:`.analysis.FrenchAnalyzer.positions`."""
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        analyzer = self.analyzer
-        if kwargs or not isinstance(value, str) or type(analyzer) is not FrenchAnalyzer:
+        if kwargs or not isinstance(value, str) or type(self.analyzer) is not FrenchAnalyzer:
             yield from super().index(value, **kwargs)
             return
+        yield from self.postings(value)
+
+    def postings(self, value: str | list[str]) -> list[tuple[bytes, int, float, bytes]]:
+        """What :meth:`index` yields, for a text or its words (:meth:`.analysis.FrenchAnalyzer.tokens`);
+        equal encodings of positions are one bytes object."""
         boost = self.format.field_boost
         encode = self.format.encode
-        for term, positions in analyzer.positions(value).items():
+        out = []
+        for term, positions in self.analyzer.positions(value).items():
+            key = tuple(positions)
+            encoded = _ENCODED.get(key)
+            if encoded is None:
+                encoded = encode(positions)
+                if len(_ENCODED) >= ENCODED:
+                    _ENCODED.clear()
+                _ENCODED[key] = encoded
             count = len(positions)
-            yield term, count, count * boost, encode(positions)
+            out.append((term, count, count * boost, encoded))
+        return out
 
 
 class Words(FieldType):
@@ -71,16 +91,20 @@ class Words(FieldType):
     def __init__(self, analyzer: Any) -> None:
         super().__init__(Existence(), analyzer, scorable=False, stored=False)
 
+    def term_set(self, text: str) -> set[bytes]:
+        """The distinct terms of one text, as UTF-8 bytes."""
+        if type(self.analyzer) is FrenchAnalyzer:
+            return self.analyzer.term_set(text)
+        return {term for term, *_ in FieldType.index(self, text)}
+
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        analyzer = self.analyzer
-        if kwargs or type(analyzer) is not FrenchAnalyzer:
+        if kwargs:
             yield from super().index(value, **kwargs)
             return
         boost = self.format.field_boost
-        parts = [value] if isinstance(value, str) else value
         terms: set[bytes] = set()
-        for part in parts:
-            terms |= analyzer.term_set(part)
+        for part in [value] if isinstance(value, str) else value:
+            terms |= self.term_set(part)
         for term in terms:
             yield term, 1, boost, b""
 

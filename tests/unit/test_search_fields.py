@@ -16,6 +16,7 @@ TEXTS = [
     "LA SANTÉ, l'ÉCOLE, D'ACCÈS, JUSQU'À, QU'ON, S'INSCRIRE",
     "e\u0301cole ÉCOLE école Ecole œuvre Œuvre",
     "l' d'' l'_x l'1 l'é x'l'y d'l'accueil ʼl´l`l",
+    "cʼest lʼécole dʼaccès cʼ0",  # « ʼ » is a letter to the tokenizer: no elision
     "Юридичні консультації — legal advice, asesoría jurídica — مشورة قانونية",
     "",
     "   ",

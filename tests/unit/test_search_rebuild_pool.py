@@ -14,7 +14,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import CLEAR, PostingPool
 
 from search_index.indexer import CompactPool, RebuildCodec, RebuildWriter
-from search_index.schema import FIELD_WEIGHTS, build_schema
+from search_index.schema import FIELD_WEIGHTS, VOCABULARY, build_schema
 
 FIELDS = ("description", "nom", "vocab")
 TERMS = [t.encode() for t in ("accueil", "aide", "caf", "écoute", "santé", "zz")]
@@ -57,18 +57,32 @@ def test_compact_pool_yields_whooshs_postings_in_whooshs_order(
     assert not list(storage.list())  # the runs are removed once merged
 
 
-DOCUMENTS = [
-    {
-        "id": str(i),
+def _document(i, name, extra):
+    texts = {
         "nom": f"{name} {i}",
         "resume": "Écoute et orientation des familles, aide aux démarches",
-        "description": f"Permanence {extra} le mardi ; accueil sans rendez-vous",
-        "thematiques": "Santé Accès aux droits",
-        "vocab": f"{name} écoute orientation familles aide démarches permanence {extra} accueil",
+        "description": f"Permanence {extra} le mardi ; accueil sans rendez-vous (écoute {i % 7})",
+        "thematiques": "Santé Accès aux droits" if i % 2 else "Santé",
+        "publics": "Familles Parents",
+        "organisation": ("Maison des familles", "CAF du Puy-de-Dôme", "Café des parents")[i % 3],
+        "lieu": f"Maison de quartier {i % 5} rue de l'Écoute",
+        "autres": "Gratuit" if i % 3 else "",
+        "traductions": "legal advice Юридичні консультації" if i % 4 == 0 else "",
+    }
+    return {
+        "id": str(i),
+        **texts,
+        # the vocabulary's texts as build_document gives them (a list), or one text (Whoosh's way)
+        "vocab": [texts[name] for name in VOCABULARY] if i % 5 else " ".join(texts[n] for n in VOCABULARY),
         "thematique": "sante acces-aux-droits" if i % 2 else "sante",
+        "quartier": "la-gauthiere" if i % 2 else "",
         "flags": "gratuit" if i % 3 else "",
         "payload": f'{{"fiche_id": {i}}}',
     }
+
+
+DOCUMENTS = [
+    _document(i, name, extra)
     for i, (name, extra) in enumerate(
         (name, extra)
         for _round in range(20)  # 320 documents: the common terms' postings span several blocks of 128
