@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from guide.db import listen_sessions
-from guide.models import IndexChange
+from guide.models import Event, IndexChange
 from guide.services.demo import DEMO_SYNONYMS, ensure_synonyms
 from guide.settings import Settings, coerce, settings_of
 
@@ -67,6 +67,7 @@ logger = logging.getLogger(__name__)
 
 _EVENT_INDEXES: weakref.WeakKeyDictionary[SearchService, EventIndex] = weakref.WeakKeyDictionary()
 _CHANGED = "search_index.changed"  # session.info flag: this session flushed IndexChange rows
+_EVENTS_CHANGED = "search_index.events_changed"  # session.info flag: this session flushed an event
 AFTER_COMMIT_TIMEOUT = 1.0  # seconds a request waits for a busy index (a rebuild) before leaving it to polls
 
 
@@ -100,7 +101,9 @@ class BoundSearch:
         index of their own (:mod:`.events`), one per search service."""
         index = _EVENT_INDEXES.get(self.service)
         if index is None:
-            index = _EVENT_INDEXES.setdefault(self.service, EventIndex())
+            index = _EVENT_INDEXES.setdefault(
+                self.service, EventIndex(stamp_seconds=self.service.poll_seconds)
+            )
         ids = index.search(self.request.dbsession, q, filters, limit=limit)
         return found_events(self.request.dbsession, ids)
 
@@ -119,15 +122,24 @@ def index_dir(settings: Settings | Mapping[str, Any]) -> Path:
 
 
 def _flag_index_changes(session: Session, _flush_context: Any) -> None:
+    # after_flush: ``new``, ``dirty`` and ``deleted`` still hold what was flushed
     if not session.info.get(_CHANGED) and any(isinstance(obj, IndexChange) for obj in session.new):
         session.info[_CHANGED] = True
+    if not session.info.get(_EVENTS_CHANGED) and any(
+        isinstance(obj, Event) for obj in (*session.new, *session.dirty, *session.deleted)
+    ):
+        session.info[_EVENTS_CHANGED] = True
 
 
 def _after_commit(success: bool, request: Any) -> None:
     session = request.__dict__.get("dbsession")
-    if not success or session is None or not session.info.pop(_CHANGED, False):
+    if not success or session is None:
         return
-    request.registry["search"].catch_up(timeout=AFTER_COMMIT_TIMEOUT)
+    service = request.registry["search"]
+    if session.info.pop(_EVENTS_CHANGED, False) and service in _EVENT_INDEXES:
+        _EVENT_INDEXES[service].expire()  # this process's change: the next search reads the stamp again
+    if session.info.pop(_CHANGED, False):
+        service.catch_up(timeout=AFTER_COMMIT_TIMEOUT)
 
 
 def _write_misses(request: Any) -> None:

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import math
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -122,7 +124,12 @@ class _MemoryStorage(RamStorage):
 class EventIndex:
     """The in-memory index of the published events not over yet, rebuilt when their stamp changes."""
 
-    def __init__(self) -> None:
+    def __init__(self, stamp_seconds: float = 0.0) -> None:
+        # the stamp is read again at most every ``stamp_seconds`` (the search service's poll interval: an
+        # event changed by another process shows within it; one changed by this process at once, see
+        # :meth:`expire`); 0: before every search
+        self.stamp_seconds = stamp_seconds
+        self._checked = -math.inf
         self._lock = threading.Lock()
         self._index: Any = None
         self._stamp: tuple[Any, ...] | None = None
@@ -132,6 +139,11 @@ class EventIndex:
         # words come back (the results page and its facets); bounded, emptied with each new index
         self._found: collections.OrderedDict[tuple[Any, ...], list[int]] = collections.OrderedDict()
         self._found_in: Any = None
+
+    def expire(self) -> None:
+        """Read the stamp again at the next search (this process changed an event)."""
+        with self._lock:
+            self._checked = -math.inf
 
     @staticmethod
     def stamp(db: Session) -> tuple[Any, ...]:
@@ -169,15 +181,21 @@ class EventIndex:
         """The index of the events as they are; while another thread rebuilds it, the previous one (the
         events found are read again from the database before they are shown: an event archived meanwhile
         is not)."""
+        checked = time.monotonic()
+        with self._lock:
+            if self._index is not None and checked - self._checked < self.stamp_seconds:
+                return self._index
         stamp = self.stamp(db)
         with self._lock:
             if self._index is not None and (stamp == self._stamp or self._building):
+                if stamp == self._stamp:
+                    self._checked = checked
                 return self._index
             self._building = True
         try:
             index = self._build(db)
             with self._lock:
-                self._index, self._stamp = index, stamp
+                self._index, self._stamp, self._checked = index, stamp, checked
                 self.rebuilds += 1
             return index
         finally:

@@ -7,9 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from pyramid.view import view_config
-from sqlalchemy import select
 
-from guide.models import Thematique
 from guide.services import translations
 from search_index import FACETS, SORTS, SearchParameterError, SearchParams, SearchResults
 from search_index.understanding import parse_when
@@ -157,15 +155,18 @@ def _api_label(request: Any, name: str, value: Any) -> str:
 
 
 def _thematique_labels(request: Any, hits: list[Any]) -> dict[str, str]:
-    """The labels of the thématiques of these hits by slug, in the request's language (one query, bounded by
-    the page's hits: a hit carries its thématiques' slugs only)."""
+    """The labels of the thématiques of these hits by slug, in the request's language (from the search
+    service's catalogue of facet labels, kept in step with the database by its polls: no query per
+    request; a hit carries its thématiques' slugs only)."""
     slugs = {slug for hit in hits for slug in hit.thematiques}
     if not slugs:
         return {}
-    rows = request.dbsession.execute(
-        select(Thematique.slug, Thematique.label).where(Thematique.slug.in_(slugs))
-    )
-    return {slug: request.public_labels.thematique(slug, label) for slug, label in rows}
+    known = request.search.catalogue(request.dbsession).thematiques
+    return {
+        slug: request.public_labels.thematique(slug, known[slug][0])
+        for slug in sorted(slugs)
+        if slug in known
+    }
 
 
 def _hit_json(hit: Any, request: Any, thematiques: dict[str, str]) -> dict[str, Any]:
