@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from pyramid.view import view_config
 
+from guide.i18n import _
 from guide.services import translations
 from search_index import FACETS, SORTS, SearchParameterError, SearchParams, SearchResults
 from search_index.understanding import parse_when
@@ -154,6 +155,23 @@ def _api_label(request: Any, name: str, value: Any) -> str:
     return request.translate(label) if label and name in FLAG_FACETS else label
 
 
+def _api_message(request: Any, results: SearchResults) -> str | None:
+    """What the results page tells the visitor about these results (:attr:`SearchResults.message`), in the
+    request's language."""
+    if results.corrected is not None and results.partial:
+        message = _(
+            "Résultats pour « ${q} » : aucun service ne correspond à tous les mots ; voici les plus proches.",
+            mapping={"q": results.corrected},
+        )
+    elif results.corrected is not None:
+        message = _("Résultats pour « ${q} »", mapping={"q": results.corrected})
+    elif results.partial:
+        message = _("Aucun service ne correspond à tous les mots ; voici les plus proches.")
+    else:
+        return None
+    return request.translate(message)
+
+
 def _thematique_labels(request: Any, hits: list[Any]) -> dict[str, str]:
     """The labels of the thématiques of these hits by slug, in the request's language (from the search
     service's catalogue of facet labels, kept in step with the database by its polls: no query per
@@ -212,7 +230,7 @@ def api_search(request: Any) -> Any:
         "recherche": results.text,
         "correction": results.corrected,
         "correspondance_partielle": results.partial,
-        "message": results.message,
+        "message": _api_message(request, results),
         "mots_ignores": list(results.ignored),
         "filtres": {
             name: {

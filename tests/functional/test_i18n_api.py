@@ -106,3 +106,15 @@ def test_agenda_api_event_kinds_and_publics_in_english(testapp, demo_guide):
     assert "Family and parenting" in family["thematiques_libelles"]
     french = testapp.get("/api/v1/evenements").json["evenements"]
     assert {event["type"]: event["type_libelle"] for event in french}.get("atelier") == "Atelier"
+
+
+def test_the_search_api_says_how_it_understood_the_query_in_the_address_s_language(testapp, demo_guide):
+    def message(prefix, q):
+        return testapp.get(f"{prefix}/api/v1/search", params={"q": q}).json["message"]
+
+    assert message("", "logemant") == "Résultats pour « logement »"
+    assert message("/en", "logemant") == "Results for “logement”"
+    assert message("/ar", "logemant") == "نتائج البحث عن «logement»"
+    assert message("/uk", "urgence logement") == "Жодна послуга не відповідає всім словам; ось найближчі."
+    assert message("/es", "urgence logement").startswith("Ningún servicio coincide")
+    assert message("/en", "logement") is None
