@@ -86,3 +86,13 @@
     update();
   });
 })();
+
+/* A form shown again with its errors: the cursor goes to the first field in error — a screen reader then
+   reads its label, its error and its help (aria-describedby, templates/deform/mapping_item.pt) — instead
+   of the field the empty form starts in (autofocus). */
+(function () {
+  "use strict";
+  // the first in the page's order: a field marked invalid, or a time of a day of the hours grid in error
+  var invalid = document.querySelector("form [aria-invalid='true'], form .has-error input:not([type=hidden])");
+  if (invalid && typeof invalid.focus === "function") { invalid.focus(); }
+})();

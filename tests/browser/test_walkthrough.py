@@ -103,4 +103,7 @@ def test_form_errors_are_shown_beside_fields_and_input_is_kept(live_url, desktop
     assert "Numéro de téléphone non reconnu" in page.inner_text("main")
     assert page.input_value('[name="resume"]') == "Un résumé conservé tel quel."
     assert page.input_value('input[name="Mo-0-start"]') == "14:00"
+    # the cursor is in the first field in error, Monday's first time (not in « Titre », where the empty
+    # form starts, nor in « Téléphone », the first field marked invalid but below the hours)
+    assert page.evaluate("document.activeElement.name") == "Mo-0-start"
     shot(page, "07-form-errors")
