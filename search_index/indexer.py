@@ -56,8 +56,8 @@ GAP_WINDOW = 200  # after a rebuild, ids this far below the pointer that are mis
 WRITE_TIMEOUT = 5.0  # seconds to wait for another writer of the same folder
 BATCH = 500  # fiches loaded (and documents built) at a time
 # The rebuild's posting pool (CompactPool), in MB of its own estimate; past it, postings are sorted and
-# spilled to disk and merged back at commit (CPU: 10,000 fiches at 16 MB, 38 s instead of 31). 50,000
-# fiches (7 million postings) fit in 256 MB: peak RSS 432 MB, snapshot read afterwards included.
+# spilled to disk and merged back at commit (slower: Whoosh's merge of runs, posting by posting). 50,000
+# fiches (7 million postings) fit in 256 MB: peak RSS 285 MB, 295 MB with the snapshot read afterwards.
 REBUILD_MB = 256
 PARALLEL_BATCH = 250  # documents per file handed to an indexing process
 # Index fields whose values repeat across fiches: each distinct value is analysed once per rebuild
@@ -820,12 +820,12 @@ class IndexFolder:
 
         ``procs`` > 1 (``guide-reindex --processus 2``): the documents are indexed by that many forked
         processes, each writing a segment — only from a process of its own, never from a threaded web
-        server, where a fork copies whatever lock another thread holds. Measured at 50,000 fiches on a
-        2-core machine that other processes kept busy (load average 7-8): one process 125 s wall, 92 s CPU,
-        401 MB; two: 159 s wall, 108 s CPU, 530 MB (all processes' PSS) — it pays only on idle cores
-        (CPU time per process suggests about 40 % less wall time there), hence not the default. Should a
-        process fail, Whoosh would commit without its segment: the count is checked and the rebuild done
-        again in this process."""
+        server, where a fork copies whatever lock another thread holds. Measured at 50,061 fiches on the
+        shared 2-core machine (load average 2-3): one process 64.6 s wall, 63.9 s CPU, 285 MB; two 59.7 s
+        wall — this process reads the database and builds the documents (about 40 % of the work) while the
+        others index them, so it pays only on idle cores, hence not the default. Should a process fail,
+        Whoosh would commit without its segment: the count is checked and the rebuild done again in this
+        process."""
         started = time.perf_counter()
         count = self._rebuild(db, timeout, procs)
         if procs > 1:
