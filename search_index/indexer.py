@@ -460,7 +460,8 @@ class CompactPool(PostingPool):
             parts = segments.pop(tbytes, [])
             if words is not None:  # documents only: a document counts once
                 docs = words.pop(tbytes, None)
-                sources = [part[0] for part in parts] + ([docs] if docs is not None else [])
+                own = plain.pop(tbytes, None)  # (Whoosh's own add_document, for a document with boosts)
+                sources = [part[0] for part in parts] + [d for d in (docs, own and own[0]) if d is not None]
                 if len(sources) == 1:
                     yield tbytes, (sources[0], word_weight, b"")
                 else:

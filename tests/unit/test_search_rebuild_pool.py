@@ -179,3 +179,26 @@ def _read(reader, name, term):
         out.append((matcher.id(), matcher.weight(), matcher.value()))
         matcher.next()
     return out
+
+
+def test_a_document_with_boosts_goes_through_whooshs_own_add_document_and_meets_the_others(tmp_path):
+    # Whoosh's add_document (a boost keyword) puts the vocabulary's postings in the pool one by one; the
+    # others' go by groups and document numbers: each term's documents come out together, in order.
+    documents = [dict(d, _boost=1.0) if i % 7 == 3 else d for i, d in enumerate(DOCUMENTS)]
+    folders = []
+    for name, factory in (
+        ("whoosh", lambda ix: ix.writer(codec=RebuildCodec(), compound=False)),
+        ("ours", lambda ix: RebuildWriter(ix, limitmb=256, codec=RebuildCodec(), compound=False)),
+    ):
+        (tmp_path / name).mkdir()
+        ix = whoosh_index.create_in(str(tmp_path / name), build_schema())
+        writer = factory(ix)
+        for document in documents:
+            writer.add_document(**document)
+        writer.commit(mergetype=CLEAR)
+        folders.append(whoosh_index.open_dir(str(tmp_path / name)))
+    with folders[0].reader() as a, folders[1].reader() as b:
+        for name in ("vocab", "nom", "thematiques"):
+            assert list(a.lexicon(name)) == list(b.lexicon(name))
+            for term in a.lexicon(name):
+                assert _read(a, name, term) == _read(b, name, term), (name, term)
