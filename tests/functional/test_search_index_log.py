@@ -373,9 +373,9 @@ def _answers(service, db):
 def test_guide_reindex_indexes_in_two_processes_and_the_index_then_follows_the_change_log(
     db, world, session_factory, tmp_path, monkeypatch
 ):
-    from search_index import indexer
+    from search_index import rebuild
 
-    monkeypatch.setattr(indexer, "PARALLEL_BATCH", 1)  # the few fiches of the world shared by both processes
+    monkeypatch.setattr(rebuild, "PARALLEL_BATCH", 1)  # the few fiches of the world shared by both processes
     one = SearchService(tmp_path / "one", session_factory)
     two = SearchService(tmp_path / "two", session_factory)
     count, _seconds = one.reindex_all(db)
@@ -399,13 +399,13 @@ def test_guide_reindex_indexes_in_two_processes_and_the_index_then_follows_the_c
 def test_a_parallel_rebuild_that_loses_a_process_is_done_again_in_one(
     db, world, session_factory, tmp_path, monkeypatch, caplog
 ):
-    from search_index import indexer
+    from search_index import rebuild
 
     def lost(task):  # an indexing process that dies without returning its segment
         while task.jobqueue.get() is not None:
             pass
 
-    monkeypatch.setattr(indexer._RebuildTask, "run", lost)
+    monkeypatch.setattr(rebuild._RebuildTask, "run", lost)
     service = SearchService(tmp_path / "index", session_factory)
     count, _seconds = service.reindex_all(db, procs=2)
     public = {f.id for f in world.fiches.values() if f.is_public}

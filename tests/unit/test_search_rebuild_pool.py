@@ -13,7 +13,7 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import CLEAR, PostingPool
 
-from search_index.indexer import CompactPool, RebuildCodec, RebuildWriter
+from search_index.rebuild import CompactPool, RebuildCodec, RebuildWriter
 from search_index.schema import FIELD_WEIGHTS, VOCABULARY, build_schema
 
 FIELDS = ("description", "nom", "vocab")
