@@ -14,8 +14,9 @@ read as a page at ``/api/v1/``.
 * Errors are JSON with a French message: ``{"erreur": "…"}``, unknown ``/api/`` addresses included.
 * Language: the address's prefix, as on the HTML pages (``/en/api/v1/fiches``; no prefix: French; never
   ``Accept-Language`` nor the switcher's cookie, so that an answer depends on its URL only). It chooses the
-  language of the *labels* beside the codes (``publics`` → ``publics_libelles``…: the plain public labels,
-  a shipped thématique translated by slug, a coordinator's renamed label as written), of the hours
+  language of the *labels* beside the codes (``publics`` → ``publics_libelles``…: the guide's plain labels,
+  not the coordination's renaming of them, which is for the guide's pages; a shipped thématique translated
+  by slug, a thématique the coordination renamed as written), of the hours
   sentences and of the error messages; the codes (slugs, data·inclusion values) never change.
 """
 
@@ -35,7 +36,7 @@ from guide.hours import language as hours_language
 from guide.i18n import _, ngettext
 from guide.models import Fiche, FicheVersion, IndexChange
 from guide.ratelimit import client_ip
-from guide.services import translations
+from guide.services import public_labels, translations
 from guide.services.export.datainclusion import di_publics, source_thematiques
 from guide.services.fiches import public_fiches_query
 from guide.vocabulary import ACCESSIBILITY_FIELDS
@@ -143,7 +144,7 @@ def hours_sentence(value: str) -> str:
 
 def fiche_json(request: Any, fiche: Fiche, version: FicheVersion) -> dict[str, Any]:
     organisation = fiche.organisation
-    labels = request.public_labels  # the plain labels of the request's language (codes stay as they are)
+    labels = public_labels.for_api(request)  # the plain labels of the request's language beside the codes
     status = hours.status(version.horaires, version.fermetures)
     quartiers = [lieu.quartier.nom for lieu in version.lieux if lieu.quartier is not None]
     return {

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from guide import hours
 from guide.models import Event, Quartier, Thematique
 from guide.models.meta import utcnow
-from guide.services import agenda
+from guide.services import agenda, public_labels
 from guide.services import agenda_public as service
 
 from .agenda_public import event_url
@@ -66,9 +66,9 @@ def event_json(request: Any, event: Event) -> dict[str, Any]:
         "adresse": event.adresse,
         "en_ligne": event.en_ligne,
         "thematiques": [t.slug for t in event.thematiques],
-        "thematiques_libelles": request.public_labels.thematiques(event.thematiques),
+        "thematiques_libelles": public_labels.for_api(request).thematiques(event.thematiques),
         "publics": list(event.publics or []),
-        "publics_libelles": request.public_labels.publics(event.publics or []),
+        "publics_libelles": public_labels.for_api(request).publics(event.publics or []),
         "gratuit": event.gratuit,
         "tarif": event.tarif,
         "inscription": event.inscription.value,

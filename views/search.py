@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from pyramid.view import view_config
 
 from guide.i18n import _
-from guide.services import translations
+from guide.services import public_labels, translations
 from search_index import FACETS, SORTS, SearchParameterError, SearchParams, SearchResults
 from search_index.understanding import parse_when
 
@@ -34,15 +34,16 @@ def _query(params: SearchParams, **changes: Any) -> str:
     return urlencode({k: v for k, v in values.items() if v not in (None, "", False)})
 
 
-def _facet_label(request: Any, name: str, value: Any) -> str:
+def _facet_label(request: Any, name: str, value: Any, labels: Any = None) -> str:
     """A filter in the visitor's language: a public's plain label and a shipped thématique's translation
     (guide.services.public_labels), an opening time told again for this request (the index's facets may come
     from the search cache, shared by every language), a spoken language by Babel's name (the API's labels
-    too: :func:`_api_label`)."""
+    too: :func:`_api_label`, with the API's ``labels``)."""
+    labels = labels or request.public_labels
     if name == "public":
-        return request.public_labels.public(value.value)
+        return labels.public(value.value)
     if name == "thematique":
-        return request.public_labels.thematique(value.value, value.label)
+        return labels.thematique(value.value, value.label)
     if name == "quand":
         when = parse_when(value.value)
         return when.label if when is not None else value.label
@@ -149,9 +150,10 @@ def active_filters(request: Any, params: SearchParams, results: SearchResults) -
 
 
 def _api_label(request: Any, name: str, value: Any) -> str:
-    """A facet value's label in the API: the page's label (:func:`_facet_label`), the index's French
-    labels of the flags (« Gratuit », « Ouvert maintenant »…) translated by the catalogue as the page does."""
-    label = _facet_label(request, name, value)
+    """A facet value's label in the API: the page's label (:func:`_facet_label`) from the API's labels (the
+    guide's plain labels, not the coordination's renaming), the index's French labels of the flags
+    (« Gratuit », « Ouvert maintenant »…) translated by the catalogue as the page does."""
+    label = _facet_label(request, name, value, public_labels.for_api(request))
     return request.translate(label) if label and name in FLAG_FACETS else label
 
 
@@ -181,7 +183,7 @@ def _thematique_labels(request: Any, hits: list[Any]) -> dict[str, str]:
         return {}
     known = request.search.catalogue(request.dbsession).thematiques
     return {
-        slug: request.public_labels.thematique(slug, known[slug][0])
+        slug: public_labels.for_api(request).thematique(slug, known[slug][0])
         for slug in sorted(slugs)
         if slug in known
     }

@@ -216,6 +216,21 @@ def for_request(request: Any) -> PublicLabels:
     return labels
 
 
+API_REQUEST_KEY = "_guide_api_labels"
+
+
+def for_api(request: Any) -> PublicLabels:
+    """The labels the JSON API gives beside its codes: the guide's plain labels in ``request``'s language,
+    never the coordination's renaming of them (an API answer is reused elsewhere, like the exports: the
+    renaming is the guide's own wording for its pages). Read once per request."""
+    labels = request.__dict__.get(API_REQUEST_KEY)
+    if labels is None:
+        localizer = getattr(request, "localizer", None)
+        labels = load(None, localizer.translate if localizer is not None else None, french=False)
+        request.__dict__[API_REQUEST_KEY] = labels
+    return labels
+
+
 def invalidate(request: Any) -> None:
     """Forget ``request``'s labels (after a change): the next read sees it."""
     request.__dict__.pop(REQUEST_KEY, None)

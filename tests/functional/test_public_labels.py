@@ -60,6 +60,10 @@ def test_a_coordinator_renames_a_public_shown_on_public_pages_not_in_exports(tes
     assert "Fiche published a" in visible(results)
     facets = results.html.select_one("aside.facets")
     assert facets is not None and MINE in facets.get_text(" ")
+    # the search API gives the guide's plain labels beside its codes, like the fiches' API
+    found = testapp.get("/api/v1/search", {"q": "sans exception"}).json
+    publics = {v["valeur"]: v["libelle"] for v in found["facets"]["public"]}
+    assert publics["tous-publics"] == "Tout le monde" and MINE not in json.dumps(found, ensure_ascii=False)
     # back to the default
     login(world.users["coord"].email)
     post(testapp, EDIT, {"reset": "1"})
