@@ -96,16 +96,24 @@ class BoundSearch:
         values = {name: getattr(params, name) for name in SearchParams.__dataclass_fields__}
         return self.search(values.pop("q"), **values, **kwargs)
 
-    def events(self, q: str, filters: EventFilters | None = None, *, limit: int = 5) -> list[Any]:
-        """Published events not over whose words match ``q`` (the « Agenda » block of the results): a small
-        index of their own (:mod:`.events`), one per search service."""
+    def _event_index(self) -> EventIndex:
         index = _EVENT_INDEXES.get(self.service)
         if index is None:
             index = _EVENT_INDEXES.setdefault(
                 self.service, EventIndex(stamp_seconds=self.service.poll_seconds)
             )
-        ids = index.search(self.request.dbsession, q, filters, limit=limit)
+        return index
+
+    def events(self, q: str, filters: EventFilters | None = None, *, limit: int = 5) -> list[Any]:
+        """Published events not over whose words match ``q`` (the « Agenda » block of the results): a small
+        index of their own (:mod:`.events`), one per search service."""
+        ids = self._event_index().search(self.request.dbsession, q, filters, limit=limit)
         return found_events(self.request.dbsession, ids)
+
+    def events_version(self) -> Any:
+        """A value that changes whenever the published events do (the events' index in use): what is
+        built from the events found may be kept under it."""
+        return id(self._event_index().current(self.request.dbsession))
 
     def synonyms_changed(self) -> None:
         """Call after changing synonyms: they are reloaded once the request's transaction commits."""

@@ -105,6 +105,7 @@ class SearchService:
         self._results_lock = threading.Lock()
         self._catalogue: Catalogue | None = None
         self._last_poll = float("-inf")
+        self._generation_checked = float("-inf")  # when the index's latest generation was last read
         self._stale = True  # the change log must be read before the next search
 
     @property
@@ -137,12 +138,14 @@ class SearchService:
         :meth:`IndexFolder.rebuild` (more than one only from a process of its own)."""
         result = self.folder.rebuild(db, procs=procs)
         self._stale = False
+        self._written()
         return result
 
     def apply_changes(self, db: Session) -> ApplyReport:
         """Apply the change-log rows this index has not applied yet."""
         report = self.folder.apply(db)
         self._stale = False
+        self._written()
         return report
 
     def catch_up(self, db: Session | None = None, timeout: float = WRITE_TIMEOUT) -> ApplyReport | None:
@@ -155,7 +158,12 @@ class SearchService:
             logger.exception("search index %s: applying the change log failed", self.index_dir)
             report = None
         self._stale = report is None
+        self._written()
         return report
+
+    def _written(self) -> None:
+        """This process may have written a new generation: the next search reads which is the latest."""
+        self._generation_checked = float("-inf")
 
     def invalidate(self) -> None:
         """Synonyms or facet labels changed: reload them before the next search."""
@@ -193,8 +201,15 @@ class SearchService:
             logger.exception("search index %s: polling the database failed", self.index_dir)
 
     def snapshot(self) -> Snapshot:
+        """The snapshot of the index's latest generation. The generation (a listing of the index folder) is
+        read again at most every ``poll_seconds`` — a tenth of a cached search's time under load —, and at
+        once after this process wrote the index (:meth:`_written`)."""
         snap = self._snapshot
+        checked = time.monotonic()
+        if snap is not None and checked - self._generation_checked < self.poll_seconds:
+            return snap
         if snap is not None and snap.generation == self.folder.index.latest_generation():
+            self._generation_checked = checked
             return snap
         with self._snapshot_lock:
             snap = self._snapshot
@@ -205,6 +220,7 @@ class SearchService:
                 self._snapshot = snap = None
                 snap = Snapshot(self.folder.index, self._segments)
                 self._snapshot = snap
+                self._generation_checked = checked
                 # A snapshot is millions of long-lived objects at 50,000 fiches: left to the cyclic
                 # garbage collector, each full collection walks them all and every request of the process
                 # waits (p95 of a bare view 120 ms). Frozen, the collector skips them; they are still freed

@@ -5,7 +5,9 @@ search pages. Its iCalendar feeds are ``views/agenda_feeds.py``. Rules live in
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import threading
 from typing import Any
 from urllib.parse import urlencode
 
@@ -377,8 +379,34 @@ def search_events(request: Any, params: Any) -> dict[str, Any]:
     return {"items": items, "h": helpers(request), "agenda_url": request.route_path("agenda")}
 
 
+# The search API's « evenements » by (events' index, parameters, minute, language, site): the same searches
+# come back (a page and its facets), and reading the events from the database is most of a cached search's
+# time. Bounded; an entry is at most SEARCH_EVENTS small dictionaries.
+_EVENTS_JSON: collections.OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = collections.OrderedDict()
+_EVENTS_JSON_LOCK = threading.Lock()
+EVENTS_JSON_CACHE = 256
+
+
 def search_events_json(request: Any, params: Any) -> list[dict[str, Any]]:
-    """The same events for the search API (``evenements``)."""
+    """The same events for the search API (``evenements``), kept for the minute."""
+    if not params.q or params.page != 1:
+        return []
+    minute = utcnow().replace(second=0, microsecond=0)
+    key = (request.search.events_version(), params, minute, request.locale_name, request.application_url)
+    with _EVENTS_JSON_LOCK:
+        cached = _EVENTS_JSON.get(key)
+        if cached is not None:
+            _EVENTS_JSON.move_to_end(key)
+            return cached
+    built = _events_json(request, params)
+    with _EVENTS_JSON_LOCK:
+        _EVENTS_JSON[key] = built
+        while len(_EVENTS_JSON) > EVENTS_JSON_CACHE:
+            _EVENTS_JSON.popitem(last=False)
+    return built
+
+
+def _events_json(request: Any, params: Any) -> list[dict[str, Any]]:
     found = search_events(request, params)
     return [
         {

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from guide.models import State
+from sqlalchemy import select
+
+from guide.models import Event, State
 from guide.models.meta import utcnow
 from search_index.events import EventFilters, EventIndex
 
@@ -76,6 +78,15 @@ def test_search_page_shows_an_agenda_block_above_the_fiches(testapp, world, db):
     assert [e["titre"] for e in api["evenements"]] == ["Atelier droits des locataires"]
     assert api["evenements"][0]["prochaine_date"]["debut"].startswith(f"{day.isoformat()}T14:00:00")
     assert testapp.get("/api/v1/search", params={"q": "droits", "page": "2"}).json["evenements"] == []
+    # kept for the minute, but not past a change of the events: renamed, then archived, at once
+    atelier = db.scalars(select(Event).where(Event.titre == "Atelier droits des locataires")).one()
+    atelier.titre, atelier.updated_at = "Atelier droits des locataires (complet)", utcnow()
+    db.flush()
+    api = testapp.get("/api/v1/search", params={"q": "droits"}).json
+    assert [e["titre"] for e in api["evenements"]] == ["Atelier droits des locataires (complet)"]
+    atelier.state, atelier.state_changed_at = State.ARCHIVED, utcnow()
+    db.flush()
+    assert testapp.get("/api/v1/search", params={"q": "droits"}).json["evenements"] == []
 
 
 def test_building_the_events_index_writes_nothing_in_the_shared_temporary_directory(world, db, tmp_path):
