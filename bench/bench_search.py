@@ -31,7 +31,7 @@ Targets on a 2-core machine at 10 000 fiches: API p95 ≤ 50 ms, HTML results p9
 home page ≤ 150 KB. Usage: python bench/bench_search.py [--sizes 1000,10000,50000] [--requests 400]
 [--no-http] (in-process figures only: reindex, search, ranking, worst case) [--query-set] (only the query
 set's figures, with each query that misses) [--reindex-only] (only the reindex figures: `--sizes 50000
---reindex-only` measures issue 10's ceilings) [--reindex-procs N] (as `guide-reindex --processus N`).
+--reindex-only` measures issue 10's ceilings) [--reindex-procs N] (as `guide-reindex --processus N`; by default as guide-reindex: one per core, 2 at most).
 """
 
 from __future__ import annotations
@@ -564,7 +564,7 @@ def locals_for_row(
     }
 
 
-def bench_size(size: int, requests: int, with_http: bool = True) -> dict[str, Any]:
+def bench_size(size: int, requests: int, with_http: bool = True, procs: int = 1) -> dict[str, Any]:
     from search_index import SearchService
 
     with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as tmp:
@@ -574,7 +574,7 @@ def bench_size(size: int, requests: int, with_http: bool = True) -> dict[str, An
         generated = time.perf_counter() - started
         engine = make_engine(url)
         factory = make_session_factory(engine)
-        reindex = measure_reindex(url, Path(tmp) / "index")
+        reindex = measure_reindex(url, Path(tmp) / "index", procs)
         count, reindex_seconds = reindex["count"], reindex["seconds"]
         service = SearchService(Path(tmp) / "index", factory)
         ranking = compare_ranking(service)
@@ -766,9 +766,15 @@ def main() -> int:
         help="only the reindex figures (e.g. --sizes 50000 --reindex-only)",
     )
     parser.add_argument(
-        "--reindex-procs", type=int, default=1, help="indexing processes (guide-reindex --processus)"
+        "--reindex-procs",
+        type=int,
+        default=None,
+        help="indexing processes (as guide-reindex --processus N; default: one per core, 2 at most)",
     )
     args = parser.parse_args()
+    from search_index.cli import default_processes
+
+    args.reindex_procs = args.reindex_procs or default_processes()
     if args.reindex_only:
         print_reindex([reindex_only(int(size), args.reindex_procs) for size in args.sizes.split(",")])
         return 0
@@ -778,7 +784,8 @@ def main() -> int:
     if args.query_set:
         return 0
     rows = [
-        bench_size(int(size), args.requests, with_http=not args.no_http) for size in args.sizes.split(",")
+        bench_size(int(size), args.requests, with_http=not args.no_http, procs=args.reindex_procs)
+        for size in args.sizes.split(",")
     ]
     print()
     print(

@@ -211,7 +211,7 @@ def test_a_change_log_id_committed_late_is_not_skipped(db, world, session_factor
     assert {early.id, late.id} <= found(service, "", db)
 
 
-@pytest.mark.parametrize("options", [[], ["--processus", "2"]])
+@pytest.mark.parametrize("options", [[], ["--processus", "1"], ["--processus", "2"]])
 def test_guide_reindex_rebuilds_from_scratch(db, world, tmp_path, monkeypatch, capsys, options):
     folder = tmp_path / "var" / "index"
     stale = SearchService(folder)
@@ -233,6 +233,12 @@ def test_guide_reindex_rebuilds_from_scratch(db, world, tmp_path, monkeypatch, c
     assert f"Index de recherche reconstruit dans {folder} : {len(public)} fiches publiées en " in output
     assert sorted(d["fiche_id"] for d in _documents(folder)) == sorted(f.id for f in public)
     assert pointer(folder) == db.scalar(select(func.max(IndexChange.id)))
+
+
+def test_guide_reindex_uses_a_process_per_core_two_at_most(monkeypatch):
+    for cores, expected in ((None, 1), (1, 1), (2, 2), (16, 2)):
+        monkeypatch.setattr(cli.os, "cpu_count", lambda cores=cores: cores)
+        assert cli.default_processes() == expected
 
 
 def _documents(folder):
