@@ -31,7 +31,8 @@ Targets on a 2-core machine at 10 000 fiches: API p95 ≤ 50 ms, HTML results p9
 home page ≤ 150 KB. Usage: python bench/bench_search.py [--sizes 1000,10000,50000] [--requests 400]
 [--no-http] (in-process figures only: reindex, search, ranking, worst case) [--query-set] (only the query
 set's figures, with each query that misses) [--reindex-only] (only the reindex figures: `--sizes 50000
---reindex-only` measures issue 10's ceilings) [--reindex-procs N] (as `guide-reindex --processus N`; by default as guide-reindex: one per core, 2 at most).
+--reindex-only` measures issue 10's ceilings) [--reindex-procs N] (as `guide-reindex --processus N`; by
+default as guide-reindex: one per core, 2 at most).
 """
 
 from __future__ import annotations
