@@ -43,22 +43,23 @@ def public_site_url(request: Any) -> str:
 
 @view_config(route_name="fiche_pdf")
 def fiche_pdf(request: Any) -> Response:
-    """A published fiche on one A4 page (404 for what the public cannot see)."""
+    """A published fiche on one A4 page (404 for what the public cannot see), its fixed texts in the page's
+    language (cached per language)."""
     fiche: Fiche = request.context
     if not fiche.is_public:
         raise HTTPNotFound()
     site_url = public_site_url(request)
-    key = pdfcache.fiche_key(request.dbsession, fiche.id, site_url)
+    key = pdfcache.fiche_key(request.dbsession, fiche.id, site_url, request.language.locale)
     if key is None:
         raise HTTPNotFound()
 
     def build() -> pdfworker.Job:
-        pages = printing.fiche_print_levels(request.dbsession, fiche.id, site_url)
+        pages = printing.fiche_print_levels(request.dbsession, fiche.id, site_url, **_sheet_language(request))
         if pages is None:  # pragma: no cover - public a moment ago, in the same transaction
             raise HTTPNotFound()
         return pdfworker.Job(tuple(pages), one_page=True)
 
-    back = (request.route_path("fiche", ref=fiche.id), "Retour à la fiche")
+    back = (request.route_path("fiche", ref=fiche.id), request.translate(_("Retour à la fiche")))
     return _pdf_response(request, key, build, f"fiche-{fiche.id}.pdf", back)
 
 

@@ -83,14 +83,15 @@ def local_today() -> dt.date:
     return hours.today()
 
 
-def fiche_key(db: Any, fiche_id: int, site_url: str) -> str | None:
-    """The key of a fiche's one-page PDF (None when it is not public)."""
+def fiche_key(db: Any, fiche_id: int, site_url: str, language: str = "fr") -> str | None:
+    """The key of a fiche's one-page PDF in ``language`` (None when it is not public)."""
 
     entries = live_entries(db, [fiche_id])
     if not entries:
         return None
     entry = entries[0]
-    return content_key("fiche", [site_url, local_today(), entry.fiche_id, entry.version.id, entry.snapshot])
+    kind = "fiche" if language == "fr" else f"fiche-{language}"
+    return content_key(kind, [site_url, local_today(), entry.fiche_id, entry.version.id, entry.snapshot])
 
 
 def selection_key(db: Any, fiche_ids: Sequence[int], site_url: str, variant: str, *extra: Any) -> str:

@@ -31,9 +31,19 @@ def _locator(db: Session, version: FicheVersion, fiche_id: int) -> Markup:
     return render_locator(version.lieux, quartiers, width=300, height=200, id_prefix=f"situation-{fiche_id}")
 
 
-def fiche_print_levels(db: Session, fiche_id: int, site_url: str) -> list[str] | None:
+def fiche_print_levels(
+    db: Session,
+    fiche_id: int,
+    site_url: str,
+    *,
+    language: Any = None,
+    translate: Callable[[str], str] | None = None,
+    pluralize: Callable[[str, str, int], str] | None = None,
+) -> list[str] | None:
     """The HTML of a fiche's one-page print at each level of compactness, most readable first, without
-    repeats (None when the fiche is not public): what the PDF worker, which has no database, lays out."""
+    repeats (None when the fiche is not public): what the PDF worker, which has no database, lays out.
+    ``language``, ``translate``, ``pluralize``: the page's fixed texts in the visitor's language, as the
+    selection's (:func:`render_selection_html`); the fiche's own texts stay as written."""
     entries = live_entries(db, [fiche_id])
     if not entries:
         return None
@@ -45,12 +55,18 @@ def fiche_print_levels(db: Session, fiche_id: int, site_url: str) -> list[str] |
     }
     pages: list[str] = []
     for level in range(3):
-        if level == 2 and len(fiche.description) > 900:
-            fiche = dataclasses.replace(
-                fiche,
-                description=fiche.description[:900].rsplit(" ", 1)[0] + " […] (suite sur la fiche en ligne)",
-            )
-        html = render_html("fiche.jinja2", stylesheet_files("fiche.css"), fiche=fiche, level=level, **context)
+        cut = level == 2 and len(fiche.description) > 900
+        if cut:
+            fiche = dataclasses.replace(fiche, description=fiche.description[:900].rsplit(" ", 1)[0] + " […]")
+        html = render_html(
+            "fiche.jinja2",
+            stylesheet_files("fiche.css"),
+            fiche=fiche,
+            level=level,
+            cut=cut,
+            **context,
+            **_language_context(language, translate, pluralize),
+        )
         if not pages or html != pages[-1]:
             pages.append(html)
     return pages

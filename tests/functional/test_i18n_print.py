@@ -34,3 +34,19 @@ def test_large_print_labels_take_the_colon_of_their_language(testapp, world):
     arabic = _words(testapp, "/ar/selection.pdf?gros=1")
     assert "أوقات العمل" in arabic
     assert "\u00a0:" not in arabic and " : " not in arabic  # the colon against the word, no space before it
+
+
+def test_a_fiche_s_pdf_speaks_the_page_s_language_and_keeps_the_fiche_s_french(testapp, world):
+    """« Imprimer cette fiche » from /en/… or /ar/…: the page's headings and notes in that language, the
+    fiche's own text as written (French), one PDF kept per language."""
+    fiche = world.fiches["published_a"]
+    title = fiche.published_version.nom
+    french = _words(testapp, f"/fiche/{fiche.id}/pdf")
+    assert "Horaires" in french and "Imprimé le" in french and title in french
+    english = _words(testapp, f"/en/fiche/{fiche.id}/pdf")
+    assert "Opening hours" in english or "Hours" in english, english[:500]
+    assert "Printed on" in english and "Imprimé le" not in english and title in english
+    assert "In an emergency: 112." in english.replace("\n", " ")
+    arabic = _words(testapp, f"/ar/fiche/{fiche.id}/pdf")
+    assert "طُبع في" in arabic and "Imprimé le" not in arabic and title in arabic
+    assert _words(testapp, f"/fiche/{fiche.id}/pdf") == french  # the French one is still French
