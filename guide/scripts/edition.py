@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError
 
 from .. import hours
-from ..db import make_engine, make_session_factory
+from ..db import RETRY_ATTEMPTS, is_retryable_error, make_engine, make_session_factory
 from ..models import Edition, EditionStatus, utcnow
 from ..settings import resolve
 from . import load_settings
@@ -190,8 +191,24 @@ def _run(
             db.commit()
 
         started = time.monotonic()
-        data = generate(db, edition, site_url=site_url, progress=report)
-        db.commit()
+        for attempt in range(1, RETRY_ATTEMPTS + 1):
+            # A transaction of the generation that read before it writes (the freeze, a progress report, the
+            # stored PDF) can meet another writer's commit: SQLite refuses the upgrade at once (« database is
+            # locked », no busy wait), PostgreSQL may report a serialization failure. As for web requests
+            # (pyramid_retry), the generation is run again in a fresh transaction instead of failing.
+            try:
+                data = generate(db, edition, site_url=site_url, progress=report)
+                db.commit()
+                break
+            except DBAPIError as exc:
+                if attempt == RETRY_ATTEMPTS or not is_retryable_error(exc.orig):
+                    raise
+                log.warning(
+                    "Edition %s: %s — generation run again (attempt %d)", edition.id, exc.orig, attempt + 1
+                )
+                db.rollback()
+                edition = db.get(Edition, edition.id) or edition
+                written["percent"] = -1
         if output:
             _write_atomically(Path(output), data)
         if not quiet:

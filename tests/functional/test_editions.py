@@ -466,6 +466,40 @@ def _file_database(tmp_path: Path) -> tuple[str, Any]:
     return url, engine
 
 
+def test_a_generation_that_meets_a_locked_database_is_run_again(tmp_path, capsys, monkeypatch):
+    """SQLite refuses at once to upgrade a reading transaction when another connection has committed since it
+    began (« database is locked »): the worker runs the generation again instead of reporting it failed."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    url, engine = _file_database(tmp_path)
+    real_generate, calls = printing.generate, []
+
+    def generate_once_locked(db, edition, **kwargs):
+        calls.append(edition.id)
+        if len(calls) == 1:
+            kwargs["progress"](2, "Sélection des fiches")
+            raise OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked"))
+        return real_generate(db, edition, **kwargs)
+
+    monkeypatch.setattr(printing, "generate", generate_once_locked)
+    output = tmp_path / "guide.pdf"
+    ini = tmp_path / "test.ini"
+    ini.write_text(f"[app:main]\nuse = egg:guide-du-territoire\ndatabase_url = {url}\nvar_dir = {tmp_path}\n")
+    assert edition_script.main([str(ini), "--year", "2027", "-o", str(output)]) == 0
+    assert len(calls) == 2 and "100 %" in capsys.readouterr().err
+    with make_session_factory(engine)() as session:
+        assert session.scalars(select(Edition)).one().status == EditionStatus.DONE
+    # an error that is not lock contention is not retried: the edition is « Échec » with its message
+    monkeypatch.setattr(printing, "generate", lambda *a, **k: 1 / 0)
+    assert edition_script.main([str(ini), "--year", "2028", "-o", str(tmp_path / "b.pdf")]) == 1
+    with make_session_factory(engine)() as session:
+        failed = session.scalars(select(Edition).where(Edition.year == 2028)).one()
+        assert failed.status == EditionStatus.FAILED and "division by zero" in failed.message
+    engine.dispose()
+
+
 def test_guide_edition_command(tmp_path, capsys):
     url, engine = _file_database(tmp_path)
     ini = tmp_path / "test.ini"
