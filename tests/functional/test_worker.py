@@ -70,6 +70,8 @@ def running_worker(ini: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
         except subprocess.TimeoutExpired:  # pragma: no cover - a stuck worker fails the test below
             process.kill()
             process.wait()
+        # the worker's whole log in the test's captured output, which pytest shows when the test fails
+        sys.stdout.write(f"--- {log} ---\n{log.read_text(errors='replace')}\n")
 
 
 def _catches_sighup(pid: int) -> bool:
