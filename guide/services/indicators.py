@@ -35,10 +35,11 @@ from typing import Any
 
 from babel.dates import get_month_names
 from crawlerdetect import CrawlerDetect
-from sqlalchemy import String, cast, delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..counting import BufferedCounter, add_counts
+from ..hours.library import midnight
 from ..models import Fiche, FicheEvent, FicheVersion, Quartier, Thematique
 from ..models.stats import UsageDaily, UsageKind, UsageMonthly
 
@@ -355,37 +356,35 @@ MODIFY_ACTIONS = ("save", "restore")
 
 
 def updates_per_month(db: Session, start: dt.date, end: dt.date) -> dict[dt.date, dict[str, int]]:
-    """Confirmations and modifications of fiches per month (from their history), every month present."""
+    """Confirmations and modifications of fiches per month (from their history), every month present.
+
+    Months are the guide's (its ``timezone``), not UTC's: a fiche confirmed at 00:30 on the 1st in Paris
+    counts in that month although it is still the last day of the previous one in UTC. Each month is the
+    range of instants between two local midnights, told apart by a CASE (portable; SQLite has no zones)."""
     months: dict[dt.date, dict[str, int]] = {}
     month = month_start(start)
     while month <= end:
         months[month] = {"confirmations": 0, "modifications": 0}
         month = _next_month(month)
-    begin = dt.datetime.combine(month_start(start), dt.time(), dt.UTC)
-    finish = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), dt.UTC)
-    dialect = db.get_bind().dialect.name
-    if dialect == "postgresql":
-        month_of = func.to_char(FicheEvent.at, "YYYY-MM")
-    else:  # SQLite keeps the ISO text
-        month_of = func.substr(cast(FicheEvent.at, String), 1, 7)
+    keys = list(months)
+    if not keys:
+        return months
+    finish = midnight(end + dt.timedelta(days=1)).astimezone(dt.UTC)
+    ends = [min(midnight(_next_month(m)).astimezone(dt.UTC), finish) for m in keys]
+    month_index = case(*((FicheEvent.at < instant, index) for index, instant in enumerate(ends)), else_=-1)
     is_confirm = FicheEvent.action.in_(CONFIRM_ACTIONS) | FicheEvent.action.like("confirm%")
     rows = db.execute(
-        select(month_of, is_confirm, func.count())
+        select(month_index, is_confirm, func.count())
         .where(
-            FicheEvent.at >= begin,
+            FicheEvent.at >= midnight(keys[0]).astimezone(dt.UTC),
             FicheEvent.at < finish,
             FicheEvent.action.in_(MODIFY_ACTIONS) | is_confirm,
         )
-        .group_by(month_of, is_confirm)
+        .group_by(month_index, is_confirm)
     )
-    for label, confirming, n in rows:
-        try:
-            year, number = (int(part) for part in str(label).split("-")[:2])
-            key = dt.date(year, number, 1)
-        except ValueError:
-            continue
-        if key in months:
-            months[key]["confirmations" if confirming else "modifications"] += int(n)
+    for index, confirming, n in rows:
+        if 0 <= index < len(keys):
+            months[keys[index]]["confirmations" if confirming else "modifications"] += int(n)
     return months
 
 

@@ -266,6 +266,27 @@ def test_indicators_csv_exports(testapp, world, db, login):
     assert testapp.get("/coordination/indicateurs/autre.csv", expect_errors=True).status_int == 404
 
 
+def test_updates_are_counted_in_the_guides_months_not_utcs(world, db):
+    """A fiche confirmed at 00:30 on 1 December in Paris (23:30 UTC on 30 November) is December's."""
+    fiche = world.fiches["published_a"]
+    for at, action in (
+        (dt.datetime(2026, 11, 30, 22, 30, tzinfo=dt.UTC), "save"),  # 23:30 in Paris: November
+        (dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC), "confirm"),  # 00:30 in Paris: December
+        (
+            dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC),
+            "save",
+        ),  # 1 January 2027 in Paris: after the period
+    ):
+        db.add(FicheEvent(fiche_id=fiche.id, action=action, at=at))
+    db.flush()
+    months = indicators.updates_per_month(db, dt.date(2026, 11, 1), dt.date(2026, 12, 31))
+    assert months == {
+        dt.date(2026, 11, 1): {"confirmations": 0, "modifications": 1},
+        dt.date(2026, 12, 1): {"confirmations": 1, "modifications": 0},
+    }
+    assert indicators.updates_per_month(db, dt.date(2026, 12, 1), dt.date(2026, 11, 1)) == {}
+
+
 def test_housekeeping_rolls_old_days_into_months_and_prunes_them(db):
     today = dt.date(2026, 11, 30)
     old = [dt.date(2026, 6, 3), dt.date(2026, 6, 20), dt.date(2026, 7, 1)]
