@@ -15,6 +15,7 @@ What is expensive is done once per worker (warehouse's tests/conftest.py is the 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -40,7 +41,6 @@ from guide import main
 from guide.db import make_engine, make_session_factory
 from guide.models import Base
 from guide.print.worker import PdfService
-from guide.scripts.migrate import upgrade
 from guide.services import accounts
 from guide.services.demo import load_demo
 
@@ -52,7 +52,7 @@ hypothesis_settings.load_profile("guide")
 accounts._hasher = accounts.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 accounts._DUMMY_HASH = accounts._hasher.hash("dummy")
 
-from . import factories  # noqa: E402 - after the hasher is set
+from . import databases, factories  # noqa: E402 - after the hasher is set
 from .live import browser  # noqa: E402, F401 - one Playwright per session, for tests/browser and tests/security
 
 
@@ -108,22 +108,29 @@ def fresh_postgres_database(url: str, name: str) -> str:
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _database_templates(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> None:
+    """Templates of migrated and prepared databases, built once per run (tests/databases.py) in the run's
+    base temporary folder: the one xdist's workers share (each has a folder of its own inside it)."""
+    base = tmp_path_factory.getbasetemp()
+    databases.configure((base if worker_id == "master" else base.parent) / "templates")
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
     url = os.environ.get("GUIDE_TEST_DATABASE_URL")
     if url:
         # pytest-xdist: each worker process gets a database of its own on the same server
-        return url if worker_id == "master" else fresh_postgres_database(url, f"guide_test_{worker_id}")
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        if worker_id != "master":
+            url = make_url(url).set(database=f"guide_test_{worker_id}").render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    return databases.migrated(url)  # the suite runs on the migrated schema, not on create_all
 
 
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Any]:
     engine = make_engine(database_url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade(database_url)  # the suite runs on the migrated schema, not on create_all
     without_taxonomy(engine)
     yield engine
     engine.dispose()
@@ -159,20 +166,29 @@ def _search_service(settings: dict[str, Any], session_factory: Any) -> Any:
 def _prepared_database(
     name: str, build: Any, engine: Any, database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> PreparedDatabase:
+    """The worker's database ``name``: a copy of a template built once per run (tests/databases.py) by
+    ``build(session)`` on a migrated database without the taxonomy, with the search index built from it."""
+
+    def build_template(url: str, files: Path) -> None:
+        databases.migrated(url)
+        template = make_engine(url)
+        without_taxonomy(template)
+        factory = make_session_factory(template)
+        with factory() as db:
+            data = build(db)
+            db.commit()
+        _search_service({"var_dir": str(files / "var")}, factory)
+        (files / "data.json").write_text(json.dumps(data))
+        template.dispose()  # a PostgreSQL template has no open connection
+
     if engine.dialect.name == "postgresql":
-        url = fresh_postgres_database(database_url, f"{make_url(database_url).database}_{name}")
+        url = make_url(database_url).set(database=f"{make_url(database_url).database}_{name}")
+        url = url.render_as_string(hide_password=False)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / (name + '.sqlite')}"
-    upgrade(url)
-    prepared = make_engine(url)
-    without_taxonomy(prepared)
-    factory = make_session_factory(prepared)
-    with factory() as db:
-        data = build(db)
-        db.commit()
-    var_dir = tmp_path_factory.mktemp(f"{name}-index")
-    _search_service({"var_dir": str(var_dir)}, factory)
-    return PreparedDatabase(prepared, data, var_dir / "index")
+    files = databases.clone(url, f"prepared_{name}", build_template)
+    data = json.loads((files / "data.json").read_text())
+    return PreparedDatabase(make_engine(url), data, files / "var" / "index")
 
 
 def _load_demo(db: Session) -> None:
