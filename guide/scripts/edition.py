@@ -31,7 +31,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError
 
 from .. import hours
-from ..db import RETRY_ATTEMPTS, is_retryable_error, make_engine, make_session_factory
+from ..db import RETRY_ATTEMPTS, is_retryable_error, make_engine, make_session_factory, writing_session
 from ..models import Edition, EditionStatus, utcnow
 from ..settings import resolve
 from . import load_settings
@@ -96,7 +96,7 @@ def run(
     engine = make_engine(settings["database_url"])
     try:
         return _run(
-            make_session_factory(engine)(),
+            make_session_factory(engine),
             settings["site_url"],
             edition_id,
             year=year,
@@ -114,7 +114,7 @@ def run(
 def run_with(session_factory: Any, settings: Any, edition_id: int) -> int:
     """Generate an edition opened on the site (the ``generate_edition`` task of ``guide-worker``): its
     progress and outcome on its row, the log of it in the worker's log."""
-    return _run(session_factory(), settings.site_url, edition_id, stream=_LogStream(), quiet=False)
+    return _run(session_factory, settings.site_url, edition_id, stream=_LogStream(), quiet=False)
 
 
 class _LogStream(io.StringIO):
@@ -127,8 +127,22 @@ class _LogStream(io.StringIO):
         return len(text)
 
 
+def _set_edition(session_factory: Any, edition_id: int, **values: Any) -> None:
+    """Write an edition's status or progress in a short transaction of its own that takes SQLite's write
+    lock when it begins, so it waits its turn behind another writer (``busy_timeout``).
+
+    Not in the generation's transaction: that one has read since it began, and SQLite refuses at once
+    (« database is locked », no busy wait) to upgrade a reading transaction to a write when another
+    connection committed in between — in ``guide-worker`` the other thread taking a task, or the scheduler
+    queuing the minute's ``retry_mail``, commits at any moment: the generation was reported « Échec » at
+    0 % for it."""
+    with writing_session(session_factory) as db:
+        db.execute(update(Edition).where(Edition.id == edition_id).values(updated_at=utcnow(), **values))
+        db.commit()
+
+
 def _run(
-    db: Any,
+    session_factory: Any,
     site_url: str,
     edition_id: int | None = None,
     *,
@@ -144,6 +158,7 @@ def _run(
 
     stream = stream or sys.stderr
     display = TerminalProgress(stream, quiet)
+    db = session_factory()
     try:
         if edition_id is None:
             assert year is not None
@@ -170,11 +185,11 @@ def _run(
                 stream.write(f"Aucune édition n° {edition_id}.\n")
                 return 2
             edition = found
-        edition.status = EditionStatus.RUNNING
-        edition.progress = 0
-        edition.message = "Démarrage"
-        edition.updated_at = utcnow()
-        db.commit()
+        db.commit()  # the read is over: the status is written in a transaction of its own
+        _set_edition(
+            session_factory, edition.id, status=EditionStatus.RUNNING, progress=0, message="Démarrage"
+        )
+        db.refresh(edition)
         written = {"at": 0.0, "percent": -1}
 
         def report(percent: int, message: str) -> None:
@@ -183,12 +198,10 @@ def _run(
             if percent == written["percent"] or (now - written["at"] < WRITE_EVERY and percent < 100):
                 return
             written["at"], written["percent"] = now, percent
-            db.execute(
-                update(Edition)
-                .where(Edition.id == edition.id)
-                .values(progress=percent, message=message[:500], updated_at=utcnow())
-            )
+            # what the generation wrote so far (the frozen fiches) is committed, its read ends, then the
+            # progress goes in a short write-locked transaction (see _set_edition)
             db.commit()
+            _set_edition(session_factory, edition.id, progress=percent, message=message[:500])
 
         started = time.monotonic()
         for attempt in range(1, RETRY_ATTEMPTS + 1):
@@ -220,12 +233,13 @@ def _run(
     except Exception as exc:  # noqa: BLE001 - any failure is reported on the edition's page
         log.error("Edition generation failed\n%s", traceback.format_exc())
         db.rollback()
-        failed = db.get(Edition, edition.id) if "edition" in locals() else None
-        if failed is not None:
-            failed.status = EditionStatus.FAILED
-            failed.message = f"La génération a échoué : {exc}"[:2000]
-            failed.updated_at = utcnow()
-            db.commit()
+        if "edition" in locals():
+            _set_edition(
+                session_factory,
+                edition.id,
+                status=EditionStatus.FAILED,
+                message=f"La génération a échoué : {exc}"[:2000],
+            )
         stream.write(f"\nLa génération a échoué : {exc}\n")
         return 1
     finally:
