@@ -15,12 +15,14 @@ from guide.models import ErrorReport, Fiche, Membership, Organisation, SearchMis
 from guide.services import fiches, quality, revision
 from guide.services.freshness import Freshness, add_months
 
-from ..live import demo_database, site_database
+from ..databases import demo_guide
+from ..live import site_database
 
 
 @pytest.fixture
 def guide_url(tmp_path, worker_id):
-    return demo_database(site_database(tmp_path, f"guide_state_cache_{worker_id}"))
+    # a copy of the demo guide loaded once per run (tests/databases.py)
+    return demo_guide(site_database(tmp_path, f"guide_state_cache_{worker_id}"))
 
 
 @pytest.fixture
