@@ -31,11 +31,10 @@ from guide.models import (
     Thematique,
 )
 from guide.scripts import edition as edition_script
-from guide.scripts.migrate import upgrade
 from guide.services import fiches
-from guide.services.demo import load_demo
 
 from .. import factories
+from ..databases import migrated
 from .helpers import post, visible
 
 SITE = "http://localhost"
@@ -102,8 +101,8 @@ def generate(db: Any, edition: Edition, tmp_path: Path) -> Pdf:
 
 
 @pytest.fixture
-def demo(db):
-    load_demo(db)
+def demo(db, demo_guide):
+    """The demo guide (loaded once per run, tests/conftest.py) and the emergency numbers."""
     printing.seed_helplines(db)
     db.commit()
 
@@ -455,8 +454,7 @@ def test_helplines_are_managed_by_coordinators(testapp, world, login, db):
 
 
 def _file_database(tmp_path: Path) -> tuple[str, Any]:
-    url = f"sqlite:///{tmp_path / 'guide.sqlite'}"
-    upgrade(url)
+    url = migrated(f"sqlite:///{tmp_path / 'guide.sqlite'}")  # a copy of the run's migrated template
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
         session.execute(delete(Thematique))  # the world brings its own (a fresh guide has the taxonomy)
@@ -555,7 +553,7 @@ def test_the_site_generates_in_a_separate_process_and_reports_progress(tmp_path)
             seen.append((data["status"], data["progress"]))
             if data["done"] or data["failed"]:
                 break
-            time.sleep(0.3)
+            time.sleep(0.05)  # a request to the in-process app: cheap
     assert data["done"], (data, (tmp_path / "worker.log").read_text()[-3000:])
     pdf = testapp.get(data["pdf_url"])
     assert len(PdfReader(io.BytesIO(pdf.body)).pages) % 4 == 0
