@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +38,44 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--lang=fr-FR",
 ]
+
+
+# Two animation frames: the frame after load has been rendered, so its IntersectionObserver callbacks and the
+# timers scripts set at load have been queued and run.
+_FRAMES = (
+    "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done))))"
+)
+
+
+def track_requests(page: Any) -> Any:
+    """Count ``page``'s requests in flight (its own and those of its frames), for ``settle``."""
+    if not hasattr(page, "in_flight"):
+        in_flight: set[Any] = set()
+        page.in_flight = in_flight
+        page.on("request", lambda request: in_flight.add(request))
+        page.on("requestfinished", lambda request: in_flight.discard(request))
+        page.on("requestfailed", lambda request: in_flight.discard(request))
+    return page
+
+
+def settle(page: Any, timeout: float = 15.0) -> None:
+    """Wait until ``page`` has loaded and run what it starts at load: its scripts' fetches, their answers'
+    handling, the first frames' callbacks. What ``wait_for_load_state("networkidle")`` waited for, without its
+    fixed 500 ms of network silence on every page. ``page`` must have been given to ``track_requests`` before
+    the navigation (the ``page`` fixtures do it); a console message or page error raised meanwhile has reached
+    the test's listeners when this returns.
+    """
+    track_requests(page)
+    page.wait_for_load_state("load")
+    deadline = time.monotonic() + timeout
+    while True:
+        page.evaluate(_FRAMES)
+        if not page.in_flight:
+            return
+        if time.monotonic() > deadline:
+            pending = ", ".join(sorted(r.url for r in page.in_flight))
+            raise AssertionError(f"{page.url}: requests still in flight after {timeout} s: {pending}")
+        page.wait_for_timeout(20)  # lets Playwright deliver the requests' end events
 
 
 @pytest.fixture(scope="session")
