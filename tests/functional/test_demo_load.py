@@ -28,7 +28,6 @@ from guide.models import (
     User,
 )
 from guide.scripts import demo as demo_script
-from guide.scripts.migrate import upgrade
 from guide.services import demo
 from guide.services.accounts import verify_password
 from guide.services.demo import (
@@ -45,6 +44,12 @@ from guide.services.demo import (
 from guide.services.fiches import review_queue
 from guide.text import slugify
 
+from ..databases import migrated
+
+# Every database here is SQLite (in memory, or a file for the console script): the PostgreSQL run does not
+# repeat the file (the demo guide is loaded on PostgreSQL there by tests/conftest.py's demo database).
+pytestmark = pytest.mark.no_database
+
 STRUCTURES, SERVICES = demo_export()
 
 
@@ -60,7 +65,7 @@ def _session() -> Iterator[Session]:
 
 
 @pytest.fixture
-def db() -> Iterator[Session]:
+def memory_db() -> Iterator[Session]:
     yield from _session()
 
 
@@ -237,7 +242,8 @@ def test_a_second_load_does_nothing(loaded: tuple[Session, dict[str, int] | None
     assert _count(db, Organisation) == len(STRUCTURES)
 
 
-def test_existing_taxonomy_and_accounts_are_reused(db: Session) -> None:
+def test_existing_taxonomy_and_accounts_are_reused(memory_db: Session) -> None:
+    db = memory_db
     db.add(Thematique(slug="sante", label="Santé (existante)", icon="x", position=1, di_codes=[]))
     # Another name for La Gauthière: the importer matches « La Gauthière » to it all the same.
     db.add(Quartier(code="QP-GAUTHIERE", nom="GAUTHIERE", slug="gauthiere", geometry=None))
@@ -258,8 +264,7 @@ def test_existing_taxonomy_and_accounts_are_reused(db: Session) -> None:
 
 
 def test_guide_demo_on_a_fresh_var_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    url = f"sqlite:///{tmp_path / 'guide.sqlite'}"
-    upgrade(url)
+    url = migrated(f"sqlite:///{tmp_path / 'guide.sqlite'}")  # a copy of the run's migrated template
     ini = tmp_path / "test.ini"
     ini.write_text(f"[app:main]\nuse = egg:guide-du-territoire\ndatabase_url = {url}\nvar_dir = {tmp_path}\n")
     assert demo_script.main([str(ini)]) == 0
@@ -274,7 +279,7 @@ def test_guide_demo_on_a_fresh_var_dir(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_a_broken_demo_export_is_refused_whole(
-    db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    memory_db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = tmp_path / "demo"
     shutil.copytree(demo.DEMO_DIR, folder)
@@ -283,9 +288,8 @@ def test_a_broken_demo_export_is_refused_whole(
     (folder / "services.json").write_text(json.dumps(services, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setattr(demo, "DEMO_DIR", folder)
     with pytest.raises(demo.DemoDataError, match="25gh-accueil"):
-        load_demo(db)
-    url = f"sqlite:///{tmp_path / 'guide.sqlite'}"
-    upgrade(url)
+        load_demo(memory_db)
+    url = migrated(f"sqlite:///{tmp_path / 'guide.sqlite'}")  # a copy of the run's migrated template
     ini = tmp_path / "test.ini"
     ini.write_text(f"[app:main]\nuse = egg:guide-du-territoire\ndatabase_url = {url}\nvar_dir = {tmp_path}\n")
     assert demo_script.main([str(ini)]) == 1
