@@ -86,6 +86,7 @@ def test_keyboard_zoom_and_offline(live_url, browser):
     page = context.new_page()
     # --- keyboard only: home → search « avocat » → a result → the fiche → selection → print view ---
     page.goto(live_url + "/")
+    quartier = page.locator("a[href*='/quartier/']").first.get_attribute("href")  # for the 320 px walk
     page.keyboard.press("Tab")
     skip = focused(page)
     assert skip is not None and skip["text"] == "Aller au contenu" and skip["href"] == "#contenu"
@@ -109,6 +110,7 @@ def test_keyboard_zoom_and_offline(live_url, browser):
     with page.expect_navigation():
         page.keyboard.press("Space")  # a button: Space activates it
     assert page.url.split("#")[0] == fiche_url.split("#")[0]
+    structure = page.locator("a[href*='/structure/']").first.get_attribute("href")  # for the 320 px walk
     # back on the fiche: the button now says it is in the selection; its neighbour opens the selection
     tab_until(page, lambda s: "Dans ma sélection — retirer" in s["text"], 60)
     tab_until(page, lambda s: s["text"] == "Ma sélection (1)", 2)
@@ -129,40 +131,46 @@ def test_keyboard_zoom_and_offline(live_url, browser):
     pages = ["/", "/recherche?q=avocat", fiche_url, "/selection", "/accessibilite", "/hors-connexion"]
     # and the same in a right-to-left language and in English (issue 12's languages)
     pages += ["/ar/", fiche_url.replace(live_url, live_url + "/ar"), "/en/recherche?q=avocat"]
-    probe = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    probe_page = probe.new_page()
-    probe_page.goto(fiche_url)
-    pages.append(probe_page.locator("a[href*='/structure/']").first.get_attribute("href"))
-    probe_page.goto(live_url + "/")
-    pages.append(probe_page.locator("a[href*='/quartier/']").first.get_attribute("href"))
-    probe.close()
-    for width, text_zoom in ((320, "100%"), (360, "200%")):
-        narrow = browser.new_context(
-            viewport={"width": width, "height": 740}, locale="fr-FR", is_mobile=True, device_scale_factor=2
-        )
-        view = narrow.new_page()
-        for path in pages:
-            view.goto(path if path.startswith("http") else live_url + path)
+    pages += [structure, quartier]
+    # Each page is loaded once, then measured at each size: no script of the site reads the window's width
+    # (the stylesheet's media queries follow the resize), and the text size was always set after load.
+    # The service worker is blocked here (layout only; it is tested below): no copy of each page is fetched.
+    narrow = browser.new_context(
+        viewport={"width": 320, "height": 740},
+        locale="fr-FR",
+        is_mobile=True,
+        device_scale_factor=2,
+        service_workers="block",
+    )
+    view = narrow.new_page()
+    for path in pages:
+        view.set_viewport_size({"width": 320, "height": 740})
+        view.goto(path if path.startswith("http") else live_url + path)
+        for width, text_zoom in ((320, "100%"), (360, "200%")):
+            view.set_viewport_size({"width": width, "height": 740})
             view.evaluate("(size) => { document.documentElement.style.fontSize = size; }", text_zoom)
             assert view.evaluate(OVERFLOW, width) == [], (path, width, text_zoom)
             if path == fiche_url and text_zoom == "200%":
                 assert view.locator("h1").bounding_box()["width"] <= width
                 view.locator("h1").scroll_into_view_if_needed()
                 screen(view, "zoom-200")
-        narrow.close()
+    narrow.close()
     # the language switcher, opened, at 320 and 390 px, text at 100 and 200 %, in French and in Arabic: its
     # list wraps (it scrolled sideways on a 390 px phone), every language on the screen, the page never wider
-    for width in (320, 390):
-        phone = phone_context(browser, width=width, height=740)
-        view = phone.new_page()
-        for path, text_zoom in (("/", "100%"), ("/", "200%"), ("/ar/", "100%"), ("/ar/", "200%")):
-            view.goto(live_url + path)
+    phone = phone_context(browser, width=320, height=740)  # the same page measured at each width and size
+    view = phone.new_page()
+    for path in ("/", "/ar/"):
+        view.set_viewport_size({"width": 320, "height": 740})
+        view.goto(live_url + path)
+        view.locator("nav.languages summary").click()
+        for width, text_zoom in ((320, "100%"), (320, "200%"), (390, "100%"), (390, "200%")):
+            view.set_viewport_size({"width": width, "height": 740})
             view.evaluate("(size) => { document.documentElement.style.fontSize = size; }", text_zoom)
-            view.locator("nav.languages summary").click()
+            assert view.locator("nav.languages details").evaluate("d => d.open")  # still opened
             assert view.evaluate(SWITCHER, width) == [], (path, width, text_zoom)
             if path == "/ar/" and width == 390 and text_zoom == "100%":
                 screen(view, "ar-languages-390")
-        phone.close()
+    phone.close()
 
     # --- offline: the pages opened are kept (and nothing of the partner space), with their date ---
     phone = phone_context(browser)
