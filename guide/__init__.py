@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pyramid.config import Configurator
+if TYPE_CHECKING:
+    from pyramid.config import Configurator
 
-from . import i18n
-from . import settings as settings_module
+# Pyramid and the languages are imported by the factories below, not by ``import guide``: every console
+# script imports this package, and most of them never build the web app (their start-up time).
 
 
 def make_config(global_config: dict[str, Any] | None = None, **settings: Any) -> Configurator:
+    from pyramid.config import Configurator
+
+    from . import i18n
+    from . import settings as settings_module
+
     merged = dict(global_config or {})
     merged.update(settings)
     effective = settings_module.resolve(merged)
@@ -44,5 +50,7 @@ def make_config(global_config: dict[str, Any] | None = None, **settings: Any) ->
 
 def main(global_config: dict[str, Any] | None = None, **settings: Any) -> Any:
     """The WSGI application, as named by ``development.ini`` (``use = egg:guide-du-territoire``)."""
+    from . import i18n
+
     config = make_config(global_config, **settings)
     return i18n.wrap(config.make_wsgi_app())  # « /en/… »: the language prefix moved into SCRIPT_NAME

@@ -13,8 +13,6 @@ import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import zope.sqlalchemy
-from pyramid_retry import mark_error_retryable
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
@@ -54,6 +52,10 @@ def is_retryable_error(error: BaseException | None) -> bool:
 
 def _mark_retryable(context: ExceptionContext) -> None:
     if context.sqlalchemy_exception is not None and is_retryable_error(context.original_exception):
+        # imported here, like zope.sqlalchemy below: the console scripts use this module without the web
+        # app's transaction machinery (pyramid_retry alone imports pyramid.config, ~0.3 s of start-up)
+        from pyramid_retry import mark_error_retryable
+
         mark_error_retryable(context.sqlalchemy_exception)
 
 
@@ -136,6 +138,8 @@ def get_tm_session(
 ) -> Session:
     """A session joined to the transaction manager: committed or aborted with the request. With
     ``writes``, its transaction takes SQLite's write lock when it begins."""
+    import zope.sqlalchemy
+
     dbsession = writing_session(session_factory) if writes else session_factory()
     zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
     return dbsession

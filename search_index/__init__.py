@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 
 from guide.db import listen_sessions
 from guide.models import Event, IndexChange
-from guide.services.demo import DEMO_SYNONYMS, ensure_synonyms
 from guide.settings import Settings, coerce, settings_of
 
 from . import realwords
@@ -73,7 +72,19 @@ AFTER_COMMIT_TIMEOUT = 1.0  # seconds a request waits for a busy index (a rebuil
 
 def seed_synonyms(db: Session) -> int:
     """Add the demo's synonym groups that are not there yet; returns how many were added."""
+    from guide.services.demo import ensure_synonyms
+
     return ensure_synonyms(db)
+
+
+def __getattr__(name: str) -> Any:
+    # The demo's synonyms, read when asked: guide.services.demo imports the whole import pipeline (~1 s of
+    # guide-reindex's start-up, which does not use it).
+    if name == "DEMO_SYNONYMS":
+        from guide.services.demo import DEMO_SYNONYMS
+
+        return DEMO_SYNONYMS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class BoundSearch:

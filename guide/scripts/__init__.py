@@ -1,4 +1,8 @@
-"""Console scripts. Each takes the ini file first: ``guide-migrate development.ini``."""
+"""Console scripts. Each takes the ini file first: ``guide-migrate development.ini``.
+
+Start-up time: a script imports what its work needs once its arguments are read (``--help`` answers at
+once), and this module imports nothing heavy at its top — every script pays for what is imported here.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,18 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import plaster
-from sqlalchemy.orm import Session
-
-from .. import hours
-from ..db import make_engine, make_session_factory
-from ..settings import resolve
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def load_settings(config_uri: str) -> dict[str, Any]:
+    import plaster
+
+    from .. import hours
+    from ..settings import resolve
+
     loader = plaster.get_loader(config_uri, protocols=["wsgi"])
     try:
         loader.setup_logging()
@@ -32,6 +37,8 @@ def load_settings(config_uri: str) -> dict[str, Any]:
 @contextmanager
 def session_scope(settings: dict[str, Any]) -> Iterator[Session]:
     """One transaction for a whole command: committed if it ends well, rolled back otherwise."""
+    from ..db import make_engine, make_session_factory
+
     engine = make_engine(settings["database_url"])
     session = make_session_factory(engine)()
     try:

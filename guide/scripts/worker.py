@@ -21,9 +21,6 @@ import os
 import sys
 from typing import Any
 
-from .. import tasks
-from ..db import make_engine, make_session_factory
-from ..settings import coerce
 from . import load_settings
 
 log = logging.getLogger("guide.worker")
@@ -31,6 +28,11 @@ log = logging.getLogger("guide.worker")
 
 def make_consumer(settings: dict[str, Any], workers: int | None = None) -> Any:
     """The huey consumer of these settings, configured (tasks on this database), not started."""
+    # imported once the arguments are read: the queue imports every task's module (``--help`` needs none)
+    from .. import tasks
+    from ..db import make_engine, make_session_factory
+    from ..settings import coerce
+
     typed = coerce(settings)
     engine = make_engine(typed.database_url)
     tasks.configure(typed, make_session_factory(engine), engine=engine, immediate=False)
@@ -52,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("config_uri", help="le fichier de configuration, par exemple production.ini")
     parser.add_argument("--workers", type=int, help="fils d'exécution (par défaut : réglage tasks.workers)")
     args = parser.parse_args(argv)
+    from ..settings import coerce
+
     settings = load_settings(args.config_uri)
     typed = coerce(settings)
     if typed.pdf_nice > 0:
