@@ -1,10 +1,12 @@
 """A process killed at a random point of its work leaves nothing half-done (issue 13).
 
-Each console script is first run to the end once, to learn how long its work lasts (after the start-up that
-``--help`` also takes); then it is started again on the same state and killed with SIGKILL (no clean-up code
-runs) at moments drawn at random over that work. After each kill the guide is checked, and the same command,
-run again, must finish the work. The random seed is in every assertion message, so that a failure can be
-replayed.
+Each console script is first run to the end once, to learn how long its work lasts — from the moment the
+process opens its database (its imports and settings behind it, seen in ``/proc/PID/fd``) to its end; then it
+is started again on the same state and killed with SIGKILL (no clean-up code runs) at moments drawn at random
+over that work, counted from that same moment. After each kill the guide is checked; every run started after
+a kill either finishes (exit 0) or is killed by the test, never fails; and the same command, run again after
+the last kill, must finish the work (a lock or half-written state left by any kill would stay until then).
+The random seed is in every assertion message, so that a failure can be replayed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 
 import guide
@@ -28,9 +31,8 @@ from guide import mail, storage
 from guide.db import make_engine, make_session_factory
 from guide.models import Edition, Fiche, Organisation, State, utcnow
 from guide.models.storage import MailOutbox
-from guide.scripts.migrate import upgrade
 
-from ..live import demo_database as live_demo_database
+from .. import databases
 from ..live import site_database
 from .test_worker import own_database, running_worker, wait_until, write_ini
 
@@ -48,54 +50,75 @@ def _ini(tmp_path: Path, database_url: str, var_dir: Path) -> Path:
     return ini
 
 
-def _started(command: list[str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+POLL = 0.005  # seconds between two looks at a starting process's open files
 
 
-def _run(command: list[str]) -> float:
-    """Run to the end; returns its duration in seconds."""
-    started = time.monotonic()
-    process = _started(command)
-    _out, err = process.communicate(timeout=300)
-    assert process.returncode == 0, err.decode()
-    return time.monotonic() - started
+def _started(command: list[str], log: Path) -> subprocess.Popen[bytes]:
+    with open(log, "ab") as output:  # a file, not a pipe the test would have to drain while it polls
+        return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=output)
 
 
-def _startup(command: list[str]) -> float:
-    """How long the command takes to start (imports, settings) before any work: ``--help``'s duration;
-    the kills are drawn after it, over the work itself."""
-    return _run([*command, "--help"])
-
-
-def _killed_after(command: list[str], seconds: float) -> None:
-    process = _started(command)
+def _opened_database(pid: int) -> bool:
+    """The process has opened its database (a SQLite file, or a socket to PostgreSQL): its imports and
+    settings are done, its work begins."""
     try:
-        process.wait(timeout=seconds)  # it may finish first: that is one more moment, the end
+        targets = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+    except (FileNotFoundError, ProcessLookupError):  # it has ended (or is ending)
+        return False
+    return any(target.startswith("socket:") or target.endswith(".sqlite") for target in targets)
+
+
+def _work_begins(process: subprocess.Popen[bytes]) -> float:
+    """Wait until ``process`` opens its database (or ends); returns that moment (``time.monotonic()``)."""
+    deadline = time.monotonic() + 120
+    while process.poll() is None and not _opened_database(process.pid):
+        assert time.monotonic() < deadline, "the command did not open its database in 120 s"
+        time.sleep(POLL)
+    return time.monotonic()
+
+
+def _run(command: list[str], log: Path) -> float:
+    """Run to the end; returns how long its work lasted (seconds from the opening of its database)."""
+    log.unlink(missing_ok=True)
+    process = _started(command, log)
+    began = _work_begins(process)
+    process.wait(timeout=300)
+    assert process.returncode == 0, log.read_text(errors="replace")
+    return time.monotonic() - began
+
+
+def _killed_after(command: list[str], seconds: float, log: Path, where: str) -> None:
+    """Start ``command``, kill it ``seconds`` into its work (after its start-up); it may finish first:
+    that is one more moment, the end. Anything else than finishing or being killed is a failure."""
+    log.unlink(missing_ok=True)
+    process = _started(command, log)
+    try:
+        process.wait(timeout=seconds + _work_begins(process) - time.monotonic())
     except subprocess.TimeoutExpired:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
+    assert process.returncode in (0, -signal.SIGKILL), f"{where}: {log.read_text(errors='replace')}"
 
 
 @pytest.fixture
 def demo_database(tmp_path: Path, worker_id: str) -> str:
-    return live_demo_database(site_database(tmp_path, f"guide_interrupted_{worker_id}"))
+    return databases.demo_guide(site_database(tmp_path, f"guide_interrupted_{worker_id}"))
+
+
+def _small_edition(db: Session) -> None:
+    kept = select(Fiche.id).where(Fiche.is_public).order_by(Fiche.id).limit(SMALL_EDITION)
+    db.execute(
+        update(Fiche)
+        .where(Fiche.is_public, Fiche.id.not_in(kept.scalar_subquery()))
+        .values(state=State.ARCHIVED)
+    )
 
 
 @pytest.fixture
-def small_demo_database(demo_database: str) -> str:
+def small_demo_database(tmp_path: Path, worker_id: str) -> str:
     """The demo guide with only its first few public fiches left public (the others archived): an edition
     of a few pages, killed at random moments over its run as the whole guide's would be, much sooner."""
-    engine = make_engine(demo_database)
-    with make_session_factory(engine)() as db:
-        kept = select(Fiche.id).where(Fiche.is_public).order_by(Fiche.id).limit(SMALL_EDITION)
-        db.execute(
-            update(Fiche)
-            .where(Fiche.is_public, Fiche.id.not_in(kept.scalar_subquery()))
-            .values(state=State.ARCHIVED)
-        )
-        db.commit()
-    engine.dispose()
-    return demo_database
+    return databases.demo_guide(site_database(tmp_path, f"guide_interrupted_{worker_id}"), _small_edition)
 
 
 def _published_count(database_url: str) -> int:
@@ -123,16 +146,17 @@ def test_a_reindex_killed_anywhere_leaves_the_old_index_or_the_new_one(tmp_path,
     command = [sys.executable, "-m", "search_index.cli", str(ini)]
     expected = _published_count(demo_database)
     folder = var_dir / "index"
+    log = tmp_path / "reindex.log"
 
-    duration = _run(command)
+    duration = _run(command, log)
     assert _indexed_count(folder) == expected
-    moments = sorted(rng.uniform(_startup(command), duration) for _ in range(KILLS))
-    for moment in moments:
-        _killed_after(command, moment)
+    for moment in sorted(rng.uniform(0, duration) for _ in range(KILLS)):
+        # each reindex started after a kill finishes or is killed in turn, never fails
+        _killed_after(command, moment, log, f"seed={seed} killed after {moment:.2f} s")
         # the index a reader opens is whole: the previous one (nothing was committed) or the new one
         assert _indexed_count(folder) == expected, f"seed={seed} killed after {moment:.2f} s"
-        _run(command)  # no lock left behind: the next reindex runs to the end
-        assert _indexed_count(folder) == expected, f"seed={seed} rerun after {moment:.2f} s"
+    _run(command, log)  # no lock left behind: the next reindex runs to the end
+    assert _indexed_count(folder) == expected, f"seed={seed} rerun after the kills"
 
 
 def _directory_counts(database_url: str) -> tuple[int, int]:
@@ -148,8 +172,7 @@ def _directory_counts(database_url: str) -> tuple[int, int]:
 
 
 def _fresh_guide(tmp_path: Path, name: str) -> tuple[str, Path]:
-    url = site_database(tmp_path, name)
-    upgrade(url)  # a new guide: the taxonomy, no demo
+    url = databases.migrated(site_database(tmp_path, name))  # a new guide: the taxonomy, no demo
     folder = tmp_path / name
     folder.mkdir()
     return url, _ini(folder, url, folder / "var")
@@ -162,30 +185,35 @@ def test_an_import_killed_anywhere_writes_all_of_it_or_nothing(tmp_path, worker_
 
     reference_url, reference_ini = _fresh_guide(tmp_path, f"guide_import_ref_{worker_id}")
     command = [sys.executable, "-m", "guide.scripts.importer", str(reference_ini), str(export), "--publish"]
-    duration = _run(command)
+    log = tmp_path / "import.log"
+    duration = _run(command, log)
     whole = _directory_counts(reference_url)
     assert whole[0] > 20 and whole[1] > 60
 
     url, ini = _fresh_guide(tmp_path, f"guide_import_{worker_id}")
     command[3] = str(ini)
-    for moment in sorted(rng.uniform(_startup(command), duration) for _ in range(KILLS)):
-        _killed_after(command, moment)
-        assert _directory_counts(url) in {(0, 0), whole}, f"seed={seed} killed after {moment:.2f} s"
-    _run(command)
+    for moment in sorted(rng.uniform(0, duration) for _ in range(KILLS)):
+        where = f"seed={seed} killed after {moment:.2f} s"
+        _killed_after(command, moment, log, where)
+        assert _directory_counts(url) in {(0, 0), whole}, where
+    _run(command, log)
     assert _directory_counts(url) == whole, f"seed={seed}"
-    _run(command)  # the same export again: nothing doubled
+    _run(command, log)  # the same export again: nothing doubled
     assert _directory_counts(url) == whole, f"seed={seed}"
 
 
-def _editions(database_url: str) -> list[tuple[int, str, bytes | None]]:
-    """(id, status, PDF in the shared storage) of every edition."""
+def _editions(database_url: str) -> list[tuple[int, str, bytes | None, bool]]:
+    """(id, status, PDF in the shared storage, fiches frozen) of every edition."""
     engine = make_engine(database_url)
     try:
         with make_session_factory(engine)() as db:
             return [
-                (edition.id, edition.status.value, storage.read(db, storage.EDITIONS, edition.pdf_file))
-                if edition.pdf_file
-                else (edition.id, edition.status.value, None)
+                (
+                    edition.id,
+                    edition.status.value,
+                    storage.read(db, storage.EDITIONS, edition.pdf_file) if edition.pdf_file else None,
+                    edition.frozen,
+                )
                 for edition in db.scalars(select(Edition).order_by(Edition.id))
             ]
     finally:
@@ -213,24 +241,44 @@ def test_an_edition_killed_anywhere_leaves_no_half_pdf_and_runs_again(tmp_path, 
         "-o",
         str(output),
     ]
-    duration = _run(command)
+    log = tmp_path / "edition.log"
+    duration = _run(command, log)
     assert _whole_pdf(output.read_bytes())
     output.unlink()
 
-    for moment in sorted(rng.uniform(_startup(command), duration) for _ in range(KILLS)):
-        _killed_after(command, moment)
+    for moment in sorted(rng.uniform(0, duration) for _ in range(KILLS)):
         where = f"seed={seed} killed after {moment:.2f} s"
+        _killed_after(command, moment, log, where)
         # the PDF asked for is whole or absent, and so is every edition's PDF in the storage
         assert not output.exists() or _whole_pdf(output.read_bytes()), where
         assert list(tmp_path.glob(".*.partial")) == [], where
-        for _id, status, pdf in _editions(demo_database):
+        for _id, status, pdf, _frozen in _editions(demo_database):
             assert (status == "terminee") == (pdf is not None), where
             assert pdf is None or _whole_pdf(pdf), where
-    # an edition the kill left unfinished is generated again to its end
-    unfinished = [edition_id for edition_id, status, _pdf in _editions(demo_database) if status != "terminee"]
-    for edition_id in unfinished:
-        _run([sys.executable, "-m", "guide.scripts.edition", str(ini), "--edition", str(edition_id), "-q"])
-    assert all(status == "terminee" and _whole_pdf(pdf) for _id, status, pdf in _editions(demo_database))
+    # an edition the kill left unfinished is generated again to its end: one of each state a kill left
+    # (status, fiches frozen or not) — two editions in the same state take the same way to the end
+    unfinished = {
+        (status, frozen): edition_id
+        for edition_id, status, _pdf, frozen in _editions(demo_database)
+        if status != "terminee"
+    }
+    for edition_id in unfinished.values():
+        command = [
+            sys.executable,
+            "-m",
+            "guide.scripts.edition",
+            str(ini),
+            "--edition",
+            str(edition_id),
+            "-q",
+        ]
+        _run(command, log)
+    rerun = set(unfinished.values())
+    assert all(
+        status == "terminee" and _whole_pdf(pdf)
+        for edition_id, status, pdf, _frozen in _editions(demo_database)
+        if status == "terminee" or edition_id in rerun
+    ), f"seed={seed}"
 
 
 def test_a_worker_killed_while_delivering_a_campaign_loses_no_mail(
@@ -261,9 +309,9 @@ def test_a_worker_killed_while_delivering_a_campaign_loses_no_mail(
             return {message["To"] for message in mailbox.messages}
 
         with running_worker(ini, tmp_path / "worker-0.log") as first:
-            started = time.monotonic()
+            began = _work_begins(first)
             wait_until(lambda: len(delivered()) == MAILS, timeout=120, what="the first delivery")
-        duration = time.monotonic() - started
+        duration = time.monotonic() - began
         mailbox.messages.clear()
         with factory() as db:  # the same mails again, to be killed this time
             db.execute(update(MailOutbox).values(sent_at=None, next_attempt_at=utcnow(), attempts=0))
@@ -272,6 +320,7 @@ def test_a_worker_killed_while_delivering_a_campaign_loses_no_mail(
 
         for number, moment in enumerate(sorted(rng.uniform(0, duration) for _ in range(KILLS))):
             with running_worker(ini, tmp_path / f"worker-{number + 1}.log") as worker:
+                _work_begins(worker)  # the moments are drawn over the delivery, after the start-up
                 time.sleep(moment)
                 os.killpg(worker.pid, signal.SIGKILL)
                 worker.wait(timeout=30)
