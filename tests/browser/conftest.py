@@ -17,7 +17,13 @@ from waitress.server import create_server
 
 from guide import main
 from guide.settings import override
-from tests.live import CHROMIUM, CHROMIUM_ARGS, demo_database  # noqa: F401 - moved; `browser` is in tests/live.py too
+from tests.live import (  # noqa: F401 - moved; `browser` is in tests/live.py too
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    demo_database,
+    settle,
+    track_requests,
+)
 
 from ..conftest import fresh_postgres_database
 
@@ -63,7 +69,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterat
 @pytest.fixture
 def desktop(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page = context.new_page()
+    page = track_requests(context.new_page())
     yield page
     context.close()
 
@@ -82,7 +88,7 @@ def phone_context(browser: Any, *, width: int = 360, height: int = 740, locale: 
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
     context = phone_context(browser)
-    page = context.new_page()
+    page = track_requests(context.new_page())
     yield page
     context.close()
 

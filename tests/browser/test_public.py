@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .conftest import shot
+from .conftest import phone_context, settle, shot, track_requests
 
 PAGES = {
     "home": "/",
@@ -21,14 +21,25 @@ def _fiche_path(page, live_url):
     return page.locator(".hit h2 a").first.get_attribute("href")
 
 
+@pytest.fixture(scope="module")
+def viewers(browser):
+    """A desktop and a phone, shared by the pages checked below: they only read pages (GET, no form)."""
+    desktop = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    phone = phone_context(browser)
+    yield track_requests(desktop.new_page()), track_requests(phone.new_page())
+    desktop.close()
+    phone.close()
+
+
 @pytest.mark.parametrize("name", [*PAGES, "fiche"])
-def test_pages_have_no_serious_accessibility_violation(live_url, desktop, phone, name):
+def test_pages_have_no_serious_accessibility_violation(live_url, viewers, name):
     from axe_playwright_python.sync_playwright import Axe
 
+    desktop, phone = viewers
     path = _fiche_path(desktop, live_url) if name == "fiche" else PAGES[name]
     for label, page in (("desktop", desktop), ("phone", phone)):
         page.goto(f"{live_url}{path}")
-        page.wait_for_load_state("networkidle")
+        settle(page)
         shot(page, f"public-{name}-{label}")
         results = Axe().run(page)
         serious = [
