@@ -78,6 +78,14 @@ def settle(page: Any, timeout: float = 15.0) -> None:
         page.wait_for_timeout(20)  # lets Playwright deliver the requests' end events
 
 
+@contextmanager
+def navigation(page: Any) -> Iterator[None]:
+    """``with navigation(page): <click>``: wait for the navigation the click starts, then ``settle``."""
+    with page.expect_navigation():
+        yield
+    settle(page)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright

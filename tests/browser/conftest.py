@@ -21,6 +21,7 @@ from tests.live import (  # noqa: F401 - moved; `browser` is in tests/live.py to
     CHROMIUM,
     CHROMIUM_ARGS,
     demo_database,
+    navigation,
     settle,
     track_requests,
 )

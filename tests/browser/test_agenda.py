@@ -3,16 +3,16 @@ event with its dates, place and « Ajouter à mon agenda »; screenshots agenda-
 
 from __future__ import annotations
 
-from .conftest import phone_context, shot
+from .conftest import navigation, phone_context, shot, track_requests
 
 
 def test_agenda_and_an_event_on_a_phone(live_url, browser):
     context = phone_context(browser, width=390, height=844)
-    page = context.new_page()
+    page = track_requests(context.new_page())
     try:
         page.goto(f"{live_url}/")
-        page.locator(".main-nav").get_by_role("link", name="Agenda", exact=True).click()
-        page.wait_for_load_state("networkidle")
+        with navigation(page):
+            page.locator(".main-nav").get_by_role("link", name="Agenda", exact=True).click()
         assert page.locator("h1").inner_text() == "Agenda"
         items = page.locator(".agenda-item")
         assert items.count() >= 1
@@ -22,8 +22,8 @@ def test_agenda_and_an_event_on_a_phone(live_url, browser):
         shot(page, "agenda-phone")
         title = items.first.locator(".agenda-title a")
         name = title.inner_text()
-        title.click()
-        page.wait_for_load_state("networkidle")
+        with navigation(page):
+            title.click()
         assert page.locator("h1").inner_text() == name
         assert page.locator(".agenda-dates time").first.get_attribute("datetime")
         add = page.get_by_role("link", name="Ajouter à mon agenda")

@@ -3,7 +3,7 @@ an English reader switches the guide to English and reads a fiche there; the cho
 
 from __future__ import annotations
 
-from .conftest import SCREENSHOTS, phone_context, shot
+from .conftest import SCREENSHOTS, navigation, phone_context, shot, track_requests
 
 SEARCH = "avocat"
 
@@ -46,15 +46,15 @@ def test_arabic_phone_results_then_english_fiche(live_url, browser):
 
     # a French desktop switches to English with the switcher, on the same page, and the choice is remembered
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    desktop = context.new_page()
+    desktop = track_requests(context.new_page())
     desktop.goto(f"{live_url}/recherche?q={SEARCH}")
     assert desktop.evaluate("document.documentElement.lang") == "fr"
     desktop.locator("nav.languages summary").click()  # the switcher is a disclosure: one line when closed
     desktop.locator('nav.languages a[hreflang="en"]').click()
     desktop.wait_for_load_state()
     assert desktop.url == f"{live_url}/en/recherche?q={SEARCH}"
-    desktop.locator(".hit h2 a").first.click()
-    desktop.wait_for_load_state("networkidle")
+    with navigation(desktop):
+        desktop.locator(".hit h2 a").first.click()
     assert desktop.url.startswith(f"{live_url}/en/fiche/")
     assert desktop.evaluate("document.documentElement.lang") == "en"
     assert desktop.locator('nav.languages a[aria-current="true"]').text_content() == "English"  # closed menu

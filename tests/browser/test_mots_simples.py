@@ -8,7 +8,7 @@ import re
 
 from guide.services.demo import DEMO_PASSWORD
 
-from .conftest import SCREENSHOTS, phone_context, shot
+from .conftest import SCREENSHOTS, navigation, phone_context, shot, track_requests
 
 ACCUEIL = "Accueil de jour pour les femmes victimes de violences conjugales"
 
@@ -17,10 +17,10 @@ def test_a_visitor_reads_a_fiche_in_simple_words_on_a_phone(live_url, browser):
     from axe_playwright_python.sync_playwright import Axe
 
     context = phone_context(browser, width=390, height=844)
-    page = context.new_page()
+    page = track_requests(context.new_page())
     page.goto(f"{live_url}/")
-    page.get_by_role("link", name=re.compile("^Mots simples")).click()
-    page.wait_for_load_state("networkidle")
+    with navigation(page):
+        page.get_by_role("link", name=re.compile("^Mots simples")).click()
     assert "mode-simple" in page.locator("body").get_attribute("class")
     assert page.locator(".easy-shortcuts").get_by_text("Gratuit").is_visible()
 
@@ -28,8 +28,8 @@ def test_a_visitor_reads_a_fiche_in_simple_words_on_a_phone(live_url, browser):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/recherche\?"))
     assert "mode-simple" in page.locator("body").get_attribute("class")  # remembered by the cookie
-    page.get_by_role("link", name=ACCUEIL, exact=True).first.click()
-    page.wait_for_load_state("networkidle")
+    with navigation(page):
+        page.get_by_role("link", name=ACCUEIL, exact=True).first.click()
 
     summary = page.locator(".easy-summary")
     assert "Vous pouvez venir avec vos enfants" in summary.inner_text()
@@ -63,8 +63,8 @@ def test_a_visitor_reads_a_fiche_in_simple_words_on_a_phone(live_url, browser):
     page.goto(f"{live_url}/connexion")
     page.get_by_label("Adresse électronique").fill("partenaire@guide.localhost")
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state("networkidle")
+    with navigation(page):
+        page.get_by_role("button", name="Se connecter").click()
     page.goto(f"{live_url}/espace/fiches/{fiche_id}/modifier")
     area = page.get_by_label("Votre texte en mots simples")
     area.fill("")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import SCREENSHOTS, shot
+from .conftest import SCREENSHOTS, navigation, settle, shot, track_requests
 
 ACCUEIL = "Accueil de jour pour les femmes victimes de violences conjugales"
 MONTHLY = "Consultation gratuite d'un avocat au 25 Gisèle Halimi"
@@ -19,8 +19,8 @@ def screen(page, name):
 
 def _open_fiche(page, live_url, name):
     page.goto(f"{live_url}/recherche?q={name.replace(' ', '+')}")
-    page.get_by_role("link", name=name, exact=True).first.click()
-    page.wait_for_load_state("networkidle")
+    with navigation(page):
+        page.get_by_role("link", name=name, exact=True).first.click()
 
 
 def test_fiche_on_a_phone_first_screen_and_actions(live_url, phone):
@@ -67,12 +67,12 @@ def test_monthly_permanence_reads_as_next_dates(live_url, phone):
 def test_large_print_selection_page(live_url, phone):
     for name in (ACCUEIL, MONTHLY):
         _open_fiche(phone, live_url, name)
-        phone.get_by_role("button", name="Ajouter à ma sélection").click()
-        phone.wait_for_load_state("networkidle")
+        with navigation(phone):
+            phone.get_by_role("button", name="Ajouter à ma sélection").click()
     phone.goto(f"{live_url}/selection")
     phone.locator("textarea").first.fill("Rendez-vous lundi à 10 h, demander Mme Roux")
-    phone.get_by_role("button", name="Enregistrer la note").first.click()
-    phone.wait_for_load_state("networkidle")
+    with navigation(phone):
+        phone.get_by_role("button", name="Enregistrer la note").first.click()
     assert phone.locator("textarea").first.input_value() == "Rendez-vous lundi à 10 h, demander Mme Roux"
     shot(phone, "phone-selection")
     phone.goto(f"{live_url}/selection/imprimer?gros=1")
@@ -97,7 +97,7 @@ def test_fiche_page_has_no_serious_accessibility_violation(live_url, phone):
 
 def test_quartier_page_is_one_short_list_on_a_phone(live_url, phone):
     phone.goto(f"{live_url}/quartier/estaing-republique")
-    phone.wait_for_load_state("networkidle")
+    settle(phone)
     names = phone.locator(".quartier-list a.name").all_inner_texts()
     assert names and len(names) == len(set(names))
     height = phone.evaluate("document.documentElement.scrollHeight")
@@ -119,11 +119,11 @@ def test_autour_de_moi_sorts_by_distance_or_says_why_not(live_url, browser, phon
         geolocation={"latitude": 45.7812, "longitude": 3.1005},
         permissions=["geolocation"],
     )
-    page = context.new_page()
+    page = track_requests(context.new_page())
     page.goto(f"{live_url}/")
     page.get_by_role("button", name="Autour de moi").click()
     page.wait_for_url(re.compile(r"/recherche\?.*tri=distance"))
     assert "lat=45.78120" in page.url and "lon=3.10050" in page.url
-    page.wait_for_load_state("networkidle")
+    settle(page)
     screen(page, "phone-autour-de-moi")
     context.close()

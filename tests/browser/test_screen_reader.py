@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from .conftest import phone_context
+from .conftest import phone_context, settle, track_requests
 
 SEARCH = "avocat"
 FIELDS = {"textbox", "searchbox", "combobox", "checkbox", "radio", "spinbutton", "listbox"}
@@ -79,13 +79,13 @@ def check_page(page: Any, label: str, *, search: bool) -> list[dict[str, Any]]:
 
 def test_what_a_screen_reader_announces(live_url, browser):
     context = phone_context(browser, width=390, height=844)  # the map far below the first screen
-    page = context.new_page()
+    page = track_requests(context.new_page())
     leaflet = []
     page.on("request", lambda request: leaflet.append(request.url) if "leaflet" in request.url else None)
     for prefix in ("", "/ar"):
         # the home page: Leaflet only once the map comes near the screen
         page.goto(f"{live_url}{prefix}/")
-        page.wait_for_load_state("networkidle")
+        settle(page)  # the first frames drawn: the map, below the screen, was not seen
         assert leaflet == [], leaflet
         home = check_page(page, f"{prefix}/", search=True)
         counts = [name(n) for n in home if role(n) == "link" and re.search(r"\(\d+ ", name(n))]
