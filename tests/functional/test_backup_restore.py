@@ -34,7 +34,7 @@ from guide.scripts import restore as restore_script
 from guide.scripts.backup import code_head
 from guide.scripts.migrate import upgrade
 from guide.services import fiches, uploads
-from guide.services.demo import load_demo
+from tests import databases
 from tests.live import site_database
 
 SETTINGS = {
@@ -69,9 +69,8 @@ def _logo() -> bytes:
     return out.getvalue()
 
 
-def _fill(db: Any, var_dir: Path) -> None:
-    """The demo guide, and what it lacks: versions, a working copy, a restored version, a logo, an edition."""
-    load_demo(db)
+def _fill(db: Any) -> None:
+    """What the demo guide lacks: versions, a working copy, a restored version, a logo, an edition."""
     coordinator = db.scalar(select(User).where(User.email.like("coord%")))
     organisation = db.scalars(select(Organisation).order_by(Organisation.id)).first()
     organisation.logo = uploads.store_logo(db, _logo())
@@ -92,7 +91,6 @@ def _fill(db: Any, var_dir: Path) -> None:
     # the PDF itself is weasyprint's work (tested elsewhere): its bytes are what the backup must keep
     edition.pdf_file = printing.pdf_name(edition)
     storage.put(db, storage.EDITIONS, edition.pdf_file, b"%PDF-1.7\n" + bytes(range(256)) * 40)
-    (printing.editions_dir(var_dir) / f"edition-{edition.id}.log").write_text("journal, pas sauvegardé\n")
     edition.status = EditionStatus.DONE
 
 
@@ -176,11 +174,11 @@ def test_a_guide_backed_up_while_serving_restores_identical(tmp_path, worker_id)
     target_url = site_database(tmp_path, f"guide_drill_target_{worker_id}")
     source_ini, target_ini = _ini(tmp_path / "source", source_url), _ini(tmp_path / "target", target_url)
     source_var, target_var = tmp_path / "source" / "var", tmp_path / "target" / "var"
-    upgrade(source_url)
+    databases.demo_guide(source_url, _fill)  # the demo guide (a copy of the run's template), filled
     source_engine = make_engine(source_url)
     with make_session_factory(source_engine)() as db:
-        _fill(db, source_var)
-        db.commit()
+        edition_id = db.scalar(select(Edition.id))
+    (printing.editions_dir(source_var) / f"edition-{edition_id}.log").write_text("journal, pas sauvegardé\n")
     source_app = main({}, database_url=source_url, var_dir=str(source_var), **SETTINGS)
 
     hammer = Hammer(source_app)
@@ -254,9 +252,10 @@ def test_a_guide_backed_up_while_serving_restores_identical(tmp_path, worker_id)
 # --- what guide-restore refuses ----------
 
 
-@pytest.fixture
-def small_archive(tmp_path):
-    """A backup of a migrated, almost empty SQLite guide with one logo."""
+@pytest.fixture(scope="module")
+def small_archive(tmp_path_factory):
+    """A backup of a migrated, almost empty SQLite guide with one logo (made once: the tests only read it)."""
+    tmp_path = tmp_path_factory.mktemp("small_archive")
     url = f"sqlite:///{tmp_path / 'source' / 'guide.sqlite'}"
     ini = _ini(tmp_path / "source", url)
     upgrade(url)
