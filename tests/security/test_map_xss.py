@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from guide.db import make_engine, make_session_factory
 from guide.models import Lieu, Organisation, Quartier, User
 from guide.services.demo import DEMO_PASSWORD, DEMO_QUARTIERS, demo_lieux
-from tests.live import live_site
+from tests.live import live_site, settle, track_requests
 
 ADMIN = "admin@guide.localhost"
 VICTIM = "partenaire@guide.localhost"  # the partner the attacker wants to make admin
@@ -69,7 +69,7 @@ def roles(database_url: str) -> dict[str, str]:
 def admin_page(browser: Any, poisoned_site: tuple[str, str]) -> Iterator[Any]:
     base, _ = poisoned_site
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page = context.new_page()
+    page = track_requests(context.new_page())
     page.xss_requests = []  # images the payloads would have created
     page.on("request", lambda r: "/xss-" in r.url and page.xss_requests.append(r.url))
     page.goto(f"{base}/connexion")
@@ -82,7 +82,7 @@ def admin_page(browser: Any, poisoned_site: tuple[str, str]) -> Iterator[Any]:
 
 
 def assert_nothing_ran(page: Any) -> None:
-    page.wait_for_load_state("networkidle")
+    settle(page)  # frames drawn and requests answered since the last event: an image a payload made is seen
     assert page.evaluate("typeof window.__xss") == "undefined", page.evaluate("window.__xss")
     assert page.title() != TITLE
     assert page.locator("img[src^='/xss-']").count() == 0
@@ -106,11 +106,13 @@ def hover_and_click_every_feature(page: Any) -> int:
         feature.dispatch_event("click")
         page.locator(".leaflet-popup-content").last.wait_for()
         feature.dispatch_event("mouseout")
-    # and a real pointer across the whole map
+    # and a real pointer across the whole map: row by row, through the 9 x 9 points at tenths of its box
+    # (``steps``: Playwright moves the pointer through the 8 points after the row's first one by itself)
     box = page.locator(".leaflet-map-ready").bounding_box()
     for row in range(1, 10):
-        for column in range(1, 10):
-            page.mouse.move(box["x"] + box["width"] * column / 10, box["y"] + box["height"] * row / 10)
+        y = box["y"] + box["height"] * row / 10
+        page.mouse.move(box["x"] + box["width"] * 1 / 10, y)
+        page.mouse.move(box["x"] + box["width"] * 9 / 10, y, steps=8)
     return shown
 
 
