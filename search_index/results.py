@@ -103,6 +103,9 @@ class SearchResults:
     from_query: tuple[str, ...] = ()
     # When nothing was found: how many fiches each active filter's removal would give, by filter name.
     without: dict[str, int] = field(default_factory=dict)
+    # The results cache entry these come from (a new number whenever they are computed or brought to
+    # another minute): what is built from them is kept under it (:meth:`SearchService.derived`).
+    entry: int | None = field(default=None, compare=False, repr=False)
 
     @property
     def message(self) -> str | None:

@@ -12,7 +12,6 @@ round trip: everything a result needs is in the snapshot.
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import dataclasses
 import datetime as dt
@@ -21,7 +20,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -33,6 +32,7 @@ from guide.models import Synonym
 from guide.models.search import split_terms
 
 from . import analysis
+from .cache import CACHED_PER_PAGE, Cached, ResultsCache, T
 from .indexer import WRITE_TIMEOUT, ApplyReport, IndexFolder
 from .misses import FLUSH_SECONDS, MissRecorder
 from .params import FACETS, FLAG_LABELS, SORTS, WHEN_FACETS, Catalogue, SearchParameterError, SearchParams
@@ -59,23 +59,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-RESULTS_CACHE = 512  # searches whose results are kept (at most ~30 MB: 20 hits each)
-CACHED_PER_PAGE = 20  # larger pages are not kept (memory)
-
-
-@dataclasses.dataclass(frozen=True)
-class _Cached:
-    """One entry of the results cache: the results as of ``minute``; ``missed`` — no fiche had every word
-    (counted again at each hit); ``timed`` — the results filter on « Ouvert maintenant » (searched again
-    when the minute changes); else ``open_base``: the documents the « Ouvert maintenant » facet counts
-    among (the results with their other filters), to count it again at another minute."""
-
-    results: SearchResults
-    missed: bool
-    minute: dt.datetime
-    timed: bool
-    open_base: int
-
 
 class SearchService:
     """Search, index maintenance and caches for one index folder. Thread-safe; one per process."""
@@ -101,8 +84,7 @@ class SearchService:
         # Results of recent searches by (parameters, day, index generation, synonyms, labels, language):
         # real traffic repeats itself (the same few words, the facets of one query); bounded (RESULTS_CACHE
         # entries of at most CACHED_PER_PAGE hits and one bit set).
-        self._results: collections.OrderedDict[tuple[Any, ...], _Cached] = collections.OrderedDict()
-        self._results_lock = threading.Lock()
+        self.results_cache = ResultsCache()
         self._catalogue: Catalogue | None = None
         self._last_poll = float("-inf")
         self._generation_checked = float("-inf")  # when the index's latest generation was last read
@@ -325,7 +307,7 @@ class SearchService:
         # the hits carry that status in the reader's language: one cached page per language.
         key = (params, now.date(), snap.generation, self._version, hours_language())
         cacheable = params.per_page <= CACHED_PER_PAGE
-        cached = self._cached(key) if cacheable else None
+        cached = self.results_cache.get(key) if cacheable else None
         if cached is not None and cached.minute != minute:
             cached = None if cached.timed else self._at_minute(key, cached, snap, minute)
         if cached is not None:
@@ -335,22 +317,14 @@ class SearchService:
         entry = self._search(snap, params, minute, record_miss)
         entry.results.milliseconds = (time.perf_counter() - started) * 1000
         if cacheable:
-            with self._results_lock:
-                self._results[key] = entry
-                while len(self._results) > RESULTS_CACHE:
-                    self._results.popitem(last=False)
+            self.results_cache.put(key, entry)
         return entry.results
 
-    def _cached(self, key: tuple[Any, ...]) -> _Cached | None:
-        with self._results_lock:
-            found = self._results.get(key)
-            if found is not None:
-                self._results.move_to_end(key)
-            return found
+    def derived(self, results: SearchResults, key: Any, build: Callable[[], T]) -> T:
+        """``build()`` kept with the cached ``results`` it is built from (:meth:`ResultsCache.derived`)."""
+        return self.results_cache.derived(results, key, build)
 
-    def _at_minute(
-        self, key: tuple[Any, ...], cached: _Cached, snap: Snapshot, minute: dt.datetime
-    ) -> _Cached:
+    def _at_minute(self, key: tuple[Any, ...], cached: Cached, snap: Snapshot, minute: dt.datetime) -> Cached:
         """A cached search that does not filter on the time, brought to ``minute``: the hits' « Ouvert
         maintenant » and today's hours told again, the « Ouvert maintenant » facet counted again (one AND
         and a popcount over the snapshot's open documents, computed once a minute) — instead of the whole
@@ -358,19 +332,20 @@ class SearchService:
         results = cached.results
         facets = dict(results.facets)
         facets["ouvert"] = self._facet_entries(snap, "ouvert", cached.open_base, results.filters, minute)
-        fresh = _Cached(
-            dataclasses.replace(results, hits=[at_time(hit, minute) for hit in results.hits], facets=facets),
+        fresh = Cached(
+            dataclasses.replace(
+                results,
+                hits=[at_time(hit, minute) for hit in results.hits],
+                facets=facets,
+            ),
             cached.missed,
             minute,
             cached.timed,
             cached.open_base,
         )
-        with self._results_lock:
-            if key in self._results:
-                self._results[key] = fresh
-        return fresh
+        return self.results_cache.put(key, fresh, only_if_kept=True)
 
-    def _search(self, snap: Snapshot, params: SearchParams, now: dt.datetime, record_miss: bool) -> _Cached:
+    def _search(self, snap: Snapshot, params: SearchParams, now: dt.datetime, record_miss: bool) -> Cached:
         """One search, without the cache: the results, whether the query was a miss (no fiche had every
         word), and what bringing them to another minute needs (:meth:`_at_minute`)."""
         understood = understand(params.q)
@@ -469,7 +444,7 @@ class SearchService:
         )
         timed = "ouvert" in selected  # the set of results itself changes with the minute
         open_base = 0 if timed else base & filtered
-        return _Cached(results, missed, now, timed, open_base)
+        return Cached(results, missed, now, timed, open_base)
 
     def _known_word(self, word: str) -> bool:
         """A word « Vouliez-vous dire » must not correct: a real word (:mod:`.realwords`) or a word of

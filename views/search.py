@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 from urllib.parse import urlencode
 
+from pyramid.response import Response
 from pyramid.view import view_config
 
 from guide.i18n import _
+from guide.models import utcnow
 from guide.services import public_labels, translations
 from search_index import FACETS, SORTS, SearchParameterError, SearchParams, SearchResults
 from search_index.understanding import parse_when
@@ -209,19 +212,29 @@ def _hit_json(hit: Any, request: Any, thematiques: dict[str, str]) -> dict[str, 
     }
 
 
-@view_config(route_name="api_search", renderer="json")
+@view_config(route_name="api_search")
 def api_search(request: Any) -> Any:
-    """GET /api/v1/search?q=&thematique=&public=&quartier=&ouvert=1&page= — results by relevance."""
+    """GET /api/v1/search?q=&thematique=&public=&quartier=&ouvert=1&page= — results by relevance.
+
+    The answer is serialized once per cached search, minute and language (:meth:`SearchService.derived`):
+    a repeated search (real traffic repeats itself) costs neither the labels nor the JSON again."""
     try:
         params = request.search.parse_params(request.GET)
     except SearchParameterError as error:
         raise APIError(400, error.message) from None
     results = request.search.search_params(params)
+    minute = utcnow().replace(second=0, microsecond=0)  # the events' block is kept for the minute
+    key = ("api", request.locale_name, request.application_url, request.search.events_version(), minute)
+    body = request.search.service.derived(results, key, lambda: _api_body(request, params, results))
+    return Response(body=body, content_type="application/json")
+
+
+def _api_body(request: Any, params: SearchParams, results: SearchResults) -> bytes:
     language = request.locale_name if request.locale_name in translations.LANGUAGES else None
     if language is not None:  # reviewed translations of the names and summaries, as on the results page
         results = dataclasses.replace(results, hits=[hit.in_language(language) for hit in results.hits])
     thematiques = _thematique_labels(request, results.hits)
-    return {
+    answer = {
         "total": results.total,
         "page": results.page,
         "pages": results.pages,
@@ -260,3 +273,4 @@ def api_search(request: Any) -> Any:
             for name, values in results.facets.items()
         },
     }
+    return json.dumps(answer).encode()

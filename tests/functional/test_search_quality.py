@@ -282,6 +282,20 @@ def test_cached_results_tell_the_opening_status_of_the_minute_they_are_read(guid
     # the cache entry moved to the evening does not tell the morning wrongly when asked again
     again = search(guide, "", now=morning, per_page=20)
     assert again.facets["ouvert"][0].count == first.facets["ouvert"][0].count
+    # what is built from results (the API's serialized answer) is kept for their minute only
+    built: list[str] = []
+
+    def build(results):
+        built.append(results.facets["ouvert"][0].count)
+        return built[-1]
+
+    same_minute = search(guide, "", now=morning, per_page=20)
+    assert guide.service.derived(again, "api", lambda: build(again)) == first.facets["ouvert"][0].count
+    assert guide.service.derived(same_minute, "api", lambda: build(same_minute)) == built[0]
+    evening_again = search(guide, "", now=evening, per_page=20)
+    night_count = later.facets["ouvert"][0].count
+    assert guide.service.derived(evening_again, "api", lambda: build(evening_again)) == night_count
+    assert len(built) == 2
     # filtered on it: searched again at the new minute
     open_morning = search(guide, "", ouvert=True, now=morning, per_page=100)
     open_night = search(guide, "", ouvert=True, now=evening, per_page=100)
