@@ -22,12 +22,12 @@ from guide.db import make_engine, make_session_factory
 from guide.models import Fiche, Lieu, Organisation, Quartier, State, Thematique
 from guide.models.imports import QuartierAlias, SourceRecord
 from guide.scripts import importer as importer_script
-from guide.scripts.migrate import upgrade
 from guide.services import fiches
 from guide.services.demo import DEMO_QUARTIERS, DEMO_THEMATIQUES
 from guide.services.importer import import_inventory, quartier_key
 from guide.text import slugify
 
+from ..databases import migrated
 from .helpers import field_error
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -67,8 +67,7 @@ def _count(db: Session, model: Any) -> int:
 
 def _ini(tmp_path: Path) -> tuple[Path, str]:
     """A fresh guide: the migrations only (no demo, no quartier)."""
-    url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
-    upgrade(url)
+    url = migrated(f"sqlite:///{tmp_path / 'fresh.sqlite'}")  # a copy of the run's migrated template
     ini = tmp_path / "fresh.ini"
     ini.write_text(f"[app:main]\nuse = egg:guide-du-territoire\ndatabase_url = {url}\nvar_dir = {tmp_path}\n")
     return ini, url
