@@ -9,6 +9,7 @@ migrated and loaded with the demo guide; nothing is rolled back.
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -120,20 +121,35 @@ def site_database(tmp: Path, name: str) -> str:
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
-def _build_demo(url: str, _files: Path) -> None:
+def _build_demo(url: str, files: Path) -> None:
+    from pyramid.config import Configurator
+
+    import search_index
+
     upgrade(url)
     engine = make_engine(url)
-    with make_session_factory(engine)() as db:
+    factory = make_session_factory(engine)
+    with factory() as db:
         load_demo(db)
         db.commit()
+    # its search index, as a server starting on it builds it (``search_index.includeme``; about a second)
+    config = Configurator(settings={"var_dir": str(files / "var")})
+    config.registry["dbsession_factory"] = factory
+    search_index.includeme(config)
     engine.dispose()  # a PostgreSQL template has no open connection
 
 
-def demo_database(database_url: str, prepare: Callable[[Session], None] | None = None) -> str:
+def demo_database(
+    database_url: str, prepare: Callable[[Session], None] | None = None, var_dir: Path | None = None
+) -> str:
     """Make the database at ``database_url`` a migrated demo guide, changed by ``prepare``. The demo (about
     six seconds to load) is loaded once per run, in a template each live server's database is copied from
-    (tests/databases.py): every live site starts from the same guide."""
-    databases.clone(database_url, "live_demo", _build_demo)
+    (tests/databases.py): every live site starts from the same guide. Unchanged (no ``prepare``), the
+    guide's search index built with the template is copied into ``var_dir``; a changed one (its changes
+    are not in the index's change log) has its index built by the server that starts on it."""
+    files = databases.clone(database_url, "live_demo", _build_demo)
+    if prepare is None and var_dir is not None and (files / "var" / "index").is_dir():
+        shutil.copytree(files / "var" / "index", var_dir / "index")
     if prepare is not None:
         engine = make_engine(database_url)
         with make_session_factory(engine)() as db:
@@ -148,7 +164,7 @@ def live_site(
     tmp: Path, name: str, prepare: Callable[[Session], None] | None = None, **settings: Any
 ) -> Iterator[tuple[str, str]]:
     """Serve the demo guide, changed first by ``prepare``: yields (base URL, database URL)."""
-    database_url = demo_database(site_database(tmp, name), prepare)
+    database_url = demo_database(site_database(tmp, name), prepare, tmp / "var")
     app = main(
         {},
         database_url=database_url,

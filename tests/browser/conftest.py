@@ -51,7 +51,7 @@ def _browser_database(tmp: Path, worker_id: str) -> str:
 @pytest.fixture(scope="session")
 def live_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("live")
-    database_url = demo_database(_browser_database(tmp, worker_id))
+    database_url = demo_database(_browser_database(tmp, worker_id), var_dir=tmp / "var")
     app = main(
         {},
         database_url=database_url,
