@@ -120,6 +120,7 @@ def clone(url: str, name: str, build: Callable[[str, Path], None]) -> Path:
 
     Outside a configured run (``configure`` not called), ``build`` runs on ``url`` itself."""
     root = _root
+    name = f"{name}_{make_url(url).get_backend_name()}"  # a PostgreSQL run copies SQLite files too
     if root is None:
         files = Path(make_url(url).database or "template").parent / f"{name}-files"
         _create_empty(url)
