@@ -177,6 +177,14 @@ class EventIndex:
         writer.commit()
         return index
 
+    def fresh(self) -> Any | None:
+        """The index in use if its stamp was read less than ``stamp_seconds`` ago (no database needed),
+        else None (:meth:`current` reads the stamp)."""
+        with self._lock:
+            if self._index is not None and time.monotonic() - self._checked < self.stamp_seconds:
+                return self._index
+        return None
+
     def current(self, db: Session) -> Any:
         """The index of the events as they are; while another thread rebuilds it, the previous one (the
         events found are read again from the database before they are shown: an event archived meanwhile
