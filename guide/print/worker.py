@@ -97,6 +97,21 @@ def _shutdown_pools() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+# What the layout processes run, imported once by the fork server they are forked from.
+LAYOUT_MODULES = ["guide.print.worker", "guide.print.layout", "weasyprint", "weasyprint.text.fonts"]
+
+
+def _layout_context() -> Any:
+    """The layout processes' start method: forkserver. Not fork: guide-worker has threads and database
+    connections a fork would copy. The fork server is a fresh process like spawn's (none of those), started
+    once, that imports WeasyPrint and this module once; each layout process — the first, the one after every
+    ``pdf.tasks_per_worker`` renders, the one after a kill — is forked from it in milliseconds, where spawn
+    started a Python and imported them again (1–2 s of CPU each time)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(LAYOUT_MODULES)
+    return context
+
+
 def process_pool(nice: int, tasks_per_worker: int, *, renew: bool = False) -> cf.ProcessPoolExecutor:
     """The process's layout pool (one process, started by its first job); ``renew`` replaces a broken one."""
     with _pools_lock:
@@ -105,10 +120,9 @@ def process_pool(nice: int, tasks_per_worker: int, *, renew: bool = False) -> cf
         if pool is None or renew:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
-            # spawn, not fork: the worker has threads and database connections a fork would copy
             pool = cf.ProcessPoolExecutor(
                 max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=_layout_context(),
                 initializer=_initializer,
                 initargs=(nice,),
                 max_tasks_per_child=tasks_per_worker or None,
