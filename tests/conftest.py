@@ -53,7 +53,7 @@ accounts._hasher = accounts.PasswordHasher(time_cost=1, memory_cost=1024, parall
 accounts._DUMMY_HASH = accounts._hasher.hash("dummy")
 
 from . import databases, factories  # noqa: E402 - after the hasher is set
-from .live import browser  # noqa: E402, F401 - one Playwright per session, for tests/browser and tests/security
+from .live import browser, live_url  # noqa: E402, F401 - one Playwright and one demo site per session
 
 
 def pytest_report_header(config: Any) -> str:

@@ -182,3 +182,13 @@ def live_site(
         yield f"http://127.0.0.1:{server.effective_port}", database_url
     finally:
         server.close()
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    """The demo guide served for the whole session: the browser tests, and the security tests that only
+    read it (a test that changes the guide beyond its own selection or account gets a ``live_site``)."""
+    name = "guide_browser" if worker_id == "master" else f"guide_browser_{worker_id}"
+    # background tasks queued for a guide-worker, as on a real server (none runs beside this one)
+    with live_site(tmp_path_factory.mktemp("live"), name, **{"tasks.immediate": "false"}) as (url, _):
+        yield url

@@ -6,18 +6,13 @@ GUIDE_TEST_DATABASE_URL is set), migrated and loaded with the demo guide; nothin
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from waitress.server import create_server
 
-from guide import main
-from guide.settings import override
-from tests.live import (  # noqa: F401 - moved; `browser` is in tests/live.py too
+from tests.live import (  # noqa: F401 - moved; `browser` and `live_url` are registered in tests/conftest.py
     CHROMIUM,
     CHROMIUM_ARGS,
     demo_database,
@@ -25,8 +20,6 @@ from tests.live import (  # noqa: F401 - moved; `browser` is in tests/live.py to
     settle,
     track_requests,
 )
-
-from ..conftest import fresh_postgres_database
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
@@ -37,34 +30,6 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-def _browser_database(tmp: Path, worker_id: str) -> str:
-    url = os.environ.get("GUIDE_TEST_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp / 'browser.sqlite'}"
-    return fresh_postgres_database(
-        url, "guide_browser" if worker_id == "master" else f"guide_browser_{worker_id}"
-    )
-
-
-@pytest.fixture(scope="session")
-def live_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("live")
-    database_url = demo_database(_browser_database(tmp, worker_id), var_dir=tmp / "var")
-    app = main(
-        {},
-        database_url=database_url,
-        var_dir=str(tmp / "var"),
-        secret="browser-" + "s" * 40,
-        **{"mail.backend": "file"},
-    )
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    override(app.registry, site_url=f"http://127.0.0.1:{server.effective_port}")  # the only Host served
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
 
 
 @pytest.fixture

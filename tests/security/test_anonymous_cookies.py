@@ -3,13 +3,10 @@ selection still works (and still refuses cross-site forms); pages of logged-in u
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import func, select
 
 from guide.models import Base
-from tests.live import live_site
 
 from ..functional.helpers import visible
 
@@ -164,15 +161,9 @@ def test_pages_of_logged_in_users_are_not_publicly_cacheable(testapp, world, log
 # --- in a real browser: Chromium sends Origin on its own, the selection works without a token -------------
 
 
-@pytest.fixture(scope="module")
-def demo_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[tuple[str, str]]:
-    with live_site(tmp_path_factory.mktemp("cookies"), f"guide_cookies_{worker_id}") as site:
-        yield site
-
-
 @pytest.mark.browser
-def test_a_visitor_browses_without_cookie_then_uses_the_selection_in_chromium(browser, demo_site):
-    base, _database_url = demo_site
+def test_a_visitor_browses_without_cookie_then_uses_the_selection_in_chromium(browser, live_url):
+    base = live_url  # the session's demo site: only this visitor's selection changes, and is emptied
     context = browser.new_context(locale="fr-FR")
     try:
         page = context.new_page()
