@@ -35,6 +35,7 @@ from guide.services import fiches
 
 from .. import factories
 from ..databases import migrated
+from ..pdftext import page_texts
 from .helpers import post, visible
 
 SITE = "http://localhost"
@@ -48,7 +49,7 @@ class Pdf:
 
     def __init__(self, data: bytes) -> None:
         self.reader = PdfReader(io.BytesIO(data))
-        self.texts = [page.extract_text() or "" for page in self.reader.pages]
+        self.texts = page_texts(data)  # PDFium: pypdf's extract_text took as long as the layout
         self.pages = {
             name: self.reader.get_destination_page_number(dest) + 1
             for name, dest in self.reader.named_destinations.items()
