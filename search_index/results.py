@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
 from guide import hours
+from guide.hours.language import current_locale as hours_language
 
 from .highlight import mark, snippet
 
@@ -126,11 +129,41 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
+class HoursTeller:
+    """Tells a hit's ``status`` and ``today`` (its hours at ``now``), remembered: the hits of a page, and
+    every cached page brought to a new minute, often share their hours (« Mo-Fr 09:00-12:00,14:00-17:00 »):
+    each told once per minute and language instead of once per hit (0.2 ms each). One per index snapshot,
+    bounded (least recently used)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._told = functools.lru_cache(maxsize=size)(_told_at)
+
+    def __call__(
+        self, horaires: str, fermetures: list[dict[str, Any]] | None, now: dt.datetime
+    ) -> dict[str, Any]:
+        closures = json.dumps(fermetures, sort_keys=True, default=str) if fermetures else ""
+        status, today = self._told(horaires or "", closures, now, hours_language())
+        return {"status": status, "today": today}
+
+
+def _told_at(horaires: str, closures: str, now: dt.datetime, _language: str) -> tuple[hours.OpenStatus, str]:
+    fermetures = json.loads(closures) if closures else None
+    return hours.status(horaires, fermetures, now), hours.today_hours(horaires, now, fermetures)
+
+
+def _tell(horaires: str, fermetures: list[dict[str, Any]] | None, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "status": hours.status(horaires, fermetures, now),
+        "today": hours.today_hours(horaires, now, fermetures),
+    }
+
+
 def make_hit(
     payload: dict[str, Any],
     highlight: frozenset[str],
     position: tuple[float, float] | None,
     now: dt.datetime,
+    told: Callable[..., dict[str, Any]] = _tell,
 ) -> Hit:
     latitude = longitude = None
     distance = None
@@ -155,8 +188,7 @@ def make_hit(
         url=payload["url"],
         horaires=payload["horaires"],
         fermetures=payload["fermetures"],
-        status=hours.status(payload["horaires"], payload["fermetures"], now),
-        today=hours.today_hours(payload["horaires"], now, payload["fermetures"]),
+        **told(payload["horaires"], payload["fermetures"], now),
         distance_km=distance,
         latitude=latitude,
         longitude=longitude,
@@ -168,11 +200,7 @@ def make_hit(
     )
 
 
-def at_time(hit: Hit, now: dt.datetime) -> Hit:
+def at_time(hit: Hit, now: dt.datetime, told: Callable[..., dict[str, Any]] = _tell) -> Hit:
     """``hit`` with its opening status and today's hours told at ``now`` (a new object: hits may be shared
     by the results cache)."""
-    return replace(
-        hit,
-        status=hours.status(hit.horaires, hit.fermetures, now),
-        today=hours.today_hours(hit.horaires, now, hit.fermetures),
-    )
+    return replace(hit, **told(hit.horaires, hit.fermetures, now))

@@ -335,7 +335,7 @@ class SearchService:
         fresh = Cached(
             dataclasses.replace(
                 results,
-                hits=[at_time(hit, minute) for hit in results.hits],
+                hits=[at_time(hit, minute, snap.told) for hit in results.hits],
                 facets=facets,
             ),
             cached.missed,
@@ -421,7 +421,7 @@ class SearchService:
         pages = max(1, math.ceil(total / params.per_page))
         start = (params.page - 1) * params.per_page
         page_docs = ordered_page(snap, scores, final, params, start, coverage) if total > start else []
-        hits = [make_hit(snap.payload(d), highlight, params.position, now) for d in page_docs]
+        hits = [make_hit(snap.payload(d), highlight, params.position, now, snap.told) for d in page_docs]
         results = SearchResults(
             query=params.q,
             total=total,

@@ -39,6 +39,7 @@ from guide import hours
 
 from . import analysis
 from .params import FACETS
+from .results import HoursTeller
 from .schema import FIELD_WEIGHTS
 from .synonyms import ACRONYM, EXACT, LOOSE, bare
 from .understanding import TimeFilter
@@ -191,6 +192,7 @@ class Snapshot:
         self._when: dict[tuple[str, dt.date], int] = {}
         self._exact: dict[str, frozenset[int]] = {}
         self._held: dict[tuple[str, ...], bool] = {}
+        self.told = HoursTeller()  # the hits' opening status and today's hours, per minute and language
 
     def payload(self, docnum: int) -> dict[str, Any]:
         """The stored payload of a live document (see :func:`search_index.indexer.build_document`)."""

@@ -60,3 +60,33 @@ def test_both_are_bounded_and_an_evicted_entry_is_not_brought_back():
     assert calls == ["rebuilt"]
     cache.clear()
     assert cache.get("a") is None
+
+
+def test_hits_hours_are_told_as_the_hours_module_tells_them_per_minute_and_language():
+    from guide import hours
+    from guide.hours import language
+    from search_index.results import HoursTeller
+
+    told = HoursTeller()
+    week = "Mo-Fr 09:00-12:00,14:00-17:30; PH off"
+    closures = [{"debut": "2026-12-24", "fin": "2027-01-02", "message": "Fermé pendant les fêtes"}]
+    for moment in (
+        dt.datetime(2026, 11, 30, 10, 0),
+        dt.datetime(2026, 11, 30, 12, 30),
+        dt.datetime(2026, 12, 28, 10),
+    ):
+        for fermetures in (None, closures):
+            expected = {
+                "status": hours.status(week, fermetures, moment),
+                "today": hours.today_hours(week, moment, fermetures),
+            }
+            assert told(week, fermetures, moment) == expected
+            assert told(week, fermetures, moment) == expected  # remembered, the same
+    assert told(week, None, dt.datetime(2026, 11, 30, 10, 0))["status"].label.startswith("Ouvert maintenant")
+    during_closure = told(week, closures, dt.datetime(2026, 12, 28, 10))
+    assert during_closure["today"] == "Aujourd'hui : fermeture exceptionnelle"
+    token = language.use("en", lambda message: message.interpolate().replace("Ouvert maintenant", "Open now"))
+    try:  # the same hours at the same minute, in another language: told again in that language
+        assert told(week, None, dt.datetime(2026, 11, 30, 10, 0))["status"].label.startswith("Open now")
+    finally:
+        language.reset(token)
