@@ -12,12 +12,16 @@ The random seed is in every assertion message, so that a failure can be replayed
 from __future__ import annotations
 
 import io
+import json
 import os
+import queue
 import random
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,7 +42,7 @@ from .test_worker import own_database, running_worker, wait_until, write_ini
 
 KILLS = 3  # random moments per command
 MAILS = 300  # a campaign's mails
-SMALL_EDITION = 8  # public fiches of the edition killed at random moments
+SMALL_EDITION = 4  # public fiches of the edition killed at random moments (12 pages)
 
 
 def _ini(tmp_path: Path, database_url: str, var_dir: Path) -> Path:
@@ -52,10 +56,144 @@ def _ini(tmp_path: Path, database_url: str, var_dir: Path) -> Path:
 
 POLL = 0.005  # seconds between two looks at a starting process's open files
 
+# The launcher: a Python that imports the console scripts' modules once, then forks one process per command
+# it reads on its standard input (JSON: module, arguments, log file) and runs the script's main() there, as
+# ``python -m module arguments`` would, exit handlers included; it reports each process's pid and, once it
+# has reaped it, its exit code. A forked process skips the 1–3 s of Python and imports every ``python -m``
+# pays; the kills fall in the work after that start-up anyway. No thread here: every fork is clean.
+LAUNCHER = r"""
+import atexit, importlib, json, os, select, sys, traceback
 
-def _started(command: list[str], log: Path) -> subprocess.Popen[bytes]:
-    with open(log, "ab") as output:  # a file, not a pipe the test would have to drain while it polls
-        return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=output)
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+out, children, pending, reading = sys.stdout, set(), b"", True
+out.write("ready\n")
+out.flush()
+while reading or children:
+    if select.select([0] if reading else [], [], [], 0.005)[0]:
+        chunk = os.read(0, 65536)
+        reading, pending = bool(chunk), pending + chunk
+    while b"\n" in pending:
+        line, pending = pending.split(b"\n", 1)
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                null = os.open(os.devnull, os.O_RDWR)
+                log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+                os.dup2(null, 0), os.dup2(null, 1), os.dup2(log, 2), os.close(null), os.close(log)
+                sys.stdin, sys.stdout = open(0, closefd=False), open(1, "w", closefd=False)
+                sys.stderr = open(2, "w", closefd=False)
+                sys.argv = [request["module"], *request["argv"]]
+                code = importlib.import_module(request["module"]).main(request["argv"])
+            except SystemExit as exit:
+                code = exit.code
+            except BaseException:
+                traceback.print_exc()
+            try:
+                atexit._run_exitfuncs()
+                sys.stdout.flush(), sys.stderr.flush()
+            finally:
+                os._exit(code if isinstance(code, int) else int(code is not None))
+        children.add(pid)
+        out.write(f"pid {pid}\n")
+        out.flush()
+    for pid in list(children):
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            children.discard(pid)
+            out.write(f"exit {pid} {os.waitstatus_to_exitcode(status)}\n")
+            out.flush()
+"""
+
+# What the scripts killed here import before their work (their main() imports some of it lazily).
+PRELOADED = [
+    "guide.scripts",
+    "plaster_pastedeploy",
+    "search_index.cli",
+    "guide.scripts.importer",
+    "guide.services.importer",
+    "guide.scripts.edition",
+    "guide.print",
+    "guide.print.layout",
+    "weasyprint",
+    "weasyprint.text.fonts",
+]
+
+
+class Launched:
+    """A process of the launcher, seen as a ``subprocess.Popen``: pid, poll, wait, send_signal."""
+
+    def __init__(self, launcher: Launcher, pid: int) -> None:
+        self.launcher, self.pid = launcher, pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self.launcher.exits.get(self.pid)
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        with self.launcher.changed:
+            if not self.launcher.changed.wait_for(lambda: self.pid in self.launcher.exits, timeout):
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+        return self.launcher.exits[self.pid]
+
+    def send_signal(self, number: int) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, number)
+
+
+class Launcher:
+    """The launcher process (``LAUNCHER``), and the exit codes it reports, read by a thread of the test."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER, *PRELOADED], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        assert self.process.stdout is not None and self.process.stdout.readline() == b"ready\n"
+        self.exits: dict[int, int] = {}
+        self.pids: queue.Queue[int] = queue.Queue()
+        self.changed = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            kind, pid, *code = line.decode().split()
+            if kind == "pid":
+                self.pids.put(int(pid))
+            else:
+                with self.changed:
+                    self.exits[int(pid)] = int(code[0])
+                    self.changed.notify_all()
+
+    def start(self, command: list[str], log: Path) -> Launched:
+        """``command`` is ``[python, "-m", module, *arguments]``; its standard error goes to ``log``."""
+        assert command[:2] == [sys.executable, "-m"], command
+        request = {"module": command[2], "argv": command[3:], "log": str(log)}
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps(request).encode() + b"\n")
+        self.process.stdin.flush()
+        return Launched(self, self.pids.get(timeout=60))
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def launcher() -> Iterator[Launcher]:
+    started = Launcher()
+    yield started
+    started.close()
+
+
+def _started(launcher: Launcher, command: list[str], log: Path) -> Launched:
+    return launcher.start(command, log)
 
 
 def _opened_database(pid: int) -> bool:
@@ -68,7 +206,7 @@ def _opened_database(pid: int) -> bool:
     return any(target.startswith("socket:") or target.endswith(".sqlite") for target in targets)
 
 
-def _work_begins(process: subprocess.Popen[bytes]) -> float:
+def _work_begins(process: Launched | subprocess.Popen[bytes]) -> float:
     """Wait until ``process`` opens its database (or ends); returns that moment (``time.monotonic()``)."""
     deadline = time.monotonic() + 120
     while process.poll() is None and not _opened_database(process.pid):
@@ -77,21 +215,21 @@ def _work_begins(process: subprocess.Popen[bytes]) -> float:
     return time.monotonic()
 
 
-def _run(command: list[str], log: Path) -> float:
+def _run(launcher: Launcher, command: list[str], log: Path) -> float:
     """Run to the end; returns how long its work lasted (seconds from the opening of its database)."""
     log.unlink(missing_ok=True)
-    process = _started(command, log)
+    process = _started(launcher, command, log)
     began = _work_begins(process)
     process.wait(timeout=300)
     assert process.returncode == 0, log.read_text(errors="replace")
     return time.monotonic() - began
 
 
-def _killed_after(command: list[str], seconds: float, log: Path, where: str) -> None:
+def _killed_after(launcher: Launcher, command: list[str], seconds: float, log: Path, where: str) -> None:
     """Start ``command``, kill it ``seconds`` into its work (after its start-up); it may finish first:
     that is one more moment, the end. Anything else than finishing or being killed is a failure."""
     log.unlink(missing_ok=True)
-    process = _started(command, log)
+    process = _started(launcher, command, log)
     try:
         process.wait(timeout=seconds + _work_begins(process) - time.monotonic())
     except subprocess.TimeoutExpired:
@@ -138,7 +276,7 @@ def _indexed_count(folder: Path) -> int | None:
         return searcher.doc_count()
 
 
-def test_a_reindex_killed_anywhere_leaves_the_old_index_or_the_new_one(tmp_path, demo_database):
+def test_a_reindex_killed_anywhere_leaves_the_old_index_or_the_new_one(tmp_path, demo_database, launcher):
     seed = int.from_bytes(os.urandom(4), "big")
     rng = random.Random(seed)
     var_dir = tmp_path / "var"
@@ -148,14 +286,14 @@ def test_a_reindex_killed_anywhere_leaves_the_old_index_or_the_new_one(tmp_path,
     folder = var_dir / "index"
     log = tmp_path / "reindex.log"
 
-    duration = _run(command, log)
+    duration = _run(launcher, command, log)
     assert _indexed_count(folder) == expected
     for moment in sorted(rng.uniform(0, duration) for _ in range(KILLS)):
         # each reindex started after a kill finishes or is killed in turn, never fails
-        _killed_after(command, moment, log, f"seed={seed} killed after {moment:.2f} s")
+        _killed_after(launcher, command, moment, log, f"seed={seed} killed after {moment:.2f} s")
         # the index a reader opens is whole: the previous one (nothing was committed) or the new one
         assert _indexed_count(folder) == expected, f"seed={seed} killed after {moment:.2f} s"
-    _run(command, log)  # no lock left behind: the next reindex runs to the end
+    _run(launcher, command, log)  # no lock left behind: the next reindex runs to the end
     assert _indexed_count(folder) == expected, f"seed={seed} rerun after the kills"
 
 
@@ -178,7 +316,7 @@ def _fresh_guide(tmp_path: Path, name: str) -> tuple[str, Path]:
     return url, _ini(folder, url, folder / "var")
 
 
-def test_an_import_killed_anywhere_writes_all_of_it_or_nothing(tmp_path, worker_id):
+def test_an_import_killed_anywhere_writes_all_of_it_or_nothing(tmp_path, worker_id, launcher):
     seed = int.from_bytes(os.urandom(4), "big")
     rng = random.Random(seed)
     export = Path(guide.__file__).parent / "demo"  # structures.json + services.json, data·inclusion v1
@@ -186,7 +324,7 @@ def test_an_import_killed_anywhere_writes_all_of_it_or_nothing(tmp_path, worker_
     reference_url, reference_ini = _fresh_guide(tmp_path, f"guide_import_ref_{worker_id}")
     command = [sys.executable, "-m", "guide.scripts.importer", str(reference_ini), str(export), "--publish"]
     log = tmp_path / "import.log"
-    duration = _run(command, log)
+    duration = _run(launcher, command, log)
     whole = _directory_counts(reference_url)
     assert whole[0] > 20 and whole[1] > 60
 
@@ -194,11 +332,11 @@ def test_an_import_killed_anywhere_writes_all_of_it_or_nothing(tmp_path, worker_
     command[3] = str(ini)
     for moment in sorted(rng.uniform(0, duration) for _ in range(KILLS)):
         where = f"seed={seed} killed after {moment:.2f} s"
-        _killed_after(command, moment, log, where)
+        _killed_after(launcher, command, moment, log, where)
         assert _directory_counts(url) in {(0, 0), whole}, where
-    _run(command, log)
+    _run(launcher, command, log)
     assert _directory_counts(url) == whole, f"seed={seed}"
-    _run(command, log)  # the same export again: nothing doubled
+    _run(launcher, command, log)  # the same export again: nothing doubled
     assert _directory_counts(url) == whole, f"seed={seed}"
 
 
@@ -224,7 +362,9 @@ def _whole_pdf(data: bytes) -> bool:
     return len(PdfReader(io.BytesIO(data)).pages) % 4 == 0  # a booklet, read to its last page
 
 
-def test_an_edition_killed_anywhere_leaves_no_half_pdf_and_runs_again(tmp_path, small_demo_database):
+def test_an_edition_killed_anywhere_leaves_no_half_pdf_and_runs_again(
+    tmp_path, small_demo_database, launcher
+):
     demo_database = small_demo_database
     seed = int.from_bytes(os.urandom(4), "big")
     rng = random.Random(seed)
@@ -242,13 +382,13 @@ def test_an_edition_killed_anywhere_leaves_no_half_pdf_and_runs_again(tmp_path, 
         str(output),
     ]
     log = tmp_path / "edition.log"
-    duration = _run(command, log)
+    duration = _run(launcher, command, log)
     assert _whole_pdf(output.read_bytes())
     output.unlink()
 
     for moment in sorted(rng.uniform(0, duration) for _ in range(KILLS)):
         where = f"seed={seed} killed after {moment:.2f} s"
-        _killed_after(command, moment, log, where)
+        _killed_after(launcher, command, moment, log, where)
         # the PDF asked for is whole or absent, and so is every edition's PDF in the storage
         assert not output.exists() or _whole_pdf(output.read_bytes()), where
         assert list(tmp_path.glob(".*.partial")) == [], where
@@ -272,7 +412,7 @@ def test_an_edition_killed_anywhere_leaves_no_half_pdf_and_runs_again(tmp_path, 
             str(edition_id),
             "-q",
         ]
-        _run(command, log)
+        _run(launcher, command, log)
     rerun = set(unfinished.values())
     assert all(
         status == "terminee" and _whole_pdf(pdf)
