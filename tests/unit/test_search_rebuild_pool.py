@@ -101,17 +101,24 @@ def _index(folder, writer_factory):
     return whoosh_index.open_dir(str(folder))
 
 
+@pytest.fixture(scope="module")
+def whooshs_index(tmp_path_factory):
+    """The index Whoosh's own writer makes of DOCUMENTS: written once, only read by the tests."""
+    folder = tmp_path_factory.mktemp("whoosh")
+    _index(folder, lambda ix: ix.writer(codec=RebuildCodec(), compound=False))
+    return folder
+
+
 @pytest.mark.parametrize("limitmb", [256, 0])
-def test_an_index_written_by_the_rebuild_writer_answers_as_whooshs(tmp_path, limitmb):
-    (tmp_path / "whoosh").mkdir()
+def test_an_index_written_by_the_rebuild_writer_answers_as_whooshs(tmp_path, whooshs_index, limitmb):
     (tmp_path / "ours").mkdir()
-    theirs = _index(tmp_path / "whoosh", lambda ix: ix.writer(codec=RebuildCodec(), compound=False))
+    theirs = whoosh_index.open_dir(str(whooshs_index))
     ours = _index(
         tmp_path / "ours",
         lambda ix: RebuildWriter(ix, limitmb=limitmb, codec=RebuildCodec(), compound=False),
     )
     # the same columns (lengths, stored fields) byte for byte
-    assert _columns(tmp_path / "whoosh") == _columns(tmp_path / "ours")
+    assert _columns(whooshs_index) == _columns(tmp_path / "ours")
     with theirs.searcher() as a, ours.searcher() as b:
         for name in ix_fields(theirs):
             assert list(a.reader().lexicon(name)) == list(b.reader().lexicon(name))
