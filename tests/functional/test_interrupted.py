@@ -11,6 +11,7 @@ The random seed is in every assertion message, so that a failure can be replayed
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -38,7 +39,7 @@ from guide.models.storage import MailOutbox
 
 from .. import databases
 from ..live import site_database
-from .test_worker import own_database, running_worker, wait_until, write_ini
+from .test_worker import own_database, wait_until, write_ini
 
 KILLS = 3  # random moments per command
 MAILS = 300  # a campaign's mails
@@ -80,6 +81,8 @@ while reading or children:
         if pid == 0:
             code = 1
             try:
+                if request["group"]:  # a process group of its own: killpg reaches its children too
+                    os.setpgrp()
                 null = os.open(os.devnull, os.O_RDWR)
                 log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
                 os.dup2(null, 0), os.dup2(null, 1), os.dup2(log, 2), os.close(null), os.close(log)
@@ -119,6 +122,8 @@ PRELOADED = [
     "guide.print.layout",
     "weasyprint",
     "weasyprint.text.fonts",
+    "guide.scripts.worker",
+    "guide.tasks",
 ]
 
 
@@ -170,10 +175,11 @@ class Launcher:
                     self.exits[int(pid)] = int(code[0])
                     self.changed.notify_all()
 
-    def start(self, command: list[str], log: Path) -> Launched:
-        """``command`` is ``[python, "-m", module, *arguments]``; its standard error goes to ``log``."""
+    def start(self, command: list[str], log: Path, group: bool = False) -> Launched:
+        """``command`` is ``[python, "-m", module, *arguments]``; its standard error goes to ``log``;
+        ``group``: in a process group of its own."""
         assert command[:2] == [sys.executable, "-m"], command
-        request = {"module": command[2], "argv": command[3:], "log": str(log)}
+        request = {"module": command[2], "argv": command[3:], "log": str(log), "group": group}
         assert self.process.stdin is not None
         self.process.stdin.write(json.dumps(request).encode() + b"\n")
         self.process.stdin.flush()
@@ -194,6 +200,25 @@ def launcher() -> Iterator[Launcher]:
 
 def _started(launcher: Launcher, command: list[str], log: Path) -> Launched:
     return launcher.start(command, log)
+
+
+@contextlib.contextmanager
+def running_worker(launcher: Launcher, ini: Path, log: Path) -> Iterator[Launched]:
+    """``guide-worker INI --workers 2`` forked by the launcher in a process group of its own (as
+    test_worker.running_worker starts it), stopped by SIGINT at the end as systemd does."""
+    command = [sys.executable, "-m", "guide.scripts.worker", str(ini), "--workers", "2"]
+    process = launcher.start(command, log, group=True)
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a stuck worker fails the test below
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=30)
+        # the worker's whole log in the test's captured output, which pytest shows when the test fails
+        sys.stdout.write(f"--- {log} ---\n{log.read_text(errors='replace')}\n")
 
 
 def _opened_database(pid: int) -> bool:
@@ -422,7 +447,7 @@ def test_an_edition_killed_anywhere_leaves_no_half_pdf_and_runs_again(
 
 
 def test_a_worker_killed_while_delivering_a_campaign_loses_no_mail(
-    database_url, tmp_path, smtp_server, mailbox
+    database_url, tmp_path, smtp_server, mailbox, launcher
 ):
     """A campaign's mails are written to the outbox in the request's transaction (all of them or none);
     the worker that delivers them is killed at random moments, then started again."""
@@ -448,7 +473,7 @@ def test_a_worker_killed_while_delivering_a_campaign_loses_no_mail(
         def delivered() -> set[str]:
             return {message["To"] for message in mailbox.messages}
 
-        with running_worker(ini, tmp_path / "worker-0.log") as first:
+        with running_worker(launcher, ini, tmp_path / "worker-0.log") as first:
             began = _work_begins(first)
             wait_until(lambda: len(delivered()) == MAILS, timeout=120, what="the first delivery")
         duration = time.monotonic() - began
@@ -459,7 +484,7 @@ def test_a_worker_killed_while_delivering_a_campaign_loses_no_mail(
         assert first.returncode is not None
 
         for number, moment in enumerate(sorted(rng.uniform(0, duration) for _ in range(KILLS))):
-            with running_worker(ini, tmp_path / f"worker-{number + 1}.log") as worker:
+            with running_worker(launcher, ini, tmp_path / f"worker-{number + 1}.log") as worker:
                 _work_begins(worker)  # the moments are drawn over the delivery, after the start-up
                 time.sleep(moment)
                 os.killpg(worker.pid, signal.SIGKILL)
@@ -469,7 +494,7 @@ def test_a_worker_killed_while_delivering_a_campaign_loses_no_mail(
                     update(MailOutbox).where(MailOutbox.sent_at.is_(None)).values(next_attempt_at=utcnow())
                 )
                 db.commit()
-        with running_worker(ini, tmp_path / "worker-last.log"):
+        with running_worker(launcher, ini, tmp_path / "worker-last.log"):
             wait_until(lambda: len(delivered()) == MAILS, timeout=120, what=f"every mail (seed={seed})")
             with factory() as db:
                 wait_until(
