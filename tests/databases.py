@@ -24,6 +24,7 @@ import contextlib
 import fcntl
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -122,7 +123,7 @@ def clone(url: str, name: str, build: Callable[[str, Path], None]) -> Path:
     root = _root
     name = f"{name}_{make_url(url).get_backend_name()}"  # a PostgreSQL run copies SQLite files too
     if root is None:
-        files = Path(make_url(url).database or "template").parent / f"{name}-files"
+        files = Path(tempfile.mkdtemp(prefix=f"guide-{name}-"))
         _create_empty(url)
         build(url, files)
         return files
