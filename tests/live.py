@@ -165,6 +165,7 @@ def live_site(
 ) -> Iterator[tuple[str, str]]:
     """Serve the demo guide, changed first by ``prepare``: yields (base URL, database URL)."""
     database_url = demo_database(site_database(tmp, name), prepare, tmp / "var")
+    (tmp.parent / "jinja").mkdir(exist_ok=True)
     app = main(
         {},
         database_url=database_url,
@@ -172,6 +173,9 @@ def live_site(
         secret="browser-" + "s" * 40,
         # no guide-worker beside a live test server: background tasks (PDFs, mail) run in the server
         **{"mail.backend": "file", "tasks.immediate": "true", **settings},
+        # the templates compiled by the first live server of the run (its first pages took a second or two
+        # more), kept for the next ones; Jinja writes each file whole (temporary file, then rename)
+        **{"jinja2.bytecode_caching": "true", "jinja2.bytecode_caching_directory": str(tmp.parent / "jinja")},
     )
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     site_url = settings.get("site_url") or f"http://127.0.0.1:{server.effective_port}"
