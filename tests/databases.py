@@ -156,21 +156,13 @@ def migrated(url: str) -> str:
     return url
 
 
-def _demo(url: str, _files: Path) -> None:
-    from guide.services.demo import load_demo
-
-    migrated(url)
-    engine = make_engine(url)
-    with make_session_factory(engine)() as db:
-        load_demo(db)
-        db.commit()
-    engine.dispose()
-
-
 def demo_guide(url: str, prepare: Callable[..., None] | None = None) -> str:
     """A database at ``url`` holding the demo guide as ``guide-demo`` loads it into a fresh guide, then
-    changed by ``prepare(session)`` (committed) when given."""
-    clone(url, "demo", _demo)
+    changed by ``prepare(session)`` (committed) when given. The same template as tests/live.py's live
+    sites: the demo is loaded once per run for both."""
+    from .live import _build_demo
+
+    clone(url, "live_demo", _build_demo)
     if prepare is not None:
         engine = make_engine(url)
         with make_session_factory(engine)() as db:
