@@ -2,8 +2,8 @@
 
 The documents are indexed by as many forked processes as the machine has cores, two at most
 (``--processus N`` to choose: :meth:`search_index.indexer.IndexFolder.rebuild`): at 50,061 fiches on an idle
-2-core machine, 24.6–26.5 s (46–50 s of CPU; 577–631 MB counting each process whole, shared pages
-included) against 44 s and 285 MB in one; on a machine already busy two processes gain little,
+2-core machine, 22.1–26.5 s over five runs (41–50 s of CPU; 577–631 MB counting each process whole,
+shared pages included) against 44 s and 285 MB in one; on a machine already busy two processes gain little,
 ``--processus 1`` then.
 The running application keeps serving the old index until the new one is committed (one atomic switch);
 changes committed meanwhile are applied again afterwards from the change log.
