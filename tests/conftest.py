@@ -32,7 +32,6 @@ import pytest
 import webtest
 from aiosmtpd.controller import Controller
 from hypothesis import settings as hypothesis_settings
-from pyramid.config import Configurator
 from sqlalchemy import make_url, text
 from sqlalchemy.orm import Session
 
@@ -153,16 +152,6 @@ class PreparedDatabase:
     index: Path
 
 
-def _search_service(settings: dict[str, Any], session_factory: Any) -> Any:
-    """A search service created as the app creates it (``search_index.includeme``: open the index in
-    ``var_dir``, catch up with the change log, listen to the factory's flushes). The throwaway
-    configurator is never committed: only the service it registers is kept."""
-    config = Configurator(settings=settings)
-    config.registry["dbsession_factory"] = session_factory
-    search_index.includeme(config)
-    return config.registry["search"]
-
-
 def _prepared_database(
     name: str, build: Any, engine: Any, database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> PreparedDatabase:
@@ -177,7 +166,7 @@ def _prepared_database(
         with factory() as db:
             data = build(db)
             db.commit()
-        _search_service({"var_dir": str(files / "var")}, factory)
+        databases.search_service({"var_dir": str(files / "var")}, factory)
         (files / "data.json").write_text(json.dumps(data))
         template.dispose()  # a PostgreSQL template has no open connection
 
@@ -219,7 +208,7 @@ def demo_database(
 @pytest.fixture(scope="session")
 def empty_index(engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     var_dir = tmp_path_factory.mktemp("empty-index")
-    _search_service({"var_dir": str(var_dir)}, make_session_factory(engine))
+    databases.search_service({"var_dir": str(var_dir)}, make_session_factory(engine))
     return var_dir / "index"
 
 
@@ -366,7 +355,7 @@ def _rebind(app: Any, session_factory: Any) -> None:
     registry = app.registry
     registry.settings["guide.session_factory"] = session_factory
     registry["dbsession_factory"] = session_factory
-    registry["search"] = _search_service(registry.settings, session_factory)
+    registry["search"] = databases.search_service(registry.settings, session_factory)
     registry["pdf_service"] = PdfService(registry.settings, registry)
     registry["ratelimiter"].reset()
 

@@ -27,10 +27,11 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import make_url, text
+from sqlalchemy import Engine, make_url, text
 
-from guide.db import make_engine, make_session_factory
+from guide.db import make_engine
 from guide.scripts.migrate import upgrade
 
 _root: Path | None = None
@@ -61,7 +62,7 @@ def _sqlite_path(url: str) -> Path:
     return Path(make_url(url).database or "")
 
 
-def _admin(url: str) -> tuple[str, object]:
+def _admin(url: str) -> tuple[str, Engine]:
     parsed = make_url(url)
     admin = make_engine(
         parsed.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
@@ -77,9 +78,9 @@ def _drop(url: str) -> None:
             path.with_name(path.name + suffix).unlink(missing_ok=True)
         return
     name, admin = _admin(url)
-    with admin.connect() as conn:  # type: ignore[attr-defined]
+    with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()  # type: ignore[attr-defined]
+    admin.dispose()
 
 
 def _create_empty(url: str) -> None:
@@ -88,9 +89,9 @@ def _create_empty(url: str) -> None:
         _sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
         return
     name, admin = _admin(url)
-    with admin.connect() as conn:  # type: ignore[attr-defined]
+    with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()  # type: ignore[attr-defined]
+    admin.dispose()
 
 
 def _copy(template: str, url: str) -> None:
@@ -101,9 +102,9 @@ def _copy(template: str, url: str) -> None:
         shutil.copyfile(_sqlite_path(template), target)
         return
     name, admin = _admin(url)
-    with admin.connect() as conn:  # type: ignore[attr-defined]
+    with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"'))
-    admin.dispose()  # type: ignore[attr-defined]
+    admin.dispose()
 
 
 def _template_url(name: str, like: str, root: Path) -> str:
@@ -160,13 +161,20 @@ def demo_guide(url: str, prepare: Callable[..., None] | None = None) -> str:
     """A database at ``url`` holding the demo guide as ``guide-demo`` loads it into a fresh guide, then
     changed by ``prepare(session)`` (committed) when given. The same template as tests/live.py's live
     sites: the demo is loaded once per run for both."""
-    from .live import _build_demo
+    from .live import demo_database
 
-    clone(url, "live_demo", _build_demo)
-    if prepare is not None:
-        engine = make_engine(url)
-        with make_session_factory(engine)() as db:
-            prepare(db)
-            db.commit()
-        engine.dispose()
-    return url
+    return demo_database(url, prepare)
+
+
+def search_service(settings: dict[str, Any], session_factory: Any) -> Any:
+    """A search service created as the app creates it (``search_index.includeme``: open the index in
+    ``var_dir``, catch up with the change log, listen to the factory's flushes). The throwaway
+    configurator is never committed: only the service it registers is kept."""
+    from pyramid.config import Configurator
+
+    import search_index
+
+    config = Configurator(settings=settings)
+    config.registry["dbsession_factory"] = session_factory
+    search_index.includeme(config)
+    return config.registry["search"]

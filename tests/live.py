@@ -122,10 +122,6 @@ def site_database(tmp: Path, name: str) -> str:
 
 
 def _build_demo(url: str, files: Path) -> None:
-    from pyramid.config import Configurator
-
-    import search_index
-
     upgrade(url)
     engine = make_engine(url)
     factory = make_session_factory(engine)
@@ -133,9 +129,7 @@ def _build_demo(url: str, files: Path) -> None:
         load_demo(db)
         db.commit()
     # its search index, as a server starting on it builds it (``search_index.includeme``; about a second)
-    config = Configurator(settings={"var_dir": str(files / "var")})
-    config.registry["dbsession_factory"] = factory
-    search_index.includeme(config)
+    databases.search_service({"var_dir": str(files / "var")}, factory)
     engine.dispose()  # a PostgreSQL template has no open connection
 
 

@@ -39,7 +39,7 @@ from guide.models.storage import MailOutbox
 
 from .. import databases
 from ..live import site_database
-from .test_worker import own_database, wait_until, write_ini
+from .test_worker import own_database, stop_worker, wait_until, write_ini
 
 KILLS = 3  # random moments per command
 MAILS = 300  # a campaign's mails
@@ -211,14 +211,7 @@ def running_worker(launcher: Launcher, ini: Path, log: Path) -> Iterator[Launche
     try:
         yield process
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a stuck worker fails the test below
-            process.send_signal(signal.SIGKILL)
-            process.wait(timeout=30)
-        # the worker's whole log in the test's captured output, which pytest shows when the test fails
-        sys.stdout.write(f"--- {log} ---\n{log.read_text(errors='replace')}\n")
+        stop_worker(process, log)
 
 
 def _opened_database(pid: int) -> bool:

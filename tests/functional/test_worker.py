@@ -64,14 +64,19 @@ def running_worker(ini: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
     try:
         yield process
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a stuck worker fails the test below
-            process.kill()
-            process.wait()
-        # the worker's whole log in the test's captured output, which pytest shows when the test fails
-        sys.stdout.write(f"--- {log} ---\n{log.read_text(errors='replace')}\n")
+        stop_worker(process, log)
+
+
+def stop_worker(process: Any, log: Path) -> None:
+    """Stop a guide-worker process by SIGINT, as systemd does (SIGKILL if it is stuck), and put its whole
+    log in the test's captured output, which pytest shows when the test fails."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # pragma: no cover - a stuck worker fails the test below
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    sys.stdout.write(f"--- {log} ---\n{log.read_text(errors='replace')}\n")
 
 
 def _catches_sighup(pid: int) -> bool:
@@ -247,6 +252,8 @@ def test_an_editions_status_waits_behind_another_threads_commit(tmp_path, monkey
     from guide.scripts import edition as edition_script
     from guide.scripts.migrate import upgrade  # not the run's template: a SQLite file in a PostgreSQL run too
 
+    from .test_editions import new_edition
+
     def generate(db, edition, *, site_url, progress):
         progress(2, "Sélection des fiches")
         edition.status, edition.progress, edition.message = EditionStatus.DONE, 100, "1 page, 1 fiche."
@@ -259,20 +266,8 @@ def test_an_editions_status_waits_behind_another_threads_commit(tmp_path, monkey
     engine, other = make_engine(url), make_engine(url)
     factory = make_session_factory(engine)
     with factory() as db:
-        edition = Edition(
-            title="Guide 2027",
-            year=2027,
-            page_format="A5",
-            grouping="thematique",
-            filters={},
-            status=EditionStatus.QUEUED,
-            message="",
-            created_at=utcnow(),
-            updated_at=utcnow(),
-        )
-        db.add(edition)
+        edition_id = new_edition(db, status=EditionStatus.QUEUED).id
         db.commit()
-        edition_id = edition.id
     commits: list[str] = []
 
     def commit_elsewhere(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
