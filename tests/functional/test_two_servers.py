@@ -20,7 +20,7 @@ from webtest import Upload
 
 import guide.print as printing
 from guide import main
-from guide.db import make_engine, make_session_factory
+from guide.db import make_engine, make_session_factory, writing_session
 from guide.models import Organisation, Thematique, User
 from guide.services import directory
 
@@ -99,7 +99,10 @@ def test_what_one_server_does_the_other_shows(site, tmp_path):
         form = a.get(f"/espace/structures/{org_id}/modifier").forms["deform"]
         form["upload"] = Upload("logo.png", png(), "image/png")
         assert form.submit("save").status_int == 303
-        with factory() as db:
+        # the coordinator's publication, written as a request that writes is (the transaction takes SQLite's
+        # write lock when it begins): the worker started above commits at any moment (its retry_mail), and a
+        # transaction that read first would be refused its write at once (« database is locked »)
+        with writing_session(factory) as db:
             organisation = db.get(Organisation, org_id)
             directory.publish(db, directory.open_change(db, organisation), db.get(User, coordinator_id))
             db.commit()
