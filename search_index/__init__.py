@@ -131,8 +131,7 @@ class BoundSearch:
     def events_version(self) -> Any:
         """A value that changes whenever the published events do (the events' index in use): what is
         built from the events found may be kept under it."""
-        index = self._event_index()
-        return id(index.fresh() or index.current(self.request.dbsession))
+        return self._event_index().version(self.request.dbsession)
 
     def synonyms_changed(self) -> None:
         """Call after changing synonyms: they are reloaded once the request's transaction commits."""

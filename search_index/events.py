@@ -185,6 +185,17 @@ class EventIndex:
                 return self._index
         return None
 
+    def version(self, db: Session) -> int:
+        """The number of the index in use (:meth:`current`), which each rebuild increments: what is built from
+        the events found may be kept under it (unlike the index's ``id()``, which a new index may reuse once
+        the old one is freed: an archived event then stayed in a kept answer)."""
+        while True:
+            index = self.fresh() or self.current(db)
+            with self._lock:
+                if index is self._index:
+                    return self.rebuilds
+            # another thread installed a newer index meanwhile: the number of that one
+
     def current(self, db: Session) -> Any:
         """The index of the events as they are; while another thread rebuilds it, the previous one (the
         events found are read again from the database before they are shown: an event archived meanwhile
