@@ -3,6 +3,7 @@ coordination pages, the emergency numbers, and the generation in a separate proc
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import io
 import re
@@ -30,6 +31,7 @@ from guide.models import (
     State,
     Thematique,
 )
+from guide.print import generation
 from guide.scripts import edition as edition_script
 from guide.services import fiches
 
@@ -120,11 +122,20 @@ def fiche_numbers(db: Any, edition: Edition) -> dict[int, int]:
 # --- the PDF of the demo guide ----------------------------------------------------------------------------
 
 
-def test_demo_edition_pdf(db, demo, tmp_path):
+def test_demo_edition_pdf(db, demo, tmp_path, monkeypatch):
     """The demo guide as an A5 booklet: a multiple of 4 pages; every published fiche once, whole, on the
     page that the table of contents and both indexes announce; metadata for the print shop."""
+    built = []  # the print model generate() laid out (not built a second time: 61 QR codes and all)
+
+    def build_document(*args, **kwargs):
+        built.append(real_build(*args, **kwargs))
+        return built[-1]
+
+    real_build = generation.build_document
+    monkeypatch.setattr(generation, "build_document", build_document)
     edition = new_edition(db)
     pdf = generate(db, edition, tmp_path)
+    [document] = built
     published = db.scalars(
         select(Fiche).where(Fiche.published_version_id.is_not(None), Fiche.state != State.ARCHIVED)
     ).all()
@@ -166,7 +177,6 @@ def test_demo_edition_pdf(db, demo, tmp_path):
         assert pdf.texts[page - 1].strip(), "chapter page is empty"
 
     # The indexes give, entry after entry, the page where each fiche really is.
-    document = printing.build_document(db, edition, SITE)
     org_expected = [pdf.pages[f.anchor] for group in document.organisations for f in group.fiches]
     quartier_expected = [pdf.pages[f.anchor] for group in document.quartiers for f in group.fiches]
     assert len(org_expected) == 61
@@ -291,9 +301,19 @@ def test_regenerating_a_past_edition_prints_the_same_text(db, world, tmp_path):
     joined = "".join(second.texts)
     assert "Titre tout neuf" not in joined and "renommée" not in joined and "Ailleurs" not in joined
 
-    # A new edition prints the fiches as they are now.
-    fresh = generate(db, new_edition(db, title="Guide 2028", year=2028), tmp_path)
-    joined = "".join(fresh.texts)
+    # A new edition prints the fiches as they are now: the whole of what it would lay out (the HTML handed to
+    # WeasyPrint, whose layout of such HTML the two generations above checked; a third layout would show
+    # nothing more).
+    fresh = new_edition(db, title="Guide 2028", year=2028)
+    printing.freeze(db, fresh)
+    document = printing.build_document(db, fresh, SITE)
+    joined = printing.render_edition_html(
+        document,
+        parts=["front", "chapters", "map", "indexes", "end"],
+        start_page=1,
+        page_of=collections.defaultdict(lambda: 1),
+        pieces=[piece for part in printing.chapter_parts(document.chapters) for piece in part],
+    )
     assert "Titre tout neuf" in joined and "Bêta Santé renommée" in joined and "Fiche pending a" in joined
     assert "Fiche published c" not in joined
 
@@ -365,7 +385,7 @@ def test_partners_and_anonymous_cannot_open_edition_pages(testapp, world, login,
     assert db.get(Edition, edition.id).status == EditionStatus.DRAFT
 
 
-def test_coordinator_opens_checks_previews_and_generates_an_edition(testapp, world, login, db):
+def test_coordinator_opens_checks_previews_and_generates_an_edition(testapp, world, login, db, monkeypatch):
     login("coord@test.fr")
     page = testapp.get("/coordination/editions")
     assert "Aucune édition" in visible(page)
@@ -406,9 +426,25 @@ def test_coordinator_opens_checks_previews_and_generates_an_edition(testapp, wor
     assert testapp.get(f"/coordination/editions/{edition.id}/modifier").status_int == 303
     view = testapp.get(f"/coordination/editions/{edition.id}")
     assert "Régénérer le PDF" in visible(view)
+    # Regenerating runs the generation again on the frozen fiches (what it prints: the test above; its
+    # layout here would be this one's again).
+    runs = generations_run(monkeypatch)
     again = last_form(view).submit()
-    assert again.status_int == 303
-    assert db.get(Edition, edition.id).status == EditionStatus.DONE
+    assert again.status_int == 303 and again.location.endswith("/generation")
+    assert runs == [(edition.id, True)]
+    assert "3 fiches figées le" in visible(again.follow())
+
+
+def generations_run(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool]]:
+    """Generations the site starts from now on, as (edition id, frozen already), without their layout."""
+    runs: list[tuple[int, bool]] = []
+
+    def generate(db: Any, edition: Edition, **kwargs: Any) -> bytes:
+        runs.append((edition.id, edition.frozen))
+        return b""
+
+    monkeypatch.setattr(printing, "generate", generate)
+    return runs
 
 
 def test_edition_form_rejects_bad_values(testapp, world, login):
@@ -465,9 +501,13 @@ def _file_database(tmp_path: Path) -> tuple[str, Any]:
     return url, engine
 
 
-def test_a_generation_that_meets_a_locked_database_is_run_again(tmp_path, capsys, monkeypatch):
-    """SQLite refuses at once to upgrade a reading transaction when another connection has committed since it
-    began (« database is locked »): the worker runs the generation again instead of reporting it failed."""
+def test_guide_edition_command_runs_a_generation_that_meets_a_locked_database_again(
+    tmp_path, capsys, monkeypatch
+):
+    """``guide-edition`` generates an edition from the command line and writes its PDF. SQLite refuses at once
+    to upgrade a reading transaction when another connection has committed since it began (« database is
+    locked »): the generation is then run again instead of being reported failed. (One test: one database
+    and one layout for both, where two tests laid out the same small guide twice.)"""
     import sqlite3
 
     from sqlalchemy.exc import OperationalError
@@ -483,29 +523,11 @@ def test_a_generation_that_meets_a_locked_database_is_run_again(tmp_path, capsys
         return real_generate(db, edition, **kwargs)
 
     monkeypatch.setattr(printing, "generate", generate_once_locked)
-    output = tmp_path / "guide.pdf"
-    ini = tmp_path / "test.ini"
-    ini.write_text(f"[app:main]\nuse = egg:guide-du-territoire\ndatabase_url = {url}\nvar_dir = {tmp_path}\n")
-    assert edition_script.main([str(ini), "--year", "2027", "-o", str(output)]) == 0
-    assert len(calls) == 2 and "100 %" in capsys.readouterr().err
-    with make_session_factory(engine)() as session:
-        assert session.scalars(select(Edition)).one().status == EditionStatus.DONE
-    # an error that is not lock contention is not retried: the edition is « Échec » with its message
-    monkeypatch.setattr(printing, "generate", lambda *a, **k: 1 / 0)
-    assert edition_script.main([str(ini), "--year", "2028", "-o", str(tmp_path / "b.pdf")]) == 1
-    with make_session_factory(engine)() as session:
-        failed = session.scalars(select(Edition).where(Edition.year == 2028)).one()
-        assert failed.status == EditionStatus.FAILED and "division by zero" in failed.message
-    engine.dispose()
-
-
-def test_guide_edition_command(tmp_path, capsys):
-    url, engine = _file_database(tmp_path)
     ini = tmp_path / "test.ini"
     ini.write_text(f"[app:main]\nuse = egg:guide-du-territoire\ndatabase_url = {url}\nvar_dir = {tmp_path}\n")
     output = tmp_path / "guide-2027.pdf"
     code = edition_script.main([str(ini), "--year", "2027", "--group", "quartier", "-o", str(output)])
-    assert code == 0
+    assert code == 0 and len(calls) == 2
     err = capsys.readouterr().err
     assert "100 %" in err and "Guide enregistré" in err
     reader = PdfReader(str(output))
@@ -515,6 +537,12 @@ def test_guide_edition_command(tmp_path, capsys):
         assert edition.status == EditionStatus.DONE and edition.grouping == "quartier"
         assert len(edition.items) == 3
     assert edition_script.main([str(ini), "--edition", "999"]) == 2
+    # an error that is not lock contention is not retried: the edition is « Échec » with its message
+    monkeypatch.setattr(printing, "generate", lambda *a, **k: 1 / 0)
+    assert edition_script.main([str(ini), "--year", "2028", "-o", str(tmp_path / "b.pdf")]) == 1
+    with make_session_factory(engine)() as session:
+        failed = session.scalars(select(Edition).where(Edition.year == 2028)).one()
+        assert failed.status == EditionStatus.FAILED and "division by zero" in failed.message
     engine.dispose()
 
 
@@ -562,7 +590,7 @@ def test_the_site_generates_in_a_separate_process_and_reports_progress(tmp_path)
     engine.dispose()
 
 
-def test_unknown_editions_and_interrupted_generations(testapp, world, login, db):
+def test_unknown_editions_and_interrupted_generations(testapp, world, login, db, monkeypatch):
     login("coord@test.fr")
     for url in (
         "/coordination/editions/999999",
@@ -578,7 +606,9 @@ def test_unknown_editions_and_interrupted_generations(testapp, world, login, db)
     data = testapp.get(f"/coordination/editions/{edition.id}/progression").json
     assert data["failed"] and "interrompue" in data["message"]
     assert testapp.get(f"/coordination/editions/{edition.id}/pdf", expect_errors=True).status_int == 404
-    # relaunching it works (inline here)
+    # relaunching it starts its generation again (inline here; a generation's outcome: the tests above)
+    runs = generations_run(monkeypatch)
     response = post(testapp, f"/coordination/editions/{edition.id}/generer")
-    assert response.status_int == 303
-    assert testapp.get(f"/coordination/editions/{edition.id}/progression").json["done"]
+    assert response.status_int == 303 and runs == [(edition.id, False)]
+    data = testapp.get(f"/coordination/editions/{edition.id}/progression").json
+    assert data["status"] == "en_cours" and not data["failed"]
