@@ -7,6 +7,10 @@ over that work, counted from that same moment. After each kill the guide is chec
 a kill either finishes (exit 0) or is killed by the test, never fails; and the same command, run again after
 the last kill, must finish the work (a lock or half-written state left by any kill would stay until then).
 The random seed is in every assertion message, so that a failure can be replayed.
+
+Under coverage (``make test``'s SQLite run, ``patch = ["subprocess"]``), the run that measures the work and
+the runs to be killed are not traced — a SIGKILLed process saves no coverage data, and the moments must be
+drawn over the work as the killed runs do it; the runs after the kills, which finish, are.
 """
 
 from __future__ import annotations
@@ -81,6 +85,11 @@ while reading or children:
         if pid == 0:
             code = 1
             try:
+                if request["untraced"]:  # to be killed: a SIGKILLed process writes no coverage data
+                    coverage = sys.modules.get("coverage")  # imported by coverage's .pth when it measures
+                    measuring = coverage.Coverage.current() if coverage else None
+                    if measuring is not None:  # its tracer, inherited from the launcher, is only cost here
+                        measuring.stop()
                 if request["group"]:  # a process group of its own: killpg reaches its children too
                     os.setpgrp()
                 null = os.open(os.devnull, os.O_RDWR)
@@ -175,11 +184,13 @@ class Launcher:
                     self.exits[int(pid)] = int(code[0])
                     self.changed.notify_all()
 
-    def start(self, command: list[str], log: Path, group: bool = False) -> Launched:
+    def start(self, command: list[str], log: Path, group: bool = False, untraced: bool = False) -> Launched:
         """``command`` is ``[python, "-m", module, *arguments]``; its standard error goes to ``log``;
-        ``group``: in a process group of its own."""
+        ``group``: in a process group of its own; ``untraced``: a run the test means to kill, not measured
+        by coverage (a killed process saves no data: tracing it would only slow it down 2–3 times)."""
         assert command[:2] == [sys.executable, "-m"], command
         request = {"module": command[2], "argv": command[3:], "log": str(log), "group": group}
+        request["untraced"] = untraced
         assert self.process.stdin is not None
         self.process.stdin.write(json.dumps(request).encode() + b"\n")
         self.process.stdin.flush()
@@ -198,16 +209,13 @@ def launcher() -> Iterator[Launcher]:
     started.close()
 
 
-def _started(launcher: Launcher, command: list[str], log: Path) -> Launched:
-    return launcher.start(command, log)
-
-
 @contextlib.contextmanager
-def running_worker(launcher: Launcher, ini: Path, log: Path) -> Iterator[Launched]:
+def running_worker(launcher: Launcher, ini: Path, log: Path, untraced: bool = False) -> Iterator[Launched]:
     """``guide-worker INI --workers 2`` forked by the launcher in a process group of its own (as
-    test_worker.running_worker starts it), stopped by SIGINT at the end as systemd does."""
+    test_worker.running_worker starts it), stopped by SIGINT at the end as systemd does (``untraced``: one
+    the test kills first)."""
     command = [sys.executable, "-m", "guide.scripts.worker", str(ini), "--workers", "2"]
-    process = launcher.start(command, log, group=True)
+    process = launcher.start(command, log, group=True, untraced=untraced)
     try:
         yield process
     finally:
@@ -233,10 +241,13 @@ def _work_begins(process: Launched | subprocess.Popen[bytes]) -> float:
     return time.monotonic()
 
 
-def _run(launcher: Launcher, command: list[str], log: Path) -> float:
-    """Run to the end; returns how long its work lasted (seconds from the opening of its database)."""
+def _run(launcher: Launcher, command: list[str], log: Path, untraced: bool = False) -> float:
+    """Run to the end; returns how long its work lasted (seconds from the opening of its database).
+    ``untraced``: the run that measures the work the next runs are killed in, untraced as they are (the
+    tracer slows a process down 2–3 times: moments drawn over a traced run would fall after the end of
+    most untraced ones)."""
     log.unlink(missing_ok=True)
-    process = _started(launcher, command, log)
+    process = launcher.start(command, log, untraced=untraced)
     began = _work_begins(process)
     process.wait(timeout=300)
     assert process.returncode == 0, log.read_text(errors="replace")
@@ -247,7 +258,7 @@ def _killed_after(launcher: Launcher, command: list[str], seconds: float, log: P
     """Start ``command``, kill it ``seconds`` into its work (after its start-up); it may finish first:
     that is one more moment, the end. Anything else than finishing or being killed is a failure."""
     log.unlink(missing_ok=True)
-    process = _started(launcher, command, log)
+    process = launcher.start(command, log, untraced=True)
     try:
         process.wait(timeout=seconds + _work_begins(process) - time.monotonic())
     except subprocess.TimeoutExpired:
@@ -304,7 +315,7 @@ def test_a_reindex_killed_anywhere_leaves_the_old_index_or_the_new_one(tmp_path,
     folder = var_dir / "index"
     log = tmp_path / "reindex.log"
 
-    duration = _run(launcher, command, log)
+    duration = _run(launcher, command, log, untraced=True)
     assert _indexed_count(folder) == expected
     for moment in sorted(rng.uniform(0, duration) for _ in range(KILLS)):
         # each reindex started after a kill finishes or is killed in turn, never fails
@@ -342,7 +353,7 @@ def test_an_import_killed_anywhere_writes_all_of_it_or_nothing(tmp_path, worker_
     reference_url, reference_ini = _fresh_guide(tmp_path, f"guide_import_ref_{worker_id}")
     command = [sys.executable, "-m", "guide.scripts.importer", str(reference_ini), str(export), "--publish"]
     log = tmp_path / "import.log"
-    duration = _run(launcher, command, log)
+    duration = _run(launcher, command, log, untraced=True)
     whole = _directory_counts(reference_url)
     assert whole[0] > 20 and whole[1] > 60
 
@@ -400,7 +411,7 @@ def test_an_edition_killed_anywhere_leaves_no_half_pdf_and_runs_again(
         str(output),
     ]
     log = tmp_path / "edition.log"
-    duration = _run(launcher, command, log)
+    duration = _run(launcher, command, log, untraced=True)
     assert _whole_pdf(output.read_bytes())
     output.unlink()
 
@@ -466,7 +477,7 @@ def test_a_worker_killed_while_delivering_a_campaign_loses_no_mail(
         def delivered() -> set[str]:
             return {message["To"] for message in mailbox.messages}
 
-        with running_worker(launcher, ini, tmp_path / "worker-0.log") as first:
+        with running_worker(launcher, ini, tmp_path / "worker-0.log", untraced=True) as first:
             began = _work_begins(first)
             wait_until(lambda: len(delivered()) == MAILS, timeout=120, what="the first delivery")
         duration = time.monotonic() - began
@@ -477,7 +488,9 @@ def test_a_worker_killed_while_delivering_a_campaign_loses_no_mail(
         assert first.returncode is not None
 
         for number, moment in enumerate(sorted(rng.uniform(0, duration) for _ in range(KILLS))):
-            with running_worker(launcher, ini, tmp_path / f"worker-{number + 1}.log") as worker:
+            with running_worker(
+                launcher, ini, tmp_path / f"worker-{number + 1}.log", untraced=True
+            ) as worker:
                 _work_begins(worker)  # the moments are drawn over the delivery, after the start-up
                 time.sleep(moment)
                 os.killpg(worker.pid, signal.SIGKILL)
