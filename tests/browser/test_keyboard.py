@@ -131,7 +131,7 @@ def test_keyboard_zoom_and_offline(live_url, browser):
     pages = ["/", "/recherche?q=avocat", fiche_url, "/selection", "/accessibilite", "/hors-connexion"]
     # and the same in a right-to-left language and in English (issue 12's languages)
     pages += ["/ar/", fiche_url.replace(live_url, live_url + "/ar"), "/en/recherche?q=avocat"]
-    pages += [structure, quartier]
+    pages += [structure, quartier, "/recherche?q=aide+aux+devoirs&quartier=la-gauthiere"]
     # Each page is loaded once, then measured at each size: no script of the site reads the window's width
     # (the stylesheet's media queries follow the resize), and the text size was always set after load.
     # The service worker is blocked here (layout only; it is tested below): no copy of each page is fetched.

@@ -67,9 +67,13 @@ def test_a_visitor_reads_a_fiche_in_simple_words_on_a_phone(live_url, browser):
         page.get_by_role("button", name="Se connecter").click()
     page.goto(f"{live_url}/espace/fiches/{fiche_id}/modifier")
     area = page.get_by_label("Votre texte en mots simples")
-    # the first words pasted, the end typed key by key (each key an input event, as many as the hint waits)
-    area.fill("Les femmes victimes de violences conjugales bénéficient d'un accompagnement personnalisé ")
-    area.press_sequentially("dans leurs démarches auprès de la CAF et des bailleurs sociaux du territoire.")
+    # the first words pasted, the end typed key by key (each key an input event that restarts the hint's
+    # wait: 22 keys, was 80 — the hint still comes once, after the last one)
+    area.fill(
+        "Les femmes victimes de violences conjugales bénéficient d'un accompagnement personnalisé "
+        "dans leurs démarches auprès de la CAF et des bailleurs "
+    )
+    area.press_sequentially("sociaux du territoire.")
     hint = page.locator(".falc-hint")
     hint.get_by_text(re.compile("Une phrase a 2[0-9] mots")).wait_for()
     assert "caisse d'allocations familiales (CAF)" in hint.inner_text()
