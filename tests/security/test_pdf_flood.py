@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import webtest
+from limits import parse
 from pypdf import PdfReader
 from sqlalchemy import update
 
@@ -32,16 +33,51 @@ from guide.print.cache import PdfCache
 from guide.services import fiches
 from guide.settings import settings_of
 
+from ..conftest import _rebind as rebind
 from ..functional.helpers import post, visible
+from ..pdftext import page_texts
 
 ATTACKER = {"REMOTE_ADDR": "203.0.113.7"}
 NEIGHBOUR = {"REMOTE_ADDR": "198.51.100.9"}
 
 
+PDF_LIMIT = "2/minute;20/hour"  # renders per client: a flood reached in two requests
+
+
 @pytest.fixture
 def app_settings(app_settings):
-    # The request waits for its render (through the real worker process): answers are deterministic.
-    return {**app_settings, "pdf.wait_seconds": "300", "ratelimit.pdf": "2/minute;20/hour"}
+    # The request waits for its render (through the real worker process): answers are deterministic. The
+    # settings of the other PDF test files: one cached app (templates compiled once) for all of them.
+    return {**app_settings, "pdf.wait_seconds": "300"}
+
+
+def limit_pdfs(app, monkeypatch):
+    """``ratelimit.pdf = PDF_LIMIT`` for this app (as the setting would; tests/functional/test_api_ratelimit
+    checks that a ``ratelimit.*`` setting is read)."""
+    monkeypatch.setitem(app.registry["ratelimiter"].rates, "pdf", [parse(r) for r in PDF_LIMIT.split(";")])
+
+
+@pytest.fixture
+def app(app, monkeypatch):
+    limit_pdfs(app, monkeypatch)
+    return app
+
+
+_neighbours: dict[tuple, object] = {}
+
+
+@pytest.fixture
+def neighbour(app_settings, session_factory, monkeypatch):
+    """Another app process on the same database and var_dir: built once per run, rebound to each test's
+    database, PDF service and rate-limit counters as conftest's cached apps are."""
+    key = tuple(sorted((k, v) for k, v in app_settings.items() if k != "guide.session_factory"))
+    other = _neighbours.get(key)
+    if other is None:
+        other = _neighbours[key] = main({}, **app_settings)
+    else:
+        rebind(other, session_factory)
+    limit_pdfs(other, monkeypatch)
+    return other
 
 
 def service(app):
@@ -49,15 +85,15 @@ def service(app):
 
 
 def pdf_text(body: bytes) -> str:
-    reader = PdfReader(io.BytesIO(body))  # raises when the bytes are not a PDF
-    return re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in reader.pages))
+    # PDFium (tests/pdftext.py): pypdf's extract_text cost more than the layout; raises when not a PDF
+    return re.sub(r"\s+", "", "".join(page_texts(body)))
 
 
 def fiche_url(world, key):
     return f"/fiche/{world.fiches[key].id}/pdf"
 
 
-def test_the_same_content_is_laid_out_once(app, app_settings, testapp, world):
+def test_the_same_content_is_laid_out_once(app, neighbour, testapp, world):
     first = testapp.get(fiche_url(world, "published_a"))
     assert first.status_int == 200 and first.content_type == "application/pdf"
     reader = PdfReader(io.BytesIO(first.body))
@@ -67,7 +103,7 @@ def test_the_same_content_is_laid_out_once(app, app_settings, testapp, world):
         assert again.body == first.body
     assert service(app).renders == 1
     # Another app process sharing var_dir serves the file its neighbour rendered.
-    other = webtest.TestApp(main({}, **app_settings), extra_environ={"HTTP_HOST": "localhost", **NEIGHBOUR})
+    other = webtest.TestApp(neighbour, extra_environ={"HTTP_HOST": "localhost", **NEIGHBOUR})
     assert other.get(fiche_url(world, "published_a")).body == first.body
     assert service(other.app).renders == 0
 
@@ -235,10 +271,10 @@ def test_the_queue_is_bounded_and_the_page_waits_for_the_pdf(app, testapp, world
 
 
 def test_a_render_under_way_in_another_app_process_is_not_started_again(
-    app, app_settings, testapp, world, gated
+    app, neighbour, testapp, world, gated
 ):
     testapp.get(fiche_url(world, "published_a"), extra_environ=ATTACKER, status=202)
-    other = webtest.TestApp(main({}, **app_settings), extra_environ={"HTTP_HOST": "localhost", **ATTACKER})
+    other = webtest.TestApp(neighbour, extra_environ={"HTTP_HOST": "localhost", **ATTACKER})
     service(other.app).executor = GatedExecutor()
     for _ in range(3):  # beyond this client's limit of 2 renders: waiting for a render is not a render
         page = other.get(fiche_url(world, "published_a"), status=202)
