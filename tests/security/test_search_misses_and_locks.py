@@ -33,7 +33,7 @@ from guide.models import Organisation, Quartier, SearchMiss, Synonym, Thematique
 from guide.scripts.migrate import alembic_config, upgrade
 from search_index import MissRecorder
 
-from .. import factories
+from .. import databases, factories
 from ..functional.helpers import field_error
 
 THREADS = 8
@@ -44,8 +44,9 @@ SEARCHES = 12  # per thread
 def file_app(tmp_path, app_settings):
     """The app on its own SQLite file (migrated), as in production: a pool of connections, no shared
     test connection."""
-    url = f"sqlite:///{tmp_path / 'guide.sqlite'}"
-    upgrade(url)
+    url = databases.migrated(
+        f"sqlite:///{tmp_path / 'guide.sqlite'}"
+    )  # a copy of the run's migrated template
     engine = make_engine(url)
     with make_session_factory(engine)() as db:
         factories.build_world(db)
@@ -197,8 +198,7 @@ def test_memory_for_misses_is_bounded(session_factory):
 
 
 def test_a_full_buffer_wakes_the_background_writer(tmp_path):
-    url = f"sqlite:///{tmp_path / 'guide.sqlite'}"
-    upgrade(url)
+    url = databases.migrated(f"sqlite:///{tmp_path / 'guide.sqlite'}")
     engine = make_engine(url)
     recorder = MissRecorder(make_session_factory(engine), flush_seconds=3600, max_pending=5)
     assert recorder.background
@@ -220,8 +220,7 @@ def test_writing_at_once_does_not_keep_a_processor_busy(tmp_path):
     It used to wait 0 s in a loop: the thread held the GIL for the life of the process, and every read
     of that process became slow (5 ms per SQLite row: the backup drill took 6 minutes instead of one).
     """
-    url = f"sqlite:///{tmp_path / 'guide.sqlite'}"
-    upgrade(url)
+    url = databases.migrated(f"sqlite:///{tmp_path / 'guide.sqlite'}")
     engine = make_engine(url)
     recorder = MissRecorder(make_session_factory(engine), flush_seconds=0, max_pending=1000)
     try:
@@ -256,8 +255,7 @@ def test_old_rows_are_deleted_by_the_writer_not_by_the_coordinators_page(db, ses
 
 
 def test_a_locked_sqlite_database_gives_a_retryable_error(tmp_path):
-    url = f"sqlite:///{tmp_path / 'guide.sqlite'}"
-    upgrade(url)
+    url = databases.migrated(f"sqlite:///{tmp_path / 'guide.sqlite'}")
     holder = make_engine(url)
     impatient = make_engine(url, connect_args={"timeout": 0.05, "check_same_thread": False})
     with writing_session(make_session_factory(holder)) as first:
