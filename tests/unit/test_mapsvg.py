@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import io
+import functools
 import json
 import os
 import random
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import webtest
-from pypdf import PdfReader
 from pyramid.config import Configurator
 from pyramid.renderers import render
 from shapely.geometry import Point, Polygon
@@ -22,6 +22,8 @@ from guide.maps import geojson_feature_collection
 from guide.models import Lieu, Quartier
 from guide.services.mapsvg import MapMarker, fiches_label, lieu_markers, render_locator, render_map
 from guide.text import slugify
+
+from ..pdftext import page_texts
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"
@@ -265,19 +267,31 @@ def test_locator() -> None:
     assert parse(render_locator(two, quartiers)).find("svg:title", NS).text == "Situation des lieux"
 
 
-def test_weasyprint_draws_the_print_map() -> None:
-    """WeasyPrint draws the map without links (its SVG renderer treats <a> as text): every label and
-    number must reach the PDF."""
+@functools.cache
+def printed_maps() -> dict[str, str]:
+    """The text WeasyPrint draws of two maps, each on a page of ONE layout (white space normalised): the
+    print map of the demo quartiers with numbered markers, and a map of official contours (IRIS)."""
     weasyprint = pytest.importorskip("weasyprint")
     quartiers = demo_quartiers()
     markers = [
         MapMarker(45.7625, 3.0705, "Une fiche", number=7),
         MapMarker(45.7948, 3.0990, "Autre", number=12),
     ]
-    svg = render_map(quartiers, markers, counts={q.id: 2 for q in quartiers}, numbered=True)
-    pdf = weasyprint.HTML(string=f"<html><body>{svg}</body></html>").write_pdf()
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    text = " ".join(text.split())
+    maps = {
+        "print": render_map(quartiers, markers, counts={q.id: 2 for q in quartiers}, numbered=True),
+        "iris": render_map(iris_quartiers()),
+    }
+    pages = "".join(f"<section>{svg}</section>" for svg in maps.values())
+    html = f"<html><head><style>section {{ break-after: page }}</style></head><body>{pages}</body></html>"
+    texts = page_texts(weasyprint.HTML(string=html).write_pdf())  # PDFium: pypdf's took as long as the layout
+    assert len(texts) == len(maps)
+    return {name: " ".join(text.split()) for name, text in zip(maps, texts, strict=True)}
+
+
+def test_weasyprint_draws_the_print_map() -> None:
+    """WeasyPrint draws the map without links (its SVG renderer treats <a> as text): every label and
+    number must reach the PDF."""
+    text = printed_maps()["print"]
     for expected in ("Champratel", "2 fiches", "Contours schématiques", "7", "12"):
         assert expected in text
 
@@ -498,10 +512,7 @@ def test_official_contours_carry_their_source() -> None:
     # A narrow map gets the short form.
     assert notes(parse(render_map(iris_quartiers(), width=100))) == ["Source : IGN"]
     # The source is printed too: WeasyPrint draws it into the PDF.
-    weasyprint = pytest.importorskip("weasyprint")
-    pdf = weasyprint.HTML(string=f"<html><body>{render_map(iris_quartiers())}</body></html>").write_pdf()
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    assert "Source : IGN, contours IRIS" in " ".join(text.split())
+    assert "Source : IGN, contours IRIS" in printed_maps()["iris"]
 
 
 # --- Golden files: the exact SVG of a few maps -------------------------------------------------------
@@ -535,34 +546,44 @@ def iris_quartiers() -> list[Quartier]:
     ]
 
 
-def _golden_maps() -> dict[str, str]:
-    quartiers = demo_quartiers()
-    counts = {q.id: (q.id * 7) % 12 for q in quartiers}
-    numbered = [
-        MapMarker(item["latitude"], item["longitude"], item["nom"], number=rank)
-        for rank, item in enumerate([*demo_lieux(), *demo_lieux()[:5]], start=1)
-    ]
-    places = demo_lieux()
+def _golden_maps() -> dict[str, Callable[[], str]]:
+    """Each golden map's name and how to draw it (drawn by its own test only: not all of them for each)."""
+    counts = {q.id: (q.id * 7) % 12 for q in demo_quartiers()}
+
+    def numbered() -> list[MapMarker]:
+        return [
+            MapMarker(item["latitude"], item["longitude"], item["nom"], number=rank)
+            for rank, item in enumerate([*demo_lieux(), *demo_lieux()[:5]], start=1)
+        ]
+
     return {
-        "demo": render_map(quartiers, demo_markers(), counts=counts, link_for=link),
-        "demo-print": render_map(quartiers, numbered, counts=counts, numbered=True, width=480),
-        "demo-official-narrow": render_map(
+        "demo": lambda: render_map(demo_quartiers(), demo_markers(), counts=counts, link_for=link),
+        "demo-print": lambda: render_map(
+            demo_quartiers(), numbered(), counts=counts, numbered=True, width=480
+        ),
+        "demo-official-narrow": lambda: render_map(
             demo_quartiers(schematic=False), demo_markers(), counts=counts, width=300, height=320
         ),
-        "demo-highlight-no-labels": render_map(
-            quartiers, highlight=[2, 5], with_labels=False, title="Deux quartiers", id_prefix="carte-deux"
+        "demo-highlight-no-labels": lambda: render_map(
+            demo_quartiers(),
+            highlight=[2, 5],
+            with_labels=False,
+            title="Deux quartiers",
+            id_prefix="carte-deux",
         ),
-        "iris-small": render_map(iris_quartiers(), counts={1: 4, 2: 0, 3: 12, 4: 1}, link_for=link),
-        "locator-one": render_locator([_lieu("Le 25", 45.7812, 3.1005, 6)], quartiers, link_for=link),
-        "locator-three": render_locator(
-            [_lieu(p["nom"], p["latitude"], p["longitude"], None) for p in places[:3]], quartiers
+        "iris-small": lambda: render_map(iris_quartiers(), counts={1: 4, 2: 0, 3: 12, 4: 1}, link_for=link),
+        "locator-one": lambda: render_locator(
+            [_lieu("Le 25", 45.7812, 3.1005, 6)], demo_quartiers(), link_for=link
+        ),
+        "locator-three": lambda: render_locator(
+            [_lieu(p["nom"], p["latitude"], p["longitude"], None) for p in demo_lieux()[:3]], demo_quartiers()
         ),
     }
 
 
 @pytest.mark.parametrize("name", sorted(_golden_maps()))
 def test_golden_maps(name: str) -> None:
-    svg = str(_golden_maps()[name])
+    svg = str(_golden_maps()[name]())
     path = DATA / f"{name}.svg"
     if os.environ.get("GUIDE_REGENERATE_MAPS"):
         path.write_text(svg + "\n", encoding="utf-8")
