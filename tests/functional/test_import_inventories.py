@@ -344,6 +344,16 @@ def test_a_newer_export_updates_what_the_source_changed_and_keeps_partner_edits(
         courriel="accueil@association-01.example",
     )
     _edit(folder / "services.json", "juridique-03--atelier-numerique", _drop=True)
+    # A dry run of the re-synchronisation first: the same counts, nothing written.
+    records = _count(db, SourceRecord)
+    dry = import_inventory(db, folder, publish=True, dry_run=True)
+    assert dry.dry_run and (dry.fiches.updated, dry.organisations.updated) == (1, 1)
+    assert [m.id for m in dry.missing] == ["juridique-03--atelier-numerique"]
+    db.expire_all()
+    assert fiche.current_version.nom == "Accueil et orientation" and len(fiche.versions) == versions
+    assert organisation.courriel != "accueil@association-01.example"
+    assert _fiche(db, "ville-clermont", "juridique-03--atelier-numerique").source_record.missing_since is None
+    assert _count(db, SourceRecord) == records == 24 + 46
     report = import_inventory(db, folder, publish=True)
 
     assert report.rejected == []
@@ -373,21 +383,6 @@ def test_a_newer_export_updates_what_the_source_changed_and_keeps_partner_edits(
     assert [m.id for m in third.missing] == ["juridique-03--atelier-numerique"]
 
 
-def test_dry_run_of_a_resynchronisation_writes_nothing(db: Session, tmp_path: Path) -> None:
-    _taxonomy(db)
-    folder = tmp_path / "export"
-    shutil.copytree(FRESH, folder)
-    import_inventory(db, folder)
-    _edit(folder / "services.json", "association-01--accueil", nom="Nouveau nom")
-    dry = import_inventory(db, folder, dry_run=True)
-    assert dry.fiches.updated == 1 and dry.dry_run
-    assert (
-        _fiche(db, "ville-clermont", "association-01--accueil").current_version.nom
-        == "Accueil et orientation"
-    )
-    assert _count(db, SourceRecord) == 24 + 46
-
-
 # --- aliases kept by the coordination ----------------------------------------------------------------
 
 
@@ -414,8 +409,14 @@ def test_coordinators_keep_aliases_where_quartiers_are_edited(
     assert form.submit("save").status_int == 303
     db.expire_all()
     assert [a.label for a in jaude.aliases] == ["Jaude", "Place de Jaude"]
+    # the export reduced to one structure and its services: the quartier of one lieu is the point here
     folder = tmp_path / "export"
-    shutil.copytree(FRESH, folder)
+    folder.mkdir()
+    for name, key in (("structures", "id"), ("services", "structure_id")):
+        rows = json.loads((FRESH / f"{name}.json").read_text(encoding="utf-8"))
+        kept = [row for row in rows if row.get(key) == "association-01"]
+        assert kept, name
+        (folder / f"{name}.json").write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
     _edit(folder / "structures.json", "association-01", quartier="place de jaude")
     import_inventory(db, folder)
     lieu = db.scalar(select(Lieu).where(Lieu.source_id == "association-01"))
