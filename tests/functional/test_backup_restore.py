@@ -3,8 +3,9 @@
 The source instance is the demo guide plus a fiche in every state and with several versions, a logo and a
 printed edition; a thread sends requests to its app (reads, searches that are recorded, failed logins)
 during ``guide-backup``. ``guide-restore`` then fills a fresh instance (fresh var dir, fresh database) and
-the two must answer the same: every public page and API answer, every row of every table (the tables the
-requests kept writing to after the snapshot hold nothing the source does not), the edition's files and text.
+the two must answer the same: every API answer, the search pages and a sample of every other kind of
+public page, every row of every table (the tables the requests kept writing to after the snapshot hold
+nothing the source does not), the edition's files and text.
 Runs on SQLite, and on PostgreSQL when GUIDE_TEST_DATABASE_URL is set.
 """
 
@@ -109,17 +110,30 @@ def _answers(testapp: webtest.TestApp, paths: list[str]) -> dict[str, tuple[int,
     return answers
 
 
+def _sample(items: list[Any]) -> list[Any]:
+    """The first two, the middle one and the last one."""
+    return list(dict.fromkeys([*items[:2], items[len(items) // 2], items[-1]]))
+
+
 def _paths(db: Any) -> list[str]:
+    """Every API answer (each fiche's, public or not) and the home, search and map pages; of the HTML pages
+    of a fiche, an organisation and a quartier, a sample of each kind. The tables are compared row by row
+    and the stored files byte for byte: what the pages add is the restored instance's own state (its search
+    index, rebuilt by guide-restore; its storage; its settings), seen in every search and API answer and in
+    any page of a kind as in all of them — the first fiches are the ones ``_fill`` gave versions and a
+    working copy, the first organisation has the logo. (Every page of the demo was ~300 requests a side.)"""
     paths = ["/", "/recherche", "/recherche?q=aide", "/recherche?q=logement+jeunes", "/carte.geojson"]
     paths += ["/api/v1/search", "/api/v1/search?q=sante", "/api/v1/search?q=emploi"]
-    for fiche_id, public in db.execute(select(Fiche.id, Fiche.is_public).order_by(Fiche.id)):
-        paths += (
-            [f"/fiche/{fiche_id}", f"/api/v1/fiches/{fiche_id}"] if public else [f"/api/v1/fiches/{fiche_id}"]
-        )
+    fiches = db.execute(select(Fiche.id, Fiche.is_public).order_by(Fiche.id)).all()
+    paths += [f"/api/v1/fiches/{fiche_id}" for fiche_id, _public in fiches]
+    paths += [f"/fiche/{fiche_id}" for fiche_id in _sample([f for f, public in fiches if public])]
     paths += [
-        f"/structure/{slug}" for slug in db.scalars(select(Organisation.slug).order_by(Organisation.id))
+        f"/structure/{slug}"
+        for slug in _sample(db.scalars(select(Organisation.slug).order_by(Organisation.id)).all())
     ]
-    paths += [f"/quartier/{slug}" for slug in db.scalars(select(Quartier.slug).order_by(Quartier.id))]
+    paths += [
+        f"/quartier/{slug}" for slug in _sample(db.scalars(select(Quartier.slug).order_by(Quartier.id)).all())
+    ]
     return paths
 
 
@@ -222,7 +236,7 @@ def test_a_guide_backed_up_while_serving_restores_identical(tmp_path, worker_id)
     assert 0 < restored < sum(len(source_tables[name]) for name in WRITTEN_BY_REQUESTS)
     assert sum(len(rows) for rows in target_tables.values()) > 500
 
-    # every public page and API answer, and the archived edition's text
+    # every API answer, search and sample of each kind of page, and the archived edition's text
     target_app = main({}, database_url=target_url, var_dir=str(target_var), **SETTINGS)
     environ = {"HTTP_HOST": "localhost", "REMOTE_ADDR": "127.0.0.1"}
     source_client = webtest.TestApp(source_app, extra_environ=environ)
@@ -235,7 +249,7 @@ def test_a_guide_backed_up_while_serving_restores_identical(tmp_path, worker_id)
     target_answers = _answers(target_client, paths)
     for path in paths:
         assert target_answers[path] == source_answers[path], path
-    assert sum(status == 200 for status, _body in target_answers.values()) > 100
+    assert sum(status == 200 for status, _body in target_answers.values()) > 60
 
     def edition_text(engine: Any) -> str:
         with make_session_factory(engine)() as db:
