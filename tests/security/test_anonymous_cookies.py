@@ -40,28 +40,36 @@ def _row_counts(db) -> dict[str, int]:
     }
 
 
-def test_public_pages_set_no_cookie(testapp, world):
+def test_public_pages_set_no_cookie_write_nothing_and_are_briefly_cacheable(testapp, world, db):
+    """Each public URL asked once (and once more with its ETag): no cookie, nothing written in the database,
+    cacheable by a shared cache for a minute and revalidated with its ETag."""
+    db.expire_all()
+    before = _row_counts(db)
     for url in _public_urls(testapp, world):
         response = testapp.get(url, expect_errors=True)
         assert response.status_int in (200, 301, 404), url
         assert "Set-Cookie" not in response.headers, url
         assert not testapp.cookies, url
-    fiche_page = testapp.get(f"/fiche/{world.fiches['published_a'].id}").follow()
-    # the « ajouter à ma sélection » button is there, without a token (that would need a session)
-    assert fiche_page.html.select_one("form.selection-toggle button") is not None
-    assert 'name="csrf_token"' not in fiche_page.text
-
-
-def test_anonymous_get_requests_write_nothing_in_the_database(testapp, world, db):
-    db.expire_all()
-    before = _row_counts(db)
-    for url in _public_urls(testapp, world):
-        testapp.get(url, expect_errors=True)
+        if response.status_int != 200:
+            continue
+        assert response.headers["Cache-Control"] == "public, max-age=60", url
+        assert "Cookie" in response.headers.get("Vary", ""), url
+        etag = response.headers["ETag"]
+        again = testapp.get(url, headers={"If-None-Match": etag}, status=304)
+        assert again.body == b"", url
+        assert "Set-Cookie" not in again.headers, url
     db.expire_all()
     after = _row_counts(db)
     changed = {name: (before[name], after[name]) for name in before if before[name] != after[name]}
     changed.pop("search_miss", None)  # queries without results are counted on purpose (another item)
     assert changed == {}
+    fiche_page = testapp.get(f"/fiche/{world.fiches['published_a'].id}").follow()
+    # the « ajouter à ma sélection » button is there, without a token (that would need a session)
+    assert fiche_page.html.select_one("form.selection-toggle button") is not None
+    assert 'name="csrf_token"' not in fiche_page.text
+    home = testapp.get("/")
+    changed = testapp.get("/", headers={"If-None-Match": '"not-the-same"'})
+    assert changed.status_int == 200 and changed.body == home.body
 
 
 def _selection_form(page):
@@ -130,21 +138,6 @@ def test_a_cross_site_post_to_the_selection_is_refused(testapp, world):
     )
     assert response.status_int == 400
     assert "Fiche published a" in visible(testapp.get("/selection"))
-
-
-def test_public_pages_are_briefly_cacheable_and_revalidated_with_an_etag(testapp, world):
-    for url in _public_urls(testapp, world):
-        response = testapp.get(url, expect_errors=True)
-        if response.status_int != 200:
-            continue
-        assert response.headers["Cache-Control"] == "public, max-age=60", url
-        assert "Cookie" in response.headers.get("Vary", ""), url
-        etag = response.headers["ETag"]
-        again = testapp.get(url, headers={"If-None-Match": etag}, status=304)
-        assert again.body == b"", url
-    home = testapp.get("/")
-    changed = testapp.get("/", headers={"If-None-Match": '"not-the-same"'})
-    assert changed.status_int == 200 and changed.body == home.body
 
 
 def test_pages_of_logged_in_users_are_not_publicly_cacheable(testapp, world, login):
