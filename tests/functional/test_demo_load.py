@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from guide.db import make_engine, make_session_factory
@@ -62,11 +62,6 @@ def _session() -> Iterator[Session]:
     finally:
         session.close()
         engine.dispose()
-
-
-@pytest.fixture
-def memory_db() -> Iterator[Session]:
-    yield from _session()
 
 
 @pytest.fixture(scope="module")
@@ -242,44 +237,64 @@ def test_a_second_load_does_nothing(loaded: tuple[Session, dict[str, int] | None
     assert _count(db, Organisation) == len(STRUCTURES)
 
 
-def test_existing_taxonomy_and_accounts_are_reused(memory_db: Session) -> None:
-    db = memory_db
-    db.add(Thematique(slug="sante", label="Santé (existante)", icon="x", position=1, di_codes=[]))
-    # Another name for La Gauthière: the importer matches « La Gauthière » to it all the same.
-    db.add(Quartier(code="QP-GAUTHIERE", nom="GAUTHIERE", slug="gauthiere", geometry=None))
-    db.add(User(email="admin@guide.localhost", name="Déjà là", role=SiteRole.ADMIN, password_hash=None))
-    db.commit()
-    counts = load_demo(db)
-    db.commit()
-    assert counts is not None
-    assert counts["thematiques"] == len(DEMO_THEMATIQUES) - 1
-    assert counts["quartiers"] == len(DEMO_QUARTIERS) - 1
-    assert counts["users"] == len(DEMO_USERS) - 1
-    assert _count(db, Thematique) == len(DEMO_THEMATIQUES)
-    assert db.scalar(select(Thematique.label).where(Thematique.slug == "sante")) == "Santé (existante)"
-    lieu = db.scalar(select(Lieu).where(Lieu.source_id == "espace-combaude"))
-    assert lieu is not None and lieu.quartier is not None and lieu.quartier.nom == "GAUTHIERE"
-    admin = db.scalar(select(User).where(User.email == "admin@guide.localhost"))
-    assert admin is not None and admin.password_hash is None, "an existing password is left alone"
-
-
-def test_guide_demo_on_a_fresh_var_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _ini(tmp_path: Path) -> tuple[str, Path]:
     url = migrated(f"sqlite:///{tmp_path / 'guide.sqlite'}")  # a copy of the run's migrated template
     ini = tmp_path / "test.ini"
     ini.write_text(f"[app:main]\nuse = egg:guide-du-territoire\ndatabase_url = {url}\nvar_dir = {tmp_path}\n")
-    assert demo_script.main([str(ini)]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith(
-        # the migrations installed the guide's taxonomy: the demo reuses it
-        "Guide de démonstration chargé : 11 quartiers, 0 thematiques, 26 organisations, 16 lieux"
-    )
-    assert "partenaire@guide.localhost" in out and DEMO_PASSWORD in out
-    assert demo_script.main([str(ini)]) == 0
-    assert capsys.readouterr().out.startswith("Le guide de démonstration est déjà chargé.")
+    return url, ini
+
+
+def test_guide_demo_on_a_fresh_var_dir_reuses_the_guides_taxonomy_and_accounts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``guide-demo`` on a guide that has its taxonomy (the migrations installed it), a quartier under
+    another name and an account already (one load of the demo for what were two tests, and a third in
+    test_scripts: the same script run twice)."""
+    url, ini = _ini(tmp_path)
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as db:
+            db.execute(update(Thematique).where(Thematique.slug == "sante").values(label="Santé (existante)"))
+            # Another name for La Gauthière: the importer matches « La Gauthière » to it all the same.
+            db.add(Quartier(code="QP-GAUTHIERE", nom="GAUTHIERE", slug="gauthiere", geometry=None))
+            db.add(
+                User(email="admin@guide.localhost", name="Déjà là", role=SiteRole.ADMIN, password_hash=None)
+            )
+            db.commit()
+            thematiques = set(db.scalars(select(Thematique.slug)))
+        assert {item["slug"] for item in DEMO_THEMATIQUES} <= thematiques
+        assert demo_script.main([str(ini)]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith(
+            # the migrations installed the guide's taxonomy: the demo reuses it, and the existing quartier
+            # and account
+            f"Guide de démonstration chargé : {len(DEMO_QUARTIERS) - 1} quartiers, 0 thematiques, "
+            f"26 organisations, 16 lieux, 73 fiches, {len(DEMO_USERS) - 1} users"
+        )
+        assert "partenaire@guide.localhost" in out and "admin@guide.localhost" in out and DEMO_PASSWORD in out
+        assert demo_script.main([str(ini)]) == 0
+        assert capsys.readouterr().out.startswith("Le guide de démonstration est déjà chargé.")
+        with make_session_factory(engine)() as db:
+            assert set(db.scalars(select(Thematique.slug))) == thematiques
+            assert (
+                db.scalar(select(Thematique.label).where(Thematique.slug == "sante")) == "Santé (existante)"
+            )
+            assert _count(db, Quartier) == len(DEMO_QUARTIERS)
+            lieu = db.scalar(select(Lieu).where(Lieu.source_id == "espace-combaude"))
+            assert lieu is not None and lieu.quartier is not None and lieu.quartier.nom == "GAUTHIERE"
+            admin = db.scalar(select(User).where(User.email == "admin@guide.localhost"))
+            assert admin is not None and admin.password_hash is None, "an existing password is left alone"
+            assert _count(db, Organisation) == len(STRUCTURES)
+            published = db.scalar(
+                select(func.count()).select_from(Fiche).where(Fiche.state == State.PUBLISHED)
+            )
+            assert published >= 40
+    finally:
+        engine.dispose()
 
 
 def test_a_broken_demo_export_is_refused_whole(
-    memory_db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = tmp_path / "demo"
     shutil.copytree(demo.DEMO_DIR, folder)
@@ -287,13 +302,10 @@ def test_a_broken_demo_export_is_refused_whole(
     services[0]["guide"]["lieux"] = ["nulle-part"]
     (folder / "services.json").write_text(json.dumps(services, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setattr(demo, "DEMO_DIR", folder)
-    with pytest.raises(demo.DemoDataError, match="25gh-accueil"):
-        load_demo(memory_db)
-    url = migrated(f"sqlite:///{tmp_path / 'guide.sqlite'}")  # a copy of the run's migrated template
-    ini = tmp_path / "test.ini"
-    ini.write_text(f"[app:main]\nuse = egg:guide-du-territoire\ndatabase_url = {url}\nvar_dir = {tmp_path}\n")
-    assert demo_script.main([str(ini)]) == 1
-    assert "lieu inconnu : « nulle-part »" in capsys.readouterr().err
+    url, ini = _ini(tmp_path)
+    assert demo_script.main([str(ini)]) == 1  # load_demo raised DemoDataError: the script reports it
+    error = capsys.readouterr().err
+    assert "25gh-accueil" in error and "lieu inconnu : « nulle-part »" in error
     engine = make_engine(url)
     with make_session_factory(engine)() as check:
         assert _count(check, Organisation) == 0 and _count(check, User) == 0

@@ -6,11 +6,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from guide.db import make_engine, make_session_factory
-from guide.models import Base, Fiche, Organisation, SiteRole, State, User
-from guide.scripts import demo as demo_script
+from guide.models import Base, SiteRole, User
 from guide.scripts import user as user_script
-from guide.scripts.migrate import upgrade
 from guide.services.accounts import verify_password
+
+from ..databases import migrated
 
 
 def test_migrations_match_the_models(engine):
@@ -21,8 +21,7 @@ def test_migrations_match_the_models(engine):
 
 
 def _ini(tmp_path):
-    url = f"sqlite:///{tmp_path / 'guide.sqlite'}"
-    upgrade(url)
+    url = migrated(f"sqlite:///{tmp_path / 'guide.sqlite'}")  # a copy of the run's migrated template
     ini = tmp_path / "test.ini"
     ini.write_text(f"[app:main]\nuse = egg:guide-du-territoire\ndatabase_url = {url}\nvar_dir = {tmp_path}\n")
     return str(ini), url
@@ -48,21 +47,6 @@ def test_guide_user_refuses_a_short_password_and_a_bad_email(tmp_path, monkeypat
     monkeypatch.setenv("GUIDE_USER_PASSWORD", "une phrase de passe")
     assert user_script.main([ini, "pas une adresse"]) == 2
     assert "caractères" in capsys.readouterr().err
-
-
-def test_guide_demo_loads_once_and_prints_the_accounts(tmp_path, capsys):
-    ini, url = _ini(tmp_path)
-    assert demo_script.main([ini]) == 0
-    out = capsys.readouterr().out
-    assert "admin@guide.localhost" in out and "demo-guide-2026" in out
-    assert demo_script.main([ini]) == 0
-    assert "déjà chargé" in capsys.readouterr().out
-    engine = make_engine(url)
-    with make_session_factory(engine)() as db:
-        assert db.query(Organisation).count() >= 15
-        published = db.query(Fiche).filter(Fiche.state == State.PUBLISHED).count()
-        assert published >= 40
-    engine.dispose()
 
 
 def test_migrations_have_a_single_head():
