@@ -79,8 +79,9 @@ def grid_slots(per_day: int) -> list[tuple[str, str]]:
     return fields
 
 
-def test_a_forged_grid_with_more_slots_than_shown_is_refused_beside_the_hours(testapp, db, editing):
-    fiche, controls, before = editing
+def a_forged_grid_with_more_slots_than_shown_is_refused_beside_the_hours(
+    testapp, db, fiche, controls, before
+):
     data = with_hours(controls, "grid", grid_slots(50))  # 700 slot fields: under the form's field limit
     page = testapp.post(f"/espace/fiches/{fiche.id}/modifier", data)
 
@@ -94,8 +95,7 @@ def test_a_forged_grid_with_more_slots_than_shown_is_refused_beside_the_hours(te
     assert versions(db, fiche) == before
 
 
-def test_the_grid_of_7_days_by_400_slots_is_refused(testapp, db, editing):
-    fiche, controls, before = editing
+def the_grid_of_7_days_by_400_slots_is_refused(testapp, db, fiche, controls, before):
     data = with_hours(controls, "grid", grid_slots(400))
     page = testapp.post(f"/espace/fiches/{fiche.id}/modifier", data, expect_errors=True)
     assert page.status_int < 500
@@ -103,8 +103,7 @@ def test_the_grid_of_7_days_by_400_slots_is_refused(testapp, db, editing):
     assert versions(db, fiche) == before
 
 
-def test_a_34_kb_expert_string_is_refused_beside_the_hours(testapp, db, editing):
-    fiche, controls, before = editing
+def a_34_kb_expert_string_is_refused_beside_the_hours(testapp, db, fiche, controls, before):
     page = testapp.post(
         f"/espace/fiches/{fiche.id}/modifier", with_hours(controls, "raw", [("raw", WEEK_OF_400_SLOTS)])
     )
@@ -119,8 +118,7 @@ def test_a_34_kb_expert_string_is_refused_beside_the_hours(testapp, db, editing)
     assert versions(db, fiche) == before
 
 
-def test_a_100_kb_expert_string_is_refused_beside_the_hours(testapp, db, editing):
-    fiche, controls, before = editing
+def a_100_kb_expert_string_is_refused_beside_the_hours(testapp, db, fiche, controls, before):
     raw = ("Mo-Fr 09:00-12:00; " * 6000)[:100_000]
     page = testapp.post(f"/espace/fiches/{fiche.id}/modifier", with_hours(controls, "raw", [("raw", raw)]))
     assert page.status_int == 200
@@ -130,8 +128,7 @@ def test_a_100_kb_expert_string_is_refused_beside_the_hours(testapp, db, editing
     assert versions(db, fiche) == before
 
 
-def test_too_many_slots_in_a_short_expert_string_are_refused(testapp, db, editing):
-    fiche, controls, before = editing
+def too_many_slots_in_a_short_expert_string_are_refused(testapp, db, fiche, controls, before):
     raw = f"Mo-Su {tiny_slots(60)}"  # 60 slots in 725 characters: describing it would take seconds
     assert len(raw) < hours.MAX_LENGTH
     page = testapp.post(f"/espace/fiches/{fiche.id}/modifier", with_hours(controls, "raw", [("raw", raw)]))
@@ -157,8 +154,7 @@ def with_closures(controls: list[tuple[str, str]], count: int) -> list[tuple[str
     return data
 
 
-def test_more_than_50_closures_are_refused_with_a_message(testapp, db, editing):
-    fiche, controls, before = editing
+def more_than_50_closures_are_refused_with_a_message(testapp, db, fiche, controls, before):
     page = testapp.post(f"/espace/fiches/{fiche.id}/modifier", with_closures(controls, 51))
     assert page.status_int == 200
     assert "50 fermetures temporaires au plus" in visible(page)
@@ -166,8 +162,7 @@ def test_more_than_50_closures_are_refused_with_a_message(testapp, db, editing):
     assert versions(db, fiche) == before
 
 
-def test_500_closures_are_refused(testapp, db, editing):
-    fiche, controls, before = editing
+def _500_closures_are_refused(testapp, db, fiche, controls, before):
     page = testapp.post(
         f"/espace/fiches/{fiche.id}/modifier", with_closures(controls, 500), expect_errors=True
     )
@@ -187,29 +182,46 @@ def test_a_partner_can_still_save_ordinary_hours_and_closures(testapp, db, editi
     assert versions(db, fiche) == before + 1
 
 
-@pytest.mark.parametrize(
-    ("field", "size", "message"),
-    [
+def free_text_fields_are_bounded(testapp, db, fiche, controls, before):
+    for field, size, message in (
         ("contact_nom", 121, "120 caractères au plus"),
         ("horaires_precisions", 501, "500 caractères au plus"),
         ("frais_precisions", 1001, "1000 caractères au plus"),
-    ],
-)
-def test_free_text_fields_are_bounded(testapp, db, editing, field, size, message):
-    fiche, controls, before = editing
-    data = [(name, "x" * size if name == field else value) for name, value in controls]
-    page = testapp.post(f"/espace/fiches/{fiche.id}/modifier", data)
-    assert message in field_error(page, field)
-    assert versions(db, fiche) == before
+    ):
+        data = [(name, "x" * size if name == field else value) for name, value in controls]
+        page = testapp.post(f"/espace/fiches/{fiche.id}/modifier", data)
+        assert message in field_error(page, field), field
+        assert versions(db, fiche) == before
 
 
-def test_forged_choice_values_are_bounded(testapp, db, editing):
-    fiche, controls, before = editing
+def forged_choice_values_are_bounded(testapp, db, fiche, controls, before):
     data = [(name, "x" * 100_000 if name == "type_service" else value) for name, value in controls]
     page = testapp.post(f"/espace/fiches/{fiche.id}/modifier", data)
     assert page.status_int == 200
     assert "100 caractères au plus" in field_error(page, "type_service")
     assert versions(db, fiche) == before
+
+
+# Each refusal writes nothing (checked after each): one partner's editing session serves all of them, as
+# one person retrying in the same form would (a login and the edit form per check were most of the work).
+REFUSALS = {
+    "hours": [
+        a_forged_grid_with_more_slots_than_shown_is_refused_beside_the_hours,
+        the_grid_of_7_days_by_400_slots_is_refused,
+        a_34_kb_expert_string_is_refused_beside_the_hours,
+        a_100_kb_expert_string_is_refused_beside_the_hours,
+        too_many_slots_in_a_short_expert_string_are_refused,
+    ],
+    "closures": [more_than_50_closures_are_refused_with_a_message, _500_closures_are_refused],
+    "fields": [free_text_fields_are_bounded, forged_choice_values_are_bounded],
+}
+
+
+@pytest.mark.parametrize("kind", REFUSALS)
+def test_oversized_input_is_refused_beside_its_field_and_saves_nothing(testapp, db, editing, kind):
+    fiche, controls, before = editing
+    for check in REFUSALS[kind]:
+        check(testapp, db, fiche, controls, before)
 
 
 # --- the service itself, for strings that arrive by other ways (import, API, old data) --------------
