@@ -1,5 +1,7 @@
-"""Issue 2's walk-through in a real browser: a partner edits a fiche with the hours grid and submits it,
-a coordinator publishes it, an anonymous visitor reads the published fiche."""
+"""Issue 2's walk-through in a real browser: a partner edits a fiche with the hours grid (a first try with
+mistakes: the errors beside the fields, the input kept) and submits it, a coordinator publishes it, an
+anonymous visitor reads the published fiche. One walk: the form mistakes were a second test that logged in
+and opened the same form again."""
 
 from __future__ import annotations
 
@@ -33,6 +35,9 @@ def test_partner_edits_coordinator_publishes_resident_reads(live_url, desktop, p
     title = drafts.first.inner_text()
     drafts.first.click()
     page.get_by_role("link", name="Modifier", exact=True).click()
+    named = page.input_value('[name="nom"]')
+    typed_wrong(page)
+    page.get_by_label("Titre").fill(named)  # the title put back, the other mistakes corrected below
     # hours grid: Monday to Friday 9–12 and 14–17, closed on public holidays
     page.get_by_label("Grille de la semaine").check()
     for day in ("Mo", "Tu", "We", "Th", "Fr"):
@@ -86,11 +91,8 @@ def test_partner_edits_coordinator_publishes_resident_reads(live_url, desktop, p
     shot(desktop, "06-public-fiche-desktop")
 
 
-def test_form_errors_are_shown_beside_fields_and_input_is_kept(live_url, desktop):
-    page = desktop
-    log_in(page, live_url, PARTNER)
-    page.locator("h3:has(.state-brouillon) + table a").first.click()
-    page.get_by_role("link", name="Modifier", exact=True).click()
+def typed_wrong(page):
+    """Mistakes in the fiche's form: the errors are shown beside the fields, the input is kept."""
     page.get_by_label("Titre").fill("Un titre modifié mais pas enregistré")
     page.get_by_label("Téléphone").fill("12")
     page.locator('input[name="Mo-0-start"]').fill("14:00")
