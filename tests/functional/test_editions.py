@@ -52,6 +52,7 @@ class Pdf:
     def __init__(self, data: bytes) -> None:
         self.reader = PdfReader(io.BytesIO(data))
         self.texts = page_texts(data)  # PDFium: pypdf's extract_text took as long as the layout
+        self.squashed = [re.sub(r"\s+", "", text) for text in self.texts]  # text(): once per page
         self.pages = {
             name: self.reader.get_destination_page_number(dest) + 1
             for name, dest in self.reader.named_destinations.items()
@@ -62,7 +63,7 @@ class Pdf:
 
     def text(self, page: int) -> str:
         """The text of a page (numbered from 1, like the printed numbers), white space removed."""
-        return re.sub(r"\s+", "", self.texts[page - 1])
+        return self.squashed[page - 1]
 
     def numbers(self, first: int, last: int) -> list[int]:
         """The page numbers printed after leader dots on pages first..last (TOC and index entries)."""
@@ -426,8 +427,8 @@ def test_coordinator_opens_checks_previews_and_generates_an_edition(testapp, wor
     assert testapp.get(f"/coordination/editions/{edition.id}/modifier").status_int == 303
     view = testapp.get(f"/coordination/editions/{edition.id}")
     assert "Régénérer le PDF" in visible(view)
-    # Regenerating runs the generation again on the frozen fiches (what it prints: the test above; its
-    # layout here would be this one's again).
+    # Regenerating runs the generation again on the frozen fiches (what a regeneration prints:
+    # test_regenerating_a_past_edition_prints_the_same_text; its layout here would be the one above again).
     runs = generations_run(monkeypatch)
     again = last_form(view).submit()
     assert again.status_int == 303 and again.location.endswith("/generation")
