@@ -11,7 +11,6 @@ from limits import parse
 from sqlalchemy import func, select
 
 from guide.models import Fiche, FicheVersion, SharedSelection
-from guide.ratelimit import LIMITS
 from guide.services import selection
 
 from ..pdftext import page_texts
@@ -21,7 +20,7 @@ from .helpers import csrf_token, post, visible
 @pytest.fixture
 def app_settings(app_settings):
     # the settings of the other PDF tests (test_print_on_demand, test_pro_info_leaks…): one cached app for
-    # all of them, its templates compiled once
+    # all of them, its templates compiled once (the share limit is set by its test)
     return {**app_settings, "pdf.wait_seconds": "300"}
 
 
@@ -166,11 +165,15 @@ def test_short_link_opens_a_read_only_copy_without_an_account(app, testapp, worl
     assert db.scalar(select(func.count()).select_from(SharedSelection)) == 1
 
 
-def test_short_links_are_bounded(testapp, world, db):
+def test_short_links_are_bounded(app, testapp, world, db, monkeypatch):
     a, b = world.fiches["published_a"], world.fiches["published_b"]
     assert "rien à partager" in visible(post(testapp, "/selection/partager").follow())
     _add(testapp, a, b)
-    allowed = parse(LIMITS["selection_share"].split(";")[0]).amount  # the site's own limit: 10 an hour
+    # ``ratelimit.selection_share = 3/hour`` for this test, set on the app's rate limiter (the setting would
+    # make an app of its own, templates compiled again; tests/functional/test_api_ratelimit checks that a
+    # ``ratelimit.*`` setting is read)
+    allowed = 3
+    monkeypatch.setitem(app.registry["ratelimiter"].rates, "selection_share", [parse(f"{allowed}/hour")])
     token = csrf_token(testapp)  # asked once (post() asks a page for it each time)
     for n in range(allowed):
         testapp.post("/selection/note", {"csrf_token": token, "fiche_id": str(a.id), "note": f"version {n}"})
