@@ -1,7 +1,8 @@
 """Issue 7: a Content-Security-Policy that would have stopped the map XSS, and the other security headers, on
-every response — every route of the app (taken from its route registry) as an anonymous visitor and as an
-admin, static files, PDFs, the API, errors and redirects. Then, in Chromium, the pages run with no CSP
-violation (the policy breaks nothing) and an injected inline script is refused."""
+every response — every route of the app (taken from its route registry) as an anonymous visitor, and as an
+admin wherever logging in changes the answer; static files, PDFs, the API, errors and redirects. Then, in
+Chromium, the pages run with no CSP violation (the policy breaks nothing) and an injected inline script is
+refused."""
 
 from __future__ import annotations
 
