@@ -46,7 +46,7 @@ from ..live import site_database
 from .test_worker import own_database, stop_worker, wait_until, write_ini
 
 KILLS = 3  # random moments per command
-MAILS = 300  # a campaign's mails
+MAILS = 150  # a campaign's mails: three batches of the outbox (guide.mail.BATCH), ~2 s of delivery
 SMALL_EDITION = 4  # public fiches of the edition killed at random moments (12 pages)
 IMPORTED_STRUCTURES = 5  # the first structures of the demo export and their 26 services (of 73)
 
