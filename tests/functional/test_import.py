@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from guide.db import make_engine, make_session_factory
 from guide.models import Fiche, IndexChange, Lieu, Organisation, Quartier, State, Thematique
 from guide.scripts import importer as importer_script
-from guide.scripts.migrate import upgrade
 from guide.services import fiches
 from guide.services.importer import Counts, ImportFailed, import_inventory, resume_of
+
+from ..databases import migrated
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 JSON_SAMPLE = DATA / "dora-sample"
@@ -492,8 +493,7 @@ def test_resume_is_cut_cleanly() -> None:
 
 @pytest.fixture
 def ini(tmp_path: Path) -> Path:
-    url = f"sqlite:///{tmp_path / 'x.sqlite'}"
-    upgrade(url)
+    url = migrated(f"sqlite:///{tmp_path / 'x.sqlite'}")  # a copy of the run's migrated template
     engine = make_engine(url)
     with make_session_factory(engine)() as db, db.begin():
         db.execute(delete(Thematique))  # the taxonomy the migrations install: replaced by seed()'s
