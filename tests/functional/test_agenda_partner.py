@@ -17,7 +17,7 @@ from guide.services import agenda, referents
 from guide.services.agenda import EventInput, Recurrence
 
 from .. import factories
-from .helpers import choose, field_error, post, visible
+from .helpers import choose, csrf_token, field_error, post, visible
 
 ROLES = ["anonymous", "nobody", "editor_a", "owner_a", "owner_b", "editor_c", "coord", "admin"]
 STAFF = {"coord", "admin"}
@@ -288,12 +288,15 @@ def test_authorization_matrix(testapp, world, db, login, who):
     ids = _ids(db, world)
     if who != "anonymous":
         login(world.users[who].email)
+    # the session's token, read once: none of these requests changes the session (a refused token would be
+    # a 400, never in the expected statuses)
+    token = csrf_token(testapp)
     for name, method, template, allowed in PAGES:
         url = template.format(**ids)
         if method == "GET":
             response = testapp.get(url, status="*")
         else:
-            response = post(testapp, url, {"comment": "Un commentaire."}, status="*")
+            response = testapp.post(url, {"csrf_token": token, "comment": "Un commentaire."}, status="*")
         expected = {200, 303} if who in allowed else ({303} if who == "anonymous" else {403})
         assert response.status_int in expected, (name, who, response.status_int)
         if who == "anonymous" and response.status_int == 303:
