@@ -16,7 +16,7 @@ from guide.models import FicheEvent, FicheTranslation, Thematique, TranslationSt
 from guide.services import fiches, referents, translations
 from tests import factories
 
-from .helpers import field_error, post, visible
+from .helpers import csrf_token, field_error, post, visible
 
 ENGLISH = {
     "nom": "Legal advice desk",
@@ -182,11 +182,18 @@ def test_authorization_matrix(testapp, world, db, login):
         if who != "anonymous":
             login(world.users[who].email)
         refused = {303} if who == "anonymous" else {403}
+        token = csrf_token(testapp)  # read once per role: these requests do not change the session
         for name, allowed, response in (
             ("list", read, lambda: testapp.get(base, expect_errors=True)),
             ("review page", read, lambda: testapp.get(base + "/es", expect_errors=True)),
             ("edit form", write, lambda: testapp.get(base + "/es/modifier", expect_errors=True)),
-            ("publish", publish, lambda: post(testapp, base + "/es/etat/publier", expect_errors=True)),
+            (
+                "publish",
+                publish,
+                lambda token=token: testapp.post(
+                    base + "/es/etat/publier", {"csrf_token": token}, expect_errors=True
+                ),
+            ),
         ):
             status = response().status_int
             if status not in ({200, 303} if allowed else refused):
