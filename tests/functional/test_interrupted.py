@@ -10,7 +10,8 @@ The random seed is in every assertion message, so that a failure can be replayed
 
 Under coverage (``make test``'s SQLite run, ``patch = ["subprocess"]``), the run that measures the work and
 the runs to be killed are not traced — a SIGKILLed process saves no coverage data, and the moments must be
-drawn over the work as the killed runs do it; the runs after the kills, which finish, are.
+drawn over the work as the killed runs do it; the runs after the kills, which finish, are (for the edition,
+only the first of its reruns: the others run the same code from another state).
 """
 
 from __future__ import annotations
@@ -448,7 +449,7 @@ def test_an_edition_killed_anywhere_leaves_no_half_pdf_and_runs_again(
         for edition_id, status, _pdf, frozen in _editions(demo_database)
         if status != "terminee"
     }
-    for edition_id in unfinished.values():
+    for number, edition_id in enumerate(unfinished.values()):
         command = [
             sys.executable,
             "-m",
@@ -458,7 +459,9 @@ def test_an_edition_killed_anywhere_leaves_no_half_pdf_and_runs_again(
             str(edition_id),
             "-q",
         ]
-        _run(launcher, command, log)
+        # the first traced (its lines count); the next ones run the same script's code from another state
+        # (the freeze done or not), which the in-process tests of test_editions and test_worker trace
+        _run(launcher, command, log, untraced=number > 0)
     rerun = set(unfinished.values())
     assert all(
         status == "terminee" and _whole_pdf(pdf)
