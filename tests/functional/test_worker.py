@@ -56,11 +56,20 @@ def write_ini(path: Path, url: str, var_dir: Path, **extra: str) -> Path:
 
 
 @contextlib.contextmanager
-def running_worker(ini: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """``guide-worker INI`` in a process of its own, stopped (SIGINT, as systemd does) at the end."""
+def running_worker(ini: Path, log: Path, traced: bool = True) -> Iterator[subprocess.Popen[bytes]]:
+    """``guide-worker INI`` in a process of its own, stopped (SIGINT, as systemd does) at the end.
+    ``traced=False``: not measured by coverage even when the tests are (``patch = ["subprocess"]`` passes
+    it the variable its ``.pth`` starts coverage on) — for a worker doing what another test's traced worker
+    does, whose tracer would only slow its work (a PDF layout) down 2–3 times."""
     command = [str(Path(sys.executable).with_name("guide-worker")), str(ini), "--workers", "2"]
+    environ = None
+    if not traced:
+        untraced = ("COVERAGE_PROCESS_CONFIG", "COVERAGE_PROCESS_START")
+        environ = {name: value for name, value in os.environ.items() if name not in untraced}
     with open(log, "wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True, env=environ
+        )
     try:
         yield process
     finally:
