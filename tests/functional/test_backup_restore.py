@@ -183,7 +183,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_guide_backed_up_while_serving_restores_identical(tmp_path, worker_id):
+def test_a_guide_backed_up_while_serving_restores_identical(tmp_path, worker_id, jinja_cache):
     source_url = site_database(tmp_path, f"guide_drill_source_{worker_id}")
     target_url = site_database(tmp_path, f"guide_drill_target_{worker_id}")
     source_ini, target_ini = _ini(tmp_path / "source", source_url), _ini(tmp_path / "target", target_url)
@@ -193,7 +193,9 @@ def test_a_guide_backed_up_while_serving_restores_identical(tmp_path, worker_id)
     with make_session_factory(source_engine)() as db:
         edition_id = db.scalar(select(Edition.id))
     (printing.editions_dir(source_var) / f"edition-{edition_id}.log").write_text("journal, pas sauvegardé\n")
-    source_app = main({}, database_url=source_url, var_dir=str(source_var), **SETTINGS)
+    # the run's compiled templates (tests/conftest.py), not compiled again by each app
+    compiled = {"jinja2.bytecode_caching": "true", "jinja2.bytecode_caching_directory": jinja_cache}
+    source_app = main({}, database_url=source_url, var_dir=str(source_var), **SETTINGS, **compiled)
 
     hammer = Hammer(source_app)
     hammer.start()
@@ -237,7 +239,7 @@ def test_a_guide_backed_up_while_serving_restores_identical(tmp_path, worker_id)
     assert sum(len(rows) for rows in target_tables.values()) > 500
 
     # every API answer, search and sample of each kind of page, and the archived edition's text
-    target_app = main({}, database_url=target_url, var_dir=str(target_var), **SETTINGS)
+    target_app = main({}, database_url=target_url, var_dir=str(target_var), **SETTINGS, **compiled)
     environ = {"HTTP_HOST": "localhost", "REMOTE_ADDR": "127.0.0.1"}
     source_client = webtest.TestApp(source_app, extra_environ=environ)
     target_client = webtest.TestApp(target_app, extra_environ=environ)

@@ -29,7 +29,7 @@ from .helpers import post
 from .test_worker import SECRET, own_database, restore_tasks_state, running_worker, write_ini  # noqa: F401
 
 
-def server(url: str, var_dir: Path) -> webtest.TestApp:
+def server(url: str, var_dir: Path, jinja_cache: str) -> webtest.TestApp:
     app = main(
         {},
         database_url=url,
@@ -37,6 +37,8 @@ def server(url: str, var_dir: Path) -> webtest.TestApp:
         secret=SECRET,  # one secret for the site: a session cookie of A is good on B, as behind a proxy
         site_url="http://localhost",
         **{"search.poll_seconds": "0", "pyramid.reload_templates": "false"},
+        # the run's compiled templates (tests/conftest.py), not compiled again by each app
+        **{"jinja2.bytecode_caching": "true", "jinja2.bytecode_caching_directory": jinja_cache},
     )
     return webtest.TestApp(app, extra_environ={"HTTP_HOST": "localhost", "REMOTE_ADDR": "127.0.0.1"})
 
@@ -56,7 +58,7 @@ def png() -> bytes:
 
 
 @pytest.fixture
-def site(request, database_url, tmp_path):
+def site(request, database_url, tmp_path, jinja_cache):
     request.getfixturevalue("restore_tasks_state")  # the apps made here configure the task queue
     url = own_database(database_url, tmp_path, "two_servers")
     engine = make_engine(url)
@@ -67,7 +69,7 @@ def site(request, database_url, tmp_path):
         printing.seed_helplines(db)
         db.commit()
         ids = world.ids()
-    a, b = server(url, tmp_path / "var-a"), server(url, tmp_path / "var-b")
+    a, b = server(url, tmp_path / "var-a", jinja_cache), server(url, tmp_path / "var-b", jinja_cache)
     yield url, factory, ids, a, b
     for testapp in (a, b):
         testapp.app.registry["dbsession_factory"].kw["bind"].dispose()

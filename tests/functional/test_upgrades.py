@@ -70,7 +70,7 @@ def test_every_released_head_is_a_known_revision_with_its_fixture():
 
 
 @pytest.mark.parametrize("revision", RELEASED_HEADS)
-def test_a_guide_of_a_released_schema_upgrades_and_is_served(tmp_path, worker_id, revision):
+def test_a_guide_of_a_released_schema_upgrades_and_is_served(tmp_path, worker_id, jinja_cache, revision):
     url = site_database(tmp_path, f"guide_upgrade_{revision}_{worker_id}")
     command.upgrade(alembic_config(url), revision)
     engine = make_engine(url)
@@ -105,6 +105,8 @@ def test_a_guide_of_a_released_schema_upgrades_and_is_served(tmp_path, worker_id
         secret="upgrade-" + "s" * 40,
         site_url="http://localhost",
         **{"mail.backend": "file", "search.poll_seconds": "0"},
+        # the run's compiled templates (tests/conftest.py), not compiled again by each app
+        **{"jinja2.bytecode_caching": "true", "jinja2.bytecode_caching_directory": jinja_cache},
     )
     client = webtest.TestApp(app, extra_environ={"HTTP_HOST": "localhost", "REMOTE_ADDR": "127.0.0.1"})
     fiche = client.get("/fiche/1").follow()  # to its canonical address, with its slug
