@@ -33,7 +33,6 @@ from guide.models.edition import EditionStatus
 from guide.scripts import backup as backup_script
 from guide.scripts import restore as restore_script
 from guide.scripts.backup import code_head
-from guide.scripts.migrate import upgrade
 from guide.services import fiches, uploads
 from tests import databases
 from tests.live import site_database
@@ -274,7 +273,7 @@ def small_archive(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("small_archive")
     url = f"sqlite:///{tmp_path / 'source' / 'guide.sqlite'}"
     ini = _ini(tmp_path / "source", url)
-    upgrade(url)
+    databases.migrated(url)  # a copy of the run's migrated template
     engine = make_engine(url)
     with make_session_factory(engine)() as db:
         db.add(Organisation(nom="Association Delta", slug="delta", logo=uploads.store_logo(db, _logo())))
