@@ -44,7 +44,7 @@ from guide.models.storage import MailOutbox
 
 from .. import databases
 from ..live import site_database
-from .test_worker import own_database, stop_worker, wait_until, write_ini
+from .test_worker import _catches_sighup, own_database, stop_worker, wait_until, write_ini
 
 KILLS = 3  # random moments per command
 MAILS = 150  # a campaign's mails: three batches of the outbox (guide.mail.BATCH), ~2 s of delivery
@@ -221,7 +221,19 @@ def running_worker(launcher: Launcher, ini: Path, log: Path, untraced: bool = Fa
     try:
         yield process
     finally:
+        # SIGINT once huey's handlers are in place: one sent before (the last worker is stopped as soon as
+        # the outbox is empty, which may be at once) was lost where SIGINT is ignored (a pytest-xdist worker,
+        # whose children inherit that), and stop_worker waited 30 s before its SIGKILL
+        wait_until(lambda: _stoppable(process), what="the worker's signal handlers")
         stop_worker(process, log)
+
+
+def _stoppable(process: Launched) -> bool:
+    """The worker has ended, or it catches SIGHUP (huey installs that handler last)."""
+    try:
+        return process.returncode is not None or _catches_sighup(process.pid)
+    except (FileNotFoundError, ProcessLookupError):  # ended meanwhile
+        return True
 
 
 def _opened_database(pid: int) -> bool:
