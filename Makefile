@@ -53,10 +53,13 @@ browser-deps:
 ## database again on PostgreSQL, then prints the branch coverage measured on the SQLite run
 test: $(STAMP) browser-deps lint test-sqlite test-postgres coverage
 
-# branch coverage (pyproject.toml [tool.coverage]) on the SQLite run only: the tracer costs about half as much
-# time again, and the PostgreSQL run goes through the same code but for a few dialect branches
+# branch coverage (pyproject.toml [tool.coverage]) on the SQLite run only: on Python 3.11 the tracer slows all
+# Python code 2-3x (3 min 35 s without it, 6 min 33 s with it on 1 December), and the PostgreSQL run goes
+# through the same code but for a few dialect branches; Chromium tests run untraced (tests/conftest.py)
+# (--cov-fail-under=0: the total and its floor are `make coverage`'s, once the subprocesses' data is combined;
+# pytest-cov would otherwise analyse every measured file a first time for the same figure)
 test-sqlite: $(STAMP) catalogues
-	$(PYTEST) --cov --cov-report=
+	$(PYTEST) --cov --cov-report= --cov-fail-under=0
 
 # tests/unit use no database (tests that do live in functional/, security/ and browser/): run once, above
 test-postgres: $(STAMP) catalogues
