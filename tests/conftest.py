@@ -15,7 +15,6 @@ What is expensive is done once per worker (warehouse's tests/conftest.py is the 
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
@@ -54,17 +53,6 @@ accounts._DUMMY_HASH = accounts._hasher.hash("dummy")
 
 from . import databases, factories  # noqa: E402 - after the hasher is set
 from .live import browser, live_url  # noqa: E402, F401 - one Playwright and one demo site per session
-
-# The test processes keep a large heap of long-lived objects (every module of the app and of its libraries,
-# the cached apps and their templates) that CPython's collections would scan again and again, while the tests
-# make mostly short-lived garbage: the heap as collected is frozen out of later collections, and young
-# objects are collected less often (GC time of a functional file 2.7 -> 1.4 s of 22 s of CPU, measured).
-gc.set_threshold(10_000, 50, 100)
-
-
-def pytest_collection_finish(session: Any) -> None:
-    gc.collect()
-    gc.freeze()
 
 
 def pytest_report_header(config: Any) -> str:
