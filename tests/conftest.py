@@ -88,8 +88,8 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         raise pytest.UsageError(f"tests using a database belong in functional/ or security/: {wrong[:5]}")
     # The coverage figure is the in-process suite's: a Chromium test runs untraced (pytest-cov's no_cover),
     # for on Python 3.11 the tracer slows every line of Python in the process 2-3x — the server's threads
-    # included — while the pages those tests drive are requested by the functional tests too (the branch
-    # coverage without them is within a few tenths of a point; the SQLite run is ~25 s shorter)
+    # included — while the pages those tests drive are requested by the functional tests too (branch
+    # coverage with them traced 93.0 %, without 92.9 %, on 1 December)
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.no_cover)
