@@ -12,6 +12,9 @@ does. The segments name :class:`RebuildCodec` by its import path: keep it stable
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
 from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -450,11 +453,29 @@ class RebuildWriter(SegmentWriter):
         self.fieldwriter.close()
 
 
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this forked process when ``parent`` dies (Linux's PR_SET_PDEATHSIG). Whoosh's
+    indexing processes wait on their job queue, whose pipe they hold both ends of, with the file of Whoosh's
+    write lock open (inherited: the lock is theirs too): after a SIGKILLed ``guide-reindex`` they waited for
+    ever and every later write to the index failed with LockError (caught by test_interrupted)."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux: the processes end with their queue's next job
+        return
+    prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the call
+        os._exit(1)
+
+
 class _RebuildTask(SubWriterTask):
     """One of :class:`ParallelRebuildWriter`'s processes: Whoosh's own loop (document files taken off the
-    job queue, its segment returned on the result queue), written with a :class:`RebuildWriter`."""
+    job queue, its segment returned on the result queue), written with a :class:`RebuildWriter`. It dies
+    with the process that started it (:func:`_die_with`)."""
+
+    parent = 0
 
     def run(self) -> None:
+        _die_with(self.parent)
         ix = self.storage.open_index(self.indexname)
         writer = self.writer = RebuildWriter(ix, _lk=False, **self.kwargs)
         while self.running:
@@ -480,6 +501,7 @@ class ParallelRebuildWriter(MpWriter):
 
     def _new_task(self) -> Any:
         task = _RebuildTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, True)
+        task.parent = os.getpid()
         self.tasks.append(task)
         task.start()
         return task

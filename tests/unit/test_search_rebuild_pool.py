@@ -3,7 +3,13 @@ memory or spilled to disk — and an index written with it answers exactly as on
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
 import random
+import signal
+import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,7 +19,7 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import CLEAR, PostingPool
 
-from search_index.rebuild import CompactPool, RebuildCodec, RebuildWriter
+from search_index.rebuild import CompactPool, ParallelRebuildWriter, RebuildCodec, RebuildWriter
 from search_index.schema import FIELD_WEIGHTS, VOCABULARY, build_schema
 
 FIELDS = ("description", "nom", "vocab")
@@ -234,3 +240,36 @@ def test_a_document_with_boosts_goes_through_whooshs_own_add_document_and_meets_
             assert list(a.lexicon(name)) == list(b.lexicon(name))
             for term in a.lexicon(name):
                 assert _read(a, name, term) == _read(b, name, term), (name, term)
+
+
+def _hold_a_parallel_rebuild(folder, ready):
+    """A guide-reindex's state when it is killed: Whoosh's write lock held, two indexing processes forked."""
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    writer = ParallelRebuildWriter(ix, 2)
+    for _ in range(2):
+        writer._new_task()
+    ready.set()
+    time.sleep(120)
+
+
+def test_a_killed_parallel_rebuild_leaves_the_index_writable(tmp_path):
+    """Its indexing processes inherited the write lock and waited on their queue for ever: after a
+    SIGKILLed ``guide-reindex --processus 2`` every later write to the index failed with LockError."""
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    holder = context.Process(target=_hold_a_parallel_rebuild, args=(tmp_path, ready))
+    holder.start()
+    assert ready.wait(30)
+    children = [
+        int(pid) for pid in Path(f"/proc/{holder.pid}/task/{holder.pid}/children").read_text().split()
+    ]
+    assert len(children) == 2
+    try:
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.join(10)
+        writer = whoosh_index.open_dir(str(tmp_path)).writer(timeout=10)  # LockError while a child holds it
+        writer.cancel()
+    finally:
+        for pid in children:  # left waiting on their queue when the test fails: not to hang the run
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
