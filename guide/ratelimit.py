@@ -39,15 +39,21 @@ LIMITS: dict[str, str] = {
 }
 
 
+def parse_rates(spec: str) -> list[Any]:
+    """``"2/minute;20/hour"`` (a ``ratelimit.*`` setting) as the limits library's rate items."""
+    return [parse(part) for part in spec.split(";") if part]
+
+
 class RateLimiter:
     def __init__(self, settings: Settings | Mapping[str, Any] | None = None) -> None:
         overrides = coerce(settings).ratelimit
         self.storage = MemoryStorage()
         self.strategy = MovingWindowRateLimiter(self.storage)
-        self.rates = {
-            name: [parse(part) for part in overrides.get(name, default).split(";") if part]
-            for name, default in LIMITS.items()
-        }
+        self.rates = {name: parse_rates(overrides.get(name, default)) for name, default in LIMITS.items()}
+
+    def override(self, name: str, spec: str) -> None:
+        """Replace the rates of ``name`` (``spec`` as the ``ratelimit.<name>`` setting writes them)."""
+        self.rates[name] = parse_rates(spec)
 
     @staticmethod
     def _key(*parts: str) -> str:

@@ -11,6 +11,14 @@ def csrf_token(testapp: webtest.TestApp) -> str:
     return testapp.get("/connexion").forms["deform"]["csrf_token"].value
 
 
+def limit_rate(app: Any, monkeypatch: Any, name: str, spec: str) -> None:
+    """``ratelimit.<name> = spec`` on ``app``'s rate limiter for the test (the setting itself would make an
+    app of its own, its templates compiled again; tests/functional/test_api_ratelimit checks it is read)."""
+    limiter = app.registry["ratelimiter"]
+    monkeypatch.setitem(limiter.rates, name, limiter.rates[name])  # restored after the test
+    limiter.override(name, spec)
+
+
 def post(
     testapp: webtest.TestApp, url: str, data: dict[str, Any] | None = None, **kw: Any
 ) -> webtest.TestResponse:

@@ -7,14 +7,13 @@ import re
 from urllib.parse import unquote
 
 import pytest
-from limits import parse
 from sqlalchemy import func, select
 
 from guide.models import Fiche, FicheVersion, SharedSelection
 from guide.services import selection
 
 from ..pdftext import page_texts
-from .helpers import csrf_token, post, visible
+from .helpers import csrf_token, limit_rate, post, visible
 
 
 @pytest.fixture
@@ -173,7 +172,7 @@ def test_short_links_are_bounded(app, testapp, world, db, monkeypatch):
     # make an app of its own, templates compiled again; tests/functional/test_api_ratelimit checks that a
     # ``ratelimit.*`` setting is read)
     allowed = 3
-    monkeypatch.setitem(app.registry["ratelimiter"].rates, "selection_share", [parse(f"{allowed}/hour")])
+    limit_rate(app, monkeypatch, "selection_share", f"{allowed}/hour")
     token = csrf_token(testapp)  # asked once (post() asks a page for it each time)
     for n in range(allowed):
         testapp.post("/selection/note", {"csrf_token": token, "fiche_id": str(a.id), "note": f"version {n}"})

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 import webtest
-from limits import parse
 from pypdf import PdfReader
 from sqlalchemy import update
 
@@ -33,8 +32,9 @@ from guide.print.cache import PdfCache
 from guide.services import fiches
 from guide.settings import settings_of
 
+from ..conftest import _cache_key
 from ..conftest import _rebind as rebind
-from ..functional.helpers import post, visible
+from ..functional.helpers import limit_rate, post, visible
 from ..pdftext import page_texts
 
 ATTACKER = {"REMOTE_ADDR": "203.0.113.7"}
@@ -54,7 +54,7 @@ def app_settings(app_settings):
 def limit_pdfs(app, monkeypatch):
     """``ratelimit.pdf = PDF_LIMIT`` for this app (as the setting would; tests/functional/test_api_ratelimit
     checks that a ``ratelimit.*`` setting is read)."""
-    monkeypatch.setitem(app.registry["ratelimiter"].rates, "pdf", [parse(r) for r in PDF_LIMIT.split(";")])
+    limit_rate(app, monkeypatch, "pdf", PDF_LIMIT)
 
 
 @pytest.fixture
@@ -67,10 +67,10 @@ _neighbours: dict[tuple, object] = {}
 
 
 @pytest.fixture
-def neighbour(app_settings, session_factory, monkeypatch):
+def neighbour(app_settings, session_factory, shared_var_dir, monkeypatch):
     """Another app process on the same database and var_dir: built once per run, rebound to each test's
     database, PDF service and rate-limit counters as conftest's cached apps are."""
-    key = tuple(sorted((k, v) for k, v in app_settings.items() if k != "guide.session_factory"))
+    key = _cache_key(app_settings, shared_var_dir, session_factory)
     other = _neighbours.get(key)
     if other is None:
         other = _neighbours[key] = main({}, **app_settings)
