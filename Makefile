@@ -15,7 +15,7 @@ unexport PYTHONDONTWRITEBYTECODE
 WORKERS ?= 2
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(WORKERS) --dist worksteal
 
-.PHONY: catalogues bench messages serve test test-sqlite test-postgres test-browser coverage lint format migrate demo clean browser-deps
+.PHONY: coverage-audit catalogues bench messages serve test test-sqlite test-postgres test-browser coverage lint format migrate demo clean browser-deps
 
 # uv (PyPI) downloads and installs the ~130 packages in parallel: 10 s on a fresh machine, where pip took
 # 50-80 s (1 December); pip does it if uv cannot be installed or fails (uv reads no pip.conf)
@@ -60,7 +60,8 @@ test: $(STAMP) browser-deps lint test-sqlite test-postgres coverage
 
 # branch coverage (pyproject.toml [tool.coverage]) on the SQLite run only: on Python 3.11 the tracer slows all
 # Python code 2-3x (3 min 35 s without it, 6 min 33 s with it on 1 December), and the PostgreSQL run goes
-# through the same code but for a few dialect branches; Chromium tests run untraced (tests/conftest.py)
+# through the same code but for a few dialect branches; Chromium tests and those `make coverage-audit` listed
+# in tests/untraced.txt run untraced (tests/conftest.py)
 # (--cov-fail-under=0: the total and its floor are `make coverage`'s, once the subprocesses' data is combined;
 # pytest-cov would otherwise analyse every measured file a first time for the same figure)
 test-sqlite: $(STAMP) catalogues
@@ -76,6 +77,10 @@ test-postgres: $(STAMP) catalogues
 coverage: $(STAMP)
 	@$(BIN)/coverage combine --append --quiet 2>/dev/null || true
 	$(BIN)/coverage report
+
+## Which tests the tracer may skip (tests/untraced.txt): the SQLite run traced whole, one context per test (~7 min)
+coverage-audit: $(STAMP) catalogues
+	$(BIN)/python -m tests.coverage_audit
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
