@@ -15,7 +15,7 @@ unexport PYTHONDONTWRITEBYTECODE
 WORKERS ?= 2
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(WORKERS) --dist worksteal
 
-.PHONY: coverage-audit catalogues bench messages serve test test-sqlite test-postgres test-browser coverage lint format migrate demo clean browser-deps
+.PHONY: coverage-audit catalogues bench messages serve test test-sqlite test-postgres coverage lint format migrate demo clean browser-deps
 
 # uv (PyPI) downloads and installs the ~130 packages in parallel: 10 s on a fresh machine, where pip took
 # 50-80 s (1 December); pip does it if uv cannot be installed or fails (uv reads no pip.conf)
