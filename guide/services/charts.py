@@ -85,10 +85,14 @@ def format_number(value: float) -> str:
 
 
 def nice_ticks(maximum: float, count: int = 5) -> list[float]:
-    """Round tick values from 0 to at least ``maximum`` (1, 2, 5 × 10ⁿ steps); [0, 1] for nothing."""
-    if not maximum or maximum <= 0 or not math.isfinite(maximum):
+    """Round tick values from 0 to at least ``maximum`` (1, 2, 5 × 10ⁿ steps); [0, 1] for nothing.
+    Ticks are rounded to 6 decimals, so a step under a millionth is nothing too (a tiny float would
+    otherwise divide down to 0, whose logarithm does not exist)."""
+    if not math.isfinite(maximum) or maximum <= 0:
         return [0.0, 1.0]
     raw = maximum / max(count - 1, 1)
+    if raw < 1e-6:
+        return [0.0, 1.0]
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     if step < 1 and maximum >= 1:
