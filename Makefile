@@ -78,7 +78,7 @@ coverage: $(STAMP)
 	@$(BIN)/coverage combine --append --quiet 2>/dev/null || true
 	$(BIN)/coverage report
 
-## Which tests the tracer may skip (tests/untraced.txt): the SQLite run traced whole, one context per test (~7 min)
+## Which tests the tracer may skip (tests/untraced.txt): the SQLite run traced whole, one context per test (~6 min)
 coverage-audit: $(STAMP) catalogues
 	$(BIN)/python -m tests.coverage_audit
 

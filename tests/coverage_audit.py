@@ -32,6 +32,7 @@ HEADER = """\
 # is run by the tests still traced too. Written by `make coverage-audit` (tests/coverage_audit.py) on {date}:
 # {summary}
 """
+PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
 DURATION = re.compile(r"\s*([\d.]+)s (?:call|setup|teardown)\s+(\S+)")
 
 
@@ -42,9 +43,8 @@ def test_name(nodeid: str) -> str:
 
 def run_traced(data_file: Path, workers: str) -> dict[str, float]:
     """Run the suite with every test traced, one context per test; its seconds per test function."""
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", workers, "--dist",
-               "worksteal", "--cov", "--cov-context=test", "--cov-report=", "--cov-fail-under=0",
-               "--durations=0"]  # fmt: skip
+    command = [*PYTEST, "-n", workers, "--dist", "worksteal", "--cov", "--cov-context=test", "--cov-report=",
+               "--cov-fail-under=0", "--durations=0"]  # fmt: skip
     env = {**os.environ, "GUIDE_TRACE_ALL": "1", "COVERAGE_FILE": str(data_file)}
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -57,7 +57,8 @@ def run_traced(data_file: Path, workers: str) -> dict[str, float]:
 
 
 def lines_per_test(data_file: Path) -> dict[str, set[tuple[str, int]]]:
-    """The lines each test function ran (its setup included); "" for the processes tests started."""
+    """The lines each test function ran (its setup and the processes it started included); "" for what ran
+    outside any test (collection, session fixtures)."""
     data = CoverageData(str(data_file))
     data.read()
     lines: dict[str, set[tuple[str, int]]] = collections.defaultdict(set)
@@ -71,17 +72,7 @@ def lines_per_test(data_file: Path) -> dict[str, set[tuple[str, int]]]:
 
 def browser_tests() -> set[str]:
     """The Chromium tests: untraced anyway (tests/conftest.py), so not listed."""
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "--collect-only",
-        "-m",
-        "browser",
-    ]
+    command = [*PYTEST, "--collect-only", "-m", "browser"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     return {test_name(line) for line in result.stdout.splitlines() if "::" in line}
 

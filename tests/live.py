@@ -33,9 +33,10 @@ from tests import databases
 # runs): the same Blink as /usr/bin/chromium, without the full browser's processes. On 1 December the 24 tests
 # of tests/browser took 54 s and 95 s of CPU with it, 83 s and 155 s with /usr/bin/chromium; their
 # screenshots were the same pixels (but for ports and dates). /usr/bin/chromium if the shell is not installed.
-CHROMIUM = next(
-    (path for path in ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium") if os.path.exists(path)),
-    "/usr/bin/chromium",
+CHROMIUM = (
+    "/usr/bin/chromium-headless-shell"
+    if os.path.exists("/usr/bin/chromium-headless-shell")
+    else "/usr/bin/chromium"
 )
 CHROMIUM_ARGS = [
     "--no-sandbox",
