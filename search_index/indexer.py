@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, object_session, selectinload
-from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
@@ -277,9 +277,16 @@ class IndexFolder:
         self._lock = threading.RLock()
         state = LogState.read(self.path)
         self.index = None
+        # Files are read, not memory-mapped. A web process keeps one open searcher per index generation
+        # (search_index.snapshot) and closes it when the generation is replaced; a mapped file cannot be
+        # closed while Whoosh's reader objects still export views of it, and those objects sit in reference
+        # cycles the service freezes out of the garbage collector (``gc.freeze``). Mapped, a process kept
+        # ~3 descriptors per generation: after a few hundred fiche changes, waitress's select() failed
+        # (« filedescriptor out of range »). Read, each generation's descriptors are closed with it.
+        storage = FileStorage(str(self.path), supports_mmap=False)
         if state is not None and state.schema_version == SCHEMA_VERSION:
             try:
-                self.index = whoosh_index.open_dir(str(self.path))
+                self.index = storage.open_index()
             except Exception:  # the index is derived data: a missing or unreadable one is rebuilt
                 logger.exception("search index %s unreadable: it will be rebuilt", self.path)
         self.needs_rebuild = self.index is None
@@ -287,7 +294,7 @@ class IndexFolder:
             for stale in [*self.path.glob("MAIN_*"), *self.path.glob("_MAIN_*")]:  # Whoosh's files only
                 if stale.is_file():
                     stale.unlink()
-            self.index = whoosh_index.create_in(str(self.path), build_schema())
+            self.index = storage.create_index(build_schema())
 
     def state(self) -> LogState:
         return LogState.read(self.path) or LogState()

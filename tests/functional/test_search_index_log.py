@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
+import weakref
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, inspect, select
 
+import search_index.service
 from guide.models import Fiche, IndexChange, SearchMiss, Synonym, utcnow
 from guide.services import fiches
 from search_index import BoundSearch, SearchService, cli
 from search_index.indexer import STATE_FILE, LogState
+from search_index.service import RETIRED_GENERATIONS_BEFORE_COLLECT
 
 from .helpers import field_error, post
 
@@ -421,3 +425,51 @@ def test_a_parallel_rebuild_that_loses_a_process_is_done_again_in_one(
     assert count == len(public)
     assert found(service, "", db) == public
     assert "rebuilding in one process" in caplog.text
+
+
+# --- a long-running process --------------------------------------------------------------------------
+
+
+def _open_files_under(folder) -> list[str]:
+    """What this process's file descriptors point to inside ``folder`` (« … (deleted) » once unlinked)."""
+    targets = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # the listing's own descriptor is gone by now
+            target = os.readlink(f"/proc/self/fd/{fd}")
+            if target.startswith(str(folder)):
+                targets.append(target)
+    return targets
+
+
+def test_a_process_whose_index_keeps_changing_keeps_its_files_and_memory(
+    db, world, session_factory, tmp_path, monkeypatch
+):
+    """A web process lives through thousands of index generations. Each used to leave its segment files open
+    (mapped, in reference cycles frozen out of the garbage collector): after a few hundred fiche changes
+    waitress's select() failed on descriptors past 1023, and the process had grown by tens of megabytes."""
+    from whoosh.reading import SegmentReader
+
+    readers = weakref.WeakSet()
+    opened = SegmentReader.__init__
+
+    def counted(self, *args, **kwargs):
+        opened(self, *args, **kwargs)
+        readers.add(self)
+
+    monkeypatch.setattr(SegmentReader, "__init__", counted)
+    monkeypatch.setattr(search_index.service, "_retired_generations", 0)  # the process-wide count
+    folder = tmp_path / "index"
+    service = SearchService(folder, session_factory)
+    service.reindex_all(db)
+    fiche = world.fiches["published_b"]
+    generations = 3 * RETIRED_GENERATIONS_BEFORE_COLLECT + 1
+    for _ in range(generations):
+        fiches.log_index_change(db, fiche)  # its document is written again: a new generation
+        db.commit()
+        assert service.apply_changes(db).changes == 1
+        assert fiche.id in found(service, "Fiche published b", db)  # a search reads the new generation
+    files = _open_files_under(folder)
+    assert not [f for f in files if f.endswith("(deleted)")], files  # merged-away segments are closed
+    assert len(files) <= len(list(folder.iterdir())), files
+    # what is left of the replaced generations: at most those retired since the last collection
+    assert len(readers) <= 3 * RETIRED_GENERATIONS_BEFORE_COLLECT, len(readers)
