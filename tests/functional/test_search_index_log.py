@@ -20,7 +20,6 @@ from guide.models import Fiche, IndexChange, SearchMiss, Synonym, utcnow
 from guide.services import fiches
 from search_index import BoundSearch, SearchService, cli
 from search_index.indexer import STATE_FILE, LogState
-from search_index.service import RETIRED_GENERATIONS_BEFORE_COLLECT
 
 from .helpers import field_error, post
 
@@ -290,7 +289,7 @@ def test_coordinators_see_the_most_frequent_queries_without_results(testapp, log
 def _rows(page):
     from bs4 import BeautifulSoup
 
-    return BeautifulSoup(page.text, "html.parser").select("table.list tbody tr")
+    return BeautifulSoup(page.text, "lxml").select("table.list tbody tr")
 
 
 # --- synonyms ---------------------------------------------------------------------------------------
@@ -457,19 +456,26 @@ def test_a_process_whose_index_keeps_changing_keeps_its_files_and_memory(
         readers.add(self)
 
     monkeypatch.setattr(SegmentReader, "__init__", counted)
-    monkeypatch.setattr(search_index.service, "_retired_generations", 0)  # the process-wide count
     folder = tmp_path / "index"
     service = SearchService(folder, session_factory)
     service.reindex_all(db)
     fiche = world.fiches["published_b"]
-    generations = 3 * RETIRED_GENERATIONS_BEFORE_COLLECT + 1
-    for _ in range(generations):
-        fiches.log_index_change(db, fiche)  # its document is written again: a new generation
-        db.commit()
-        assert service.apply_changes(db).changes == 1
-        assert fiche.id in found(service, "Fiche published b", db)  # a search reads the new generation
+
+    def new_generations(count):
+        for _ in range(count):
+            fiches.log_index_change(db, fiche)  # its document is written again: a new generation
+            db.commit()
+            assert service.apply_changes(db).changes == 1
+            assert fiche.id in found(service, "Fiche published b", db)  # a search reads the new generation
+
+    # between two collections: a replaced generation's files are closed with it
+    monkeypatch.setattr(search_index.service, "RETIRED_GENERATIONS_BEFORE_COLLECT", 1000)
+    new_generations(10)
     files = _open_files_under(folder)
     assert not [f for f in files if f.endswith("(deleted)")], files  # merged-away segments are closed
     assert len(files) <= len(list(folder.iterdir())), files
-    # what is left of the replaced generations: at most those retired since the last collection
-    assert len(readers) <= 3 * RETIRED_GENERATIONS_BEFORE_COLLECT, len(readers)
+    # and what is left of the replaced generations in memory is collected every few generations
+    monkeypatch.setattr(search_index.service, "RETIRED_GENERATIONS_BEFORE_COLLECT", 2)
+    monkeypatch.setattr(search_index.service, "_retired_generations", 0)  # the process-wide count
+    new_generations(7)  # three collections, then one generation retired since
+    assert len(readers) <= 6, len(readers)  # ~3 a generation, all kept without the collections
