@@ -43,7 +43,7 @@ from .realwords import is_real_word
 from .results import FacetValue, Hit, SearchResults, at_time, make_hit
 from .snapshot import Segment, Snapshot
 from .suggestions import suggest
-from .synonyms import SynonymTable, Unit, compounds, loosened, parse_query, query_terms
+from .synonyms import SynonymTable, Unit, compounds, loosened, parse_query, query_terms, synonym_table
 from .understanding import parse_when, understand
 
 __all__ = [
@@ -194,8 +194,11 @@ class SearchService:
                     ).one()
                 )
                 if signature != self._synonyms_signature:
-                    self._synonyms = SynonymTable(
-                        [split_terms(t) for t in session.scalars(select(Synonym.terms))]
+                    self._synonyms = synonym_table(
+                        tuple(
+                            tuple(split_terms(t))
+                            for t in session.scalars(select(Synonym.terms).order_by(Synonym.id))
+                        )
                     )
                     self._synonyms_signature = signature
                     self._version += 1
