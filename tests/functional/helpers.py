@@ -32,7 +32,7 @@ def field_error(page: webtest.TestResponse, field: str) -> str:
 
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(page.text, "html.parser")
+    soup = BeautifulSoup(page.text, "lxml")
     element = soup.find(attrs={"name": field})
     assert element is not None, f"field {field} not in the page"
     item = element.find_parent(id=re.compile(r"^item-"))
@@ -55,4 +55,4 @@ def visible(page: webtest.TestResponse) -> str:
     """The page's text as a person reads it (entities decoded, white space folded)."""
     from bs4 import BeautifulSoup
 
-    return " ".join(BeautifulSoup(page.text, "html.parser").get_text(" ").split())
+    return " ".join(BeautifulSoup(page.text, "lxml").get_text(" ").split())

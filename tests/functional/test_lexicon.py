@@ -200,7 +200,7 @@ def test_other_languages_find_the_avocat_on_the_demo_guide(db, demo_guide, sessi
 
 
 def _table(page):
-    soup = BeautifulSoup(page.text, "html.parser")
+    soup = BeautifulSoup(page.text, "lxml")
     return [
         [td.get_text(" ", strip=True) for td in tr.find_all("td")]
         for tr in soup.select("table.list tbody tr")

@@ -28,7 +28,7 @@ def _choice_error(page):
     """The error message beside the thématiques' boxes."""
     from bs4 import BeautifulSoup
 
-    box = BeautifulSoup(page.text, "html.parser").find("input", attrs={"name": "checkbox"})
+    box = BeautifulSoup(page.text, "lxml").find("input", attrs={"name": "checkbox"})
     item = box.find_parent(id=lambda value: bool(value) and value.startswith("item-"))
     return " ".join(e.get_text(" ", strip=True) for e in item.select(".invalid-feedback, .error-msg"))
 

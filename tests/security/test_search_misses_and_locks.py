@@ -356,7 +356,7 @@ def test_coordinators_see_counts_summed_over_days(testapp, world, login, db):
 
     rows = [
         [td.get_text(" ", strip=True) for td in tr.find_all("td")][:2]
-        for tr in BeautifulSoup(page.text, "html.parser").select("table.list tbody tr")
+        for tr in BeautifulSoup(page.text, "lxml").select("table.list tbody tr")
     ]
     assert rows == [["zorglub", "5"], ["marsupilami", "4"]]
     assert "9 recherches en tout" in page.text
