@@ -204,6 +204,7 @@ def _run(
             _set_edition(session_factory, edition.id, progress=percent, message=message[:500])
 
         started = time.monotonic()
+        edition_id = edition.id
         for attempt in range(1, RETRY_ATTEMPTS + 1):
             # A transaction of the generation that read before it writes (the freeze, a progress report, the
             # stored PDF) can meet another writer's commit: SQLite refuses the upgrade at once (« database is
@@ -216,11 +217,13 @@ def _run(
             except DBAPIError as exc:
                 if attempt == RETRY_ATTEMPTS or not is_retryable_error(exc.orig):
                     raise
-                log.warning(
-                    "Edition %s: %s — generation run again (attempt %d)", edition.id, exc.orig, attempt + 1
-                )
+                # rolled back first: after a failed flush the session refuses any read, even of the
+                # edition's id (expired by the last progress report's commit)
                 db.rollback()
-                edition = db.get(Edition, edition.id) or edition
+                log.warning(
+                    "Edition %s: %s — generation run again (attempt %d)", edition_id, exc.orig, attempt + 1
+                )
+                edition = db.get(Edition, edition_id) or edition
                 written["percent"] = -1
         if output:
             _write_atomically(Path(output), data)
