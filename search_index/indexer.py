@@ -277,12 +277,9 @@ class IndexFolder:
         self._lock = threading.RLock()
         state = LogState.read(self.path)
         self.index = None
-        # Files are read, not memory-mapped. A web process keeps one open searcher per index generation
-        # (search_index.snapshot) and closes it when the generation is replaced; a mapped file cannot be
-        # closed while Whoosh's reader objects still export views of it, and those objects sit in reference
-        # cycles the service freezes out of the garbage collector (``gc.freeze``). Mapped, a process kept
-        # ~3 descriptors per generation: after a few hundred fiche changes, waitress's select() failed
-        # (« filedescriptor out of range »). Read, each generation's descriptors are closed with it.
+        # Files are read, not memory-mapped: a mapped file stays open while any of Whoosh's reader objects
+        # still exports a view of it, so closing a replaced generation's searcher (search_index.snapshot)
+        # would not close it (see ``service.freeze_long_lived``)
         storage = FileStorage(str(self.path), supports_mmap=False)
         if state is not None and state.schema_version == SCHEMA_VERSION:
             try:

@@ -64,7 +64,9 @@ logger = logging.getLogger(__name__)
 # is alive once a snapshot is built is frozen (``gc.freeze``): the collector skips it. A replaced snapshot's
 # own columns are freed by reference counting, but frozen objects in reference cycles (Whoosh's readers of
 # that generation, ~120 KB a generation at 50 fiches) are never collected: a process whose index changed a
-# few hundred times had grown by tens of megabytes. After this many replaced generations, what was frozen is
+# few hundred times had grown by tens of megabytes, and kept ~3 open files per generation until waitress's
+# select() failed past descriptor 1023. So a snapshot closes its searcher when it is freed, segments are read
+# rather than mapped (search_index.indexer), and after this many replaced generations what was frozen is
 # handed back to the collector once (one full collection) and frozen again.
 RETIRED_GENERATIONS_BEFORE_COLLECT = 8
 _retired_generations = 0

@@ -137,11 +137,8 @@ class Snapshot:
         self.lock = threading.Lock()  # Whoosh readers are not meant to be used by two threads at once
         self.generation = index.latest_generation()
         self.searcher = index.searcher()
-        # The searcher's files are closed when the snapshot is freed (replaced, and the searches that held
-        # it ended), not left to the garbage collector: the service freezes what is alive after each new
-        # snapshot (``gc.freeze``), Whoosh's readers hold their open files in reference cycles, and a frozen
-        # cycle is never collected. Unclosed, a web process kept ~3 file descriptors per index generation
-        # and waitress's ``select()`` failed past descriptor 1023, after a few hundred fiche changes.
+        # Closed when the snapshot is freed (replaced, and the searches holding it ended), not when the
+        # garbage collector gets to Whoosh's reader cycles: see ``service.freeze_long_lived``.
         weakref.finalize(self, self.searcher.close)
         reader = self.searcher.reader()
         self.size = reader.doc_count_all()
