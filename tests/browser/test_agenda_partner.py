@@ -10,7 +10,7 @@ import re
 from guide import hours
 from guide.services.demo import DEMO_PASSWORD
 
-from .conftest import shot
+from .conftest import navigation, shot
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")  # fmt: skip
@@ -30,7 +30,8 @@ def test_partner_announces_a_weekly_atelier(live_url, desktop):
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(re.compile(r"/espace$"))
     page.get_by_role("link", name=re.compile("Centre social Mandela")).first.click()
-    page.locator("p.actions").get_by_role("link", name="Agenda", exact=True).click()
+    with navigation(page):
+        page.locator("p.actions").get_by_role("link", name="Agenda", exact=True).click()
     assert page.get_by_text("Atelier parents-enfants : cuisine du monde").first.is_visible()  # the demo's
     page.get_by_role("link", name="+ Nouvel événement").click()
     page.wait_for_url(re.compile(r"/agenda/nouveau$"))
@@ -62,7 +63,8 @@ def test_partner_announces_a_weekly_atelier(live_url, desktop):
     second = tuesday + dt.timedelta(weeks=1)
     page.get_by_label("Date à annuler").select_option(second.isoformat())
     page.get_by_label("Motif (facultatif)").fill("Sortie au musée ce jour-là")
-    page.get_by_role("button", name="Annuler cette date").click()
+    with navigation(page):
+        page.get_by_role("button", name="Annuler cette date").click()
     assert page.get_by_text("La date est annulée").is_visible()
     assert "annulée" in page.locator(f"#date-{second:%Y%m%d}T1400").text_content()
     shot(page, "desktop-agenda-event-manage")

@@ -8,7 +8,7 @@ import re
 
 from guide.services.demo import DEMO_PASSWORD
 
-from .conftest import shot
+from .conftest import navigation, shot
 
 
 def test_network_page_on_a_phone(live_url, phone):
@@ -33,7 +33,8 @@ def test_network_page_on_a_phone(live_url, phone):
     phone.get_by_role("link", name=re.compile("Annuaire des professionnels")).click()
     phone.wait_for_url(re.compile(r"/espace/annuaire$"))
     phone.get_by_label("Qui cherchez-vous ?").fill("impayés de loyer")
-    phone.get_by_role("button", name="Rechercher").click()
+    with navigation(phone):  # the results page, not the form still on screen
+        phone.get_by_role("button", name="Rechercher").click()
     card = phone.locator("li.card", has_text="Pierre Lemoine")
     assert card.get_by_text("Juriste en droit du logement").is_visible()
     assert card.locator("a[href^='tel:']").get_attribute("href") == "tel:+33465716101"

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import phone_context, serious_violations, settle, shot, track_requests
+from .conftest import navigation, phone_context, serious_violations, settle, shot, track_requests
 
 PAGES = {
     "home": "/",
@@ -70,5 +70,6 @@ def test_a_typo_shows_the_corrected_results_with_a_way_back(live_url, desktop):
 
 def test_map_links_filter_the_guide(live_url, desktop):
     desktop.goto(f"{live_url}/")
-    desktop.locator(".quartier-map-list a", has_text="La Gauthière").click()
+    with navigation(desktop):
+        desktop.locator(".quartier-map-list a", has_text="La Gauthière").click()
     assert "La Gauthière" in desktop.inner_text("h1")
