@@ -27,6 +27,17 @@ from .resources import parse_id
 
 # --- fiches -----------------------------------------------------------------------------------
 
+TRANSITION_MESSAGES = {
+    "submit": "La fiche est soumise à la coordination.",
+    "publish": "La fiche est publiée : le public la voit dès maintenant.",
+    "send_back": "La fiche est renvoyée au partenaire avec votre commentaire.",
+    "retract": "La demande de validation est retirée.",
+    "archive": "La fiche est archivée.",
+    "restore": "La fiche est restaurée en brouillon.",
+}
+# The second button of the fiche forms: save, then take the next step of the workflow in the same click
+SAVE_THEN = {"save_submit": "submit", "save_publish": "publish"}
+
 
 def _form_choices(request: Any, organisation: Organisation, content: dict[str, Any]) -> dict[str, Any]:
     thematiques = request.dbsession.scalars(
@@ -46,21 +57,75 @@ def _form_choices(request: Any, organisation: Organisation, content: dict[str, A
     }
 
 
+def _decide(request: Any, fiche: Fiche, name: str, comment: str = "") -> None:
+    """Apply a workflow transition the person may make (checked by the caller) and tell whom it concerns."""
+    fiches.transition(request.dbsession, fiche, name, request.user, comment)
+    notifications.fiche_decided(
+        request.dbsession, fiche, name, comment, request.user, request.mailer,
+        settings_of(request.registry), transaction_manager=request.tm,
+    )  # fmt: skip
+
+
+def _then(request: Any, fiche: Fiche) -> str | None:
+    """After a save by « … et soumettre » or « … et publier »: take that step when the fiche's state and the
+    person's rights allow it. The transition's name, or None (plain « Enregistrer », or not possible)."""
+    wanted = next((SAVE_THEN[button] for button in SAVE_THEN if button in request.POST), None)
+    if wanted is None:
+        return None
+    transition = workflow.get(wanted)
+    if fiche.state not in transition.sources or not request.has_permission(transition.permission, fiche):
+        return None
+    _decide(request, fiche, wanted)
+    return wanted
+
+
+def _save_buttons(first: str, *, may_publish: bool, state: State | None) -> tuple[tuple[str, str], ...]:
+    """« Enregistrer » and, when the saved fiche will wait for it, the next step in the same click: submit it
+    to the coordination, or publish it for those who may. ``state`` is the fiche's (None: a new fiche).
+    A published fiche saved by someone who may publish is published again by the save itself; one saved by
+    a partner becomes a working copy to submit; a fiche already submitted waits as it is."""
+    creating = state is None
+    if may_publish and state in (None, State.DRAFT, State.PENDING):
+        second = ("save_publish", "Créer et publier" if creating else "Enregistrer et publier")
+    elif not may_publish and state in (None, State.DRAFT, State.PUBLISHED):
+        second = ("save_submit", "Créer et soumettre" if creating else "Enregistrer et soumettre")
+    else:
+        return ((first, "Enregistrer"),)
+    return ((first, "Créer la fiche" if creating else "Enregistrer"), second)
+
+
+def _contact_of(organisation: Organisation) -> dict[str, str]:
+    """A new fiche starts with its organisation's phone, e-mail and web site (most services answer there)."""
+    return {
+        name: value
+        for name in ("telephone", "courriel", "site_web")
+        if (value := getattr(organisation, name) or "")
+    }
+
+
 @view_config(route_name="fiche_add", renderer="fiche_edit.jinja2", permission=Permission.CREATE_FICHE)
 def fiche_add(request: Any) -> Any:
     organisation: Organisation = request.context
     schema = fiche_schema(**_form_choices(request, organisation, {}))
-    defaults = {"langues": {"fr"}}
+    defaults: dict[str, Any] = {"langues": {"fr"}, **_contact_of(organisation)}
     if len(organisation.lieux) == 1:
         defaults["lieux"] = {str(organisation.lieux[0].id)}
-    result = process_form(request, schema, appstruct=defaults, buttons=(("save", "Créer la fiche"),))
+    may_publish = organisation.direct_publication or bool(request.has_permission(Permission.COORDINATE))
+    buttons = _save_buttons("save", may_publish=may_publish, state=None)
+    result = process_form(request, schema, appstruct=defaults, buttons=buttons)
     if result.valid:
         assert result.appstruct is not None
         fiche = fiches.create_fiche(
             request.dbsession, organisation, appstruct_to_content(result.appstruct), request.user
         )
+        done = _then(request, fiche)
         request.session.flash(
-            "La fiche est créée en brouillon. Soumettez-la à validation quand elle est prête.", "success"
+            "La fiche est créée et soumise à la coordination."
+            if done == "submit"
+            else "La fiche est créée et publiée : le public la voit dès maintenant."
+            if done == "publish"
+            else "La fiche est créée en brouillon. Soumettez-la à validation quand elle est prête.",
+            "success",
         )
         return HTTPSeeOther(request.route_path("fiche_manage", fiche_id=fiche.id))
     return {
@@ -85,7 +150,9 @@ def fiche_edit(request: Any) -> Any:
     schema.add(colander.SchemaNode(colander.String(), name="base_version", missing="", widget=HiddenWidget()))
     appstruct = content_to_appstruct(content)
     appstruct["base_version"] = str(latest.number) if latest else ""
-    result = process_form(request, schema, appstruct=appstruct)
+    can_publish = bool(request.has_permission(Permission.PUBLISH))
+    buttons = _save_buttons("save", may_publish=can_publish, state=fiche.state)
+    result = process_form(request, schema, appstruct=appstruct, buttons=buttons)
     response = {
         "form": result,
         "organisation": fiche.organisation,
@@ -99,7 +166,6 @@ def fiche_edit(request: Any) -> Any:
     base = result.appstruct.pop("base_version", "")
     base_number = parse_id(base)
     data = appstruct_to_content(result.appstruct)
-    can_publish = bool(request.has_permission(Permission.PUBLISH))
     # closures and hours go public at once, the rest keeps the review (guide.services.urgent)
     urgent_change = (
         None
@@ -114,12 +180,30 @@ def fiche_edit(request: Any) -> Any:
         )
     except ConflictError as conflict:
         return _conflict(request, response, fiche, conflict, data)
+    done = _then(request, fiche)
     if urgent_change is not None:
         request.session.flash(
             "Les fermetures et horaires sont publiés : le public les voit dès maintenant (la coordination "
             "les relira ensuite)."
-            + (" Vos autres modifications attendent la validation de la coordination." if version else ""),
+            + (
+                " Vos autres modifications sont soumises à la coordination."
+                if version and done == "submit"
+                else " Vos autres modifications attendent la validation de la coordination."
+                if version
+                else ""
+            ),
             "success",
+        )
+    elif done == "submit":
+        request.session.flash(
+            "La fiche est enregistrée et soumise à la coordination."
+            if version
+            else "La fiche est soumise à la coordination (sans modification).",
+            "success",
+        )
+    elif done == "publish":
+        request.session.flash(
+            "La fiche est enregistrée et publiée : le public la voit dès maintenant.", "success"
         )
     elif version is None:
         request.session.flash("Aucune modification : la fiche est confirmée à jour.", "success")
@@ -184,6 +268,16 @@ def fiche_manage(request: Any) -> Any:
         "version": fiche.current_version,
         "transitions": transitions,
         "can_edit": bool(request.has_permission(Permission.EDIT)),
+        # accepted (a service may take no calls), but said: the public would not know how to reach it
+        "no_contact": fiche.current_version is not None
+        and not any(
+            (value or "").strip()
+            for value in (
+                fiche.current_version.telephone,
+                fiche.current_version.courriel,
+                fiche.current_version.site_web,
+            )
+        ),
         "pending_changes": pending_changes,
         "events": list(reversed(fiche.events))[:10],
         "freshness": freshness_of(fiche),
@@ -221,23 +315,11 @@ def fiche_transition(request: Any) -> Any:
     if comment is None:
         return HTTPSeeOther(request.route_path("fiche_manage", fiche_id=fiche.id))
     try:
-        fiches.transition(request.dbsession, fiche, name, request.user, comment)
+        _decide(request, fiche, name, comment)
     except workflow.WorkflowError as error:
         request.session.flash(str(error), "error")
         return HTTPSeeOther(request.route_path("fiche_manage", fiche_id=fiche.id))
-    messages = {
-        "submit": "La fiche est soumise à la coordination.",
-        "publish": "La fiche est publiée : le public la voit dès maintenant.",
-        "send_back": "La fiche est renvoyée au partenaire avec votre commentaire.",
-        "retract": "La demande de validation est retirée.",
-        "archive": "La fiche est archivée.",
-        "restore": "La fiche est restaurée en brouillon.",
-    }
-    request.session.flash(messages.get(name, "C'est fait."), "success")
-    notifications.fiche_decided(
-        request.dbsession, fiche, name, comment, request.user, request.mailer,
-        settings_of(request.registry), transaction_manager=request.tm,
-    )  # fmt: skip
+    request.session.flash(TRANSITION_MESSAGES.get(name, "C'est fait."), "success")
     if name in {"publish", "send_back"} and request.params.get("from") == "queue":
         return HTTPSeeOther(request.route_path("review_queue"))
     return HTTPSeeOther(request.route_path("fiche_manage", fiche_id=fiche.id))

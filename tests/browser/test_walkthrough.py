@@ -53,7 +53,7 @@ def test_partner_edits_coordinator_publishes_resident_reads(live_url, desktop, p
     page.get_by_label("Fermé les jours fériés").check()
     page.get_by_label("Téléphone").fill("0473980781")
     shot(page, "02-partner-hours-grid")
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_selector(".flash-ok")
     assert "du lundi au vendredi de 9 h à 12 h et de 14 h à 17 h" in page.inner_text(".preview")
     page.get_by_role("button", name="Soumettre à validation").click()
@@ -98,7 +98,7 @@ def typed_wrong(page):
     page.locator('input[name="Mo-0-start"]').fill("14:00")
     page.locator('input[name="Mo-0-end"]').fill("09:00")
     page.get_by_label("Résumé").fill("Un résumé conservé tel quel.")
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_selector(".flash-error")
     assert page.input_value('[name="nom"]') == "Un titre modifié mais pas enregistré"
     assert "lundi" in page.inner_text(".hours-widget").lower()

@@ -176,3 +176,115 @@ def test_events_keep_who_and_when(db, world):
     events = db.query(FicheEvent).filter_by(fiche_id=fiche.id).all()
     assert [e.action for e in events] == ["create", "publish"]
     assert all(e.at is not None and e.at.tzinfo is not None for e in events)
+
+
+def _buttons(page):
+    return [button.get_text(strip=True) for button in page.html.select("form#deform button[type=submit]")]
+
+
+def test_a_partner_creates_a_fiche_and_submits_it_in_the_same_click(testapp, world, login, db):
+    """« Créer et soumettre »: the partner does not have to find a second button on the next page. The new
+    fiche starts with its organisation's contact details (most services answer there)."""
+    org = world.orgs["a"]
+    org.telephone, org.courriel = "04 73 98 07 81", "accueil@alpha.example"
+    db.commit()
+    login(world.users["editor_a"].email)
+    page = testapp.get(f"/espace/structures/{org.id}/fiches/nouvelle")
+    assert _buttons(page) == ["Créer la fiche", "Créer et soumettre"]
+    form = page.forms["deform"]
+    assert form["telephone"].value == "04 73 98 07 81"
+    assert form["courriel"].value == "accueil@alpha.example"
+    assert form["site_web"].value == ""
+    form["nom"] = "Permanence logement du jeudi"
+    form["resume"] = "Aide pour les impayés de loyer et les démarches auprès du bailleur."
+    next(box for box in form.fields["checkbox"] if box._value == "acces-aux-droits").checked = True
+    page = form.submit("save_submit").follow()
+    assert "La fiche est créée et soumise à la coordination." in visible(page)
+    fiche = next(f for f in org.fiches if f.title == "Permanence logement du jeudi")
+    db.refresh(fiche)
+    assert fiche.state == State.PENDING
+    assert [event.action for event in fiche.events] == ["create", "submit"]
+    assert fiche.current_version.telephone == "04 73 98 07 81"
+
+
+def test_a_partner_saves_and_submits_a_working_copy_of_a_published_fiche(testapp, world, login, db):
+    fiche = world.fiches["published_a"]
+    login(world.users["editor_a"].email)
+    page = testapp.get(f"/espace/fiches/{fiche.id}/modifier")
+    assert _buttons(page) == ["Enregistrer", "Enregistrer et soumettre"]
+    form = page.forms["deform"]
+    form["nom"] = "Nouveau titre à valider"
+    page = form.submit("save_submit").follow()
+    assert "La fiche est enregistrée et soumise à la coordination." in visible(page)
+    db.expire_all()
+    assert fiche.state == State.PENDING
+    assert fiche.published_version.nom == "Fiche published a"  # the public keeps the published text
+    assert fiche.current_version.nom == "Nouveau titre à valider"
+    # submitted: saving again keeps it waiting, and no second button offers what is already done
+    page = testapp.get(f"/espace/fiches/{fiche.id}/modifier")
+    assert _buttons(page) == ["Enregistrer"]
+
+
+def test_saving_and_submitting_an_unchanged_draft_submits_it(testapp, world, login, db):
+    fiche = world.fiches["draft_a"]
+    login(world.users["editor_a"].email)
+    page = testapp.get(f"/espace/fiches/{fiche.id}/modifier").forms["deform"].submit("save_submit").follow()
+    assert "La fiche est soumise à la coordination (sans modification)." in visible(page)
+    db.expire_all()
+    assert fiche.state == State.PENDING and len(fiche.versions) == 1
+
+
+def test_those_who_may_publish_save_and_publish_in_one_click(testapp, world, login, db):
+    """A direct-publication service's editor, and a coordinator on a fiche waiting for review."""
+    draft = world.fiches["draft_c"]
+    login(world.users["editor_c"].email)
+    page = testapp.get(f"/espace/fiches/{draft.id}/modifier")
+    assert _buttons(page) == ["Enregistrer", "Enregistrer et publier"]
+    form = page.forms["deform"]
+    form["nom"] = "Accueil du service Gamma"
+    page = form.submit("save_publish").follow()
+    assert "La fiche est enregistrée et publiée : le public la voit dès maintenant." in visible(page)
+    db.expire_all()
+    assert draft.state == State.PUBLISHED and draft.published_version.nom == "Accueil du service Gamma"
+    assert "Accueil du service Gamma" in testapp.get(f"/fiche/{draft.id}").maybe_follow().text
+    pending = world.fiches["pending_a"]
+    login(world.users["coord"].email)
+    page = testapp.get(f"/espace/fiches/{pending.id}/modifier")
+    assert _buttons(page) == ["Enregistrer", "Enregistrer et publier"]
+    page.forms["deform"].submit("save_publish").follow()
+    db.expire_all()
+    assert pending.state == State.PUBLISHED
+    assert _buttons(testapp.get(f"/espace/structures/{world.orgs['a'].id}/fiches/nouvelle")) == [
+        "Créer la fiche",
+        "Créer et publier",
+    ]
+
+
+def test_a_second_button_cannot_take_a_step_the_person_may_not_take(testapp, world, login, db):
+    """A partner who sends « save_publish » by hand (no such button is shown to them) only saves."""
+    fiche = world.fiches["draft_a"]
+    login(world.users["editor_a"].email)
+    form = testapp.get(f"/espace/fiches/{fiche.id}/modifier").forms["deform"]
+    form["nom"] = "Titre changé"
+    page = testapp.post(form.action or f"/espace/fiches/{fiche.id}/modifier", [
+        *form.submit_fields(), ("save_publish", "save_publish")
+    ]).follow()  # fmt: skip
+    assert "publiée" not in visible(page)
+    db.expire_all()
+    assert fiche.state == State.DRAFT and fiche.published_version is None
+    assert fiche.current_version.nom == "Titre changé"
+
+
+def test_a_fiche_without_any_way_to_reach_it_is_saved_and_said(testapp, world, login, db):
+    fiche = world.fiches["draft_a"]
+    login(world.users["editor_a"].email)
+    form = testapp.get(f"/espace/fiches/{fiche.id}/modifier").forms["deform"]
+    form["telephone"], form["courriel"], form["site_web"] = "", "", ""
+    page = form.submit("save").follow()
+    notice = page.html.select_one(".no-contact")
+    assert notice is not None and "ni téléphone, ni courriel, ni site web" in notice.get_text(" ")
+    assert notice.select_one("a")["href"] == f"/espace/fiches/{fiche.id}/modifier"
+    form = testapp.get(f"/espace/fiches/{fiche.id}/modifier").forms["deform"]
+    form["site_web"] = "https://alpha.example/permanences"
+    page = form.submit("save").follow()
+    assert page.html.select_one(".no-contact") is None

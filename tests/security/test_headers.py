@@ -327,7 +327,7 @@ def test_pages_run_without_csp_violation(site, page):
     closures.last.get_by_label("Du").fill("2026-12-24")
     closures.last.get_by_label("Au (inclus)").fill("2027-01-02")
     closures.last.get_by_label("Message affiché").fill("Fermé pendant les fêtes")
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_selector(".flash-ok")
     assert "Fermé pendant les fêtes" in page.content()
     visit(page, site + organisation)
