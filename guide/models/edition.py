@@ -62,7 +62,8 @@ class Edition(Base):
     pdf_file: Mapped[str | None] = mapped_column(String(200))  # file name under <var_dir>/editions/
     page_count: Mapped[int | None] = mapped_column(Integer)
     data_date: Mapped[dt.date | None] = mapped_column(Date)  # when the fiche versions were frozen
-    # What was frozen besides the fiche versions: {"helplines": [{label, number, description}, …]}.
+    # What was frozen besides the fiche versions: {"helplines": [{label, number, description}, …],
+    # "quartiers": [{id, code, nom, geometry, schematic}, …] (the map's), "agenda": [...] when printed}.
     snapshot: Mapped[dict[str, Any] | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from .. import hours
@@ -21,7 +20,7 @@ from ..text import fold
 from ..vocabulary import LANGUES, labels
 from .agenda import PrintEvent, print_events
 from .helplines import helpline_data, helplines
-from .selection import Entry, entries_for
+from .selection import Entry, edition_quartiers, entries_for
 
 ProgressCallback = Callable[[int, str], None]
 UNLOCATED = "Sans quartier précisé"
@@ -269,16 +268,15 @@ def build_document(
     document.quartiers = _index_groups(fiches, lambda f: f.quartiers or [UNLOCATED])
     document.agenda = print_events(db, edition, site_url)
     progress(end - 2, "Dessin de la carte des quartiers")
-    document.map_svg = edition_map(db, fiches, edition.page_format)
+    document.map_svg = edition_map(edition_quartiers(db, edition), fiches, edition.page_format)
     progress(end, "Fiches prêtes")
     return document
 
 
-def edition_map(db: Session, fiches: Sequence[PrintFiche], page_format: str) -> Markup:
+def edition_map(quartiers: Sequence[Quartier], fiches: Sequence[PrintFiche], page_format: str) -> Markup:
     """The quartier map with one numbered marker per fiche and lieu (the numbers of the fiches)."""
     from ..services.mapsvg import MapMarker, render_map
 
-    quartiers = list(db.scalars(select(Quartier).order_by(Quartier.nom)))
     counts: dict[int, int] = {}
     markers = []
     for fiche in fiches:

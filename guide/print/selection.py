@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import hours
-from ..models import Access, Edition, EditionItem, Fiche, FicheVersion
+from ..models import Access, Edition, EditionItem, Fiche, FicheVersion, Quartier
 from ..services.fiches import public_fiches_query
 from ..text import fold
 from ..vocabulary import ACCESSIBILITY_FIELDS
@@ -158,8 +158,37 @@ def entries_for(db: Session, edition: Edition) -> list[Entry]:
     return select_entries(db, edition.grouping, edition.filters)
 
 
+def quartier_snapshot(db: Session) -> list[dict[str, Any]]:
+    """The quartiers as the edition's map draws them (names, codes, contours), to freeze with the edition."""
+    return [
+        {"id": q.id, "code": q.code, "nom": q.nom, "geometry": q.geometry, "schematic": q.schematic}
+        for q in db.scalars(select(Quartier).order_by(Quartier.nom))
+    ]
+
+
+def edition_quartiers(db: Session, edition: Edition) -> list[Quartier]:
+    """The quartiers an edition's map draws: those frozen with it (a contour loaded since, a quartier renamed
+    or removed, does not change the reprint of an archived edition), else today's. The frozen ones are
+    detached copies, never added to the session."""
+    frozen = (edition.snapshot or {}).get("quartiers") if edition.frozen else None
+    if frozen is None:  # not frozen yet, or frozen before quartiers were
+        return list(db.scalars(select(Quartier).order_by(Quartier.nom)))
+    return [
+        Quartier(
+            id=item["id"],
+            code=item["code"],
+            nom=item["nom"],
+            slug="",
+            geometry=item["geometry"],
+            schematic=bool(item["schematic"]),
+        )
+        for item in frozen
+    ]
+
+
 def freeze(db: Session, edition: Edition, today: dt.date | None = None) -> int:
-    """Store the fiche versions the edition prints (and the helplines); returns the number of fiches."""
+    """Store the fiche versions the edition prints (with the helplines and the quartiers of its map); returns
+    the number of fiches."""
     entries = select_entries(db, edition.grouping, edition.filters)
     edition.items.clear()
     db.flush()
@@ -173,7 +202,7 @@ def freeze(db: Session, edition: Edition, today: dt.date | None = None) -> int:
                 snapshot=entry.snapshot,
             )
         )
-    edition.snapshot = {"helplines": helpline_data(helplines(db))}
+    edition.snapshot = {"helplines": helpline_data(helplines(db)), "quartiers": quartier_snapshot(db)}
     if (edition.filters or {}).get("agenda"):  # the « Agenda » section, frozen with the fiches
         edition.snapshot["agenda"] = agenda_snapshot(db)
     edition.data_date = today or hours.today()

@@ -319,6 +319,32 @@ def test_regenerating_a_past_edition_prints_the_same_text(db, world, tmp_path):
     assert "Fiche published c" not in joined
 
 
+def test_an_archived_edition_keeps_the_quartier_map_it_was_printed_with(db, world):
+    """A contour loaded later, a quartier renamed or removed, does not change the reprint of an edition."""
+    edition = new_edition(db)
+    printing.freeze(db, edition)
+    quartier = db.scalar(select(Quartier).where(Quartier.code == "Q-TEST"))
+    before = printing.build_document(db, edition, SITE).map_svg
+    assert "Quartier test" in before and 'data-quartier="Q-TEST"' in before
+    quartier.nom, quartier.schematic = "Quartier renommé", False
+    quartier.geometry = {
+        "type": "Polygon",
+        "coordinates": [[[3.0, 45.7], [3.2, 45.7], [3.2, 45.9], [3.0, 45.9], [3.0, 45.7]]],
+    }
+    db.add(Quartier(code="Q-NEW", nom="Quartier ajouté", slug="quartier-ajoute", geometry=factories.SQUARE))
+    db.flush()
+    assert printing.build_document(db, edition, SITE).map_svg == before
+    assert db.scalar(select(Quartier).where(Quartier.code == "Q-TEST")).nom == "Quartier renommé"  # untouched
+    # a new edition draws the quartiers of today
+    fresh = new_edition(db, title="Guide 2028", year=2028)
+    printing.freeze(db, fresh)
+    now = printing.build_document(db, fresh, SITE).map_svg
+    assert "Quartier renommé" in now and "Quartier ajouté" in now and "Quartier test" not in now
+    # an edition frozen before quartiers were frozen with editions draws today's
+    edition.snapshot = {key: value for key, value in edition.snapshot.items() if key != "quartiers"}
+    assert "Quartier renommé" in printing.build_document(db, edition, SITE).map_svg
+
+
 # --- check list -------------------------------------------------------------------------------------------
 
 
