@@ -277,6 +277,10 @@ def test_csv_and_json_imports_store_the_same_text(db: Session, tmp_path: Path) -
         for f in db.scalars(select(Fiche))
     }
     savepoint.rollback()
+    # SQLAlchemy 2.1 keeps in the identity map the rows flushed in the importer's (released) savepoints under
+    # this rolled-back one, and SQLite gives their ids again: forget them (else SAWarning « Identity map
+    # already had an identity »)
+    db.expunge_all()
     _as_csv(DORA, tmp_path / "csv")
     import_inventory(db, tmp_path / "csv")
     from_csv = {
