@@ -26,6 +26,7 @@ def make_config(global_config: dict[str, Any] | None = None, **settings: Any) ->
     # Every include the application makes, in order. Tweens are placed by their own under/over constraints
     # (outermost first: security headers, Host filter, malformed requests, NUL bytes, then pyramid_tm).
     config.include("guide.workflow")  # refuse to start with an inconsistent workflow
+    config.include("guide.request")  # request.GET: only « & » separates a query's parameters (not « ; »)
     config.include("guide.logging")  # a request id on every response and in every log line (outermost tween)
     config.include("guide.tweens")  # request filters: foreign Host, malformed or oversized request, NUL bytes
     config.include("guide.headers")  # CSP, nosniff, Referrer- and Permissions-Policy on every response
