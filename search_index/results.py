@@ -23,6 +23,10 @@ from guide.hours.language import current_locale as hours_language
 from .highlight import mark, snippet
 
 PARTIAL_MESSAGE = "Aucun service ne correspond à tous les mots ; voici les plus proches."
+# Fewer exact results than this (on the first page) bring the nearby ones (SearchResults.nearby), at most
+# NEARBY_COUNT of them.
+NEARBY_BELOW = 3
+NEARBY_COUNT = 5
 
 
 class FacetValue(NamedTuple):
@@ -104,6 +108,9 @@ class SearchResults:
     partial: bool = False
     ignored: tuple[str, ...] = ()
     from_query: tuple[str, ...] = ()
+    # Under a few exact results (fewer than NEARBY_BELOW): the best services with all the words but one
+    # (« aide logement » finds two fiches with both words; « Permanence logement » follows here); page 1 only.
+    nearby: list[Hit] = field(default_factory=list)
     # When nothing was found: how many fiches each active filter's removal would give, by filter name.
     without: dict[str, int] = field(default_factory=dict)
     # The results cache entry these come from (a new number whenever they are computed or brought to

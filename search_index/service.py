@@ -40,7 +40,7 @@ from .params import parse_params as parse_query_string
 from .params import validate as validate_params
 from .ranking import ordered_page
 from .realwords import is_real_word
-from .results import FacetValue, Hit, SearchResults, at_time, make_hit
+from .results import NEARBY_BELOW, NEARBY_COUNT, FacetValue, Hit, SearchResults, at_time, make_hit
 from .snapshot import Segment, Snapshot
 from .suggestions import suggest
 from .synonyms import SynonymTable, Unit, compounds, loosened, parse_query, query_terms, synonym_table
@@ -362,6 +362,7 @@ class SearchService:
             dataclasses.replace(
                 results,
                 hits=[at_time(hit, minute, snap.told) for hit in results.hits],
+                nearby=[at_time(hit, minute, snap.told) for hit in results.nearby],
                 facets=facets,
             ),
             cached.missed,
@@ -423,8 +424,10 @@ class SearchService:
                     text_mask, scores, coverage = self._partial(
                         snap, units, compounds(text, self._synonyms), filtered
                     )
+        exact = coverage is None and corrected is None  # the fiches with every word, as typed
         if units and not text_mask and any(len(t) > 1 for unit in units for t, _b in unit):
             # the last resort: the words of a synonym expression anywhere in a fiche, not as a phrase
+            exact = False
             loose = [loosened(unit) for unit in units]
             text_mask, scores = self._match(snap, loose)
             coverage = None
@@ -448,6 +451,19 @@ class SearchService:
         start = (params.page - 1) * params.per_page
         page_docs = ordered_page(snap, scores, final, params, start, coverage) if total > start else []
         hits = [make_hit(snap.payload(d), highlight, params.position, now, snap.told) for d in page_docs]
+        nearby: list[Hit] = []
+        if exact and params.page == 1 and 0 < total < NEARBY_BELOW and len(units) > 1:
+            # a few fiches have every word: the best of those with all the words but one follow them
+            near, near_scores, near_coverage = self._partial(
+                snap, units, compounds(text, self._synonyms), filtered
+            )
+            near &= filtered & ~final
+            if near:
+                near_params = dataclasses.replace(params, per_page=NEARBY_COUNT)
+                nearby = [
+                    make_hit(snap.payload(d), highlight, params.position, now, snap.told)
+                    for d in ordered_page(snap, near_scores, near, near_params, 0, near_coverage)
+                ]
         results = SearchResults(
             query=params.q,
             total=total,
@@ -467,6 +483,7 @@ class SearchService:
             ignored=understood.ignored,
             from_query=tuple(from_query),
             without=without,
+            nearby=nearby,
         )
         timed = "ouvert" in selected  # the set of results itself changes with the minute
         open_base = 0 if timed else base & filtered

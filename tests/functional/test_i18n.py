@@ -209,6 +209,7 @@ PUBLIC_TEMPLATES = [
     "home.jinja2",
     "search_box.jinja2",
     "search_results.jinja2",
+    "search_hit.jinja2",
     "fiche_public.jinja2",
     "organisation_public.jinja2",
     "quartier_public.jinja2",

@@ -37,6 +37,10 @@ def names(results):
     return [hit.nom for hit in results.hits]
 
 
+def text_of(tag):
+    return " ".join(tag.get_text().split())
+
+
 def page_text(page):
     return " ".join(page.html.get_text(" ").split())
 
@@ -66,6 +70,31 @@ def test_when_not_every_word_matches_the_closest_come_back_said_plainly(service,
     assert api["total"] == results.total
     full = testapp.get("/api/v1/search", params={"q": "logement"}).json
     assert full["correspondance_partielle"] is False and full["message"] is None
+
+
+def test_a_few_exact_results_are_followed_by_the_closest_other_services(service, db, testapp, demo_guide):
+    # one fiche has all three words; a resident asking about papers for a residence permit also wants the
+    # other services that help with it, said apart from the exact ones
+    results = search(service, db, "papier titre sejour")
+    assert results.total == 1 and not results.partial
+    assert results.nearby and len(results.nearby) <= 5
+    exact = {hit.fiche_id for hit in results.hits}
+    assert exact.isdisjoint(hit.fiche_id for hit in results.nearby)
+    page = testapp.get("/recherche", params={"q": "papier titre sejour"})
+    section = page.html.select_one("section.nearby")
+    assert section.find("h2").get_text(strip=True) == "D'autres services peuvent aussi vous aider"
+    assert [text_of(h) for h in section.select(".hit h3")] == [hit.nom for hit in results.nearby]
+    assert [text_of(h) for h in page.html.select("ol.hits > .hit > h2")] == names(results)
+
+
+def test_no_nearby_services_when_the_exact_ones_are_enough(service, db):
+    # enough fiches have every word, the query is one word, or the page is not the first
+    many = search(service, db, "aide alimentaire")
+    assert many.total >= 3 and many.nearby == []
+    assert search(service, db, "logement").nearby == []
+    assert search(service, db, "papier titre sejour", page=2).nearby == []
+    # nothing matches every word: the closest already are the results, not shown twice
+    assert search(service, db, "urgence logement").nearby == []
 
 
 def test_a_hyphenated_word_is_not_split_into_partial_matches(service, db):
