@@ -29,7 +29,8 @@ def test_partner_announces_a_weekly_atelier(live_url, desktop):
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(re.compile(r"/espace$"))
-    page.get_by_role("link", name=re.compile("Centre social Mandela")).first.click()
+    with navigation(page):
+        page.get_by_role("link", name=re.compile("Centre social Mandela")).first.click()
     with navigation(page):
         page.locator("p.actions").get_by_role("link", name="Agenda", exact=True).click()
     assert page.get_by_text("Atelier parents-enfants : cuisine du monde").first.is_visible()  # the demo's

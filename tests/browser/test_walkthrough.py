@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import shot
+from .conftest import navigation, shot
 
 PARTNER = "partenaire@guide.localhost"
 COORDINATOR = "coordination@guide.localhost"
@@ -23,7 +23,8 @@ def log_in(page, base, email):
 
 
 def log_out(page):
-    page.get_by_role("button", name="Se déconnecter").click()
+    with navigation(page):  # the next page.goto would cancel a log-out still under way
+        page.get_by_role("button", name="Se déconnecter").click()
 
 
 def test_partner_edits_coordinator_publishes_resident_reads(live_url, desktop, phone):
@@ -33,8 +34,10 @@ def test_partner_edits_coordinator_publishes_resident_reads(live_url, desktop, p
     # the partner opens one of its drafts
     drafts = page.locator("h3:has(.state-brouillon) + table a")
     title = drafts.first.inner_text()
-    drafts.first.click()
-    page.get_by_role("link", name="Modifier", exact=True).click()
+    with navigation(page):
+        drafts.first.click()
+    with navigation(page):
+        page.get_by_role("link", name="Modifier", exact=True).click()
     named = page.input_value('[name="nom"]')
     typed_wrong(page)
     page.get_by_label("Titre").fill(named)  # the title put back, the other mistakes corrected below
@@ -53,10 +56,12 @@ def test_partner_edits_coordinator_publishes_resident_reads(live_url, desktop, p
     page.get_by_label("Fermé les jours fériés").check()
     page.get_by_label("Téléphone").fill("0473980781")
     shot(page, "02-partner-hours-grid")
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    with navigation(page):
+        page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_selector(".flash-ok")
     assert "du lundi au vendredi de 9 h à 12 h et de 14 h à 17 h" in page.inner_text(".preview")
-    page.get_by_role("button", name="Soumettre à validation").click()
+    with navigation(page):  # the flash of the page before is no proof
+        page.get_by_role("button", name="Soumettre à validation").click()
     page.wait_for_selector(".flash-ok")
     assert "À valider" in page.inner_text(".status-line")
     shot(page, "03-partner-submitted")
@@ -67,8 +72,10 @@ def test_partner_edits_coordinator_publishes_resident_reads(live_url, desktop, p
     log_in(page, live_url, COORDINATOR)
     page.goto(f"{live_url}/coordination")
     shot(page, "04-review-queue")
-    page.get_by_role("link", name=title).click()
-    page.get_by_role("button", name="Publier").click()
+    with navigation(page):
+        page.get_by_role("link", name=title).click()
+    with navigation(page):
+        page.get_by_role("button", name="Publier").click()
     page.wait_for_selector(".flash-ok")
     assert "Publiée" in page.inner_text(".status-line")
     public_link = page.get_by_role("link", name="Voir la version publique").get_attribute("href")
@@ -98,7 +105,8 @@ def typed_wrong(page):
     page.locator('input[name="Mo-0-start"]').fill("14:00")
     page.locator('input[name="Mo-0-end"]').fill("09:00")
     page.get_by_label("Résumé").fill("Un résumé conservé tel quel.")
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    with navigation(page):
+        page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_selector(".flash-error")
     assert page.input_value('[name="nom"]') == "Un titre modifié mais pas enregistré"
     assert "lundi" in page.inner_text(".hours-widget").lower()
