@@ -172,6 +172,50 @@ def includeme(config: Any) -> None:
 # --- forms ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class FieldError:
+    """One error of a submitted form, for the summary above it: its field's label, the message, and the id
+    of the place on the page (the field's label and input, or the message itself) its link leads to."""
+
+    label: Any
+    message: Any
+    anchor: str
+
+
+def field_errors(form: deform.Field) -> list[FieldError]:
+    """The errors of a rendered form in page order, each with the anchor of its field.
+
+    On a phone a long form (a fiche has some forty fields) showed only « the form contains errors » at
+    the top: the partner scrolled the whole page to find which field. Anchors follow our deform templates:
+    a field rendered by ``mapping_item.pt`` is the block ``item-<oid>`` (label, input, message); an item
+    of a sequence and a group of fields say their message in ``error-<oid>`` or in their first field.
+    """
+    found: list[FieldError] = []
+
+    def walk(field: deform.Field, context: Any, in_sequence: bool) -> None:
+        # a sequence's items are the fields deform made from what was submitted, not its prototype
+        children = getattr(field, "sequence_fields", None) if in_sequence else None
+        for child in field.children if children is None else children:
+            if child.error is None or child.widget.hidden:
+                continue
+            # « Fermetures temporaires — Au (inclus) »: an item of a sequence is named by its sequence
+            title = context if in_sequence else child.title if not context else f"{context} — {child.title}"
+            messages = [m for m in child.error.messages() if m]
+            group = isinstance(child.typ, colander.Mapping)
+            if messages:
+                if group:
+                    anchor = f"item-{child.children[0].oid}" if child.children else f"error-{child.oid}"
+                elif in_sequence or getattr(child.widget, "category", None) == "structural":
+                    anchor = f"error-{child.oid}"
+                else:
+                    anchor = f"item-{child.oid}"
+                found.extend(FieldError(title, message, anchor) for message in messages)
+            walk(child, title, isinstance(child.typ, colander.Sequence))
+
+    walk(form, "", False)
+    return found
+
+
 @dataclass
 class FormResult:
     form: deform.Form
@@ -183,6 +227,14 @@ class FormResult:
     @property
     def valid(self) -> bool:
         return self.appstruct is not None
+
+    @property
+    def errors(self) -> list[FieldError]:
+        """The fields in error (none before a submission), listed with links above the form: only those whose
+        place is on the page (a malformed submission is shown as a fresh form with one general message)."""
+        if self.valid or not self.submitted:
+            return []
+        return [error for error in field_errors(self.form) if f'id="{error.anchor}"' in self.html]
 
     def rerender(self, **updates: Any) -> None:
         """Render the validated form again with some values replaced (hidden fields, mostly)."""

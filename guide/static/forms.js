@@ -87,11 +87,38 @@
   });
 })();
 
-/* A form shown again with its errors: the cursor goes to the first field in error — a screen reader then
+/* A form shown again with its errors. With a list of them (templates/macros.jinja2, form_errors), the list
+   takes the focus: it is in view at the top, a screen reader reads it, and each link puts the cursor in its
+   field with the label in view. Otherwise the cursor goes to the first field in error — a screen reader then
    reads its label, its error and its help (aria-describedby, templates/deform/mapping_item.pt) — instead
    of the field the empty form starts in (autofocus). */
 (function () {
   "use strict";
+  function fieldOf(anchor) {
+    var place = document.getElementById(anchor);
+    if (!place) { return null; }
+    if (place.matches("input, select, textarea")) { return place; }
+    // « error-<oid> »: the message of a sequence item, whose input has the id <oid>
+    var own = anchor.indexOf("error-") === 0 ? document.getElementById(anchor.slice(6)) : null;
+    if (own && own.matches("input, select, textarea")) { return own; }
+    // in this order: the field marked invalid, a time of the hours grid in error, the block's first field
+    return place.querySelector("[aria-invalid='true']") ||
+      place.querySelector(".has-error input:not([type=hidden])") ||
+      place.querySelector("input:not([type=hidden]), select, textarea");
+  }
+  var summary = document.querySelector(".error-summary");
+  var links = summary ? summary.querySelectorAll("a[href^='#']") : [];
+  links.forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var anchor = link.getAttribute("href").slice(1);
+      var field = fieldOf(anchor);
+      if (!field || typeof field.focus !== "function") { return; }
+      event.preventDefault();
+      document.getElementById(anchor).scrollIntoView({ block: "start" });
+      field.focus({ preventScroll: true });
+    });
+  });
+  if (links.length) { summary.focus(); return; }
   // the first in the page's order: a field marked invalid, or a time of a day of the hours grid in error
   var invalid = document.querySelector("form [aria-invalid='true'], form .has-error input:not([type=hidden])");
   if (invalid && typeof invalid.focus === "function") { invalid.focus(); }

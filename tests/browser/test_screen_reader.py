@@ -139,6 +139,12 @@ def test_what_a_screen_reader_announces(live_url, browser):
         descriptions = [str((n.get("description") or {}).get("value", "")) for n in invalid]
         assert all(descriptions), descriptions
         assert "10" in descriptions[0] and "@" in descriptions[1], descriptions
+        # the list of the mistakes above the form has the focus: one link per field in error, named by
+        # the field and its message; the first puts the cursor in « message » (not the hidden trap field)
+        assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+        links = [name(n) for n in form if role(n) == "link" and ("10" in name(n) or "@" in name(n))]
+        assert len(links) == 2, links
+        page.locator(".error-summary a").first.click()
         focused = page.evaluate("document.activeElement.name")
-        assert focused == "message", focused  # not the hidden trap field
+        assert focused == "message", focused
     context.close()

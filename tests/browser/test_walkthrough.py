@@ -113,7 +113,14 @@ def typed_wrong(page):
     assert "Numéro de téléphone non reconnu" in page.inner_text("main")
     assert page.input_value('[name="resume"]') == "Un résumé conservé tel quel."
     assert page.input_value('input[name="Mo-0-start"]') == "14:00"
-    # the cursor is in the first field in error, Monday's first time (not in « Titre », where the empty
-    # form starts, nor in « Téléphone », the first field marked invalid but below the hours)
-    assert page.evaluate("document.activeElement.name") == "Mo-0-start"
+    # the list of the errors at the top has the focus (in view, read by a screen reader), one link per
+    # field in page order; a link puts the cursor in its field: Monday's first time for the hours
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    links = page.locator(".error-summary li a")
+    texts = links.all_inner_texts()
+    assert len(texts) == 2 and texts[1].startswith("Téléphone : Numéro de téléphone non reconnu"), texts
     shot(page, "07-form-errors")
+    links.nth(1).click()
+    assert page.evaluate("document.activeElement.name") == "telephone"
+    links.nth(0).click()
+    assert page.evaluate("document.activeElement.name") == "Mo-0-start"

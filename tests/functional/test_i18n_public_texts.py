@@ -87,6 +87,10 @@ def test_the_report_form_explains_mistakes_in_arabic(testapp, demo_guide):
     assert "عنوان البريد الإلكتروني غير صالح" in errors
     assert "caractères" not in errors and "Adresse électronique" not in errors
     assert page.forms["deform"]["message"].value == "court"
+    # the list of mistakes above the form speaks Arabic too, labels included
+    summary = page.html.select_one(".error-summary").get_text(" ", strip=True)
+    assert "10 حرفًا على الأقل" in summary and "عنوان البريد الإلكتروني غير صالح" in summary, summary
+    assert not any(french in summary for french in ("inexact", "Votre adresse", "caractères")), summary
 
 
 def test_a_thematique_the_coordination_renamed_is_shown_as_written(testapp, world):
