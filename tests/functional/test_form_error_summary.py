@@ -61,3 +61,21 @@ def test_a_broken_submission_is_answered_with_no_link_to_nowhere(testapp, world,
     assert "incomplet ou abîmé" in visible(page)
     for link in page.html.select(".error-summary a"):
         assert page.html.find(id=link["href"].removeprefix("#")) is not None, link
+
+
+def test_the_coordination_and_member_invitations_list_their_mistakes(testapp, world, login):
+    login(world.users["admin"].email)
+    page = testapp.get("/coordination/inviter")
+    form = page.forms["partner"]
+    form["email"] = "pas une adresse"
+    page = form.submit("invite", status=200)
+    links = page.html.select(".error-summary li a")
+    assert [a.get_text().split(" : ")[0] for a in links] == ["Adresse électronique", "Structure"], links
+    assert page.html.find(id=links[0]["href"][1:]).select_one("[aria-invalid=true]") is not None
+
+    login(world.users["owner_a"].email)
+    page = testapp.get(f"/espace/structures/{world.orgs['a'].id}/membres")
+    form = next(f for f in page.forms.values() if "email" in f.fields)
+    form["email"] = "pas une adresse"
+    page = form.submit(status=200)
+    assert page.html.select(".error-summary li a"), page.html.select_one(".error-summary")
