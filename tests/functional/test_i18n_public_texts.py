@@ -87,6 +87,9 @@ def test_the_report_form_explains_mistakes_in_arabic(testapp, demo_guide):
     assert "عنوان البريد الإلكتروني غير صالح" in errors
     assert "caractères" not in errors and "Adresse électronique" not in errors
     assert page.forms["deform"]["message"].value == "court"
+    # the way back to the fiche points the way Arabic reads (right to left): its arrow points right
+    back = page.html.select_one(".breadcrumb a").get_text(" ", strip=True)
+    assert back.startswith("→") and "←" not in back, back
     # the list of mistakes above the form speaks Arabic too, labels included
     summary = page.html.select_one(".error-summary").get_text(" ", strip=True)
     assert "10 حرفًا على الأقل" in summary and "عنوان البريد الإلكتروني غير صالح" in summary, summary
