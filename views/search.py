@@ -12,6 +12,7 @@ from pyramid.view import view_config
 
 from guide.i18n import _
 from guide.models import utcnow
+from guide.print import helplines
 from guide.services import public_labels, translations
 from search_index import FACETS, SORTS, SearchParameterError, SearchParams, SearchResults
 from search_index.understanding import parse_when
@@ -120,6 +121,9 @@ def search_page(request: Any) -> Any:
         "original_url": (f"{base}?{_query(params, corriger='0')}" if results.corrected else None),
         "clear_url": f"{base}?{urlencode({'q': params.q})}" if params.q else base,
         "hit_languages": translations.LANGUAGES,
+        # nothing found: the emergency and listening numbers the coordination keeps (those of the printed
+        # guide's back cover) — at night or on a Sunday the CCAS's reception does not answer, the 115 does
+        "helplines": helplines(request.dbsession) if not results.hits else [],
     }
 
 
