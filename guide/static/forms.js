@@ -94,17 +94,15 @@
    of the field the empty form starts in (autofocus). */
 (function () {
   "use strict";
+  // a field marked invalid, or a time of a day of the hours grid in error
+  var INVALID = "[aria-invalid='true'], .has-error input:not([type=hidden])";
   function fieldOf(anchor) {
     var place = document.getElementById(anchor);
     if (!place) { return null; }
-    if (place.matches("input, select, textarea")) { return place; }
     // « error-<oid> »: the message of a sequence item, whose input has the id <oid>
-    var own = anchor.indexOf("error-") === 0 ? document.getElementById(anchor.slice(6)) : null;
+    var own = anchor.indexOf("error-") === 0 ? document.getElementById(anchor.slice(6)) : place;
     if (own && own.matches("input, select, textarea")) { return own; }
-    // in this order: the field marked invalid, a time of the hours grid in error, the block's first field
-    return place.querySelector("[aria-invalid='true']") ||
-      place.querySelector(".has-error input:not([type=hidden])") ||
-      place.querySelector("input:not([type=hidden]), select, textarea");
+    return place.querySelector(INVALID) || place.querySelector("input:not([type=hidden]), select, textarea");
   }
   var summary = document.querySelector(".error-summary");
   var links = summary ? summary.querySelectorAll("a[href^='#']") : [];
@@ -112,14 +110,13 @@
     link.addEventListener("click", function (event) {
       var anchor = link.getAttribute("href").slice(1);
       var field = fieldOf(anchor);
-      if (!field || typeof field.focus !== "function") { return; }
+      if (!field) { return; }
       event.preventDefault();
       document.getElementById(anchor).scrollIntoView({ block: "start" });
       field.focus({ preventScroll: true });
     });
   });
   if (links.length) { summary.focus(); return; }
-  // the first in the page's order: a field marked invalid, or a time of a day of the hours grid in error
-  var invalid = document.querySelector("form [aria-invalid='true'], form .has-error input:not([type=hidden])");
-  if (invalid && typeof invalid.focus === "function") { invalid.focus(); }
+  var invalid = document.querySelector(INVALID);  // the first in the page's order
+  if (invalid) { invalid.focus(); }
 })();

@@ -10,22 +10,8 @@ from bs4 import BeautifulSoup
 from markupsafe import Markup
 
 from schemas import configure_renderer
+from schemas.fiche import Fermetures
 from views.rendering import FormResult, field_errors
-
-
-class Closure(colander.MappingSchema):
-    debut = colander.SchemaNode(colander.Integer(), title="Du")
-    fin = colander.SchemaNode(colander.Integer(), title="Au (inclus)")
-
-    def validator(self, node: colander.SchemaNode, value: dict) -> None:
-        if value["fin"] < value["debut"]:
-            error = colander.Invalid(node)
-            error["fin"] = "La date de fin doit être après la date de début."
-            raise error
-
-
-class Closures(colander.SequenceSchema):
-    fermeture = Closure(title="Fermeture")
 
 
 class Phones(colander.SequenceSchema):
@@ -37,7 +23,7 @@ class Phones(colander.SequenceSchema):
 class Schema(colander.MappingSchema):
     nom = colander.SchemaNode(colander.String(), title="Titre", missing_msg="Indiquez un titre.")
     resume = colander.SchemaNode(colander.String(), title="Résumé", missing="")
-    fermetures = Closures(title="Fermetures temporaires", missing=[])
+    fermetures = Fermetures(title="Fermetures temporaires", missing=[])  # the fiche's own
     numeros = Phones(title="Autres numéros", missing=[])
 
 
@@ -50,12 +36,12 @@ def failed() -> tuple[deform.Form, BeautifulSoup]:
         ("resume", "Accueil"),
         ("__start__", "fermetures:sequence"),
         ("__start__", "fermeture:mapping"),
-        ("debut", "10"),
-        ("fin", "20"),
+        ("debut", "2027-02-10"),
+        ("fin", "2027-02-20"),
         ("__end__", "fermeture:mapping"),
         ("__start__", "fermeture:mapping"),
-        ("debut", "10"),
-        ("fin", "2"),
+        ("debut", "2027-02-10"),
+        ("fin", "2027-02-02"),
         ("__end__", "fermeture:mapping"),
         ("__end__", "fermetures:sequence"),
         ("__start__", "numeros:sequence"),
